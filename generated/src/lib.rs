@@ -1,0 +1,1 @@
+//! placeholder until `cargo xtask gen` writes this crate

@@ -1,0 +1,1 @@
+//! Conformance tests for the generated `conversation-apis` crate; see the `tests/` folder.
