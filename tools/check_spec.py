@@ -3,7 +3,10 @@
 For each file it runs
   1. a YAML parse (errors name the line and column),
   2. openapi-spec-validator (OpenAPI 3.0 schema and semantic checks, `$ref` resolution),
-  3. openapi-examples-validator (every `example`/`examples` against its schema),
+  3. openapi-examples-validator (every JSON media-type and parameter example against its
+     schema),
+  4. openapi-schema-validator on every example that tool does not cover: examples of non-JSON
+     media types (form, multipart) and `example` values inside schemas,
 and prints one line per file: `ok   FILE` or `FAIL FILE: [tool] FILE:LINE:COL: message`
 (a few indented detail lines may follow a failure). Exit status 1 if any file fails.
 
@@ -19,8 +22,10 @@ import re
 import subprocess
 import sys
 from typing import Iterable, Optional
+from urllib.parse import quote
 
 import yaml
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from openapi_spec_validator import OpenAPIV30SpecValidator
 from openapi_spec_validator.readers import read_from_filename
 
@@ -103,7 +108,7 @@ def find_ref_nodes(root: Optional[yaml.Node], target: str) -> list:
 def json_path(parts: Iterable) -> str:
     out = ""
     for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else f"/{p}"
+        out += f"[{p}]" if isinstance(p, int) else "/" + str(p).replace("~", "~0").replace("/", "~1")
     return out or "/"
 
 
@@ -211,6 +216,78 @@ def check_examples(file: str, root: Optional[yaml.Node], validator: str) -> None
     raise Failure(tool, lines[0], details)
 
 
+def escape_pointer_part(part) -> str:
+    text = str(part).replace("~", "~0").replace("/", "~1")
+    return quote(text, safe="~!$&'()*+,;=:@")
+
+
+def check_embedded_examples(file: str, root: Optional[yaml.Node]) -> None:
+    """Validate the examples openapi-examples-validator skips (see module docstring)."""
+    tool = "openapi-schema-validator"
+    with open(file, encoding="utf-8") as fh:
+        spec = yaml.safe_load(fh)
+    targets = []  # (example path parts, example value, schema path parts)
+
+    def walk_schema(node, path):
+        if not isinstance(node, dict) or "$ref" in node:
+            return
+        if "example" in node:
+            targets.append((path + ["example"], node["example"], path))
+        for name, sub in (node.get("properties") or {}).items():
+            walk_schema(sub, path + ["properties", name])
+        for key in ("items", "additionalProperties", "not"):
+            if isinstance(node.get(key), dict):
+                walk_schema(node[key], path + [key])
+        for key in ("allOf", "oneOf", "anyOf"):
+            for i, sub in enumerate(node.get(key) or []):
+                walk_schema(sub, path + [key, i])
+
+    def walk(node, path, in_content=False):
+        if isinstance(node, dict):
+            if isinstance(node.get("schema"), dict):
+                media = str(path[-1]) if path else ""
+                json_like = in_content and re.search(r"[/+]json", media)
+                if not json_like:  # JSON media types are openapi-examples-validator's job
+                    if "example" in node:
+                        targets.append((path + ["example"], node["example"], path + ["schema"]))
+                    for name, ex in (node.get("examples") or {}).items():
+                        if isinstance(ex, dict) and "value" in ex:
+                            targets.append((path + ["examples", name, "value"], ex["value"],
+                                            path + ["schema"]))
+                walk_schema(node["schema"], path + ["schema"])
+            for key, value in node.items():
+                if key == "schema":
+                    continue
+                if path == ["components"] and key == "schemas" and isinstance(value, dict):
+                    for name, sub in value.items():
+                        walk_schema(sub, ["components", "schemas", name])
+                    continue
+                walk(value, path + [key], in_content=(key == "content"))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, path + [i])
+
+    walk(spec, [])
+    problems = []
+    for example_path, value, schema_path in targets:
+        root_schema = dict(spec)
+        root_schema["$ref"] = "#/" + "/".join(escape_pointer_part(p) for p in schema_path)
+        validator = OAS30Validator(root_schema, format_checker=oas30_format_checker)
+        try:
+            errors = sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
+        except Exception as exc:
+            raise ref_failure(tool, file, root, exc)
+        for err in errors:
+            parts = example_path + list(err.absolute_path)
+            problems.append(f"{where(file, node_at(root, parts))}: {err.message} "
+                            f"(example {json_path(parts)})")
+    if problems:
+        details = problems[1:MAX_DETAILS]
+        if len(problems) > MAX_DETAILS:
+            details.append(f"... {len(problems) - MAX_DETAILS} more")
+        raise Failure(tool, problems[0], details)
+
+
 def check_file(file: str, examples_validator: str) -> None:
     try:
         with open(file, encoding="utf-8") as fh:
@@ -221,6 +298,7 @@ def check_file(file: str, examples_validator: str) -> None:
     root = compose(text)
     check_spec(file, root)
     check_examples(file, root, examples_validator)
+    check_embedded_examples(file, root)
 
 
 def main(argv: Optional[list] = None) -> int:

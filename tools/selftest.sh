@@ -12,6 +12,7 @@ cases=(
     "tools/fixtures/broken-yaml.yaml|tools/fixtures/broken-yaml\.yaml:1[45]:[0-9]+"
     "tools/fixtures/dangling-ref.yaml|tools/fixtures/dangling-ref\.yaml:17:[0-9]+: .*#/components/schemas/MissingThing"
     "tools/fixtures/bad-example.yaml|tools/fixtures/bad-example\.yaml:19:[0-9]+: .*must be integer"
+    "tools/fixtures/bad-form-example.yaml|tools/fixtures/bad-form-example\.yaml:18:[0-9]+: .*not of type 'integer'"
 )
 
 passed=0
