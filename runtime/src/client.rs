@@ -1,0 +1,276 @@
+//! [`ClientBuilder`] and [`Transport`], the configured HTTP client shared by all operations.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{Method, Url};
+
+use crate::auth::Credentials;
+use crate::{BuildError, Credential, Request, RetryPolicy, Secret, TokenSource};
+
+/// The user agent of clients built here, unless [`ClientBuilder::user_agent`] sets one.
+const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// Builds a [`Transport`]. `Debug` never shows secrets or default header values.
+///
+/// Credentials given by kind ([`bearer_token`](Self::bearer_token), [`api_key`](Self::api_key),
+/// [`basic_auth`](Self::basic_auth)) serve every scheme of that kind;
+/// [`credential`](Self::credential) overrides them for one scheme name.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Credentials,
+    default_headers: Vec<(String, String)>,
+    user_agent: Option<String>,
+    timeout: Option<Duration>,
+    http_client: Option<reqwest::Client>,
+    retry: RetryPolicy,
+}
+
+impl ClientBuilder {
+    /// Starts a client for the API at `base_url` (`http` or `https`; operation paths are
+    /// appended to its path, its query is kept).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            credentials: Credentials::default(),
+            default_headers: Vec::new(),
+            user_agent: None,
+            timeout: None,
+            http_client: None,
+            retry: RetryPolicy::none(),
+        }
+    }
+
+    /// A static token for every bearer-kind scheme (http bearer, OAuth2, OpenID Connect).
+    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
+        self.credentials.bearer = Some(Credential::bearer(token));
+        self
+    }
+
+    /// A refreshable token for every bearer-kind scheme, asked for on every attempt.
+    pub fn token_source(mut self, source: impl TokenSource) -> Self {
+        self.credentials.bearer = Some(Credential::token_source(source));
+        self
+    }
+
+    /// A key for every API-key scheme (header, query or cookie).
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.credentials.api_key = Some(Credential::api_key(key));
+        self
+    }
+
+    /// User name and password for every HTTP basic scheme.
+    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.credentials.basic = Some(Credential::basic(username, password));
+        self
+    }
+
+    /// The credential for the scheme named `scheme_name` in the spec, overriding the
+    /// credentials given by kind. See [`Credential`] for which credential fits which scheme.
+    pub fn credential(mut self, scheme_name: &str, credential: Credential) -> Self {
+        self.credentials.set_for_scheme(scheme_name, credential);
+        self
+    }
+
+    /// A header sent with every request (an operation's own header of the same name wins).
+    /// An invalid name or value makes [`build`](Self::build) fail.
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        self.default_headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The `User-Agent` header, also with a client given to [`http_client`](Self::http_client).
+    /// Without it, a client built here sends `codegen-runtime/<version>` and a given client
+    /// sends its own.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The timeout of each attempt: from sending the request to having read the whole
+    /// reply. Expiry gives [`Error::Timeout`](crate::Error::Timeout) (after any retries).
+    /// Also applies with a client given to [`http_client`](Self::http_client).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Uses the caller's own client (proxies, TLS settings, connection pool, ...).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The retry policy; [`RetryPolicy::none`] unless set.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Checks the configuration and builds the transport.
+    pub fn build(self) -> Result<Transport, BuildError> {
+        let base_url = parse_base_url(&self.base_url)?;
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let header_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| BuildError::InvalidHeaderName(name.clone()))?;
+            let header_value = HeaderValue::from_str(value)
+                .map_err(|_| BuildError::InvalidHeaderValue(name.clone()))?;
+            default_headers.append(header_name, header_value);
+        }
+        if let Some(user_agent) = &self.user_agent {
+            let value = HeaderValue::from_str(user_agent)
+                .map_err(|_| BuildError::InvalidHeaderValue(USER_AGENT.to_string()))?;
+            default_headers.insert(USER_AGENT, value);
+        }
+        let client = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .user_agent(DEFAULT_USER_AGENT)
+                .build()
+                .map_err(BuildError::HttpClient)?,
+        };
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                base_url,
+                client,
+                credentials: self.credentials,
+                default_headers,
+                timeout: self.timeout,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.default_headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("default_headers", &header_names)
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("http_client", &self.http_client.is_some())
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// Parses and checks the base URL; error messages do not repeat it (it may hold secrets).
+fn parse_base_url(text: &str) -> Result<Url, BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidBaseUrl(reason.to_owned());
+    let mut url = Url::parse(text).map_err(|error| invalid(&error.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("credentials in the URL are not supported; use basic_auth"));
+    }
+    url.set_fragment(None);
+    Ok(url)
+}
+
+/// The configured HTTP client shared by all operations of an API.
+///
+/// Cheap to clone (one `Arc`). `Debug` never shows secrets or default header values.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base_url: Url,
+    client: reqwest::Client,
+    credentials: Credentials,
+    default_headers: HeaderMap,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+impl Transport {
+    /// The base URL, normalised (e.g. `http://host` becomes `http://host/`).
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    /// Starts a request to the base URL's path followed by `path`.
+    ///
+    /// Each element of `path` is literal text or a parameter value and is percent-encoded
+    /// as exactly one path segment (`/` included), e.g. `&["repos", &owner, &repo]`.
+    /// An empty, `.` or `..` segment makes the request fail with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when sent.
+    pub fn request(&self, method: Method, path: &[&str]) -> Request {
+        Request::new(self.clone(), method, path)
+    }
+
+    pub(crate) fn base(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.inner.client
+    }
+
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+
+    pub(crate) fn default_headers(&self) -> &HeaderMap {
+        &self.inner.default_headers
+    }
+
+    pub(crate) fn timeout(&self) -> Option<Duration> {
+        self.inner.timeout
+    }
+
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        let header_names: Vec<&str> = inner.default_headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("Transport")
+            .field("base_url", &inner.base_url.as_str())
+            .field("credentials", &inner.credentials)
+            .field("default_headers", &header_names)
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_checks() {
+        assert_eq!(ClientBuilder::new("http://h").build().unwrap().base_url(), "http://h/");
+        for bad in ["not a url", "ftp://h/", "http://user:pw@h/", "mailto:x@y"] {
+            let error = ClientBuilder::new(bad).build().unwrap_err();
+            assert!(matches!(error, BuildError::InvalidBaseUrl(_)), "{bad}: {error}");
+            assert!(!error.to_string().contains("pw@"), "{error}");
+        }
+    }
+
+    #[test]
+    fn invalid_default_headers_fail_build() {
+        let error = ClientBuilder::new("http://h").default_header("bad name", "v").build();
+        assert!(matches!(error, Err(BuildError::InvalidHeaderName(_))));
+        let error = ClientBuilder::new("http://h").default_header("X-Key", "s3cr3t\n").build();
+        match error {
+            Err(BuildError::InvalidHeaderValue(name)) => assert_eq!(name, "X-Key"),
+            other => panic!("unexpected {other:?}"),
+        }
+        let error = ClientBuilder::new("http://h").user_agent("a\u{7f}").build();
+        assert!(matches!(error, Err(BuildError::InvalidHeaderValue(_))));
+    }
+}

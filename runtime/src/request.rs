@@ -1,0 +1,416 @@
+//! [`Request`]: one call of an operation, sent with auth, retries and timeouts.
+
+use std::convert::Infallible;
+use std::fmt::{self, Display};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
+use reqwest::{Method, Url};
+use serde::Serialize;
+
+use crate::auth::{self, AppliedAuth, AuthError};
+use crate::encoding::{self, component};
+use crate::{retry, Error, Multipart, RawResponse, SecurityRequirements, Transport};
+
+/// One call of an operation, started by [`Transport::request`].
+///
+/// The builder methods never fail: a problem (a header value that is not valid in HTTP, a
+/// body that cannot be serialised, ...) is kept and reported by [`send`](Request::send) as
+/// [`Error::InvalidRequest`]. Everything is stored owned, so the request can be rebuilt for
+/// every retry attempt.
+pub struct Request {
+    transport: Transport,
+    method: Method,
+    operation: &'static str,
+    url: Url,
+    /// Percent-encoded names and values.
+    query: Vec<(String, String)>,
+    headers: Vec<(&'static str, String)>,
+    accept: Option<&'static str>,
+    security: SecurityRequirements,
+    body: Body,
+    /// The first problem met while building.
+    error: Option<String>,
+}
+
+enum Body {
+    Empty,
+    Bytes {
+        content_type: &'static str,
+        bytes: Bytes,
+    },
+    Multipart(Multipart),
+}
+
+/// What stays the same across attempts.
+struct Prepared {
+    url: Url,
+    headers: HeaderMap,
+}
+
+impl Request {
+    pub(crate) fn new(transport: Transport, method: Method, path: &[&str]) -> Self {
+        let (url, error) = match encoding::join_path(transport.base(), path) {
+            Ok(url) => (url, None),
+            Err(error) => (transport.base().clone(), Some(error)),
+        };
+        Self {
+            transport,
+            method,
+            operation: "request",
+            url,
+            query: Vec::new(),
+            headers: Vec::new(),
+            accept: None,
+            security: &[],
+            body: Body::Empty,
+            error,
+        }
+    }
+
+    /// Names the operation, for error messages and `Debug`.
+    pub fn operation(mut self, operation_id: &'static str) -> Self {
+        self.operation = operation_id;
+        self
+    }
+
+    /// The operation's security requirements.
+    ///
+    /// The first alternative whose schemes all have a configured credential is used. When
+    /// none can be satisfied the request is sent without credentials and the server decides
+    /// (typically with `401`), so operations that also allow anonymous access keep working.
+    pub fn security(mut self, requirements: SecurityRequirements) -> Self {
+        self.security = requirements;
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn query(mut self, name: &str, value: impl Display) -> Self {
+        self.query.push((component(name), component(&value.to_string())));
+        self
+    }
+
+    /// Adds a query parameter when `value` is `Some`.
+    pub fn query_opt<T: Display>(self, name: &str, value: Option<T>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Adds an array query parameter: `name=a&name=b` when `explode`, else `name=a,b`
+    /// (each value percent-encoded, commas inside values too). An empty array adds nothing.
+    pub fn query_array<T: Display>(mut self, name: &str, values: &[T], explode: bool) -> Self {
+        if values.is_empty() {
+            return self;
+        }
+        let encoded = values.iter().map(|value| component(&value.to_string()));
+        if explode {
+            self.query.extend(encoded.map(|value| (component(name), value)));
+        } else {
+            let joined = encoded.collect::<Vec<_>>().join(",");
+            self.query.push((component(name), joined));
+        }
+        self
+    }
+
+    /// Adds a query parameter holding any serialisable value: a string is sent bare,
+    /// `null` (e.g. `None`) adds nothing, anything else is sent as its JSON text.
+    pub fn query_json(self, name: &str, value: &impl Serialize) -> Self {
+        match serde_json::to_value(value) {
+            Ok(json) => match encoding::parameter_text(&json) {
+                Some(text) => self.query(name, text),
+                None => self,
+            },
+            Err(error) => self.fail(format!("cannot serialise query parameter `{name}`: {error}")),
+        }
+    }
+
+    /// Adds a header; it replaces a default header of the same name.
+    pub fn header(mut self, name: &'static str, value: impl Display) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a header when `value` is `Some`.
+    pub fn header_opt<T: Display>(self, name: &'static str, value: Option<T>) -> Self {
+        match value {
+            Some(value) => self.header(name, value),
+            None => self,
+        }
+    }
+
+    /// Sets the `Accept` header.
+    pub fn accept(mut self, media_type: &'static str) -> Self {
+        self.accept = Some(media_type);
+        self
+    }
+
+    /// Sends `body` as `application/json`.
+    pub fn json_body<T: Serialize>(self, body: &T) -> Self {
+        self.json_body_as(body, "application/json")
+    }
+
+    /// Sends `body` as JSON with another content type, e.g. `application/merge-patch+json`.
+    pub fn json_body_as<T: Serialize>(self, body: &T, content_type: &'static str) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(json) => self.bytes_body(json, content_type),
+            Err(error) => self.fail(format!("cannot serialise the request body: {error}")),
+        }
+    }
+
+    /// Sends `body` as `application/x-www-form-urlencoded`.
+    ///
+    /// `body` must serialise to an object. Its fields become form fields: `null` fields are
+    /// left out, arrays of scalars repeat the field (`tag=a&tag=b`, OpenAPI's default),
+    /// nested objects and arrays of objects or arrays are sent as their JSON text.
+    pub fn form_body<T: Serialize>(self, body: &T) -> Self {
+        let fields = serde_json::to_value(body)
+            .map_err(|error| error.to_string())
+            .and_then(|json| encoding::form_fields(&json));
+        match fields {
+            Ok(fields) => {
+                let encoded: Vec<(String, String)> = fields
+                    .iter()
+                    .map(|(name, value)| (component(name), component(value)))
+                    .collect();
+                let text = encoding::join_pairs(encoded.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+                self.bytes_body(text, "application/x-www-form-urlencoded")
+            }
+            Err(error) => self.fail(format!("cannot serialise the form body: {error}")),
+        }
+    }
+
+    /// Sends text with the given content type, e.g. `text/plain`.
+    pub fn text_body(self, body: impl Into<String>, content_type: &'static str) -> Self {
+        self.bytes_body(body.into(), content_type)
+    }
+
+    /// Sends bytes with the given content type, e.g. `application/octet-stream`.
+    pub fn bytes_body(mut self, body: impl Into<Vec<u8>>, content_type: &'static str) -> Self {
+        self.body = Body::Bytes {
+            content_type,
+            bytes: Bytes::from(body.into()),
+        };
+        self
+    }
+
+    /// Sends a `multipart/form-data` body.
+    pub fn multipart_body(mut self, form: Multipart) -> Self {
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    /// Sends the request, with credentials, retries and per-attempt timeouts as configured
+    /// on the [`Transport`], and reads the whole reply.
+    ///
+    /// Any status is returned as a [`RawResponse`]: deciding what a `404` means is up to
+    /// the caller. Errors are only [`Error::Timeout`], [`Error::Transport`],
+    /// [`Error::InvalidRequest`] and [`Error::Auth`].
+    pub async fn send<E>(self) -> Result<RawResponse, Error<E>> {
+        self.send_with_retries()
+            .await
+            .map_err(|error| error.map_api(|never| match never {}))
+    }
+
+    async fn send_with_retries(self) -> Result<RawResponse, Error<Infallible>> {
+        let prepared = self.prepare()?;
+        let policy = self.transport.retry_policy();
+        let max_attempts = policy.attempts_for(&self.method);
+        let mut attempt = 1;
+        loop {
+            let outcome = self.attempt(&prepared).await;
+            if attempt >= max_attempts {
+                return outcome;
+            }
+            let wait = match &outcome {
+                Ok(reply) if retry::is_retryable_status(reply.status()) => {
+                    policy.delay(attempt, retry::retry_after(reply.headers(), chrono::Utc::now()))
+                }
+                Err(error) if is_retryable_error(error) => policy.delay(attempt, None),
+                _ => return outcome,
+            };
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// Checks what was built and assembles the parts that do not change between attempts.
+    fn prepare(&self) -> Result<Prepared, Error<Infallible>> {
+        if let Some(error) = &self.error {
+            return Err(Error::InvalidRequest(error.clone()));
+        }
+        let mut url = self.url.clone();
+        encoding::append_query(&mut url, self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+
+        let mut own = HeaderMap::new();
+        for &(name, ref value) in &self.headers {
+            own.append(header_name(name)?, header_value(name, value)?);
+        }
+        if let Some(accept) = self.accept {
+            own.insert(ACCEPT, header_value("Accept", accept)?);
+        }
+        if let Body::Bytes { content_type, .. } = &self.body {
+            own.insert(CONTENT_TYPE, header_value("Content-Type", content_type)?);
+        }
+        let mut headers = self.transport.default_headers().clone();
+        // Replaces every default header that the request sets itself.
+        headers.extend(own);
+        Ok(Prepared { url, headers })
+    }
+
+    /// One attempt: fresh credentials, a fresh body, and the timeout around all of it.
+    async fn attempt(&self, prepared: &Prepared) -> Result<RawResponse, Error<Infallible>> {
+        let selected = self.transport.credentials().select(self.security);
+        let auth = auth::apply(&selected).await.map_err(|error| match error {
+            AuthError::Source(error) => Error::Auth(error),
+            AuthError::Invalid(scheme) => Error::InvalidRequest(format!(
+                "the credential of security scheme `{scheme}` cannot be sent in an HTTP header"
+            )),
+        })?;
+        let request = self.build_attempt(prepared, auth)?;
+
+        let client = self.transport.client();
+        let exchange = async {
+            let mut response = client.execute(request).await?;
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await?;
+            Ok(RawResponse::from_parts(status, headers, body))
+        };
+        let outcome = match self.transport.timeout() {
+            Some(limit) => tokio::time::timeout(limit, exchange)
+                .await
+                .map_err(|_elapsed| Error::Timeout {
+                    operation: self.operation,
+                    timeout: Some(limit),
+                })?,
+            None => exchange.await,
+        };
+        outcome.map_err(|error| self.transport_error(error))
+    }
+
+    fn build_attempt(
+        &self,
+        prepared: &Prepared,
+        auth: AppliedAuth,
+    ) -> Result<reqwest::Request, Error<Infallible>> {
+        let mut url = prepared.url.clone();
+        let keys: Vec<(String, String)> = auth
+            .query
+            .iter()
+            .map(|(name, key)| (component(name), component(key.expose())))
+            .collect();
+        encoding::append_query(&mut url, keys.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+
+        let mut headers = prepared.headers.clone();
+        headers.extend(auth.headers);
+        add_cookies(&mut headers, &auth.cookies)?;
+
+        let mut builder = self
+            .transport
+            .client()
+            .request(self.method.clone(), url)
+            .headers(headers);
+        if let Some((username, password)) = &auth.basic {
+            builder = builder.basic_auth(username, Some(password.expose()));
+        }
+        builder = match &self.body {
+            Body::Empty => builder,
+            Body::Bytes { bytes, .. } => builder.body(bytes.clone()),
+            Body::Multipart(form) => builder.multipart(form.to_form().map_err(Error::InvalidRequest)?),
+        };
+        builder
+            .build()
+            .map_err(|error| Error::InvalidRequest(redact(error).to_string()))
+    }
+
+    fn transport_error(&self, error: reqwest::Error) -> Error<Infallible> {
+        if error.is_timeout() {
+            Error::Timeout {
+                operation: self.operation,
+                timeout: None,
+            }
+        } else {
+            Error::Transport(redact(error))
+        }
+    }
+
+    /// The first problem wins: it is usually the cause of the later ones.
+    fn fail(mut self, message: String) -> Self {
+        self.error.get_or_insert(message);
+        self
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<&str> = self.query.iter().map(|(name, _)| name.as_str()).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        let body = match &self.body {
+            Body::Empty => "none".to_owned(),
+            Body::Bytes {
+                content_type,
+                bytes,
+            } => format!("{content_type}, {} bytes", bytes.len()),
+            Body::Multipart(_) => "multipart/form-data".to_owned(),
+        };
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.url.path())
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("accept", &self.accept)
+            .field("body", &body)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+fn header_name(name: &str) -> Result<HeaderName, Error<Infallible>> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::InvalidRequest(format!("invalid header name {name:?}")))
+}
+
+/// The message names the header but never shows the value.
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error<Infallible>> {
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::InvalidRequest(format!("invalid value for header {name:?}")))
+}
+
+/// Adds API-key cookies to the `Cookie` header, after any cookie already there.
+fn add_cookies(headers: &mut HeaderMap, cookies: &[String]) -> Result<(), Error<Infallible>> {
+    if cookies.is_empty() {
+        return Ok(());
+    }
+    let existing = headers.get(COOKIE).and_then(|value| value.to_str().ok());
+    let all = existing
+        .into_iter()
+        .chain(cookies.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut value = HeaderValue::from_str(&all).map_err(|_| {
+        Error::InvalidRequest("an API-key cookie cannot be sent in an HTTP header".to_owned())
+    })?;
+    value.set_sensitive(true);
+    headers.insert(COOKIE, value);
+    Ok(())
+}
+
+fn is_retryable_error(error: &Error<Infallible>) -> bool {
+    match error {
+        Error::Timeout { .. } => true,
+        Error::Transport(error) => error.is_connect(),
+        _ => false,
+    }
+}
+
+/// Drops the query (where API keys travel) and fragment from the URL a reqwest error shows.
+fn redact(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        url.set_query(None);
+        url.set_fragment(None);
+    }
+    error
+}

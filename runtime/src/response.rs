@@ -1,0 +1,205 @@
+//! [`RawResponse`], a reply read in full, and [`Response`], a decoded success.
+
+use std::ops::Deref;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::{Error, RawBody};
+
+/// A reply of any status, its body read in full.
+///
+/// Generated code decodes it with [`json`](RawResponse::json) or [`text`](RawResponse::text)
+/// and turns it into a [`Response`] or an [`Error`].
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    /// A reply from its parts (useful to test code that handles replies).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Vec<u8>>) -> Self {
+        Self::from_parts(status, headers, Bytes::from(body.into()))
+    }
+
+    pub(crate) fn from_parts(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Decodes the body as JSON.
+    ///
+    /// Empty, malformed and wrongly shaped bodies, and trailing data, give [`Error::Decode`]
+    /// with the path where decoding stopped (e.g. `conversation.id`; `.` for the root).
+    pub fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            self.decode_error(path, error.into_inner().to_string())
+        })?;
+        deserializer
+            .end()
+            .map_err(|error| self.decode_error(".".to_owned(), error.to_string()))?;
+        Ok(value)
+    }
+
+    /// The body as text; invalid UTF-8 gives [`Error::Decode`].
+    pub fn text<E>(&self) -> Result<String, Error<E>> {
+        String::from_utf8(self.body.to_vec())
+            .map_err(|error| self.decode_error(".".to_owned(), error.to_string()))
+    }
+
+    /// A copy of the body.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.body.to_vec()
+    }
+
+    /// The body, without copying it when possible.
+    pub fn into_bytes(self) -> Vec<u8> {
+        Vec::from(self.body)
+    }
+
+    /// A success, with its decoded body.
+    pub fn into_response<T>(self, body: T) -> Response<T> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+
+    /// An error status documented in the spec, with its decoded body ([`Error::Api`]).
+    pub fn into_api_error<E>(self, body: E) -> Error<E> {
+        Error::Api {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+
+    /// A status the spec does not document ([`Error::UnexpectedStatus`]).
+    pub fn into_unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus {
+            status: self.status,
+            body: RawBody::new(&self.body),
+            headers: self.headers,
+        }
+    }
+
+    fn decode_error<E>(&self, path: String, message: String) -> Error<E> {
+        Error::Decode {
+            status: self.status,
+            headers: self.headers.clone(),
+            body: RawBody::new(&self.body),
+            path,
+            message,
+        }
+    }
+}
+
+/// A successful reply with its decoded body.
+///
+/// It dereferences to the body, so `response.id` reads a field of the body; use
+/// [`into_body`](Response::into_body) to keep the body alone.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// The decoded body.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Converts the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+        }
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Thing {
+        #[allow(dead_code)]
+        id: u32,
+    }
+
+    fn reply(body: &str) -> RawResponse {
+        RawResponse::new(StatusCode::OK, HeaderMap::new(), body)
+    }
+
+    fn decode_failure(body: &str) -> (String, String) {
+        match reply(body).json::<Thing, ()>() {
+            Err(Error::Decode { path, message, .. }) => (path, message),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_errors_carry_the_path() {
+        assert_eq!(decode_failure(r#"{"id": "x"}"#).0, "id");
+        assert_eq!(decode_failure("").0, ".");
+        assert_eq!(decode_failure("{").0, ".");
+        let (path, message) = decode_failure(r#"{"id": 1} trailing"#);
+        assert_eq!(path, ".");
+        assert!(message.contains("trailing"), "{message}");
+        assert!(reply(r#"{"id": 1}"#).json::<Thing, ()>().is_ok());
+    }
+
+    #[test]
+    fn text_rejects_invalid_utf8() {
+        let raw = RawResponse::new(StatusCode::OK, HeaderMap::new(), b"\xff".to_vec());
+        assert!(matches!(raw.text::<()>(), Err(Error::Decode { .. })));
+        assert_eq!(reply("héllo").text::<()>().unwrap(), "héllo");
+    }
+
+    #[test]
+    fn response_derefs_to_body() {
+        let response = reply("").into_response(vec![1, 2]);
+        assert_eq!(response.len(), 2);
+        assert_eq!(response.map(|v| v.len()).into_body(), 2);
+    }
+}
