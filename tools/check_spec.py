@@ -242,12 +242,13 @@ def check_embedded_examples(file: str, root: Optional[yaml.Node]) -> None:
             for i, sub in enumerate(node.get(key) or []):
                 walk_schema(sub, path + [key, i])
 
-    def walk(node, path, in_content=False):
+    def walk(node, path):
         if isinstance(node, dict):
             if isinstance(node.get("schema"), dict):
-                media = str(path[-1]) if path else ""
-                json_like = in_content and re.search(r"[/+]json", media)
-                if not json_like:  # JSON media types are openapi-examples-validator's job
+                in_content = len(path) >= 2 and path[-2] == "content"
+                json_like = in_content and re.search(r"[/+]json", str(path[-1]))
+                # JSON media types and parameters are openapi-examples-validator's job.
+                if in_content and not json_like:
                     if "example" in node:
                         targets.append((path + ["example"], node["example"], path + ["schema"]))
                     for name, ex in (node.get("examples") or {}).items():
@@ -262,7 +263,7 @@ def check_embedded_examples(file: str, root: Optional[yaml.Node]) -> None:
                     for name, sub in value.items():
                         walk_schema(sub, ["components", "schemas", name])
                     continue
-                walk(value, path + [key], in_content=(key == "content"))
+                walk(value, path + [key])
         elif isinstance(node, list):
             for i, item in enumerate(node):
                 walk(item, path + [i])
@@ -297,8 +298,21 @@ def check_file(file: str, examples_validator: str) -> None:
     check_yaml(file, text)
     root = compose(text)
     check_spec(file, root)
-    check_examples(file, root, examples_validator)
-    check_embedded_examples(file, root)
+    # Both example checks run, so one report shows every bad example.
+    failures = []
+    for check in (lambda: check_examples(file, root, examples_validator),
+                  lambda: check_embedded_examples(file, root)):
+        try:
+            check()
+        except Failure as fail:
+            failures.append(fail)
+    if failures:
+        first = failures[0]
+        details = list(first.details)
+        for other in failures[1:]:
+            details.append(f"[{other.tool}] {other.message}")
+            details.extend(other.details)
+        raise Failure(first.tool, first.message, details)
 
 
 def main(argv: Optional[list] = None) -> int:
