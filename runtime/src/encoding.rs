@@ -62,8 +62,8 @@ pub(crate) fn join_path(base: &Url, segments: &[&str]) -> Result<Url, String> {
     Ok(url)
 }
 
-/// The text of one parameter value: strings bare, `null` as nothing, anything else as JSON.
-pub(crate) fn parameter_text(value: &Value) -> Option<String> {
+/// The text of one form field: strings bare, `null` as nothing, anything else as JSON.
+fn field_text(value: &Value) -> Option<String> {
     match value {
         Value::Null => None,
         Value::String(text) => Some(text.clone()),
@@ -87,10 +87,10 @@ pub(crate) fn form_fields(body: &Value) -> Result<Vec<(String, String)>, String>
             Value::Array(items) if items.iter().all(is_scalar) => pairs.extend(
                 items
                     .iter()
-                    .filter_map(parameter_text)
+                    .filter_map(field_text)
                     .map(|text| (name.clone(), text)),
             ),
-            other => pairs.extend(parameter_text(other).map(|text| (name.clone(), text))),
+            other => pairs.extend(field_text(other).map(|text| (name.clone(), text))),
         }
     }
     Ok(pairs)

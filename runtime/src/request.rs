@@ -7,6 +7,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
 use reqwest::{Method, Url};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::auth::{self, AppliedAuth, AuthError};
 use crate::encoding::{self, component};
@@ -117,11 +118,15 @@ impl Request {
     /// Adds a query parameter holding any serialisable value: a string is sent bare,
     /// `null` (e.g. `None`) adds nothing, anything else is sent as its JSON text.
     pub fn query_json(self, name: &str, value: &impl Serialize) -> Self {
-        match serde_json::to_value(value) {
-            Ok(json) => match encoding::parameter_text(&json) {
-                Some(text) => self.query(name, text),
-                None => self,
-            },
+        // Objects are written straight from `value`, which keeps their field order.
+        let text = serde_json::to_value(value).and_then(|json| match json {
+            Value::Null => Ok(None),
+            Value::String(text) => Ok(Some(text)),
+            _ => serde_json::to_string(value).map(Some),
+        });
+        match text {
+            Ok(Some(text)) => self.query(name, text),
+            Ok(None) => self,
             Err(error) => self.fail(format!("cannot serialise query parameter `{name}`: {error}")),
         }
     }
@@ -163,7 +168,9 @@ impl Request {
     ///
     /// `body` must serialise to an object. Its fields become form fields: `null` fields are
     /// left out, arrays of scalars repeat the field (`tag=a&tag=b`, OpenAPI's default),
-    /// nested objects and arrays of objects or arrays are sent as their JSON text.
+    /// nested objects and arrays of objects or arrays are sent as their JSON text. Fields
+    /// come in the order of `serde_json`'s maps (sorted by name unless its
+    /// `preserve_order` feature is on); form servers do not depend on the order.
     pub fn form_body<T: Serialize>(self, body: &T) -> Self {
         let fields = serde_json::to_value(body)
             .map_err(|error| error.to_string())

@@ -56,7 +56,11 @@ impl RawResponse {
     pub fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let path = error.path().to_string();
+            // `?` stands for a position serde could not name; at the top, that is the root.
+            let path = match error.path().to_string() {
+                unknown if unknown == "?" => ".".to_owned(),
+                path => path,
+            };
             self.decode_error(path, error.into_inner().to_string())
         })?;
         deserializer
