@@ -17,6 +17,7 @@ need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found on PATH"; }
 need python3
 need node
 need npm
+export PIP_ROOT_USER_ACTION=ignore
 
 hash_of() { cat "$@" | python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())'; }
 
@@ -81,10 +82,12 @@ if [[ -x "$VENV_PY" ]]; then
     say "python packages installed (tools/.venv)"
 else
     say "installing python packages with pip --user"
-    if ! python3 -m pip install --quiet --disable-pip-version-check --user -r requirements.txt; then
+    python3 -m pip --version >/dev/null 2>&1 \
+        || die "python3 has neither venv nor pip (on Debian: apt-get install python3-venv)"
+    if ! python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --user -r requirements.txt; then
         # Debian marks its python3 as externally managed (PEP 668); a --user install does not
         # touch the system packages, so allow it explicitly.
-        python3 -m pip install --quiet --disable-pip-version-check --user \
+        python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --user \
             --break-system-packages -r requirements.txt
     fi
     py_current python3 || die "python packages in the user site do not match requirements.txt"
