@@ -1,1 +1,138 @@
-fn main() {}
+//! `cargo xtask`: maintainer commands. See `cargo xtask --help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::diff::{DiffOptions, Format, Level};
+use xtask::gen::Layout;
+use xtask::test_cmd::TestOptions;
+use xtask::Failure;
+
+/// Maintainer commands of the conversation-apis workspace.
+///
+/// Every verb prints what it did or found, and exits non-zero on failure.
+#[derive(Parser, Debug)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    version,
+    about,
+    long_about
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Verb,
+}
+
+#[derive(Subcommand, Debug)]
+enum Verb {
+    /// Regenerate generated/ (crate conversation-apis) from every spec in specs/.
+    ///
+    /// Deterministic, and all or nothing: the new tree is written beside generated/ and
+    /// swapped in, so a failure leaves the old tree intact. Files no spec produces any
+    /// more are removed. Errors read `file:line:col: /pointer: message`.
+    ///
+    /// With --check, changes nothing and fails with a unified diff when generated/ is
+    /// stale. With --spec FILE --out DIR, writes a standalone crate for one OpenAPI 3.0
+    /// document instead.
+    Gen {
+        /// Change nothing; exit 1 with a diff if generated/ differs from what gen writes.
+        #[arg(long, conflicts_with_all = ["spec", "out"])]
+        check: bool,
+        /// Generate a standalone crate from this OpenAPI 3.0 document (needs --out).
+        #[arg(long, value_name = "FILE", requires = "out")]
+        spec: Option<PathBuf>,
+        /// Folder to write the standalone crate to (needs --spec). It is replaced whole;
+        /// it must be missing, empty, or a crate written by this command.
+        #[arg(long, value_name = "DIR", requires = "spec")]
+        out: Option<PathBuf>,
+    },
+    /// Check specs beyond a validator: $refs resolve, operationIds are unique, examples
+    /// match their schemas, no unused component schemas, every operation has a success
+    /// response. Lists x-assumption markers as info lines.
+    ///
+    /// Lines read `file:line:col: /json/pointer: severity: message`. Exits 1 on any
+    /// error (assumptions are not errors).
+    Lint {
+        /// Spec files to lint (default: every spec in specs/).
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Classify spec changes since a git revision: ERR (breaks callers), WARN (may
+    /// break) or INFO; name the Rust items each touches, whether consumers' code stops
+    /// compiling, and the semver bump the generated crate needs.
+    Diff {
+        /// Revision to compare the working tree's specs with [default: git merge-base
+        /// HEAD main].
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// Output format: text (terminals), markdown (pull requests), json (machines).
+        #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "markdown", "json"])]
+        format: String,
+        /// Exit 1 when a change is at this level or worse (ERR or WARN). Without it the
+        /// exit code is 0 whatever changed.
+        #[arg(long, value_name = "LEVEL", value_parser = ["ERR", "WARN"], ignore_case = true)]
+        fail_on: Option<String>,
+    },
+    /// Run every test: tools/install.sh, tools/validate-specs.sh, tools/selftest.sh (if
+    /// present), gen --check, lint, clippy and rustdoc on conversation-apis (warnings
+    /// denied), and last `cargo test --workspace`. Stops at the first failing step.
+    Test {
+        /// Skip the steps that install and run the npm/PyPI tools (quick local runs).
+        #[arg(long)]
+        skip_tools: bool,
+    },
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let root = xtask::workspace_root();
+    let mut stdout = std::io::stdout();
+    match cli.command {
+        Verb::Gen { check: true, .. } => xtask::gen::run_check(&Layout::new(&root), &mut stdout),
+        Verb::Gen {
+            spec: Some(spec),
+            out: Some(out),
+            ..
+        } => {
+            let command = format!(
+                "cargo xtask gen --spec {} --out {}",
+                spec.display(),
+                out.display()
+            );
+            xtask::gen::run_standalone(&spec, &out, &xtask::runtime_dir(), &command, &mut stdout)
+        }
+        Verb::Gen { .. } => xtask::gen::run_gen(&Layout::new(&root), &mut stdout),
+        Verb::Lint { files } => {
+            xtask::lint::run_lint(&root, &root.join("specs"), &files, &mut stdout)
+        }
+        Verb::Diff {
+            base,
+            format,
+            fail_on,
+        } => {
+            let options = DiffOptions {
+                base,
+                format: format.parse::<Format>().map_err(Failure::new)?,
+                fail_on: fail_on
+                    .map(|l| l.parse::<Level>())
+                    .transpose()
+                    .map_err(Failure::new)?,
+            };
+            xtask::diff::run_diff(&root, &options, &mut stdout)
+        }
+        Verb::Test { skip_tools } => {
+            xtask::test_cmd::run_test(&root, &TestOptions { skip_tools }, &mut stdout)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            ExitCode::from(u8::try_from(failure.code).unwrap_or(1))
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! Spec files as plain JSON trees with positions: what `lint` and `diff` work on.
+//!
+//! `lint` and `diff` look at documents that may not (yet) be valid OpenAPI, and at
+//! keywords the typed model drops (`x-*`, `nullable` next to `$ref`), so they use
+//! `serde_json::Value` rather than `openapiv3`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::locate::{Locator, Position};
+
+/// File extensions of spec files, in the order they are looked for.
+pub const SPEC_EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+
+/// Every spec file directly in `dir` (`*.yaml`, `*.yml`, `*.json`), sorted by name.
+pub fn collect_specs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let is_spec = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| SPEC_EXTENSIONS.contains(&e));
+        if is_spec && path.is_file() {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The file stem of a spec (`specs/teamwork-desk.yaml` → `teamwork-desk`).
+pub fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Rust module name for a spec: its file stem in snake_case.
+pub fn module_name(path: &Path) -> String {
+    crate::naming::module_name(&stem(path))
+}
+
+/// Cargo package name for a standalone crate: the file stem in kebab-case.
+pub fn package_name(path: &Path) -> String {
+    use heck::ToKebabCase;
+    let name = stem(path).to_kebab_case();
+    if name.is_empty() {
+        "generated-api".to_string()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{name}")
+    } else {
+        name
+    }
+}
+
+/// `path` relative to `base` when it is inside it, '/'-separated; otherwise as given.
+pub fn display_path(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let text = rel.to_string_lossy().into_owned();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        text.replace('\\', "/")
+    } else {
+        text
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The spec is wrong.
+    Error,
+    /// Worth a look.
+    Warning,
+    /// For reviewers: nothing is wrong.
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// A message about one place in one spec file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// The file, as shown to the user.
+    pub file: String,
+    /// One-based line and column, where known.
+    pub position: Option<Position>,
+    /// JSON pointer of the node (`""` for the whole document).
+    pub pointer: String,
+    /// What is wrong (or, for info, what there is to know).
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic whose position is looked up with `locator`.
+    pub fn at(
+        severity: Severity,
+        file: &str,
+        locator: &Locator,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            file: file.to_string(),
+            position: locator.locate(pointer),
+            pointer: pointer.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// `file:line:col: /pointer: ` — the part before the message.
+    pub fn location(&self) -> String {
+        let mut out = self.file.clone();
+        if let Some((line, col)) = self.position {
+            out.push_str(&format!(":{line}:{col}"));
+        }
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        out.push_str(&format!(": {pointer}"));
+        out
+    }
+}
+
+/// `file:line:col: /pointer: message`.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.message)
+    }
+}
+
+/// A spec read as a JSON tree, with its positions.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// The file, as shown to the user.
+    pub file: String,
+    /// The document's text.
+    pub source: String,
+    /// The document as JSON.
+    pub value: Value,
+    /// Positions of its nodes.
+    pub locator: Locator,
+}
+
+impl Doc {
+    /// Parses `source` (YAML or JSON). `file` is only used in messages.
+    pub fn parse(file: &str, source: String) -> Result<Doc, Diagnostic> {
+        let locator = Locator::new(&source).map_err(|e| Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            position: Some(e.position),
+            pointer: String::new(),
+            message: format!("not valid YAML: {}", e.message),
+        })?;
+        let mut yaml: serde_yaml::Value =
+            serde_yaml::from_str(&source).map_err(|e| Diagnostic {
+                severity: Severity::Error,
+                file: file.to_string(),
+                position: e.location().map(|l| (l.line(), l.column())),
+                pointer: String::new(),
+                message: format!("not valid YAML: {}", strip_position(&e.to_string())),
+            })?;
+        yaml.apply_merge().ok();
+        let value = yaml_to_json(yaml);
+        if !value.is_object() {
+            return Err(Diagnostic {
+                severity: Severity::Error,
+                file: file.to_string(),
+                position: Some((1, 1)),
+                pointer: String::new(),
+                message: "the document is not a mapping; expected an OpenAPI 3.0 document".into(),
+            });
+        }
+        Ok(Doc {
+            file: file.to_string(),
+            source,
+            value,
+            locator,
+        })
+    }
+
+    /// Reads and parses the file at `path`, shown as `file`.
+    pub fn read(path: &Path, file: &str) -> Result<Doc, Diagnostic> {
+        let source = std::fs::read_to_string(path).map_err(|e| Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            position: None,
+            pointer: String::new(),
+            message: format!("cannot read file: {e}"),
+        })?;
+        Doc::parse(file, source)
+    }
+
+    /// A diagnostic at `pointer` in this document.
+    pub fn diag(
+        &self,
+        severity: Severity,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::at(severity, &self.file, &self.locator, pointer, message)
+    }
+
+    /// The node at `pointer`.
+    pub fn get(&self, pointer: &str) -> Option<&Value> {
+        self.value.pointer(pointer)
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Converts a YAML value to JSON. Keys that are not strings (`200:` is a number in YAML)
+/// become their text, as in every OpenAPI tool.
+pub fn yaml_to_json(value: serde_yaml::Value) -> Value {
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                out.insert(key_text(k), yaml_to_json(v));
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+fn key_text(key: serde_yaml::Value) -> String {
+    use serde_yaml::Value as Y;
+    match key {
+        Y::String(s) => s,
+        Y::Null => "null".into(),
+        Y::Bool(b) => b.to_string(),
+        Y::Number(n) => n.to_string(),
+        other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
+    }
+}
+
+/// Resolves a local reference (`#/components/schemas/X`) to a JSON pointer
+/// (`/components/schemas/X`), undoing URI percent-encoding. `None` for other references.
+pub fn local_ref_pointer(reference: &str) -> Option<String> {
+    let fragment = reference.strip_prefix('#')?;
+    Some(percent_decode(fragment))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// The HTTP methods an OpenAPI 3.0 path item can hold, in document order.
+pub const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One operation of a document.
+#[derive(Debug, Clone)]
+pub struct OperationRef<'a> {
+    /// The path template, e.g. `/conversations/{id}`.
+    pub path: &'a str,
+    /// Lower-case method, e.g. `post`.
+    pub method: &'a str,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    /// The operation object.
+    pub op: &'a Value,
+    /// The path item (for its shared parameters).
+    pub item: &'a Value,
+    /// JSON pointer of the path item.
+    pub item_pointer: String,
+}
+
+/// Every operation, in document order.
+pub fn operations(doc: &Value) -> Vec<OperationRef<'_>> {
+    let mut out = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for (path, item) in paths {
+        let item_pointer = crate::locate::join("/paths", path);
+        let Some(item_obj) = item.as_object() else {
+            continue;
+        };
+        for method in METHODS {
+            if let Some(op) = item_obj.get(*method).filter(|v| v.is_object()) {
+                out.push(OperationRef {
+                    path,
+                    method,
+                    pointer: format!("{item_pointer}/{method}"),
+                    op,
+                    item,
+                    item_pointer: item_pointer.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Follows `$ref`s (local only) from `value` until a non-reference; returns the node and
+/// its pointer. Gives up on cycles and unresolvable references.
+pub fn deref<'a>(root: &'a Value, value: &'a Value, pointer: &str) -> (&'a Value, String) {
+    let mut current = value;
+    let mut ptr = pointer.to_string();
+    for _ in 0..32 {
+        let Some(r) = current.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        let Some(target_ptr) = local_ref_pointer(r) else {
+            break;
+        };
+        let Some(target) = root.pointer(&target_ptr) else {
+            break;
+        };
+        current = target;
+        ptr = target_ptr;
+    }
+    (current, ptr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_status_keys_become_strings() {
+        let doc = Doc::parse("a.yaml", "responses:\n  200: {description: ok}\n".into()).unwrap();
+        assert!(doc.value.pointer("/responses/200").is_some());
+    }
+
+    #[test]
+    fn percent_decoding_of_refs() {
+        assert_eq!(
+            local_ref_pointer("#/paths/~1a%7Bb%7D").as_deref(),
+            Some("/paths/~1a{b}")
+        );
+        assert_eq!(local_ref_pointer("other.yaml#/x"), None);
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            module_name(Path::new("specs/teamwork-desk.yaml")),
+            "teamwork_desk"
+        );
+        assert_eq!(
+            package_name(Path::new("x/Teamwork_Desk.yaml")),
+            "teamwork-desk"
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! `cargo xtask test`: the project's single test command.
+//!
+//! Steps, in order, each under a heading; the first failing step stops the run:
+//! 1. `bash tools/install.sh` (if it exists) — installs the npm and PyPI tools;
+//! 2. `bash tools/validate-specs.sh` and 3. `bash tools/selftest.sh` (if they exist);
+//! 4. `gen --check`; 5. `lint`;
+//! 6. `cargo clippy -p conversation-apis --all-targets -- -D warnings`;
+//! 7. `RUSTDOCFLAGS="-D warnings" cargo doc -p conversation-apis --no-deps`;
+//! 8. `cargo test --workspace`, last, so that its summary lines end the output.
+//!
+//! `--skip-tools` leaves out steps 1–3. Child processes get `tools/node_modules/.bin`
+//! at the front of `PATH`.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::gen::{self, Layout};
+use crate::lint;
+use crate::Failure;
+
+/// Options of `cargo xtask test`.
+#[derive(Debug, Clone, Default)]
+pub struct TestOptions {
+    /// Leave out the steps that install and run the npm/PyPI tools.
+    pub skip_tools: bool,
+}
+
+/// What a step does.
+pub enum Action {
+    /// Run a program in the workspace root.
+    Run {
+        /// Program.
+        program: String,
+        /// Arguments.
+        args: Vec<String>,
+        /// Extra environment.
+        env: Vec<(String, String)>,
+    },
+    /// Run `gen --check` in this process.
+    GenCheck,
+    /// Run `lint` in this process.
+    Lint,
+}
+
+/// One step of the run.
+pub struct Step {
+    /// Short name, shown in the heading and in the failure message.
+    pub name: String,
+    /// What it does.
+    pub action: Action,
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+fn run_step(program: &str, args: &[&str]) -> Action {
+    Action::Run {
+        program: program.to_string(),
+        args: args.iter().map(|s| s.to_string()).collect(),
+        env: Vec::new(),
+    }
+}
+
+/// The steps for the workspace at `root`, in order.
+pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if !options.skip_tools {
+        for (name, script) in [
+            ("install tools", "tools/install.sh"),
+            ("validate specs", "tools/validate-specs.sh"),
+            ("tools self-test", "tools/selftest.sh"),
+        ] {
+            if root.join(script).is_file() {
+                steps.push(Step {
+                    name: name.into(),
+                    action: run_step("bash", &[script]),
+                });
+            }
+        }
+    }
+    steps.push(Step {
+        name: "gen --check".into(),
+        action: Action::GenCheck,
+    });
+    steps.push(Step {
+        name: "lint".into(),
+        action: Action::Lint,
+    });
+    let cargo = cargo();
+    steps.push(Step {
+        name: "clippy".into(),
+        action: run_step(
+            &cargo,
+            &[
+                "clippy",
+                "-p",
+                "conversation-apis",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    });
+    steps.push(Step {
+        name: "doc".into(),
+        action: Action::Run {
+            program: cargo.clone(),
+            args: ["doc", "-p", "conversation-apis", "--no-deps"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            env: vec![("RUSTDOCFLAGS".into(), "-D warnings".into())],
+        },
+    });
+    steps.push(Step {
+        name: "cargo test".into(),
+        action: run_step(&cargo, &["test", "--workspace"]),
+    });
+    steps
+}
+
+/// `PATH` with `tools/node_modules/.bin` in front.
+pub fn child_path(root: &Path) -> OsString {
+    let mut dirs: Vec<PathBuf> = vec![root.join("tools").join("node_modules").join(".bin")];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+fn describe(action: &Action) -> String {
+    match action {
+        Action::Run { program, args, env } => {
+            let mut parts: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+            let program = Path::new(program)
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| program.clone());
+            parts.push(program);
+            parts.extend(args.iter().cloned());
+            parts.join(" ")
+        }
+        Action::GenCheck => "cargo xtask gen --check".into(),
+        Action::Lint => "cargo xtask lint".into(),
+    }
+}
+
+/// Runs `steps` in `root`, printing a heading for each. Stops at the first failure.
+pub fn run_steps(root: &Path, steps: &[Step], out: &mut dyn Write) -> Result<(), Failure> {
+    let path = child_path(root);
+    let total = steps.len();
+    for (i, step) in steps.iter().enumerate() {
+        writeln!(
+            out,
+            "\n==> [{}/{total}] {}: {}",
+            i + 1,
+            step.name,
+            describe(&step.action)
+        )
+        .ok();
+        out.flush().ok();
+        let result = match &step.action {
+            Action::Run { program, args, env } => {
+                let status = Command::new(program)
+                    .args(args)
+                    .current_dir(root)
+                    .env("PATH", &path)
+                    .envs(env.iter().map(|(k, v)| (k, v)))
+                    .status();
+                match status {
+                    Ok(s) if s.success() => Ok(()),
+                    Ok(s) => Err(match s.code() {
+                        Some(c) => format!("exit status {c}"),
+                        None => "killed by a signal".to_string(),
+                    }),
+                    Err(e) => Err(format!("cannot run {program}: {e}")),
+                }
+            }
+            Action::GenCheck => gen::run_check(&Layout::new(root), out).map_err(|f| f.message),
+            Action::Lint => {
+                lint::run_lint(root, &root.join("specs"), &[], out).map_err(|f| f.message)
+            }
+        };
+        out.flush().ok();
+        if let Err(why) = result {
+            writeln!(
+                out,
+                "\n==> step {}/{total} `{}` failed: {why}",
+                i + 1,
+                step.name
+            )
+            .ok();
+            return Err(Failure::new(format!("step `{}` failed: {why}", step.name)));
+        }
+    }
+    Ok(())
+}
+
+/// `cargo xtask test`.
+pub fn run_test(root: &Path, options: &TestOptions, out: &mut dyn Write) -> Result<(), Failure> {
+    run_steps(root, &plan(root, options), out)
+}
