@@ -201,7 +201,10 @@ impl Credentials {
             .find_map(|alternative| {
                 alternative
                     .iter()
-                    .map(|scheme| self.for_scheme(scheme).map(|credential| (*scheme, credential)))
+                    .map(|scheme| {
+                        self.for_scheme(scheme)
+                            .map(|credential| (*scheme, credential))
+                    })
                     .collect::<Option<Vec<_>>>()
             })
             .unwrap_or_default()
@@ -263,11 +266,15 @@ pub(crate) async fn apply(
             SchemeKind::ApiKeyHeader(header) => {
                 let name = HeaderName::from_bytes(header.as_bytes())
                     .map_err(|_| AuthError::Invalid(scheme.name))?;
-                applied.headers.insert(name, sensitive_value(secret.expose(), scheme)?);
+                applied
+                    .headers
+                    .insert(name, sensitive_value(secret.expose(), scheme)?);
             }
             SchemeKind::ApiKeyQuery(parameter) => applied.query.push((parameter, secret)),
             SchemeKind::ApiKeyCookie(cookie) => {
-                applied.cookies.push(format!("{cookie}={}", secret.expose()));
+                applied
+                    .cookies
+                    .push(format!("{cookie}={}", secret.expose()));
             }
             // Only a `Basic` credential fits a basic scheme; it was handled above.
             SchemeKind::Basic => {}

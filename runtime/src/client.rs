@@ -78,7 +78,8 @@ impl ClientBuilder {
     /// A header sent with every request (an operation's own header of the same name wins).
     /// An invalid name or value makes [`build`](Self::build) fail.
     pub fn default_header(mut self, name: &str, value: &str) -> Self {
-        self.default_headers.push((name.to_owned(), value.to_owned()));
+        self.default_headers
+            .push((name.to_owned(), value.to_owned()));
         self
     }
 
@@ -148,7 +149,11 @@ impl ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header_names: Vec<&str> = self.default_headers.iter().map(|(n, _)| n.as_str()).collect();
+        let header_names: Vec<&str> = self
+            .default_headers
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
@@ -169,7 +174,9 @@ fn parse_base_url(text: &str) -> Result<Url, BuildError> {
         return Err(invalid("the scheme must be http or https"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("credentials in the URL are not supported; use basic_auth"));
+        return Err(invalid(
+            "credentials in the URL are not supported; use basic_auth",
+        ));
     }
     url.set_fragment(None);
     Ok(url)
@@ -236,7 +243,11 @@ impl Transport {
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
-        let header_names: Vec<&str> = inner.default_headers.keys().map(HeaderName::as_str).collect();
+        let header_names: Vec<&str> = inner
+            .default_headers
+            .keys()
+            .map(HeaderName::as_str)
+            .collect();
         f.debug_struct("Transport")
             .field("base_url", &inner.base_url.as_str())
             .field("credentials", &inner.credentials)
@@ -253,19 +264,29 @@ mod tests {
 
     #[test]
     fn base_url_checks() {
-        assert_eq!(ClientBuilder::new("http://h").build().unwrap().base_url(), "http://h/");
+        assert_eq!(
+            ClientBuilder::new("http://h").build().unwrap().base_url(),
+            "http://h/"
+        );
         for bad in ["not a url", "ftp://h/", "http://user:pw@h/", "mailto:x@y"] {
             let error = ClientBuilder::new(bad).build().unwrap_err();
-            assert!(matches!(error, BuildError::InvalidBaseUrl(_)), "{bad}: {error}");
+            assert!(
+                matches!(error, BuildError::InvalidBaseUrl(_)),
+                "{bad}: {error}"
+            );
             assert!(!error.to_string().contains("pw@"), "{error}");
         }
     }
 
     #[test]
     fn invalid_default_headers_fail_build() {
-        let error = ClientBuilder::new("http://h").default_header("bad name", "v").build();
+        let error = ClientBuilder::new("http://h")
+            .default_header("bad name", "v")
+            .build();
         assert!(matches!(error, Err(BuildError::InvalidHeaderName(_))));
-        let error = ClientBuilder::new("http://h").default_header("X-Key", "s3cr3t\n").build();
+        let error = ClientBuilder::new("http://h")
+            .default_header("X-Key", "s3cr3t\n")
+            .build();
         match error {
             Err(BuildError::InvalidHeaderValue(name)) => assert_eq!(name, "X-Key"),
             other => panic!("unexpected {other:?}"),

@@ -52,7 +52,9 @@ pub(crate) fn append_query<'a>(url: &mut Url, pairs: impl IntoIterator<Item = (&
 /// `DELETE /repos/owner/` for an empty repository name would address another resource.
 pub(crate) fn join_path(base: &Url, segments: &[&str]) -> Result<Url, String> {
     if let Some(bad) = segments.iter().find(|s| matches!(**s, "" | "." | "..")) {
-        return Err(format!("path segment {bad:?} cannot be sent as one URL path segment"));
+        return Err(format!(
+            "path segment {bad:?} cannot be sent as one URL path segment"
+        ));
     }
     let mut url = base.clone();
     url.path_segments_mut()
@@ -107,7 +109,10 @@ mod tests {
 
     #[test]
     fn component_keeps_only_unreserved() {
-        assert_eq!(component("a b&c=d/é~-._+,"), "a%20b%26c%3Dd%2F%C3%A9~-._%2B%2C");
+        assert_eq!(
+            component("a b&c=d/é~-._+,"),
+            "a%20b%26c%3Dd%2F%C3%A9~-._%2B%2C"
+        );
     }
 
     #[test]

@@ -10,6 +10,9 @@ use crate::BoxError;
 
 /// The error of an operation; `E` is the operation's typed error-body enum.
 ///
+/// It is kept small (at most 128 bytes for a small `E`, so `Result<T, Error<E>>` stays cheap
+/// to return): reply headers are boxed, and a large `E` should box its variants.
+///
 /// No message (`Display`) contains a credential: secrets are never formatted, and URLs in
 /// transport errors lose their query string (where API keys may travel).
 #[derive(Debug, thiserror::Error)]
@@ -20,8 +23,8 @@ pub enum Error<E> {
     Api {
         /// The status of the reply.
         status: StatusCode,
-        /// The headers of the reply.
-        headers: HeaderMap,
+        /// The headers of the reply (boxed to keep `Error` small).
+        headers: Box<HeaderMap>,
         /// The decoded error body.
         body: E,
     },
@@ -30,8 +33,8 @@ pub enum Error<E> {
     UnexpectedStatus {
         /// The status of the reply.
         status: StatusCode,
-        /// The headers of the reply.
-        headers: HeaderMap,
+        /// The headers of the reply (boxed to keep `Error` small).
+        headers: Box<HeaderMap>,
         /// The start of the body.
         body: RawBody,
     },
@@ -40,8 +43,8 @@ pub enum Error<E> {
     Decode {
         /// The status of the reply.
         status: StatusCode,
-        /// The headers of the reply.
-        headers: HeaderMap,
+        /// The headers of the reply (boxed to keep `Error` small).
+        headers: Box<HeaderMap>,
         /// The start of the body.
         body: RawBody,
         /// Where in the body decoding failed, e.g. `conversation.id`; `.` for the root.
@@ -88,7 +91,7 @@ impl<E> Error<E> {
         match self {
             Self::Api { headers, .. }
             | Self::UnexpectedStatus { headers, .. }
-            | Self::Decode { headers, .. } => Some(headers),
+            | Self::Decode { headers, .. } => Some(headers.as_ref()),
             _ => None,
         }
     }
@@ -253,7 +256,10 @@ mod tests {
         assert_eq!(raw.original_len(), RawBody::LIMIT + 10);
         let shown = raw.to_string();
         assert!(shown.ends_with(&format!("… ({} bytes)", RawBody::LIMIT + 10)));
-        assert_eq!(shown.chars().filter(|c| *c == 'a').count(), RawBody::DISPLAY_CHARS);
+        assert_eq!(
+            shown.chars().filter(|c| *c == 'a').count(),
+            RawBody::DISPLAY_CHARS
+        );
     }
 
     #[test]
@@ -271,13 +277,19 @@ mod tests {
         assert!(matches!(mapped, Error::InvalidRequest(ref m) if m == "bad"));
         let api: Error<u8> = Error::Api {
             status: StatusCode::NOT_FOUND,
-            headers: HeaderMap::new(),
+            headers: Box::default(),
             body: 7,
         };
         let mapped = api.map_api(|code| code.to_string());
         assert_eq!(mapped.api_body().map(String::as_str), Some("7"));
         assert_eq!(mapped.status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(mapped.to_string(), "the server replied 404 Not Found");
+    }
+
+    #[test]
+    fn error_stays_small() {
+        assert!(std::mem::size_of::<Error<()>>() <= 128);
+        assert!(std::mem::size_of::<Error<[u64; 4]>>() <= 128);
     }
 
     #[test]

@@ -36,6 +36,8 @@
 
 pub use reqwest;
 
+pub mod serde_helpers;
+
 mod auth;
 mod client;
 mod encoding;

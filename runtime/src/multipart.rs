@@ -63,7 +63,9 @@ impl Multipart {
         for (name, body) in &self.parts {
             let part = match body {
                 PartBody::Text(text) => Part::text(text.clone()),
-                PartBody::Json(json) => with_mime(Part::text(json.clone()), name, "application/json")?,
+                PartBody::Json(json) => {
+                    with_mime(Part::text(json.clone()), name, "application/json")?
+                }
                 PartBody::File(file) => {
                     let mut part = Part::bytes(file.bytes.clone());
                     if let Some(file_name) = &file.file_name {

@@ -87,7 +87,8 @@ impl Request {
 
     /// Adds a query parameter.
     pub fn query(mut self, name: &str, value: impl Display) -> Self {
-        self.query.push((component(name), component(&value.to_string())));
+        self.query
+            .push((component(name), component(&value.to_string())));
         self
     }
 
@@ -107,7 +108,8 @@ impl Request {
         }
         let encoded = values.iter().map(|value| component(&value.to_string()));
         if explode {
-            self.query.extend(encoded.map(|value| (component(name), value)));
+            self.query
+                .extend(encoded.map(|value| (component(name), value)));
         } else {
             let joined = encoded.collect::<Vec<_>>().join(",");
             self.query.push((component(name), joined));
@@ -127,7 +129,9 @@ impl Request {
         match text {
             Ok(Some(text)) => self.query(name, text),
             Ok(None) => self,
-            Err(error) => self.fail(format!("cannot serialise query parameter `{name}`: {error}")),
+            Err(error) => self.fail(format!(
+                "cannot serialise query parameter `{name}`: {error}"
+            )),
         }
     }
 
@@ -181,7 +185,8 @@ impl Request {
                     .iter()
                     .map(|(name, value)| (component(name), component(value)))
                     .collect();
-                let text = encoding::join_pairs(encoded.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+                let text =
+                    encoding::join_pairs(encoded.iter().map(|(n, v)| (n.as_str(), v.as_str())));
                 self.bytes_body(text, "application/x-www-form-urlencoded")
             }
             Err(error) => self.fail(format!("cannot serialise the form body: {error}")),
@@ -231,9 +236,10 @@ impl Request {
                 return outcome;
             }
             let wait = match &outcome {
-                Ok(reply) if retry::is_retryable_status(reply.status()) => {
-                    policy.delay(attempt, retry::retry_after(reply.headers(), chrono::Utc::now()))
-                }
+                Ok(reply) if retry::is_retryable_status(reply.status()) => policy.delay(
+                    attempt,
+                    retry::retry_after(reply.headers(), chrono::Utc::now()),
+                ),
                 Err(error) if is_retryable_error(error) => policy.delay(attempt, None),
                 _ => return outcome,
             };
@@ -248,7 +254,10 @@ impl Request {
             return Err(Error::InvalidRequest(error.clone()));
         }
         let mut url = self.url.clone();
-        encoding::append_query(&mut url, self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        encoding::append_query(
+            &mut url,
+            self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        );
 
         let mut own = HeaderMap::new();
         for &(name, ref value) in &self.headers {
@@ -325,7 +334,9 @@ impl Request {
         builder = match &self.body {
             Body::Empty => builder,
             Body::Bytes { bytes, .. } => builder.body(bytes.clone()),
-            Body::Multipart(form) => builder.multipart(form.to_form().map_err(Error::InvalidRequest)?),
+            Body::Multipart(form) => {
+                builder.multipart(form.to_form().map_err(Error::InvalidRequest)?)
+            }
         };
         builder
             .build()

@@ -98,7 +98,7 @@ impl RawResponse {
     pub fn into_api_error<E>(self, body: E) -> Error<E> {
         Error::Api {
             status: self.status,
-            headers: self.headers,
+            headers: Box::new(self.headers),
             body,
         }
     }
@@ -108,14 +108,14 @@ impl RawResponse {
         Error::UnexpectedStatus {
             status: self.status,
             body: RawBody::new(&self.body),
-            headers: self.headers,
+            headers: Box::new(self.headers),
         }
     }
 
     fn decode_error<E>(&self, path: String, message: String) -> Error<E> {
         Error::Decode {
             status: self.status,
-            headers: self.headers.clone(),
+            headers: Box::new(self.headers.clone()),
             body: RawBody::new(&self.body),
             path,
             message,

@@ -87,7 +87,9 @@ impl RetryPolicy {
         if let Some(wait) = retry_after {
             return wait.min(self.max_delay);
         }
-        let factor = 1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(retry.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         let cap = self.base_delay.saturating_mul(factor).min(self.max_delay);
         let cap_nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
         Duration::from_nanos(fastrand::u64(0..=cap_nanos))
@@ -162,11 +164,23 @@ mod tests {
         let parse = |value: &str| retry_after(&headers(value), now());
         assert_eq!(parse("120"), Some(Duration::from_secs(120)));
         assert_eq!(parse(" 0 "), Some(Duration::ZERO));
-        assert_eq!(parse("Wed, 21 Oct 2015 07:28:30 GMT"), Some(Duration::from_secs(30)));
-        assert_eq!(parse("Wednesday, 21-Oct-15 07:29:00 GMT"), Some(Duration::from_secs(60)));
-        assert_eq!(parse("Wed Oct 21 07:28:05 2015"), Some(Duration::from_secs(5)));
+        assert_eq!(
+            parse("Wed, 21 Oct 2015 07:28:30 GMT"),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse("Wednesday, 21-Oct-15 07:29:00 GMT"),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            parse("Wed Oct 21 07:28:05 2015"),
+            Some(Duration::from_secs(5))
+        );
         assert_eq!(parse("Wed, 21 Oct 2015 07:00:00 GMT"), Some(Duration::ZERO));
-        assert_eq!(parse("99999999999999999999999"), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(
+            parse("99999999999999999999999"),
+            Some(Duration::from_secs(u64::MAX))
+        );
         assert_eq!(parse("-5"), None);
         assert_eq!(parse("soon"), None);
         assert_eq!(retry_after(&HeaderMap::new(), now()), None);
@@ -182,8 +196,14 @@ mod tests {
             assert!(policy.delay(3, None) <= Duration::from_millis(400));
             assert!(policy.delay(40, None) <= Duration::from_millis(500));
         }
-        assert_eq!(policy.delay(1, Some(Duration::from_secs(60))), Duration::from_millis(500));
-        assert_eq!(policy.delay(1, Some(Duration::from_millis(7))), Duration::from_millis(7));
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(60))),
+            Duration::from_millis(500)
+        );
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_millis(7))),
+            Duration::from_millis(7)
+        );
     }
 
     #[test]

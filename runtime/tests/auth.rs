@@ -107,7 +107,10 @@ async fn token_source_is_asked_on_every_request() {
         .collect();
     assert_eq!(
         tokens,
-        [Some("Bearer tok-1".to_owned()), Some("Bearer tok-2".to_owned())]
+        [
+            Some("Bearer tok-1".to_owned()),
+            Some("Bearer tok-2".to_owned())
+        ]
     );
 }
 
@@ -158,9 +161,12 @@ async fn api_key_in_header_query_and_cookie() {
 #[tokio::test]
 async fn basic_auth() {
     let server = server_replying(200).await;
-    send_with(builder(&server).basic_auth("alice", "s3cret pw"), &[&[&BASIC]])
-        .await
-        .unwrap();
+    send_with(
+        builder(&server).basic_auth("alice", "s3cret pw"),
+        &[&[&BASIC]],
+    )
+    .await
+    .unwrap();
     let request = only_request(&server).await;
     // base64("alice:s3cret pw")
     assert_eq!(
@@ -174,18 +180,26 @@ async fn first_satisfiable_alternative_is_used() {
     const ALTERNATIVES: SecurityRequirements = &[&[&OAUTH], &[&KEY_HEADER, &KEY_QUERY]];
 
     let server = server_replying(200).await;
-    send_with(builder(&server).api_key("key"), ALTERNATIVES).await.unwrap();
+    send_with(builder(&server).api_key("key"), ALTERNATIVES)
+        .await
+        .unwrap();
     let request = only_request(&server).await;
     assert_eq!(header(&request, "authorization"), None);
     assert_eq!(header(&request, "x-api-key").as_deref(), Some("key"));
     assert_eq!(request.url.query(), Some("x=1&api_key=key"));
 
     let server = server_replying(200).await;
-    send_with(builder(&server).api_key("key").bearer_token("tok"), ALTERNATIVES)
-        .await
-        .unwrap();
+    send_with(
+        builder(&server).api_key("key").bearer_token("tok"),
+        ALTERNATIVES,
+    )
+    .await
+    .unwrap();
     let request = only_request(&server).await;
-    assert_eq!(header(&request, "authorization").as_deref(), Some("Bearer tok"));
+    assert_eq!(
+        header(&request, "authorization").as_deref(),
+        Some("Bearer tok")
+    );
     assert_eq!(header(&request, "x-api-key"), None);
     assert_eq!(request.url.query(), Some("x=1"));
 }
@@ -198,7 +212,9 @@ async fn unsatisfiable_or_anonymous_security_sends_no_credentials() {
         .unwrap();
     assert_eq!(reply.status(), 401, "the server decides");
     let server2 = server_replying(200).await;
-    send_with(builder(&server2).bearer_token("tok"), &[]).await.unwrap();
+    send_with(builder(&server2).bearer_token("tok"), &[])
+        .await
+        .unwrap();
     let server3 = server_replying(200).await;
     send_with(builder(&server3).bearer_token("tok"), &[&[], &[&BEARER]])
         .await
@@ -224,9 +240,15 @@ async fn per_scheme_credentials_override_defaults() {
         .await
         .unwrap();
     let request = only_request(&server).await;
-    assert_eq!(header(&request, "x-api-key").as_deref(), Some("default-key"));
+    assert_eq!(
+        header(&request, "x-api-key").as_deref(),
+        Some("default-key")
+    );
     assert_eq!(request.url.query(), Some("x=1&api_key=query-key"));
-    assert_eq!(header(&request, "authorization").as_deref(), Some("Bearer tok-1"));
+    assert_eq!(
+        header(&request, "authorization").as_deref(),
+        Some("Bearer tok-1")
+    );
 }
 
 #[tokio::test]
@@ -243,7 +265,10 @@ async fn debug_output_never_shows_secrets() {
         .header("Authorization", "secret-explicit");
     let shown = format!("{builder:?}\n{builder:#?}\n{transport:?}\n{transport:#?}\n{request:?}");
     assert!(!shown.contains("secret-"), "{shown}");
-    assert!(shown.contains("alice") && shown.contains("X-Secret"), "{shown}");
+    assert!(
+        shown.contains("alice") && shown.contains("X-Secret"),
+        "{shown}"
+    );
 }
 
 fn assert_hidden(error: &Error<()>, secrets: &[&str]) {

@@ -94,11 +94,15 @@ async fn malformed_or_empty_json_is_a_decode_error() {
         let server = server_with(ResponseTemplate::new(200).set_body_string(text)).await;
         let error = get(&server).await.json::<Envelope, ()>().unwrap_err();
         assert!(matches!(error, Error::Decode { .. }), "{text:?}: {error:?}");
-        assert_eq!(error.raw_body().map(RawBody::to_text_lossy).as_deref(), Some(text));
+        assert_eq!(
+            error.raw_body().map(RawBody::to_text_lossy).as_deref(),
+            Some(text)
+        );
     }
-    let server = server_with(ResponseTemplate::new(200).set_body_string(
-        r#"{"conversation": {"id": 7, "subject": oops}}"#,
-    ))
+    let server = server_with(
+        ResponseTemplate::new(200)
+            .set_body_string(r#"{"conversation": {"id": 7, "subject": oops}}"#),
+    )
     .await;
     match get(&server).await.json::<Envelope, ()>().unwrap_err() {
         Error::Decode { path, .. } => assert_eq!(path, "conversation.subject"),
@@ -151,7 +155,10 @@ async fn undocumented_status_keeps_status_headers_and_body() {
     let body = error.raw_body().unwrap();
     assert_eq!(body.as_bytes(), b"I'm a teapot");
     assert!(!body.is_truncated());
-    assert_eq!(error.to_string(), "unexpected status 418 I'm a teapot: I'm a teapot");
+    assert_eq!(
+        error.to_string(),
+        "unexpected status 418 I'm a teapot: I'm a teapot"
+    );
 }
 
 #[tokio::test]
@@ -159,7 +166,11 @@ async fn body_copy_in_errors_is_bounded() {
     let big = "x".repeat(RawBody::LIMIT * 2);
     let server = server_with(ResponseTemplate::new(500).set_body_string(big.clone())).await;
     let reply = get(&server).await;
-    assert_eq!(reply.body().len(), big.len(), "the reply itself is complete");
+    assert_eq!(
+        reply.body().len(),
+        big.len(),
+        "the reply itself is complete"
+    );
     let error = reply.into_unexpected::<()>();
     let body = error.raw_body().unwrap();
     assert_eq!(body.as_bytes().len(), RawBody::LIMIT);
@@ -201,7 +212,11 @@ async fn timeout_applies_to_a_caller_supplied_client() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let error = transport.request(Method::GET, &[]).send::<()>().await.unwrap_err();
+    let error = transport
+        .request(Method::GET, &[])
+        .send::<()>()
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -214,7 +229,11 @@ async fn timeout_of_the_callers_client_is_a_timeout_too() {
         .build()
         .unwrap();
     let transport = builder(&server).http_client(client).build().unwrap();
-    let error = transport.request(Method::GET, &[]).send::<()>().await.unwrap_err();
+    let error = transport
+        .request(Method::GET, &[])
+        .send::<()>()
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, Error::Timeout { timeout: None, .. }),
         "{error:?}"

@@ -4,7 +4,9 @@ mod common;
 
 use codegen_runtime::reqwest::Method;
 use codegen_runtime::{ClientBuilder, Error, FilePart, Multipart, RetryPolicy};
-use common::{builder, header, multipart_parts, only_request, received, server_replying, transport};
+use common::{
+    builder, header, multipart_parts, only_request, received, server_replying, transport,
+};
 use serde::Serialize;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -17,7 +19,10 @@ async fn path_segments_are_percent_encoded_one_by_one() {
         .unwrap();
     let owner = "a b/c";
     let reply = transport
-        .request(Method::GET, &["v2", owner, "ünï", "100%?#", "conversations.json"])
+        .request(
+            Method::GET,
+            &["v2", owner, "ünï", "100%?#", "conversations.json"],
+        )
         .send::<()>()
         .await
         .unwrap();
@@ -36,7 +41,11 @@ async fn base_url_without_trailing_slash_keeps_its_path() {
     let transport = ClientBuilder::new(format!("{}/api", server.uri()))
         .build()
         .unwrap();
-    transport.request(Method::GET, &["x"]).send::<()>().await.unwrap();
+    transport
+        .request(Method::GET, &["x"])
+        .send::<()>()
+        .await
+        .unwrap();
     assert_eq!(only_request(&server).await.url.path(), "/api/x");
 }
 
@@ -50,7 +59,10 @@ async fn dot_segments_are_refused_before_sending() {
             .send::<()>()
             .await
             .unwrap_err();
-        assert!(matches!(error, Error::InvalidRequest(_)), "{bad:?}: {error}");
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{bad:?}: {error}"
+        );
     }
     assert!(received(&server).await.is_empty());
 }
@@ -73,7 +85,13 @@ async fn query_parameters_are_encoded() {
         .query_array("tag", &["x y", "z"], true)
         .query_array("id", &["1", "2,3"], false)
         .query_array("empty", &[] as &[u8], false)
-        .query_json("filter", &Filter { state: "open", ids: vec![1, 2] })
+        .query_json(
+            "filter",
+            &Filter {
+                state: "open",
+                ids: vec![1, 2],
+            },
+        )
         .query_json("when", &"2024-01-02T03:04:05Z")
         .query_json("none", &None::<String>)
         .send::<()>()
@@ -136,14 +154,24 @@ async fn headers_defaults_and_user_agent() {
     assert_eq!(traces, ["42"], "the request's header replaces the default");
     assert_eq!(header(&request, "x-absent"), None);
     assert_eq!(header(&request, "x-present").as_deref(), Some("yes"));
-    assert_eq!(header(&request, "accept").as_deref(), Some("application/json"));
-    assert_eq!(header(&request, "user-agent").as_deref(), Some("my-app/1.2"));
+    assert_eq!(
+        header(&request, "accept").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        header(&request, "user-agent").as_deref(),
+        Some("my-app/1.2")
+    );
 }
 
 #[tokio::test]
 async fn default_user_agent_and_caller_client() {
     let server = server_replying(200).await;
-    transport(&server).request(Method::GET, &[]).send::<()>().await.unwrap();
+    transport(&server)
+        .request(Method::GET, &[])
+        .send::<()>()
+        .await
+        .unwrap();
     let user_agent = header(&only_request(&server).await, "user-agent").unwrap();
     assert!(user_agent.starts_with("codegen-runtime/"), "{user_agent}");
 
@@ -157,14 +185,26 @@ async fn default_user_agent_and_caller_client() {
         .default_header("X-Default", "d")
         .build()
         .unwrap();
-    transport.request(Method::GET, &[]).send::<()>().await.unwrap();
+    transport
+        .request(Method::GET, &[])
+        .send::<()>()
+        .await
+        .unwrap();
     let request = only_request(&server).await;
     assert_eq!(header(&request, "user-agent").as_deref(), Some("theirs/1"));
     assert_eq!(header(&request, "x-default").as_deref(), Some("d"));
 
     let server = server_replying(200).await;
-    let transport = builder(&server).http_client(client).user_agent("ours/2").build().unwrap();
-    transport.request(Method::GET, &[]).send::<()>().await.unwrap();
+    let transport = builder(&server)
+        .http_client(client)
+        .user_agent("ours/2")
+        .build()
+        .unwrap();
+    transport
+        .request(Method::GET, &[])
+        .send::<()>()
+        .await
+        .unwrap();
     let request = only_request(&server).await;
     assert_eq!(header(&request, "user-agent").as_deref(), Some("ours/2"));
 }
@@ -181,7 +221,10 @@ async fn invalid_header_value_is_an_error_not_a_panic() {
     match error {
         Error::InvalidRequest(message) => {
             assert!(message.contains("X-Bad"), "{message}");
-            assert!(!message.contains("line"), "the value is not repeated: {message}");
+            assert!(
+                !message.contains("line"),
+                "the value is not repeated: {message}"
+            );
         }
         other => panic!("unexpected {other:?}"),
     }
@@ -229,12 +272,18 @@ async fn json_bodies() {
         .unwrap();
     transport
         .request(Method::PATCH, &["conversations", "1"])
-        .json_body_as(&serde_json::json!({"subject": null}), "application/merge-patch+json")
+        .json_body_as(
+            &serde_json::json!({"subject": null}),
+            "application/merge-patch+json",
+        )
         .send::<()>()
         .await
         .unwrap();
     let requests = received(&server).await;
-    assert_eq!(header(&requests[0], "content-type").as_deref(), Some("application/json"));
+    assert_eq!(
+        header(&requests[0], "content-type").as_deref(),
+        Some("application/json")
+    );
     let sent: serde_json::Value = requests[0].body_json().unwrap();
     assert_eq!(
         sent,
@@ -349,11 +398,17 @@ fn upload_form() -> Multipart {
 fn assert_upload(request: &wiremock::Request) {
     let parts = multipart_parts(request);
     assert_eq!(parts.len(), 4, "{parts:?}");
-    assert_eq!(parts[0].headers, ["Content-Disposition: form-data; name=\"title\""]);
+    assert_eq!(
+        parts[0].headers,
+        ["Content-Disposition: form-data; name=\"title\""]
+    );
     assert_eq!(parts[0].body, b"Quarterly report");
     assert_eq!(
         parts[1].headers,
-        ["Content-Disposition: form-data; name=\"meta\"", "Content-Type: application/json"]
+        [
+            "Content-Disposition: form-data; name=\"meta\"",
+            "Content-Type: application/json"
+        ]
     );
     assert_eq!(parts[1].body, br#"{"pages":3}"#);
     assert_eq!(
@@ -364,7 +419,10 @@ fn assert_upload(request: &wiremock::Request) {
         ]
     );
     assert_eq!(parts[2].body, b"%PDF-1.7 \x00\xff");
-    assert_eq!(parts[3].headers, ["Content-Disposition: form-data; name=\"raw\""]);
+    assert_eq!(
+        parts[3].headers,
+        ["Content-Disposition: form-data; name=\"raw\""]
+    );
     assert_eq!(parts[3].body, b"plain");
 }
 

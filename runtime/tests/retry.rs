@@ -59,7 +59,10 @@ async fn too_many_requests_honours_retry_after() {
     let started = Instant::now();
     assert_eq!(status_of(&transport, Method::GET).await, 200);
     let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(950), "waited only {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(950),
+        "waited only {elapsed:?}"
+    );
     assert!(elapsed < Duration::from_secs(5), "waited {elapsed:?}");
     assert_eq!(received(&server).await.len(), 2);
 }
@@ -78,7 +81,11 @@ async fn retry_after_is_capped_by_max_delay() {
 async fn attempts_are_bounded() {
     let server = server_replying(503).await;
     let transport = transport_with(&server, fast_policy(3));
-    assert_eq!(status_of(&transport, Method::GET).await, 503, "the last reply is returned");
+    assert_eq!(
+        status_of(&transport, Method::GET).await,
+        503,
+        "the last reply is returned"
+    );
     assert_eq!(received(&server).await.len(), 3);
 }
 
@@ -115,8 +122,8 @@ async fn other_error_statuses_are_not_retried() {
 
 #[tokio::test]
 async fn timed_out_attempt_is_retried() {
-    let server = server_failing_once(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
-        .await;
+    let server =
+        server_failing_once(ResponseTemplate::new(200).set_delay(Duration::from_secs(3))).await;
     let transport = builder(&server)
         .timeout(Duration::from_millis(100))
         .retry(fast_policy(2))
