@@ -12,7 +12,15 @@
 //! [`Error`] naming the file and JSON pointer, or a documented fallback
 //! (`serde_json::Value`) that is counted in [`Stats::fallbacks`].
 
+mod api;
+mod crate_files;
+pub mod docs;
+mod emit;
 pub mod load;
+pub mod naming;
+pub mod operations;
+mod readme;
+pub mod typespace;
 
 pub use load::{load_spec, parse_spec, LoadedSpec, SpecError};
 
@@ -95,8 +103,26 @@ pub struct Error {
     pub message: String,
 }
 
-/// Generates a whole crate for `apis`.
+/// Generates a whole crate for `apis`. Pure: reads nothing and writes nothing, so the
+/// caller decides how to write (all files or none).
 pub fn generate_crate(apis: &[ApiInput], config: &CrateConfig) -> Result<GeneratedCrate, Error> {
-    let _ = (apis, config);
-    Ok(GeneratedCrate::default())
+    let mut outputs = Vec::with_capacity(apis.len());
+    for api in apis {
+        let source = api.spec.path.display().to_string().replace('\\', "/");
+        let header = crate_files::header("//", config, &source);
+        outputs.push(api::generate(api, &header)?);
+    }
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_string(), crate_files::cargo_toml(config, &outputs));
+    files.insert("README.md".to_string(), crate_files::readme_md(config, &outputs));
+    files.insert("src/lib.rs".to_string(), crate_files::lib_rs(config, &outputs));
+    let mut stats = Stats { specs: outputs.len(), ..Stats::default() };
+    for out in outputs {
+        stats.types += out.types;
+        stats.operations += out.operations.methods.len();
+        stats.fallbacks.extend(out.fallbacks);
+        files.extend(out.files);
+    }
+    stats.lines = files.values().map(|f| f.lines().count()).sum();
+    Ok(GeneratedCrate { files, stats })
 }

@@ -1,0 +1,132 @@
+//! One document → its module files (`mod.rs`, `types.rs`, `schemas.rs`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::docs::Docs;
+use crate::emit::client::{client_module, Server};
+use crate::emit::{format_file, types::all_types, types::type_ref_in};
+use crate::operations::{self, Operations};
+use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
+use crate::{ApiInput, Error, Fallback};
+
+/// Everything generated for one API.
+pub struct ApiOutput {
+    /// Module name.
+    pub module: String,
+    /// The API's title.
+    pub title: String,
+    /// Files by path relative to the crate root.
+    pub files: Vec<(String, String)>,
+    /// Number of types.
+    pub types: usize,
+    /// The operations (used for the README example).
+    pub operations: Operations,
+    /// The types (used for the README example).
+    pub space: TypeSpace,
+    /// Fallbacks used.
+    pub fallbacks: Vec<Fallback>,
+}
+
+/// The intermediate model of one document.
+pub fn build_model(api: &ApiInput) -> Result<(TypeSpace, Operations), Error> {
+    let doc = &api.spec.openapi;
+    let mut builder = TypeSpaceBuilder::new(doc, &api.spec.path);
+    builder.add_components()?;
+    let ops = operations::build(doc, &api.spec.path, &mut builder)?;
+    let space = builder.finish()?;
+    Ok((space, ops))
+}
+
+fn server(api: &ApiInput) -> Server {
+    let Some(first) = api.spec.openapi.servers.first() else {
+        return Server { template: "/".into(), default_url: "/".into(), variables: Vec::new() };
+    };
+    let mut default_url = first.url.clone();
+    let mut variables = Vec::new();
+    for (name, var) in first.variables.iter().flatten() {
+        default_url = default_url.replace(&format!("{{{name}}}"), &var.default);
+        let mut docs = Docs::new();
+        docs.text(var.description.as_deref());
+        variables.push((name.clone(), var.default.clone(), docs));
+    }
+    Server { template: first.url.clone(), default_url, variables }
+}
+
+/// Generates the module files of one API.
+pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
+    let (space, ops) = build_model(api)?;
+    let internal = |message: String| Error { file: api.spec.path.clone(), pointer: String::new(), message };
+    let info = &api.spec.openapi.info;
+    let module = &api.module;
+
+    let mut module_docs = Docs::new();
+    module_docs.note(format!("{} (version {}).", crate::docs::escape_markdown(&info.title), crate::docs::escape_markdown(&info.version)));
+    module_docs.text(info.description.as_deref());
+    let module_docs = module_docs.lines_or("");
+    let client = client_module(&space, &ops, &server(api));
+    let mod_rs = quote! {
+        #( #![doc = #module_docs] )*
+
+        use codegen_runtime as rt;
+
+        pub mod types;
+        #[cfg(feature = "registry")]
+        pub mod schemas;
+
+        #client
+    };
+    let types_rs = {
+        let types = all_types(&space);
+        let doc = format!(" Models of the {} API, one per schema.", info.title.replace(['[', ']', '<', '>'], ""));
+        quote! {
+            #![doc = #doc]
+            #types
+        }
+    };
+    let schemas_rs = registry(&space);
+    let files = vec![
+        (format!("src/{module}/mod.rs"), format_file(mod_rs, header).map_err(internal)?),
+        (format!("src/{module}/types.rs"), format_file(types_rs, header).map_err(internal)?),
+        (format!("src/{module}/schemas.rs"), format_file(schemas_rs, header).map_err(internal)?),
+    ];
+    let fallbacks = space
+        .fallbacks
+        .iter()
+        .map(|(pointer, reason)| Fallback { module: module.clone(), pointer: pointer.clone(), reason: reason.clone() })
+        .collect();
+    Ok(ApiOutput { module: module.clone(), title: info.title.clone(), files, types: space.entries.len(), operations: ops, space, fallbacks })
+}
+
+/// `schemas.rs`: JSON pointer → generated type, so conformance tools can find the type
+/// of any example in the spec without knowing the naming rules.
+fn registry(space: &TypeSpace) -> TokenStream {
+    let entries: Vec<(&String, &TypeRef)> = space.by_pointer.iter().collect();
+    let pointers = entries.iter().map(|(p, _)| p.as_str());
+    let arms = entries.iter().map(|(pointer, ty)| {
+        let ty = type_ref_in(ty, &quote!(super::types::));
+        let pointer = pointer.as_str();
+        quote!(#pointer => via::<#ty>(json),)
+    });
+    quote! {
+        //! Maps JSON pointers of the spec's schemas to the generated types, so that tools
+        //! (such as the conformance tests) can decode any example with the right type.
+        //! Compiled only with the `registry` feature.
+
+        /// JSON pointers (into the spec) of every schema that has a Rust type.
+        pub const POINTERS: &[&str] = &[#(#pointers),*];
+
+        /// Decodes `json` as the type generated for the schema at `pointer` and encodes it
+        /// back; `None` when no type was generated for that pointer.
+        pub fn roundtrip(pointer: &str, json: &str) -> Option<Result<serde_json::Value, serde_json::Error>> {
+            fn via<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<serde_json::Value, serde_json::Error> {
+                let value: T = serde_json::from_str(json)?;
+                serde_json::to_value(&value)
+            }
+            Some(match pointer {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+    }
+}

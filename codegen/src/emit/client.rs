@@ -1,0 +1,615 @@
+//! Tokens for the client of one document: `Client`, one request builder per operation,
+//! and typed response and error enums per operation.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::ident;
+use super::types::type_ref_in;
+use crate::docs::Docs;
+use crate::operations::{
+    Body, BodyKind, OperationMethod, Operations, Param, ParamLocation, ResponseBody,
+    ResponseCase, SchemeKind, StatusMatch,
+};
+use crate::typespace::{Presence, Prim, TypeKind, TypeRef, TypeSpace};
+
+/// The server a client talks to by default.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// URL template with `{variable}` placeholders.
+    pub template: String,
+    /// The template with every variable at its default.
+    pub default_url: String,
+    /// Variables: name, default, docs.
+    pub variables: Vec<(String, String, Docs)>,
+}
+
+fn qualified(ty: &TypeRef) -> TokenStream {
+    type_ref_in(ty, &quote!(types::))
+}
+
+/// How a parameter value is written into a query string or header.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ValueForm {
+    /// Its `Display` form.
+    Display,
+    /// RFC 3339 text.
+    DateTime,
+    /// JSON text (objects, unions, free-form values).
+    Json,
+}
+
+fn value_form(space: &TypeSpace, ty: &TypeRef) -> ValueForm {
+    match space.resolve_alias(ty) {
+        TypeRef::Named(name) => match space.get(name).map(|e| &e.kind) {
+            Some(TypeKind::StringEnum(_)) | Some(TypeKind::IntEnum(_)) => ValueForm::Display,
+            _ => ValueForm::Json,
+        },
+        TypeRef::Prim(Prim::DateTime) => ValueForm::DateTime,
+        TypeRef::Prim(Prim::Json) | TypeRef::Prim(Prim::Bytes) => ValueForm::Json,
+        TypeRef::Prim(_) => ValueForm::Display,
+        TypeRef::Option(t) | TypeRef::Boxed(t) => value_form(space, t),
+        TypeRef::Vec(_) | TypeRef::Map(_) => ValueForm::Json,
+    }
+}
+
+/// The tokens of a document's client module (everything but `types`).
+pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> TokenStream {
+    let base_url = &server.default_url;
+    let schemes = ops.schemes.values().map(|s| {
+        let name = format_ident!("{}", s.const_name);
+        let wire = &s.name;
+        let kind = match &s.kind {
+            SchemeKind::Bearer => quote!(rt::SchemeKind::Bearer),
+            SchemeKind::Basic => quote!(rt::SchemeKind::Basic),
+            SchemeKind::ApiKeyHeader(h) => quote!(rt::SchemeKind::ApiKeyHeader(#h)),
+            SchemeKind::ApiKeyQuery(q) => quote!(rt::SchemeKind::ApiKeyQuery(#q)),
+            SchemeKind::ApiKeyCookie(c) => quote!(rt::SchemeKind::ApiKeyCookie(#c)),
+        };
+        let docs = s.docs.to_tokens_or(&format!("Security scheme `{}`.", s.name));
+        quote! {
+            #docs
+            pub const #name: rt::SecurityScheme = rt::SecurityScheme { name: #wire, kind: #kind };
+        }
+    });
+    let server_fn = server_url_fn(&server.template, &server.variables);
+    let methods = ops.methods.iter().map(client_method);
+    let items = ops.methods.iter().map(|op| operation_items(space, ops, op));
+    quote! {
+        /// The spec's first server, with its variables at their defaults.
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        #server_fn
+
+        #(#schemes)*
+
+        /// The API client: cheap to clone, safe to share between tasks.
+        ///
+        /// Build one with [`Client::builder`] (auth, headers, timeout, retries, your own
+        /// `reqwest::Client`) and `.build()?.into()`, or [`Client::new`] for defaults.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: rt::Transport,
+        }
+
+        impl From<rt::Transport> for Client {
+            fn from(transport: rt::Transport) -> Self {
+                Self { transport }
+            }
+        }
+
+        impl Client {
+            /// A builder preset with [`DEFAULT_BASE_URL`]; pass another URL to
+            /// [`rt::ClientBuilder::new`] for another server.
+            pub fn builder() -> rt::ClientBuilder {
+                rt::ClientBuilder::new(DEFAULT_BASE_URL)
+            }
+
+            /// A client for `base_url` with default settings and no credentials.
+            pub fn new(base_url: &str) -> Result<Self, rt::BuildError> {
+                rt::ClientBuilder::new(base_url).build().map(Self::from)
+            }
+
+            /// The transport this client sends requests with.
+            pub fn transport(&self) -> &rt::Transport {
+                &self.transport
+            }
+
+            #(#methods)*
+        }
+
+        #(#items)*
+    }
+}
+
+fn server_url_fn(template: &str, vars: &[(String, String, Docs)]) -> TokenStream {
+    if vars.is_empty() {
+        return quote!();
+    }
+    let args: Vec<Ident> = vars.iter().map(|(name, _, _)| ident(&crate::naming::field_name(name))).collect();
+    let placeholders = vars.iter().map(|(name, _, _)| format!("{{{name}}}"));
+    let arg_docs = vars.iter().map(|(name, default, _)| {
+        format!(" - `{}`: server variable `{}` (default `{}`).", crate::naming::field_name(name), name, default)
+    });
+    quote! {
+        /// The spec's first server URL, with its `{variable}` placeholders.
+        pub const SERVER_TEMPLATE: &str = #template;
+
+        /// [`SERVER_TEMPLATE`] with its variables filled in; values are inserted as given.
+        #( #[doc = #arg_docs] )*
+        pub fn server_url(#(#args: &str),*) -> String {
+            SERVER_TEMPLATE.to_string() #( .replace(#placeholders, #args) )*
+        }
+    }
+}
+
+fn client_method(op: &OperationMethod) -> TokenStream {
+    let name = ident(&op.method_name);
+    let builder = ident(&op.type_stem);
+    let docs = op.docs.to_tokens_or(&op.operation_id);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let n = ident(&p.name);
+        let t = qualified(&p.ty);
+        quote!(#n: impl Into<#t>)
+    });
+    let mut inits: Vec<TokenStream> = op
+        .params
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            if p.required { quote!(#n: #n.into()) } else { quote!(#n: None) }
+        })
+        .collect();
+    let body_arg = op.body.as_ref().map(|b| {
+        let t = body_type(op, b);
+        if b.required {
+            inits.push(quote!(body: body.into()));
+            quote!(body: impl Into<#t>,)
+        } else {
+            inits.push(quote!(body: None));
+            quote!()
+        }
+    });
+    let arg_docs = required.iter().map(|p| format!(" - `{}`: {} `{}`.", p.name, location_word(p.location), p.wire));
+    quote! {
+        #docs
+        ///
+        /// Returns a request builder: set optional parameters on it, then `.await` it.
+        #( #[doc = #arg_docs] )*
+        pub fn #name(&self, #(#args,)* #body_arg) -> #builder<'_> {
+            #builder { client: self, #(#inits,)* }
+        }
+    }
+}
+
+fn location_word(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path parameter",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+    }
+}
+
+/// The Rust type a caller passes as the body: the schema type for one media type, an
+/// enum of media types when there are several.
+fn body_type(op: &OperationMethod, body: &Body) -> TokenStream {
+    if body.media.len() == 1 {
+        qualified(&body.media[0].ty)
+    } else {
+        let name = format_ident!("{}Body", op.type_stem);
+        quote!(#name)
+    }
+}
+
+fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> TokenStream {
+    let builder = ident(&op.type_stem);
+    let response = format_ident!("{}Response", op.type_stem);
+    let error = format_ident!("{}Error", op.type_stem);
+    let builder_doc = format!(" Request builder for [`Client::{}`]: set optional parameters, then `.await` it (or call [`{}::send`]).", op.method_name, op.type_stem);
+
+    let fields = op.params.iter().map(|p| {
+        let n = ident(&p.name);
+        let t = qualified(&p.ty);
+        if p.required { quote!(#n: #t,) } else { quote!(#n: Option<#t>,) }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let t = body_type(op, b);
+        if b.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) }
+    });
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
+        let n = ident(&p.name);
+        let t = qualified(&p.ty);
+        let docs = p.docs.to_tokens_or(&format!("{} `{}`.", location_word(p.location), p.wire));
+        quote! {
+            #docs
+            pub fn #n(mut self, value: impl Into<#t>) -> Self {
+                self.#n = Some(value.into());
+                self
+            }
+        }
+    });
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let t = body_type(op, b);
+        let docs = b.docs.to_tokens_or("The request body.");
+        quote! {
+            #docs
+            pub fn body(mut self, value: impl Into<#t>) -> Self {
+                self.body = Some(value.into());
+                self
+            }
+        }
+    });
+    let body_enum = op.body.as_ref().filter(|b| b.media.len() > 1).map(|b| body_enum(op, b));
+    let send_body = send_fn(space, ops, op);
+    let (response_enum, error_enum) = response_enums(op);
+    let field_names: Vec<Ident> = op.params.iter().map(|p| ident(&p.name)).collect();
+    let body_name = op.body.as_ref().map(|_| quote!(body,));
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug)]
+        #[must_use = "a request is sent only when it is awaited or `send` is called"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields)*
+            #body_field
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #body_setter
+
+            /// Sends the request and decodes the response by its status.
+            pub async fn send(self) -> Result<rt::Response<#response>, rt::Error<#error>> {
+                let Self { client, #(#field_names,)* #body_name } = self;
+                #send_body
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = Result<rt::Response<#response>, rt::Error<#error>>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #body_enum
+        #response_enum
+        #error_enum
+    }
+}
+
+fn body_enum(op: &OperationMethod, body: &Body) -> TokenStream {
+    let name = format_ident!("{}Body", op.type_stem);
+    let doc = format!(" The request body of [`Client::{}`], in one of the media types it accepts.", op.method_name);
+    let variants = body.media.iter().map(|m| {
+        let v = ident(&m.variant);
+        let t = qualified(&m.ty);
+        let d = format!(" Sent as `{}`.", m.media_type);
+        quote!(#[doc = #d] #v(#t),)
+    });
+    // `From` for the first media type that has each Rust type, so a plain value
+    // picks the spec's preferred encoding.
+    let mut seen: Vec<&TypeRef> = Vec::new();
+    let froms = body.media.iter().filter_map(|m| {
+        if seen.contains(&&m.ty) {
+            return None;
+        }
+        seen.push(&m.ty);
+        let v = ident(&m.variant);
+        let t = qualified(&m.ty);
+        Some(quote! {
+            impl From<#t> for #name {
+                fn from(value: #t) -> Self {
+                    Self::#v(value)
+                }
+            }
+        })
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+        #(#froms)*
+    }
+}
+
+fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
+    let has_default = op.responses.iter().any(|r| r.status == StatusMatch::Default);
+    let mk = |name: Ident, doc: String, cases: Vec<&ResponseCase>| {
+        let variants = cases.iter().map(|c| {
+            let v = ident(&c.variant);
+            let status = match &c.status {
+                StatusMatch::Code(code) => code.to_string(),
+                StatusMatch::Range(r) => format!("{r}XX"),
+                StatusMatch::Default => "any other status".into(),
+            };
+            let mut docs = c.docs.clone();
+            docs.note(format!("Status {status}."));
+            let docs = docs.to_tokens_or("");
+            match &c.body {
+                ResponseBody::Empty => quote!(#docs #v,),
+                ResponseBody::Json(t) => {
+                    let t = qualified(t);
+                    quote!(#docs #v(#t),)
+                }
+                ResponseBody::Text => quote!(#docs #v(String),),
+                ResponseBody::Bytes => quote!(#docs #v(Vec<u8>),),
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+        }
+    };
+    let success: Vec<&ResponseCase> = op
+        .responses
+        .iter()
+        .filter(|r| r.is_success() || (has_default && r.status == StatusMatch::Default))
+        .collect();
+    let errors: Vec<&ResponseCase> = op.responses.iter().filter(|r| !r.is_success()).collect();
+    (
+        mk(
+            format_ident!("{}Response", op.type_stem),
+            format!(" Documented successful responses of [`Client::{}`].", op.method_name),
+            success,
+        ),
+        mk(
+            format_ident!("{}Error", op.type_stem),
+            format!(" Documented error responses of [`Client::{}`] (carried by `rt::Error::Api`).", op.method_name),
+            errors,
+        ),
+    )
+}
+
+/// Path segments as `&str` expressions; `{param}` placeholders become the parameter's
+/// text, each segment percent-encoded by the runtime.
+fn path_segments(op: &OperationMethod, space: &TypeSpace) -> Vec<TokenStream> {
+    op.path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|segment| {
+            if !segment.contains('{') {
+                return quote!(#segment);
+            }
+            let mut fmt = String::new();
+            let mut args: Vec<TokenStream> = Vec::new();
+            let mut rest = segment;
+            while let Some(start) = rest.find('{') {
+                let Some(len) = rest[start..].find('}') else { break };
+                let wire = &rest[start + 1..start + len];
+                fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+                match op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire) {
+                    Some(p) => {
+                        fmt.push_str("{}");
+                        let n = ident(&p.name);
+                        args.push(match value_form(space, &p.ty) {
+                            ValueForm::DateTime => quote!(#n.to_rfc3339()),
+                            ValueForm::Json => quote!(serde_json::to_string(&#n).unwrap_or_default()),
+                            ValueForm::Display => quote!(#n),
+                        });
+                    }
+                    None => fmt.push_str(&format!("{{{{{wire}}}}}")),
+                }
+                rest = &rest[start + len + 1..];
+            }
+            fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+            quote!(&format!(#fmt, #(#args),*))
+        })
+        .collect()
+}
+
+fn param_statement(space: &TypeSpace, p: &Param) -> TokenStream {
+    let wire = &p.wire;
+    let n = ident(&p.name);
+    let array_item = match space.resolve_alias(&p.ty) {
+        TypeRef::Vec(item) if p.location == ParamLocation::Query => Some(value_form(space, item)),
+        _ => None,
+    };
+    let form = value_form(space, &p.ty);
+    let set = |v: TokenStream| -> TokenStream {
+        match (p.location, array_item, form) {
+            (ParamLocation::Query, Some(ValueForm::Display), _) => {
+                let explode = p.explode;
+                quote!(request = request.query_array(#wire, &#v, #explode);)
+            }
+            (ParamLocation::Query, Some(ValueForm::DateTime), _) => {
+                let explode = p.explode;
+                quote!(request = request.query_array(#wire, &#v.iter().map(|v| v.to_rfc3339()).collect::<Vec<_>>(), #explode);)
+            }
+            (ParamLocation::Query, _, ValueForm::Json) | (ParamLocation::Query, Some(ValueForm::Json), _) => {
+                quote!(request = request.query_json(#wire, &#v);)
+            }
+            (ParamLocation::Query, _, ValueForm::DateTime) => quote!(request = request.query(#wire, #v.to_rfc3339());),
+            (ParamLocation::Query, _, ValueForm::Display) => quote!(request = request.query(#wire, #v);),
+            (ParamLocation::Header, _, ValueForm::DateTime) => quote!(request = request.header(#wire, #v.to_rfc3339());),
+            (ParamLocation::Header, _, ValueForm::Json) => quote!(request = request.header(#wire, serde_json::to_string(&#v).unwrap_or_default());),
+            (ParamLocation::Header, _, ValueForm::Display) => quote!(request = request.header(#wire, #v);),
+            (ParamLocation::Path, _, _) => quote!(),
+        }
+    };
+    if p.location == ParamLocation::Path {
+        return quote!();
+    }
+    if p.required {
+        set(quote!(#n))
+    } else {
+        let inner = set(quote!(value));
+        quote!(if let Some(value) = #n { #inner })
+    }
+}
+
+fn body_statement(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStream {
+    let encode = |kind: BodyKind, media_type: &str, ty: &TypeRef, value: TokenStream| -> TokenStream {
+        match kind {
+            BodyKind::Json if media_type == "application/json" => quote!(request.json_body(&#value)),
+            BodyKind::Json => quote!(request.json_body_as(&#value, #media_type)),
+            BodyKind::Form => quote!(request.form_body(&#value)),
+            BodyKind::Text => quote!(request.text_body(#value, #media_type)),
+            BodyKind::Bytes => quote!(request.bytes_body(#value, #media_type)),
+            BodyKind::Multipart => {
+                let form = multipart(space, ty, &value);
+                quote!(request.multipart_body(#form))
+            }
+        }
+    };
+    let apply = |value: TokenStream| -> TokenStream {
+        if body.media.len() == 1 {
+            let m = &body.media[0];
+            encode(m.kind, &m.media_type, &m.ty, value)
+        } else {
+            let name = format_ident!("{}Body", op.type_stem);
+            let arms = body.media.iter().map(|m| {
+                let v = ident(&m.variant);
+                let e = encode(m.kind, &m.media_type, &m.ty, quote!(value));
+                quote!(#name::#v(value) => #e,)
+            });
+            quote!(match #value { #(#arms)* })
+        }
+    };
+    if body.required {
+        let e = apply(quote!(body));
+        quote!(request = #e;)
+    } else {
+        let e = apply(quote!(value));
+        quote!(if let Some(value) = body { request = #e; })
+    }
+}
+
+/// A multipart form from a body struct: scalars as text parts, binary as file parts,
+/// everything else as JSON parts.
+fn multipart(space: &TypeSpace, ty: &TypeRef, value: &TokenStream) -> TokenStream {
+    let fields = match space.resolve_alias(ty) {
+        TypeRef::Named(name) => match space.get(name).map(|e| &e.kind) {
+            Some(TypeKind::Struct { fields, .. }) => fields.clone(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    if fields.is_empty() {
+        return quote!(rt::Multipart::new().json("body", &#value));
+    }
+    let parts = fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let wire = &f.wire;
+        let part = |v: TokenStream| -> TokenStream {
+            match space.resolve_alias(&f.ty) {
+                TypeRef::Prim(Prim::Bytes) => quote!(form = form.file(#wire, rt::FilePart::new(#v.clone()).file_name(#wire));),
+                t => match value_form(space, t) {
+                    ValueForm::Display => quote!(form = form.text(#wire, #v.to_string());),
+                    ValueForm::DateTime => quote!(form = form.text(#wire, #v.to_rfc3339());),
+                    ValueForm::Json => quote!(form = form.json(#wire, &#v);),
+                },
+            }
+        };
+        match f.presence {
+            Presence::Required => part(quote!(#value.#n)),
+            Presence::RequiredNullable | Presence::Optional => {
+                let p = part(quote!(v));
+                quote!(if let Some(v) = &#value.#n { #p })
+            }
+            Presence::OptionalNullable => {
+                let p = part(quote!(v));
+                quote!(if let Some(Some(v)) = &#value.#n { #p })
+            }
+        }
+    });
+    quote!({
+        let mut form = rt::Multipart::new();
+        #(#parts)*
+        form
+    })
+}
+
+fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> TokenStream {
+    let method = format_ident!("{}", op.http_method);
+    let segments = path_segments(op, space);
+    let op_id = &op.operation_id;
+    let security = if op.security.is_empty() {
+        quote!()
+    } else {
+        let alternatives = op.security.iter().map(|alt| {
+            let consts = alt.iter().filter_map(|s| ops.schemes.get(s)).map(|s| format_ident!("{}", s.const_name));
+            quote!(&[#(&#consts),*])
+        });
+        quote! {
+            const SECURITY: rt::SecurityRequirements = &[#(#alternatives),*];
+            request = request.security(SECURITY);
+        }
+    };
+    let params = op.params.iter().map(|p| param_statement(space, p));
+    let body = op.body.as_ref().map(|b| body_statement(space, op, b));
+    let response = format_ident!("{}Response", op.type_stem);
+    let error = format_ident!("{}Error", op.type_stem);
+    let has_default = op.responses.iter().any(|r| r.status == StatusMatch::Default);
+    let arm_for = |c: &ResponseCase, success: bool| -> TokenStream {
+        let v = ident(&c.variant);
+        let (decode, value) = match &c.body {
+            ResponseBody::Empty => (quote!(), None),
+            ResponseBody::Json(t) => {
+                let t = qualified(t);
+                (quote!(let body = response.json::<#t, #error>()?;), Some(quote!(body)))
+            }
+            ResponseBody::Text => (quote!(let body = response.text::<#error>()?;), Some(quote!(body))),
+            ResponseBody::Bytes => (quote!(let body = response.bytes();), Some(quote!(body))),
+        };
+        let (enum_name, wrap) = if success { (&response, quote!(into_response)) } else { (&error, quote!(into_api_error)) };
+        let constructed = match value {
+            Some(value) => quote!(#enum_name::#v(#value)),
+            None => quote!(#enum_name::#v),
+        };
+        let result = if success { quote!(Ok(response.#wrap(#constructed))) } else { quote!(Err(response.#wrap(#constructed))) };
+        quote!({ #decode #result })
+    };
+    let mut arms: Vec<TokenStream> = Vec::new();
+    for c in op.responses.iter().filter(|c| matches!(c.status, StatusMatch::Code(_))) {
+        let StatusMatch::Code(code) = c.status else { continue };
+        let body = arm_for(c, c.is_success());
+        let code = proc_macro2::Literal::u16_unsuffixed(code);
+        arms.push(quote!(#code => #body));
+    }
+    for c in op.responses.iter().filter(|c| matches!(c.status, StatusMatch::Range(_))) {
+        let StatusMatch::Range(r) = c.status else { continue };
+        let (lo, hi) = (proc_macro2::Literal::u16_unsuffixed(r * 100), proc_macro2::Literal::u16_unsuffixed(r * 100 + 99));
+        let body = arm_for(c, c.is_success());
+        arms.push(quote!(#lo..=#hi => #body));
+    }
+    let fallback = match op.responses.iter().find(|c| c.status == StatusMatch::Default) {
+        Some(c) if has_default => {
+            let ok = arm_for(c, true);
+            let err = arm_for(c, false);
+            quote!(_ if response.status().is_success() => #ok, _ => #err)
+        }
+        _ => quote!(_ => Err(response.into_unexpected())),
+    };
+    let decode = if arms.is_empty() && !has_default {
+        quote!(Err(response.into_unexpected()))
+    } else {
+        quote! {
+            match response.status().as_u16() {
+                #(#arms,)*
+                #fallback
+            }
+        }
+    };
+    let params: Vec<TokenStream> = params.filter(|t| !t.is_empty()).collect();
+    let mutable = (!security.is_empty() || !params.is_empty() || body.is_some()).then(|| quote!(mut));
+    quote! {
+        let #mutable request = client
+            .transport
+            .request(rt::reqwest::Method::#method, &[#(#segments),*])
+            .operation(#op_id);
+        #security
+        #(#params)*
+        #body
+        let response = request.send::<#error>().await?;
+        #decode
+    }
+}

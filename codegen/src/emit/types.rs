@@ -1,0 +1,323 @@
+//! Tokens for the types of a [`TypeSpace`].
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::typespace::{
+    Field, IntVariant, Presence, Prim, StringVariant, TypeEntry, TypeKind, TypeRef, TypeSpace,
+    UnionVariant,
+};
+
+/// The Rust type a reference stands for, inside the `types` module.
+pub fn type_ref(ty: &TypeRef) -> TokenStream {
+    type_ref_in(ty, &quote!())
+}
+
+/// The Rust type a reference stands for, with `prefix` (e.g. `types::`) before the
+/// names of generated types.
+pub fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#prefix #name)
+        }
+        TypeRef::Prim(p) => prim(*p),
+        TypeRef::Vec(t) => {
+            let t = type_ref_in(t, prefix);
+            quote!(Vec<#t>)
+        }
+        TypeRef::Map(t) => {
+            let t = type_ref_in(t, prefix);
+            quote!(std::collections::BTreeMap<String, #t>)
+        }
+        TypeRef::Option(t) => {
+            let t = type_ref_in(t, prefix);
+            quote!(Option<#t>)
+        }
+        TypeRef::Boxed(t) => {
+            let t = type_ref_in(t, prefix);
+            quote!(Box<#t>)
+        }
+    }
+}
+
+fn prim(p: Prim) -> TokenStream {
+    match p {
+        Prim::String => quote!(String),
+        Prim::Bool => quote!(bool),
+        Prim::I32 => quote!(i32),
+        Prim::I64 => quote!(i64),
+        Prim::F32 => quote!(f32),
+        Prim::F64 => quote!(f64),
+        Prim::DateTime => quote!(chrono::DateTime<chrono::FixedOffset>),
+        Prim::Date => quote!(chrono::NaiveDate),
+        Prim::Uuid => quote!(uuid::Uuid),
+        Prim::Bytes => quote!(Vec<u8>),
+        Prim::Json => quote!(serde_json::Value),
+    }
+}
+
+/// Every type of the space, in name order.
+pub fn all_types(space: &TypeSpace) -> TokenStream {
+    let items = space.entries.values().map(type_entry);
+    quote!(#(#items)*)
+}
+
+fn type_entry(entry: &TypeEntry) -> TokenStream {
+    let fallback = format!("`{}` (schema `{}`).", entry.name, entry.pointer);
+    let docs = entry.docs.to_tokens_or(&fallback);
+    let name = ident(&entry.name);
+    let body = match &entry.kind {
+        TypeKind::Struct { fields, additional } => struct_item(&name, fields, additional.as_ref()),
+        TypeKind::StringEnum(variants) => string_enum(&name, variants),
+        TypeKind::IntEnum(variants) => int_enum(&name, variants),
+        TypeKind::Union { variants, discriminator: None } => untagged_union(&name, variants),
+        TypeKind::Union { variants, discriminator: Some(tag) } => tagged_union(&name, variants, tag),
+        TypeKind::Alias(ty) => {
+            let ty = type_ref(ty);
+            quote!(pub type #name = #ty;)
+        }
+    };
+    quote! {
+        #docs
+        #body
+    }
+}
+
+fn struct_item(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+    let all_optional = fields.iter().all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
+    let derive_default = all_optional.then(|| quote!(Default,));
+    let fields_tokens = fields.iter().map(field);
+    let extra = additional.map(|ty| {
+        let ty = type_ref(ty);
+        quote! {
+            /// Properties not declared by the schema (`additionalProperties`).
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields_tokens)*
+            #extra
+        }
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let mut docs = f.docs.clone();
+    if let Some(default) = &f.default {
+        docs.note(format!("Default when absent: `{default}`."));
+    }
+    let docs = docs.to_tokens_or(&format!("`{}`", f.wire));
+    let name = ident(&f.name);
+    let rename = (f.name != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let inner = type_ref(&f.ty);
+    let keeps_null = f.ty == TypeRef::JSON;
+    let (attr, ty) = match f.presence {
+        Presence::Required => (quote!(), inner),
+        Presence::RequiredNullable => (quote!(), quote!(Option<#inner>)),
+        // `deserialize_some` keeps an explicit `null` apart from an absent field.
+        Presence::Optional if keeps_null => (
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "codegen_runtime::serde_helpers::deserialize_some")]),
+            quote!(Option<#inner>),
+        ),
+        Presence::Optional => (quote!(#[serde(default, skip_serializing_if = "Option::is_none")]), quote!(Option<#inner>)),
+        Presence::OptionalNullable => (
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "codegen_runtime::serde_helpers::deserialize_some")]),
+            quote!(Option<Option<#inner>>),
+        ),
+    };
+    quote! {
+        #docs
+        #rename
+        #attr
+        pub #name: #ty,
+    }
+}
+
+fn string_enum(name: &proc_macro2::Ident, variants: &[StringVariant]) -> TokenStream {
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let docs = wires.iter().map(|w| format!(" `{}`", w.replace('`', "'")));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #[doc = #docs] #idents, )*
+            /// A value the spec does not list, kept as received so that it survives re-serialisation.
+            Other(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #wires, )*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#idents, )*
+                    other => Self::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn int_enum(name: &proc_macro2::Ident, variants: &[IntVariant]) -> TokenStream {
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<i64> = variants.iter().map(|v| v.value).collect();
+    let docs = values.iter().map(|v| format!(" `{v}`"));
+    quote! {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #[doc = #docs] #idents, )*
+            /// A value the spec does not list, kept as received so that it survives re-serialisation.
+            Other(i64),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #( Self::#idents => #values, )*
+                    Self::Other(value) => *value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #values => Self::#idents, )*
+                    other => Self::Other(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Ok(Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?))
+            }
+        }
+    }
+}
+
+fn variant_docs(v: &UnionVariant) -> String {
+    if v.tags.is_empty() {
+        format!(" The `{}` form.", v.name)
+    } else {
+        let tags: Vec<String> = v.tags.iter().map(|t| format!("`{}`", t.replace('`', "'"))).collect();
+        format!(" Selected by the tag value {}.", tags.join(" or "))
+    }
+}
+
+fn untagged_union(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+    let docs = variants.iter().map(variant_docs);
+    let idents = variants.iter().map(|v| ident(&v.name));
+    let tys = variants.iter().map(|v| type_ref(&v.ty));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #[doc = #docs] #idents(#tys), )*
+        }
+    }
+}
+
+/// A discriminated union. Decoding dispatches on the tag and hands the *whole* object
+/// (tag included) to the member type, so members that declare the tag property decode
+/// too; encoding adds the tag only when the member did not write it.
+fn tagged_union(name: &proc_macro2::Ident, variants: &[UnionVariant], tag: &str) -> TokenStream {
+    let docs = variants.iter().map(variant_docs);
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let tys = variants.iter().map(|v| type_ref(&v.ty));
+    let first_tags: Vec<&str> = variants.iter().map(|v| v.tags.first().map(String::as_str).unwrap_or_default()).collect();
+    let match_arms = variants.iter().map(|v| {
+        let id = ident(&v.name);
+        let tags = &v.tags;
+        quote!( #( #tags )|* => serde_json::from_value(value).map(Self::#id), )
+    });
+    let all_tags: Vec<&str> = variants.iter().flat_map(|v| v.tags.iter().map(String::as_str)).collect();
+    quote! {
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #[doc = #docs] #idents(#tys), )*
+        }
+
+        impl #name {
+            /// The property whose value selects the variant.
+            pub const DISCRIMINATOR: &'static str = #tag;
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (tag, value) = match self {
+                    #( Self::#idents(v) => (#first_tags, serde_json::to_value(v)), )*
+                };
+                let mut value = value.map_err(serde::ser::Error::custom)?;
+                if let serde_json::Value::Object(map) = &mut value {
+                    map.entry(Self::DISCRIMINATOR).or_insert_with(|| tag.into());
+                }
+                serde::Serialize::serialize(&value, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value
+                    .get(Self::DISCRIMINATOR)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| serde::de::Error::missing_field(Self::DISCRIMINATOR))?;
+                match tag.as_str() {
+                    #( #match_arms )*
+                    other => return Err(serde::de::Error::unknown_variant(other, &[#(#all_tags),*])),
+                }
+                .map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}

@@ -1,0 +1,549 @@
+//! The typed intermediate model of a document's operations: one [`OperationMethod`]
+//! per operation, with its parameters, bodies, responses and security resolved.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use heck::ToUpperCamelCase;
+use indexmap::IndexMap;
+use openapiv3::{
+    OpenAPI, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
+    QueryStyle, ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
+};
+
+use crate::docs::Docs;
+use crate::load::escape_pointer_token;
+use crate::naming::{field_name, method_name, type_name, variant_name, UniqueNames};
+use crate::typespace::{TypeRef, TypeSpaceBuilder};
+use crate::Error;
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Rust argument / setter name.
+    pub name: String,
+    /// Name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// For arrays in the query: `name=a&name=b` (true) or `name=a,b`.
+    pub explode: bool,
+    /// Docs from the parameter.
+    pub docs: Docs,
+    /// The spec's example value, if any.
+    pub example: Option<serde_json::Value>,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON (any `*/json` or `*+json` media type).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `text/*`: a `String`.
+    Text,
+    /// Anything else: raw bytes.
+    Bytes,
+}
+
+/// One media type an operation accepts.
+#[derive(Debug, Clone)]
+pub struct BodyMedia {
+    /// The media type as written in the spec.
+    pub media_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// The Rust type of the body for this media type.
+    pub ty: TypeRef,
+    /// Variant name in the body enum, when there are several media types.
+    pub variant: String,
+}
+
+/// An operation's request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// The media types, in document order (the first is the default).
+    pub media: Vec<BodyMedia>,
+    /// Docs from the request body.
+    pub docs: Docs,
+    /// The first media type's example, if any.
+    pub example: Option<serde_json::Value>,
+}
+
+/// Which statuses a response case covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// `1XX` … `5XX`.
+    Range(u16),
+    /// `default`: any status not documented otherwise.
+    Default,
+}
+
+/// What a response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No content.
+    Empty,
+    /// JSON decoded into this type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Raw bytes.
+    Bytes,
+}
+
+/// One documented response.
+#[derive(Debug, Clone)]
+pub struct ResponseCase {
+    /// Statuses it covers.
+    pub status: StatusMatch,
+    /// Variant name in the response or error enum.
+    pub variant: String,
+    /// Body.
+    pub body: ResponseBody,
+    /// Docs from the response description.
+    pub docs: Docs,
+}
+
+impl ResponseCase {
+    /// 1xx–3xx are successes (`Ok`), the rest errors; `default` goes both ways.
+    pub fn is_success(&self) -> bool {
+        match self.status {
+            StatusMatch::Code(c) => c < 400,
+            StatusMatch::Range(r) => r < 4,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+/// How a security scheme sends its credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer` (http bearer, OAuth2, OpenID Connect).
+    Bearer,
+    /// HTTP basic.
+    Basic,
+    /// API key in a header.
+    ApiKeyHeader(String),
+    /// API key in the query.
+    ApiKeyQuery(String),
+    /// API key in a cookie.
+    ApiKeyCookie(String),
+}
+
+/// A security scheme of the document that the client can send.
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    /// Name in `components.securitySchemes`.
+    pub name: String,
+    /// Rust const name.
+    pub const_name: String,
+    /// How it is sent.
+    pub kind: SchemeKind,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// One operation, ready to emit.
+#[derive(Debug, Clone)]
+pub struct OperationMethod {
+    /// `operationId`, or one derived from method and path.
+    pub operation_id: String,
+    /// Client method name.
+    pub method_name: String,
+    /// UpperCamel stem for the builder, response, error and body types.
+    pub type_stem: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// Path template.
+    pub path: String,
+    /// Parameters: path, query and header.
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Documented responses.
+    pub responses: Vec<ResponseCase>,
+    /// Alternatives (OR) of scheme names (AND); empty = none.
+    pub security: Vec<Vec<String>>,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// All operations and schemes of one document.
+#[derive(Debug, Clone, Default)]
+pub struct Operations {
+    /// Operations in path order, then method order.
+    pub methods: Vec<OperationMethod>,
+    /// Security schemes by name.
+    pub schemes: BTreeMap<String, Scheme>,
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+fn path_item_ops(item: &PathItem) -> [(&'static str, Option<&Operation>); 8] {
+    [
+        (METHODS[0], item.get.as_ref()),
+        (METHODS[1], item.put.as_ref()),
+        (METHODS[2], item.post.as_ref()),
+        (METHODS[3], item.delete.as_ref()),
+        (METHODS[4], item.options.as_ref()),
+        (METHODS[5], item.head.as_ref()),
+        (METHODS[6], item.patch.as_ref()),
+        (METHODS[7], item.trace.as_ref()),
+    ]
+}
+
+/// Resolves a `$ref` to `#/components/<section>/<name>` in `map`.
+fn resolve_local<'d, T>(
+    item: &'d ReferenceOr<T>,
+    section: &str,
+    map: Option<&'d IndexMap<String, ReferenceOr<T>>>,
+) -> Result<&'d T, String> {
+    let mut current = item;
+    for _ in 0..16 {
+        match current {
+            ReferenceOr::Item(t) => return Ok(t),
+            ReferenceOr::Reference { reference } => {
+                let prefix = format!("#/components/{section}/");
+                let key = reference
+                    .strip_prefix(&prefix)
+                    .ok_or_else(|| format!("`$ref: {reference}`: expected a reference to {prefix}..."))?;
+                let key = crate::typespace::unescape_pointer_token(key);
+                current = map
+                    .and_then(|m| m.get(&key))
+                    .ok_or_else(|| format!("`$ref: {reference}` points to nothing"))?;
+            }
+        }
+    }
+    Err("`$ref` chain too long or cyclic".into())
+}
+
+/// Builds the operations of `doc`, adding the types they need to `types`.
+pub fn build(doc: &OpenAPI, file: &PathBuf, types: &mut TypeSpaceBuilder<'_>) -> Result<Operations, Error> {
+    let err = |pointer: &str, message: String| Error { file: file.clone(), pointer: pointer.to_string(), message };
+    let components = doc.components.as_ref();
+    let mut ops = Operations::default();
+
+    for (name, scheme) in components.map(|c| &c.security_schemes).into_iter().flatten() {
+        let pointer = format!("/components/securitySchemes/{}", escape_pointer_token(name));
+        let scheme = resolve_local(scheme, "securitySchemes", components.map(|c| &c.security_schemes))
+            .map_err(|m| err(&pointer, m))?;
+        let (kind, description) = match scheme {
+            SecurityScheme::APIKey { location, name: key, description, .. } => (
+                match location {
+                    openapiv3::APIKeyLocation::Header => SchemeKind::ApiKeyHeader(key.clone()),
+                    openapiv3::APIKeyLocation::Query => SchemeKind::ApiKeyQuery(key.clone()),
+                    openapiv3::APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie(key.clone()),
+                },
+                description,
+            ),
+            SecurityScheme::HTTP { scheme, description, .. } => match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => (SchemeKind::Bearer, description),
+                "basic" => (SchemeKind::Basic, description),
+                // Digest and other HTTP schemes need a challenge round trip the client
+                // does not implement; operations that need only them send no auth.
+                _ => continue,
+            },
+            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
+                (SchemeKind::Bearer, description)
+            }
+        };
+        let mut docs = Docs::new();
+        docs.text(description.as_deref());
+        let const_name = format!("SCHEME_{}", field_name(name).to_uppercase());
+        ops.schemes.insert(name.clone(), Scheme { name: name.clone(), const_name, kind, docs });
+    }
+
+    let mut method_names = UniqueNames::with_taken(["new", "builder", "transport", "base_url"]);
+    let mut stems = UniqueNames::with_taken(["Client"]);
+    for (path, item) in &doc.paths.paths {
+        let item_pointer = format!("/paths/{}", escape_pointer_token(path));
+        let ReferenceOr::Item(item) = item else {
+            return Err(err(&item_pointer, "path item `$ref`s are not supported".into()));
+        };
+        for (method, op) in path_item_ops(item) {
+            let Some(op) = op else { continue };
+            let pointer = format!("{item_pointer}/{method}");
+            let operation_id = op.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
+            let method_name = method_names.claim(&method_name(&operation_id));
+            let type_stem = stems.claim(&type_name(&operation_id));
+
+            let mut docs = Docs::new();
+            docs.text(op.summary.as_deref());
+            docs.text(op.description.as_deref());
+            if let Some(a) = op.extensions.get("x-assumption").and_then(|v| v.as_str()) {
+                docs.text(Some(&format!("Assumption: {a}")));
+            }
+            docs.note(format!("`{} {}`", method.to_uppercase(), path.replace('`', "'")));
+            if op.deprecated {
+                docs.note("**Deprecated** by the API.");
+            }
+
+            let params = build_params(doc, &item.parameters, &op.parameters, &pointer, &type_stem, types)
+                .map_err(|(p, m)| err(&p, m))?;
+            let body = match &op.request_body {
+                None => None,
+                Some(rb) => {
+                    let body_pointer = format!("{pointer}/requestBody");
+                    let rb = resolve_local(rb, "requestBodies", components.map(|c| &c.request_bodies))
+                        .map_err(|m| err(&body_pointer, m))?;
+                    build_body(rb, &body_pointer, &type_stem, types)?
+                }
+            };
+            let responses = build_responses(doc, file, op, &pointer, &type_stem, types)?;
+            let security = op
+                .security
+                .as_ref()
+                .or(doc.security.as_ref())
+                .map(|reqs| {
+                    reqs.iter()
+                        // An alternative naming a scheme the client cannot send is dropped.
+                        .filter(|req| req.keys().all(|k| ops.schemes.contains_key(k)))
+                        .map(|req| req.keys().cloned().collect::<Vec<_>>())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            ops.methods.push(OperationMethod {
+                operation_id,
+                method_name,
+                type_stem,
+                http_method: method.to_uppercase(),
+                path: path.clone(),
+                params,
+                body,
+                responses,
+                security,
+                docs,
+            });
+        }
+    }
+    Ok(ops)
+}
+
+fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_string();
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        id.push_str(seg.trim_matches(|c| c == '{' || c == '}'));
+    }
+    id
+}
+
+type PErr = (String, String);
+
+fn build_params(
+    doc: &OpenAPI,
+    path_level: &[ReferenceOr<Parameter>],
+    op_level: &[ReferenceOr<Parameter>],
+    pointer: &str,
+    stem: &str,
+    types: &mut TypeSpaceBuilder<'_>,
+) -> Result<Vec<Param>, PErr> {
+    let components = doc.components.as_ref().map(|c| &c.parameters);
+    // Operation parameters override path-level ones with the same name and location.
+    let mut merged: Vec<(String, &Parameter)> = Vec::new();
+    let path_ptr = pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or(pointer);
+    for (i, p) in path_level.iter().enumerate() {
+        let ptr = format!("{path_ptr}/parameters/{i}");
+        let param = resolve_local(p, "parameters", components).map_err(|m| (ptr.clone(), m))?;
+        merged.push((ptr, param));
+    }
+    for (i, p) in op_level.iter().enumerate() {
+        let ptr = format!("{pointer}/parameters/{i}");
+        let param = resolve_local(p, "parameters", components).map_err(|m| (ptr.clone(), m))?;
+        let key = (param.parameter_data_ref().name.clone(), std::mem::discriminant(param));
+        match merged.iter_mut().find(|(_, q)| (q.parameter_data_ref().name.clone(), std::mem::discriminant(*q)) == key) {
+            Some(slot) => *slot = (ptr, param),
+            None => merged.push((ptr, param)),
+        }
+    }
+    let mut names = UniqueNames::with_taken(["client", "body"]);
+    let mut params = Vec::new();
+    for (ptr, param) in merged {
+        let (location, data, explode) = match param {
+            Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data, false),
+            Parameter::Query { parameter_data, style, .. } => {
+                let explode = parameter_data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+                (ParamLocation::Query, parameter_data, explode)
+            }
+            Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data, false),
+            // Cookies are left to the caller's own `reqwest::Client` (cookie store).
+            Parameter::Cookie { .. } => continue,
+        };
+        let ty = param_type(data, &ptr, stem, types).map_err(|e| (e.pointer, e.message))?;
+        let mut docs = Docs::new();
+        docs.text(data.description.as_deref());
+        if let Some(a) = data.extensions.get("x-assumption").and_then(|v| v.as_str()) {
+            docs.text(Some(&format!("Assumption: {a}")));
+        }
+        params.push(Param {
+            name: names.claim(&field_name(&data.name)),
+            wire: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            explode,
+            docs,
+            example: data.example.clone().or_else(|| {
+                data.examples.values().find_map(|e| match e {
+                    ReferenceOr::Item(e) => e.value.clone(),
+                    ReferenceOr::Reference { .. } => None,
+                })
+            }),
+        });
+    }
+    Ok(params)
+}
+
+fn param_type(data: &ParameterData, pointer: &str, stem: &str, types: &mut TypeSpaceBuilder<'_>) -> Result<TypeRef, Error> {
+    match &data.format {
+        ParameterSchemaOrContent::Schema(s) => {
+            types.type_for(s.into(), &format!("{pointer}/schema"), &format!("{stem}{}", data.name.to_upper_camel_case()))
+        }
+        ParameterSchemaOrContent::Content(_) => Ok(TypeRef::Prim(crate::typespace::Prim::String)),
+    }
+}
+
+fn body_kind(media_type: &str) -> BodyKind {
+    let mt = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if mt == "application/json" || mt.ends_with("+json") || mt.ends_with("/json") || mt == "*/*" {
+        BodyKind::Json
+    } else if mt == "application/x-www-form-urlencoded" {
+        BodyKind::Form
+    } else if mt.starts_with("multipart/") {
+        BodyKind::Multipart
+    } else if mt.starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Bytes
+    }
+}
+
+fn build_body(rb: &RequestBody, pointer: &str, stem: &str, types: &mut TypeSpaceBuilder<'_>) -> Result<Option<Body>, Error> {
+    let mut media = Vec::new();
+    let mut variants = UniqueNames::new();
+    let example = rb.content.values().next().and_then(|c| {
+        c.example.clone().or_else(|| {
+            c.examples.values().find_map(|e| match e {
+                ReferenceOr::Item(e) => e.value.clone(),
+                ReferenceOr::Reference { .. } => None,
+            })
+        })
+    });
+    for (media_type, content) in &rb.content {
+        let kind = body_kind(media_type);
+        let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
+        let ty = match (kind, &content.schema) {
+            (BodyKind::Text, _) => TypeRef::Prim(crate::typespace::Prim::String),
+            (BodyKind::Bytes, _) => TypeRef::Prim(crate::typespace::Prim::Bytes),
+            (_, Some(s)) => types.type_for(s.into(), &media_pointer, &format!("{stem}Request"))?,
+            (_, None) => TypeRef::JSON,
+        };
+        let variant = variants.claim(&variant_name(match kind {
+            BodyKind::Json if media_type == "application/json" => "Json",
+            BodyKind::Form => "Form",
+            BodyKind::Multipart => "Multipart",
+            BodyKind::Text if media_type == "text/plain" => "Text",
+            BodyKind::Bytes if media_type == "application/octet-stream" => "Bytes",
+            _ => media_type,
+        }));
+        media.push(BodyMedia { media_type: media_type.clone(), kind, ty, variant });
+    }
+    if media.is_empty() {
+        return Ok(None);
+    }
+    let mut docs = Docs::new();
+    docs.text(rb.description.as_deref());
+    Ok(Some(Body { required: rb.required, media, docs, example }))
+}
+
+fn status_variant(status: &StatusMatch) -> String {
+    let name = match status {
+        StatusMatch::Code(c) => match c {
+            100 => "Continue", 101 => "SwitchingProtocols", 200 => "Ok", 201 => "Created", 202 => "Accepted",
+            203 => "NonAuthoritativeInformation", 204 => "NoContent", 205 => "ResetContent",
+            206 => "PartialContent", 207 => "MultiStatus", 300 => "MultipleChoices",
+            301 => "MovedPermanently", 302 => "Found", 303 => "SeeOther", 304 => "NotModified",
+            307 => "TemporaryRedirect", 308 => "PermanentRedirect", 400 => "BadRequest",
+            401 => "Unauthorized", 402 => "PaymentRequired", 403 => "Forbidden", 404 => "NotFound",
+            405 => "MethodNotAllowed", 406 => "NotAcceptable", 408 => "RequestTimeout",
+            409 => "Conflict", 410 => "Gone", 411 => "LengthRequired", 412 => "PreconditionFailed",
+            413 => "PayloadTooLarge", 414 => "UriTooLong", 415 => "UnsupportedMediaType",
+            416 => "RangeNotSatisfiable", 417 => "ExpectationFailed", 421 => "MisdirectedRequest",
+            422 => "UnprocessableEntity", 423 => "Locked", 424 => "FailedDependency", 425 => "TooEarly",
+            426 => "UpgradeRequired", 428 => "PreconditionRequired", 429 => "TooManyRequests",
+            431 => "RequestHeaderFieldsTooLarge", 451 => "UnavailableForLegalReasons",
+            500 => "InternalServerError", 501 => "NotImplemented", 502 => "BadGateway",
+            503 => "ServiceUnavailable", 504 => "GatewayTimeout", 505 => "HttpVersionNotSupported",
+            507 => "InsufficientStorage", 508 => "LoopDetected", 511 => "NetworkAuthenticationRequired",
+            other => return format!("Status{other}"),
+        },
+        StatusMatch::Range(r) => return format!("Status{r}xx"),
+        StatusMatch::Default => "Default",
+    };
+    name.to_string()
+}
+
+fn build_responses(doc: &OpenAPI, file: &std::path::Path, op: &Operation, pointer: &str, stem: &str, types: &mut TypeSpaceBuilder<'_>) -> Result<Vec<ResponseCase>, Error> {
+    let components = doc.components.as_ref().map(|c| &c.responses);
+    let mut cases = Vec::new();
+    let mut entries: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = op
+        .responses
+        .responses
+        .iter()
+        .map(|(code, r)| match code {
+            StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string(), r),
+            StatusCode::Range(n) => (StatusMatch::Range(*n), format!("{n}XX"), r),
+        })
+        .collect();
+    if let Some(d) = &op.responses.default {
+        entries.push((StatusMatch::Default, "default".into(), d));
+    }
+    for (status, key, response) in entries {
+        let rp = format!("{pointer}/responses/{key}");
+        let response = resolve_local(response, "responses", components)
+            .map_err(|message| Error { file: file.to_path_buf(), pointer: rp.clone(), message })?;
+        let variant = status_variant(&status);
+        let json = response.content.iter().find(|(mt, _)| body_kind(mt) == BodyKind::Json);
+        let body = match json {
+            Some((mt, content)) => match &content.schema {
+                Some(s) => {
+                    let p = format!("{rp}/content/{}/schema", escape_pointer_token(mt));
+                    ResponseBody::Json(types.type_for(s.into(), &p, &format!("{stem}Response{key}"))?)
+                }
+                None => ResponseBody::Json(TypeRef::JSON),
+            },
+            None => match response.content.keys().next() {
+                None => ResponseBody::Empty,
+                Some(mt) if body_kind(mt) == BodyKind::Text => ResponseBody::Text,
+                Some(_) => ResponseBody::Bytes,
+            },
+        };
+        let mut docs = Docs::new();
+        docs.text(Some(&response.description));
+        cases.push(ResponseCase { status, variant, body, docs });
+    }
+    Ok(cases)
+}

@@ -1,0 +1,631 @@
+//! `openapiv3` schemas → [`TypeSpace`] entries.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use heck::ToUpperCamelCase;
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, OpenAPI,
+    ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::{
+    recursion, Field, IntVariant, Presence, Prim, StringVariant, TypeEntry, TypeKind, TypeRef,
+    TypeSpace, UnionVariant,
+};
+use crate::docs::Docs;
+use crate::load::escape_pointer_token;
+use crate::naming::{field_name, type_name, variant_name, UniqueNames};
+use crate::Error;
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// A schema as it appears in a document: a `$ref`, or inline.
+#[derive(Clone, Copy)]
+pub enum SchemaRef<'a> {
+    /// `$ref: ...`
+    Ref(&'a str),
+    /// An inline schema.
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(s: &'a ReferenceOr<Schema>) -> Self {
+        match s {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(s: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match s {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+/// Builds the [`TypeSpace`] of one document: components first (so their names never
+/// depend on inline schemas), then whatever operations ask for.
+pub struct TypeSpaceBuilder<'a> {
+    doc: &'a OpenAPI,
+    file: PathBuf,
+    names: UniqueNames,
+    /// Component schema key → Rust name.
+    components: BTreeMap<String, String>,
+    space: TypeSpace,
+}
+
+/// Which name a converted schema gets when it becomes an item.
+#[derive(Clone)]
+enum Target {
+    /// A component: this exact name, already claimed.
+    Fixed(String),
+    /// An inline schema: claim a name made from this hint when an item is needed.
+    Hint(String),
+}
+
+impl Target {
+    fn hint(&self) -> &str {
+        match self {
+            Target::Fixed(name) | Target::Hint(name) => name,
+        }
+    }
+}
+
+impl<'a> TypeSpaceBuilder<'a> {
+    /// Starts a type space for `doc`, claiming every component schema's name.
+    pub fn new(doc: &'a OpenAPI, file: &Path) -> Self {
+        let mut names = UniqueNames::new();
+        let mut components = BTreeMap::new();
+        if let Some(c) = &doc.components {
+            for key in c.schemas.keys() {
+                components.insert(key.clone(), names.claim(&type_name(key)));
+            }
+        }
+        Self { doc, file: file.to_path_buf(), names, components, space: TypeSpace::default() }
+    }
+
+    /// Converts every component schema.
+    pub fn add_components(&mut self) -> Result<(), Error> {
+        let doc: &'a OpenAPI = self.doc;
+        let Some(components) = &doc.components else { return Ok(()) };
+        for (key, schema) in &components.schemas {
+            let name = self.components[key].clone();
+            let pointer = format!("/components/schemas/{}", escape_pointer_token(key));
+            let ty = self.convert(schema.into(), &pointer, Target::Fixed(name.clone()))?;
+            if ty != TypeRef::Named(name.clone()) {
+                let docs = match schema {
+                    ReferenceOr::Item(s) => schema_docs(&s.schema_data),
+                    ReferenceOr::Reference { .. } => Docs::new(),
+                };
+                self.insert(TypeEntry { name: name.clone(), pointer: pointer.clone(), docs, kind: TypeKind::Alias(ty) });
+            }
+            self.space.by_pointer.insert(pointer, TypeRef::Named(name));
+        }
+        Ok(())
+    }
+
+    /// The Rust type for a schema used by an operation; inline objects and enums become
+    /// types named from `hint`.
+    pub fn type_for(&mut self, schema: SchemaRef<'_>, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
+        let ty = self.convert(schema, pointer, Target::Hint(hint.to_string()))?;
+        self.space.by_pointer.entry(pointer.to_string()).or_insert_with(|| ty.clone());
+        Ok(ty)
+    }
+
+    /// Whether a schema allows `null` (following `$ref`s).
+    pub fn is_nullable(&self, schema: SchemaRef<'a>) -> bool {
+        self.schema_data(schema).is_some_and(|d| d.nullable)
+    }
+
+    /// The schema a `SchemaRef` stands for, following `$ref`s to components.
+    pub fn resolve<'s>(&self, schema: SchemaRef<'s>) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        let doc: &'a OpenAPI = self.doc;
+        let mut current = schema;
+        for _ in 0..32 {
+            match current {
+                SchemaRef::Inline(s) => return Some(s),
+                SchemaRef::Ref(r) => {
+                    let key = r.strip_prefix(COMPONENT_PREFIX)?;
+                    let key = unescape_pointer_token(key);
+                    current = doc.components.as_ref()?.schemas.get(&key)?.into();
+                }
+            }
+        }
+        None
+    }
+
+    fn schema_data<'s>(&self, schema: SchemaRef<'s>) -> Option<&'s SchemaData>
+    where
+        'a: 's,
+    {
+        self.resolve(schema).map(|s| &s.schema_data)
+    }
+
+    /// Finishes the space: breaks recursion with `Box`, rejects alias cycles.
+    pub fn finish(mut self) -> Result<TypeSpace, Error> {
+        if let Some(pointer) = recursion::alias_cycle(&self.space) {
+            return Err(self.error(&pointer, "cycle of `$ref`s with no type in between: the type would be infinite"));
+        }
+        recursion::box_cycles(&mut self.space);
+        self.space.fallbacks.sort();
+        self.space.fallbacks.dedup();
+        Ok(self.space)
+    }
+
+    fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error { file: self.file.clone(), pointer: pointer.to_string(), message: message.into() }
+    }
+
+    fn insert(&mut self, entry: TypeEntry) {
+        self.space.entries.insert(entry.name.clone(), entry);
+    }
+
+    fn fallback(&mut self, pointer: &str, reason: &str) -> TypeRef {
+        self.space.fallbacks.push((pointer.to_string(), reason.to_string()));
+        TypeRef::JSON
+    }
+
+    fn claim(&mut self, target: &Target) -> String {
+        match target {
+            Target::Fixed(name) => name.clone(),
+            Target::Hint(hint) => self.names.claim(&type_name(hint)),
+        }
+    }
+
+    fn resolve_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+        if let Some(key) = reference.strip_prefix(COMPONENT_PREFIX) {
+            let key = unescape_pointer_token(key);
+            return match self.components.get(&key) {
+                Some(name) => Ok(TypeRef::Named(name.clone())),
+                None => Err(self.error(pointer, format!("`$ref: {reference}` points to no schema in components/schemas"))),
+            };
+        }
+        if reference.starts_with('#') {
+            Err(self.error(pointer, format!("`$ref: {reference}`: only references to #/components/schemas/... are supported for schemas")))
+        } else {
+            Ok(self.fallback(pointer, &format!("external `$ref: {reference}` is not followed")))
+        }
+    }
+
+    fn convert(&mut self, schema: SchemaRef<'_>, pointer: &str, target: Target) -> Result<TypeRef, Error> {
+        let schema = match schema {
+            SchemaRef::Ref(r) => return self.resolve_ref(r, pointer),
+            SchemaRef::Inline(s) => s,
+        };
+        if matches!(target, Target::Hint(_)) {
+            if let Some(done) = self.space.by_pointer.get(pointer) {
+                return Ok(done.clone());
+            }
+        }
+        let ty = self.convert_kind(schema, pointer, &target)?;
+        if let TypeRef::Named(_) = &ty {
+            self.space.by_pointer.entry(pointer.to_string()).or_insert_with(|| ty.clone());
+        }
+        Ok(ty)
+    }
+
+    fn convert_kind(&mut self, schema: &Schema, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+        let data = &schema.schema_data;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                if values.is_empty() {
+                    Ok(TypeRef::Prim(string_format(&s.format)))
+                } else {
+                    Ok(self.string_enum(values, data, pointer, target))
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                if values.is_empty() {
+                    Ok(TypeRef::Prim(integer_format(&i.format)))
+                } else {
+                    Ok(self.int_enum(values, data, pointer, target))
+                }
+            }
+            SchemaKind::Type(Type::Number(n)) => Ok(TypeRef::Prim(number_format(&n.format))),
+            SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Prim(Prim::Bool)),
+            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref().map(SchemaRef::from), pointer, target),
+            SchemaKind::Type(Type::Object(o)) => self.object(o, data, pointer, target),
+            SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", data, pointer, target),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, "anyOf", data, pointer, target),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, data, pointer, target),
+            SchemaKind::Not { .. } => Ok(self.fallback(pointer, "`not` cannot be expressed as a Rust type")),
+            SchemaKind::Any(any) => self.any(any, data, pointer, target),
+        }
+    }
+
+    fn array(&mut self, items: Option<SchemaRef<'_>>, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+        let Some(items) = items else { return Ok(TypeRef::Vec(Box::new(TypeRef::JSON))) };
+        let item_pointer = format!("{pointer}/items");
+        let item = self.convert(items, &item_pointer, Target::Hint(format!("{}Item", target.hint())))?;
+        Ok(TypeRef::Vec(Box::new(self.nullable_wrap(items, item))))
+    }
+
+    /// Array items and map values that may be null become `Option<T>`.
+    fn nullable_wrap(&self, schema: SchemaRef<'_>, ty: TypeRef) -> TypeRef {
+        if self.is_nullable(schema) && ty != TypeRef::JSON {
+            TypeRef::Option(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    fn additional(&mut self, additional: Option<&AdditionalProperties>, pointer: &str, target: &Target) -> Result<Option<TypeRef>, Error> {
+        Ok(match additional {
+            None | Some(AdditionalProperties::Any(false)) => None,
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::JSON),
+            Some(AdditionalProperties::Schema(s)) => {
+                let s: SchemaRef<'_> = s.as_ref().into();
+                let p = format!("{pointer}/additionalProperties");
+                let value = self.convert(s, &p, Target::Hint(format!("{}Value", target.hint())))?;
+                Some(self.nullable_wrap(s, value))
+            }
+        })
+    }
+
+    fn object(&mut self, o: &ObjectType, data: &SchemaData, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+        let props: Vec<(String, SchemaRef<'_>, String)> = o
+            .properties
+            .iter()
+            .map(|(k, v)| (k.clone(), v.into(), format!("{pointer}/properties/{}", escape_pointer_token(k))))
+            .collect();
+        self.object_from_parts(props, &o.required, o.additional_properties.as_ref(), data, pointer, target)
+    }
+
+    fn object_from_parts(
+        &mut self,
+        props: Vec<(String, SchemaRef<'_>, String)>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> Result<TypeRef, Error> {
+        if props.is_empty() {
+            // A free-form object: a map (of any JSON unless a value schema is given).
+            let value = self.additional(additional, pointer, target)?.unwrap_or(TypeRef::JSON);
+            return Ok(TypeRef::Map(Box::new(value)));
+        }
+        let name = self.claim(target);
+        // Claim the name first so nested inline types are named after it, and a
+        // recursive reference to it resolves.
+        self.space.by_pointer.insert(pointer.to_string(), TypeRef::Named(name.clone()));
+        let mut field_names = UniqueNames::with_taken(["additional_properties"]);
+        let mut fields = Vec::with_capacity(props.len());
+        for (wire, prop, prop_pointer) in props {
+            let hint = format!("{name}{}", wire_to_camel(&wire));
+            let ty = self.convert(prop, &prop_pointer, Target::Hint(hint))?;
+            let prop_data = self.schema_data(prop).cloned();
+            let nullable = prop_data.as_ref().is_some_and(|d| d.nullable) && ty != TypeRef::JSON;
+            let read_or_write_only = prop_data.as_ref().is_some_and(|d| d.read_only || d.write_only);
+            // A readOnly/writeOnly property is required in one direction only; as one
+            // type serves both, it is optional here so both directions decode.
+            let required = required.contains(&wire) && !read_or_write_only;
+            let presence = match (required, nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, false) => Presence::Optional,
+                (false, true) => Presence::OptionalNullable,
+            };
+            let (docs, default) = match prop {
+                SchemaRef::Inline(s) => (schema_docs(&s.schema_data), s.schema_data.default.clone()),
+                SchemaRef::Ref(_) => (Docs::new(), None),
+            };
+            fields.push(Field { name: field_names.claim(&field_name(&wire)), wire, ty, presence, default, docs });
+        }
+        let extra = self.additional(additional, pointer, &Target::Hint(name.clone()))?;
+        self.insert(TypeEntry {
+            name: name.clone(),
+            pointer: pointer.to_string(),
+            docs: schema_docs(data),
+            kind: TypeKind::Struct { fields, additional: extra },
+        });
+        Ok(TypeRef::Named(name))
+    }
+
+    fn string_enum(&mut self, values: Vec<String>, data: &SchemaData, pointer: &str, target: &Target) -> TypeRef {
+        let name = self.claim(target);
+        let mut variant_names = UniqueNames::with_taken(["Other"]);
+        let mut variants: Vec<StringVariant> = Vec::new();
+        for wire in values {
+            if variants.iter().any(|v| v.wire == wire) {
+                continue;
+            }
+            variants.push(StringVariant { name: variant_names.claim(&variant_name(&wire)), wire });
+        }
+        self.insert(TypeEntry { name: name.clone(), pointer: pointer.into(), docs: schema_docs(data), kind: TypeKind::StringEnum(variants) });
+        TypeRef::Named(name)
+    }
+
+    fn int_enum(&mut self, values: Vec<i64>, data: &SchemaData, pointer: &str, target: &Target) -> TypeRef {
+        let name = self.claim(target);
+        // Labels come only from the spec (`x-enum-varnames`), never invented.
+        let labels: Option<Vec<String>> = ["x-enum-varnames", "x-enumNames"].iter().find_map(|k| {
+            let arr = data.extensions.get(*k)?.as_array()?;
+            let labels: Option<Vec<String>> = arr.iter().map(|v| v.as_str().map(str::to_string)).collect();
+            labels.filter(|l| l.len() == values.len())
+        });
+        let mut variant_names = UniqueNames::with_taken(["Other"]);
+        let mut variants: Vec<IntVariant> = Vec::new();
+        for (i, value) in values.iter().copied().enumerate() {
+            if variants.iter().any(|v| v.value == value) {
+                continue;
+            }
+            let raw = match &labels {
+                Some(l) => variant_name(&l[i]),
+                None if value < 0 => format!("ValueMinus{}", value.unsigned_abs()),
+                None => format!("Value{value}"),
+            };
+            variants.push(IntVariant { name: variant_names.claim(&raw), value });
+        }
+        self.insert(TypeEntry { name: name.clone(), pointer: pointer.into(), docs: schema_docs(data), kind: TypeKind::IntEnum(variants) });
+        TypeRef::Named(name)
+    }
+
+    fn union(&mut self, members: &[ReferenceOr<Schema>], keyword: &str, data: &SchemaData, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+        if members.len() == 1 {
+            return self.convert((&members[0]).into(), &format!("{pointer}/{keyword}/0"), target.clone());
+        }
+        if members.is_empty() {
+            return Ok(self.fallback(pointer, &format!("empty `{keyword}`")));
+        }
+        let name = self.claim(target);
+        self.space.by_pointer.insert(pointer.to_string(), TypeRef::Named(name.clone()));
+        let mut variant_names = UniqueNames::new();
+        let mut variants = Vec::with_capacity(members.len());
+        let mut all_refs = true;
+        for (i, member) in members.iter().enumerate() {
+            let member_pointer = format!("{pointer}/{keyword}/{i}");
+            let (label, ty) = match member {
+                ReferenceOr::Reference { reference } => {
+                    let ty = self.resolve_ref(reference, &member_pointer)?;
+                    let label = match &ty {
+                        TypeRef::Named(n) => n.clone(),
+                        _ => "Json".to_string(),
+                    };
+                    (label, ty)
+                }
+                ReferenceOr::Item(schema) => {
+                    all_refs = false;
+                    let kind = kind_word(schema);
+                    let ty = self.convert(SchemaRef::Inline(schema), &member_pointer, Target::Hint(format!("{name}{kind}")))?;
+                    (kind.to_string(), ty)
+                }
+            };
+            variants.push(UnionVariant { name: variant_names.claim(&variant_name(&label)), ty, tags: Vec::new() });
+        }
+        let discriminator = match &data.discriminator {
+            Some(d) if all_refs => {
+                for (variant, member) in variants.iter_mut().zip(members) {
+                    let ReferenceOr::Reference { reference } = member else { continue };
+                    let key = reference.strip_prefix(COMPONENT_PREFIX).unwrap_or(reference);
+                    let mut tags: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference || target.as_str() == key)
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
+                    if tags.is_empty() {
+                        tags.push(unescape_pointer_token(key));
+                    }
+                    variant.tags = tags;
+                }
+                Some(d.property_name.clone())
+            }
+            _ => None,
+        };
+        self.insert(TypeEntry {
+            name: name.clone(),
+            pointer: pointer.into(),
+            docs: schema_docs(data),
+            kind: TypeKind::Union { variants, discriminator },
+        });
+        Ok(TypeRef::Named(name))
+    }
+
+    fn all_of(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+        if members.len() == 1 {
+            return self.convert((&members[0]).into(), &format!("{pointer}/allOf/0"), target.clone());
+        }
+        let mut props: Vec<(String, SchemaRef<'_>, String)> = Vec::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut additional: Option<&AdditionalProperties> = None;
+        for (i, member) in members.iter().enumerate() {
+            let member_pointer = match member {
+                ReferenceOr::Reference { reference } => match reference.strip_prefix('#') {
+                    Some(p) => p.to_string(),
+                    None => format!("{pointer}/allOf/{i}"),
+                },
+                ReferenceOr::Item(_) => format!("{pointer}/allOf/{i}"),
+            };
+            if !self.collect_object(member.into(), &member_pointer, &mut props, &mut required, &mut additional, 0) {
+                return Ok(self.fallback(pointer, "`allOf` whose members are not all objects"));
+            }
+        }
+        self.object_from_parts(props, &required, additional, data, pointer, target)
+    }
+
+    /// Gathers properties of an object-like schema (following `$ref` and nested
+    /// `allOf`); false when a member is not an object.
+    fn collect_object<'s>(
+        &self,
+        schema: SchemaRef<'s>,
+        pointer: &str,
+        props: &mut Vec<(String, SchemaRef<'s>, String)>,
+        required: &mut Vec<String>,
+        additional: &mut Option<&'s AdditionalProperties>,
+        depth: usize,
+    ) -> bool
+    where
+        'a: 's,
+    {
+        if depth > 16 {
+            return false;
+        }
+        let (schema, pointer) = match schema {
+            SchemaRef::Ref(r) => {
+                let Some(key) = r.strip_prefix(COMPONENT_PREFIX) else { return false };
+                let Some(s) = self.resolve(SchemaRef::Ref(r)) else { return false };
+                (s, format!("/components/schemas/{key}"))
+            }
+            SchemaRef::Inline(s) => (s, pointer.to_string()),
+        };
+        let (o_props, o_required, o_additional) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, o.additional_properties.as_ref()),
+            SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "object") && a.all_of.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.items.is_none() => {
+                (&a.properties, &a.required, a.additional_properties.as_ref())
+            }
+            SchemaKind::AllOf { all_of } => {
+                return all_of.iter().enumerate().all(|(i, m)| {
+                    self.collect_object(m.into(), &format!("{pointer}/allOf/{i}"), props, required, additional, depth + 1)
+                });
+            }
+            _ => return false,
+        };
+        for (k, v) in o_props {
+            let p = format!("{pointer}/properties/{}", escape_pointer_token(k));
+            match props.iter_mut().find(|(existing, _, _)| existing == k) {
+                // A later member refines an earlier one's property: the later wins.
+                Some(slot) => *slot = (k.clone(), v.into(), p),
+                None => props.push((k.clone(), v.into(), p)),
+            }
+        }
+        for r in o_required {
+            if !required.contains(r) {
+                required.push(r.clone());
+            }
+        }
+        if o_additional.is_some() {
+            *additional = o_additional;
+        }
+        true
+    }
+
+    fn any(&mut self, any: &AnySchema, data: &SchemaData, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+        if !any.all_of.is_empty() {
+            return self.all_of(&any.all_of, data, pointer, target);
+        }
+        if !any.one_of.is_empty() {
+            return self.union(&any.one_of, "oneOf", data, pointer, target);
+        }
+        if !any.any_of.is_empty() {
+            return self.union(&any.any_of, "anyOf", data, pointer, target);
+        }
+        let typ = any.typ.as_deref();
+        if typ == Some("object") || !any.properties.is_empty() || any.additional_properties.is_some() {
+            let props = any
+                .properties
+                .iter()
+                .map(|(k, v)| (k.clone(), v.into(), format!("{pointer}/properties/{}", escape_pointer_token(k))))
+                .collect();
+            return self.object_from_parts(props, &any.required, any.additional_properties.as_ref(), data, pointer, target);
+        }
+        if typ == Some("array") || any.items.is_some() {
+            return self.array(any.items.as_ref().map(SchemaRef::from), pointer, target);
+        }
+        let format = any.format.as_deref().unwrap_or("");
+        Ok(match typ {
+            Some("string") => {
+                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+                if values.is_empty() {
+                    TypeRef::Prim(string_format_name(format))
+                } else {
+                    self.string_enum(values, data, pointer, target)
+                }
+            }
+            Some("integer") => TypeRef::Prim(if format == "int32" { Prim::I32 } else { Prim::I64 }),
+            Some("number") => TypeRef::Prim(if format == "float" { Prim::F32 } else { Prim::F64 }),
+            Some("boolean") => TypeRef::Prim(Prim::Bool),
+            None => TypeRef::JSON,
+            Some(other) => self.fallback(pointer, &format!("unknown type `{other}`")),
+        })
+    }
+}
+
+/// Docs of a schema: title, description, assumption, deprecation.
+pub fn schema_docs(data: &SchemaData) -> Docs {
+    let mut docs = Docs::new();
+    docs.text(data.title.as_deref());
+    docs.text(data.description.as_deref());
+    if let Some(assumption) = data.extensions.get("x-assumption").and_then(|v| v.as_str()) {
+        docs.text(Some(&format!("Assumption: {assumption}")));
+    }
+    docs
+}
+
+fn kind_word(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        SchemaKind::Any(a) => match a.typ.as_deref() {
+            Some("string") => "String",
+            Some("integer") => "Integer",
+            Some("number") => "Number",
+            Some("boolean") => "Boolean",
+            Some("array") => "Array",
+            _ if a.items.is_some() => "Array",
+            _ if !a.properties.is_empty() => "Object",
+            _ => "Value",
+        },
+        _ => "Value",
+    }
+}
+
+fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Prim {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Prim::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Prim::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Prim::Bytes,
+        VariantOrUnknownOrEmpty::Item(_) => Prim::String,
+        VariantOrUnknownOrEmpty::Unknown(f) => string_format_name(f),
+        VariantOrUnknownOrEmpty::Empty => Prim::String,
+    }
+}
+
+fn string_format_name(format: &str) -> Prim {
+    match format {
+        "date-time" => Prim::DateTime,
+        "date" => Prim::Date,
+        "uuid" => Prim::Uuid,
+        "binary" => Prim::Bytes,
+        _ => Prim::String,
+    }
+}
+
+fn integer_format(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> Prim {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Prim::I32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "int32" => Prim::I32,
+        _ => Prim::I64,
+    }
+}
+
+fn number_format(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> Prim {
+    match format {
+        VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Prim::F32,
+        _ => Prim::F64,
+    }
+}
+
+/// `ticket_id` → `TicketId`, `createdBy` → `CreatedBy` (for names of inline types).
+fn wire_to_camel(wire: &str) -> String {
+    let camel = wire.to_upper_camel_case();
+    if camel.is_empty() { "Field".into() } else { camel }
+}
+
+/// Decodes one JSON pointer token (RFC 6901).
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
