@@ -100,6 +100,10 @@ impl ClientBuilder {
     }
 
     /// Uses the caller's own client (proxies, TLS settings, connection pool, ...).
+    ///
+    /// Its redirect policy applies. A client built here follows at most 10 redirects and
+    /// only within the origin of the request; a redirect elsewhere is returned as the reply,
+    /// so credentials never travel to another host.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -131,6 +135,7 @@ impl ClientBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .user_agent(DEFAULT_USER_AGENT)
+                .redirect(same_origin_redirects())
                 .build()
                 .map_err(BuildError::HttpClient)?,
         };
@@ -164,6 +169,28 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .finish()
     }
+}
+
+/// The most redirects followed for one request.
+const MAX_REDIRECTS: usize = 10;
+
+/// Follows redirects within the origin of the request only; a redirect elsewhere is
+/// returned as the reply. reqwest drops `Authorization` and `Cookie` when a redirect leaves
+/// the origin, but not API-key headers, which must not reach another host.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let previous = attempt.previous();
+        let same_origin = previous
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if previous.len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// Parses and checks the base URL; error messages do not repeat it (it may hold secrets).

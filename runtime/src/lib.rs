@@ -28,6 +28,9 @@
 //! # }
 //! ```
 //!
+//! Timeouts and retry delays use Tokio's timer: call operations inside a Tokio runtime with
+//! the time driver enabled (as `#[tokio::main]` sets up), which reqwest needs anyway.
+//!
 //! Secrets are held in [`Secret`], whose `Debug` and `Display` print `***`; no `Debug` output
 //! or error message of this crate contains a credential.
 

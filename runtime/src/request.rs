@@ -402,13 +402,17 @@ fn add_cookies(headers: &mut HeaderMap, cookies: &[String]) -> Result<(), Error<
     if cookies.is_empty() {
         return Ok(());
     }
-    let existing = headers.get(COOKIE).and_then(|value| value.to_str().ok());
-    let all = existing
-        .into_iter()
-        .chain(cookies.iter().map(String::as_str))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut value = HeaderValue::from_str(&all).map_err(|_| {
+    let mut all = headers
+        .get(COOKIE)
+        .map(|existing| existing.as_bytes().to_vec())
+        .unwrap_or_default();
+    for cookie in cookies {
+        if !all.is_empty() {
+            all.extend_from_slice(b"; ");
+        }
+        all.extend_from_slice(cookie.as_bytes());
+    }
+    let mut value = HeaderValue::from_bytes(&all).map_err(|_| {
         Error::InvalidRequest("an API-key cookie cannot be sent in an HTTP header".to_owned())
     })?;
     value.set_sensitive(true);

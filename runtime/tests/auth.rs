@@ -329,3 +329,49 @@ async fn error_messages_never_show_secrets() {
     }
     assert!(received(&server).await.is_empty());
 }
+
+#[tokio::test]
+async fn redirects_are_followed_within_the_origin_only() {
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let elsewhere = server_replying(200).await;
+    let server = MockServer::start().await;
+    Mock::given(path("/old"))
+        .respond_with(ResponseTemplate::new(307).insert_header("Location", "/new"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/new"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    Mock::given(path("/away"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/stolen", elsewhere.uri()).as_str()),
+        )
+        .mount(&server)
+        .await;
+    let transport = builder(&server).api_key("key-secret").build().unwrap();
+
+    for (from, status) in [("old", 200), ("away", 302)] {
+        let reply = transport
+            .request(Method::GET, &[from])
+            .security(&[&[&KEY_HEADER]])
+            .send::<()>()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), status, "{from}");
+    }
+    let requests = received(&server).await;
+    let paths: Vec<_> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(paths, ["/old", "/new", "/away"]);
+    assert_eq!(
+        header(&requests[1], "x-api-key").as_deref(),
+        Some("key-secret")
+    );
+    assert!(
+        received(&elsewhere).await.is_empty(),
+        "nothing reached the other origin"
+    );
+}
