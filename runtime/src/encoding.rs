@@ -20,25 +20,20 @@ pub(crate) fn component(text: &str) -> String {
 }
 
 /// Joins already-encoded pairs as `a=1&b=2`.
-pub(crate) fn join_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = String::new();
-    for (name, value) in pairs {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
-    }
-    out
+pub(crate) fn join_pairs(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Appends already-encoded pairs to the query of `url`, after any query it has.
-pub(crate) fn append_query<'a>(url: &mut Url, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
-    let added = join_pairs(pairs);
-    if added.is_empty() {
+pub(crate) fn append_query(url: &mut Url, pairs: &[(String, String)]) {
+    if pairs.is_empty() {
         return;
     }
+    let added = join_pairs(pairs);
     let query = match url.query() {
         Some(existing) if !existing.is_empty() => format!("{existing}&{added}"),
         _ => added,
@@ -143,10 +138,11 @@ mod tests {
     #[test]
     fn query_is_appended_after_base_query() {
         let mut url = Url::parse("http://h/p?v=1").unwrap();
-        append_query(&mut url, [("a", "b%20c"), ("d", "e")]);
+        let pairs = [("a", "b%20c"), ("d", "e")].map(|(n, v)| (n.to_owned(), v.to_owned()));
+        append_query(&mut url, &pairs);
         assert_eq!(url.query(), Some("v=1&a=b%20c&d=e"));
         let mut plain = Url::parse("http://h/p").unwrap();
-        append_query(&mut plain, []);
+        append_query(&mut plain, &[]);
         assert_eq!(plain.query(), None);
     }
 

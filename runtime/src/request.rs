@@ -185,8 +185,7 @@ impl Request {
                     .iter()
                     .map(|(name, value)| (component(name), component(value)))
                     .collect();
-                let text =
-                    encoding::join_pairs(encoded.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+                let text = encoding::join_pairs(&encoded);
                 self.bytes_body(text, "application/x-www-form-urlencoded")
             }
             Err(error) => self.fail(format!("cannot serialise the form body: {error}")),
@@ -254,10 +253,7 @@ impl Request {
             return Err(Error::InvalidRequest(error.clone()));
         }
         let mut url = self.url.clone();
-        encoding::append_query(
-            &mut url,
-            self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-        );
+        encoding::append_query(&mut url, &self.query);
 
         let mut own = HeaderMap::new();
         for &(name, ref value) in &self.headers {
@@ -317,7 +313,7 @@ impl Request {
             .iter()
             .map(|(name, key)| (component(name), component(key.expose())))
             .collect();
-        encoding::append_query(&mut url, keys.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        encoding::append_query(&mut url, &keys);
 
         let mut headers = prepared.headers.clone();
         headers.extend(auth.headers);
