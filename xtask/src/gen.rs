@@ -109,44 +109,111 @@ impl fmt::Display for GenError {
     }
 }
 
-/// Loads `specs` (each shown relative to `base`), then generates the crate.
-pub fn generate(
-    specs: &[PathBuf],
-    base: &Path,
-    config: &CrateConfig,
-) -> Result<GeneratedCrate, GenError> {
-    let mut inputs = Vec::new();
-    let mut diagnostics = Vec::new();
-    for path in specs {
-        match codegen::load_spec(path) {
-            Ok(spec) => inputs.push(ApiInput {
-                module: module_name(path),
-                spec,
-            }),
-            Err(e) => diagnostics.push(spec_error(base, &e)),
+/// A spec file to generate from: where it is and how it is named in messages and in
+/// the generated files (relative to the workspace root, so output does not depend on
+/// where the workspace is checked out).
+#[derive(Debug, Clone)]
+pub struct SpecFile {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How to name it.
+    pub display: String,
+}
+
+impl SpecFile {
+    /// `path`, named relative to `base`.
+    pub fn new(base: &Path, path: &Path) -> SpecFile {
+        SpecFile {
+            path: path.to_path_buf(),
+            display: display_path(base, path),
         }
     }
-    let mut seen = BTreeMap::new();
-    for (input, path) in inputs.iter().zip(specs) {
-        if let Some(other) = seen.insert(input.module.clone(), path) {
-            diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                file: display_path(base, path),
-                position: None,
-                pointer: String::new(),
-                message: format!(
-                    "module name `{}` is also the module of {}; rename one of the files",
-                    input.module,
-                    display_path(base, other)
+}
+
+/// Every spec in `dir`, named relative to `base`.
+pub fn spec_files(base: &Path, dir: &Path) -> Result<Vec<SpecFile>, Failure> {
+    let paths = collect_specs(dir).map_err(|e| Failure::io(dir, e))?;
+    Ok(paths.iter().map(|p| SpecFile::new(base, p)).collect())
+}
+
+fn error_at(
+    file: &str,
+    source: Option<&str>,
+    pointer: &str,
+    position: Option<(usize, usize)>,
+    message: &str,
+) -> Diagnostic {
+    // The node the pointer names is more precise than where the parser stopped.
+    let located = source
+        .filter(|_| !pointer.is_empty())
+        .and_then(|s| Locator::lenient(s).locate(pointer));
+    let position = located.or(position);
+    Diagnostic {
+        severity: Severity::Error,
+        file: file.to_string(),
+        position,
+        pointer: pointer.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// Loads `specs`, then generates the crate. Every problem found is reported.
+pub fn generate(specs: &[SpecFile], config: &CrateConfig) -> Result<GeneratedCrate, GenError> {
+    let mut inputs: Vec<ApiInput> = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut modules: BTreeMap<String, &str> = BTreeMap::new();
+    for spec in specs {
+        let module = module_name(&spec.path);
+        if let Some(other) = modules.insert(module.clone(), &spec.display) {
+            diagnostics.push(error_at(
+                &spec.display,
+                None,
+                "",
+                None,
+                &format!(
+                    "module name `{module}` is also the module of {other}; rename one of the files"
                 ),
-            });
+            ));
+        }
+        let source = match std::fs::read_to_string(&spec.path) {
+            Ok(s) => s,
+            Err(e) => {
+                diagnostics.push(error_at(
+                    &spec.display,
+                    None,
+                    "",
+                    None,
+                    &format!("cannot read file: {e}"),
+                ));
+                continue;
+            }
+        };
+        match codegen::parse_spec(Path::new(&spec.display), source.clone()) {
+            Ok(loaded) => inputs.push(ApiInput {
+                module,
+                spec: loaded,
+            }),
+            Err(e) => diagnostics.push(error_at(
+                &spec.display,
+                Some(&source),
+                &e.pointer,
+                e.position,
+                &e.message,
+            )),
         }
     }
     if !diagnostics.is_empty() {
         return Err(GenError { diagnostics });
     }
-    let mut krate = codegen::generate_crate(&inputs, config).map_err(|e| GenError {
-        diagnostics: vec![codegen_error(base, &inputs, &e)],
+    let mut krate = codegen::generate_crate(&inputs, config).map_err(|e| {
+        let file = e.file.to_string_lossy().replace('\\', "/");
+        let source = inputs
+            .iter()
+            .find(|i| i.spec.path == e.file)
+            .map(|i| i.spec.source.as_str());
+        GenError {
+            diagnostics: vec![error_at(&file, source, &e.pointer, None, &e.message)],
+        }
     })?;
     if krate.stats.lines == 0 {
         krate.stats.lines = krate.files.values().map(|c| c.lines().count()).sum();
@@ -157,64 +224,30 @@ pub fn generate(
     Ok(krate)
 }
 
-fn spec_error(base: &Path, e: &codegen::SpecError) -> Diagnostic {
-    let position = e.position.or_else(|| {
-        let source = std::fs::read_to_string(&e.file).ok()?;
-        Locator::lenient(&source).locate(&e.pointer)
-    });
-    Diagnostic {
-        severity: Severity::Error,
-        file: display_path(base, &e.file),
-        position,
-        pointer: e.pointer.clone(),
-        message: e.message.clone(),
-    }
-}
-
-fn codegen_error(base: &Path, inputs: &[ApiInput], e: &codegen::Error) -> Diagnostic {
-    let source = inputs
-        .iter()
-        .find(|i| i.spec.path == e.file)
-        .map(|i| i.spec.source.clone())
-        .or_else(|| std::fs::read_to_string(&e.file).ok());
-    let position = source.and_then(|s| Locator::lenient(&s).locate(&e.pointer));
-    Diagnostic {
-        severity: Severity::Error,
-        file: display_path(base, &e.file),
-        position,
-        pointer: e.pointer.clone(),
-        message: e.message.clone(),
-    }
-}
-
-fn fallback_lines(base: &Path, specs: &[PathBuf], krate: &GeneratedCrate) -> Vec<String> {
-    let mut out = Vec::new();
+fn fallback_lines(specs: &[SpecFile], krate: &GeneratedCrate) -> Vec<String> {
     let mut fallbacks = krate.stats.fallbacks.clone();
     fallbacks.sort();
-    for f in &fallbacks {
-        let path = specs.iter().find(|p| module_name(p) == f.module);
-        let d = match path {
-            Some(p) => {
-                let locator = Locator::lenient(&std::fs::read_to_string(p).unwrap_or_default());
-                Diagnostic::at(
-                    Severity::Warning,
-                    &display_path(base, p),
-                    &locator,
-                    &f.pointer,
-                    format!("fallback to serde_json::Value: {}", f.reason),
-                )
-            }
-            None => Diagnostic {
-                severity: Severity::Warning,
-                file: f.module.clone(),
-                position: None,
-                pointer: f.pointer.clone(),
-                message: format!("fallback to serde_json::Value: {}", f.reason),
-            },
-        };
-        out.push(d.to_string());
-    }
-    out
+    fallbacks
+        .iter()
+        .map(|f| {
+            let message = format!("fallback to serde_json::Value: {}", f.reason);
+            let d = match specs.iter().find(|s| module_name(&s.path) == f.module) {
+                Some(s) => {
+                    let locator =
+                        Locator::lenient(&std::fs::read_to_string(&s.path).unwrap_or_default());
+                    Diagnostic::at(Severity::Warning, &s.display, &locator, &f.pointer, message)
+                }
+                None => Diagnostic {
+                    severity: Severity::Warning,
+                    file: f.module.clone(),
+                    position: None,
+                    pointer: f.pointer.clone(),
+                    message,
+                },
+            };
+            d.to_string()
+        })
+        .collect()
 }
 
 /// The summary line: `generated N specs, T types, O operations, L lines in X.XXs`.
@@ -253,8 +286,8 @@ fn ensure_is_crate(krate: &GeneratedCrate) -> Result<(), Failure> {
 /// `cargo xtask gen`: regenerates `layout.generated` from every spec in `layout.specs`.
 pub fn run_gen(layout: &Layout, out: &mut dyn Write) -> Result<(), Failure> {
     let start = Instant::now();
-    let specs = collect_specs(&layout.specs).map_err(|e| Failure::io(&layout.specs, e))?;
-    let krate = generate(&specs, &layout.root, &workspace_config()).map_err(|e| {
+    let specs = spec_files(&layout.root, &layout.specs)?;
+    let krate = generate(&specs, &workspace_config()).map_err(|e| {
         write!(out, "{e}").ok();
         Failure::new(format!(
             "generation failed; {}/ was not changed",
@@ -264,7 +297,7 @@ pub fn run_gen(layout: &Layout, out: &mut dyn Write) -> Result<(), Failure> {
     ensure_is_crate(&krate)?;
     fsutil::write_tree(&layout.generated, &krate.files, &[])
         .map_err(|e| Failure::new(format!("cannot write {}: {e}", layout.generated.display())))?;
-    for line in fallback_lines(&layout.root, &specs, &krate) {
+    for line in fallback_lines(&specs, &krate) {
         writeln!(out, "{line}").ok();
     }
     writeln!(
@@ -307,8 +340,8 @@ impl fmt::Display for Stale {
 
 /// Whether `layout.generated` is what `cargo xtask gen` would write. Changes nothing.
 pub fn check(layout: &Layout) -> Result<Result<GeneratedCrate, Stale>, Failure> {
-    let specs = collect_specs(&layout.specs).map_err(|e| Failure::io(&layout.specs, e))?;
-    let krate = generate(&specs, &layout.root, &workspace_config())
+    let specs = spec_files(&layout.root, &layout.specs)?;
+    let krate = generate(&specs, &workspace_config())
         .map_err(|e| Failure::new(format!("{e}generation failed")))?;
     let files = fsutil::compare_tree(&layout.generated, &krate.files)
         .map_err(|e| Failure::new(format!("cannot read {}: {e}", layout.generated.display())))?;
@@ -362,7 +395,8 @@ pub fn run_standalone(
     let start = Instant::now();
     let cwd = std::env::current_dir().unwrap_or_default();
     let config = standalone_config(spec, runtime_dir, command);
-    let krate = generate(&[spec.to_path_buf()], &cwd, &config).map_err(|e| {
+    let specs = [SpecFile::new(&cwd, spec)];
+    let krate = generate(&specs, &config).map_err(|e| {
         write!(out, "{e}").ok();
         Failure::new(format!(
             "generation failed; {} was not changed",
@@ -373,7 +407,7 @@ pub fn run_standalone(
     fsutil::ensure_replaceable(out_dir, GEN_COMMAND_PREFIX)?;
     fsutil::write_tree(out_dir, &krate.files, fsutil::STANDALONE_KEEP)
         .map_err(|e| Failure::new(format!("cannot write {}: {e}", out_dir.display())))?;
-    for line in fallback_lines(&cwd, &[spec.to_path_buf()], &krate) {
+    for line in fallback_lines(&specs, &krate) {
         writeln!(out, "{line}").ok();
     }
     writeln!(

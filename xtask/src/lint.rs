@@ -184,7 +184,9 @@ impl Linter<'_> {
     fn openapi_shape(&mut self) {
         let path = Path::new(&self.doc.file);
         if let Err(e) = codegen::parse_spec(path, self.doc.source.clone()) {
-            let position = e.position.or_else(|| self.doc.locator.locate(&e.pointer));
+            // The node the pointer names is more precise than where the parser stopped.
+            let located = (!e.pointer.is_empty()).then(|| self.doc.locator.locate(&e.pointer));
+            let position = located.flatten().or(e.position);
             self.out.push(Diagnostic {
                 severity: Severity::Error,
                 file: self.doc.file.clone(),
