@@ -1,0 +1,185 @@
+//! `cargo xtask lint` on the fixtures in `tests/fixtures/lint/`: each `NAME.yaml` is
+//! linted and its lines compared with `NAME.expected`. Run with `UPDATE_EXPECT=1` to
+//! rewrite the expected files after an intended change (then review the diff).
+
+mod common;
+
+use std::path::Path;
+
+use common::{capture, fixture, workspace};
+use xtask::lint;
+
+fn lint_lines(name: &str) -> String {
+    let path = fixture(&format!("lint/{name}.yaml"));
+    let mut out = String::new();
+    for d in lint::lint_file(&path, &format!("{name}.yaml")) {
+        out.push_str(&lint::format_diagnostic(&d));
+        out.push('\n');
+    }
+    out
+}
+
+fn expect(name: &str) -> String {
+    let actual = lint_lines(name);
+    let expected_path = fixture(&format!("lint/{name}.expected"));
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&expected_path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_EXPECT=1)",
+            expected_path.display()
+        )
+    });
+    assert_eq!(
+        expected, actual,
+        "lint output of {name}.yaml differs from {name}.expected"
+    );
+    actual
+}
+
+#[test]
+fn clean_spec_has_no_errors_and_lists_assumptions() {
+    let out = expect("clean");
+    assert!(!out.contains(": error: "), "{out}");
+    // nullable, readOnly in requests, allOf + discriminator, int32, date-time and the
+    // unknown `date-span` format all pass; multi-line markers are joined.
+    assert!(out.contains("clean.yaml:89:7: /components/schemas/Channel/x-assumption: info: assumption: Only email and sms are documented.\n"), "{out}");
+}
+
+#[test]
+fn unresolved_and_external_refs() {
+    let out = expect("bad-refs");
+    assert!(out.contains("bad-refs.yaml:15:17: /paths/~1things/get/responses/200/content/application~1json/schema/$ref: error: $ref `#/components/schemas/Thingz` does not resolve"), "{out}");
+    assert!(out.contains("(did you mean `Thing`?)"), "{out}");
+    assert!(out.contains("bad-refs.yaml:22:15: /paths/~1things/post/requestBody/content/application~1json/schema/$ref: error: external $ref `common.yaml#/components/schemas/Thing` is not supported"), "{out}");
+}
+
+#[test]
+fn duplicate_operation_ids() {
+    let out = expect("duplicate-operation-id");
+    assert_eq!(
+        out,
+        "duplicate-operation-id.yaml:14:7: /paths/~1b/get/operationId: error: operationId `getThing` is not unique: GET /a (line 8) uses it too\n"
+    );
+}
+
+#[test]
+fn examples_that_do_not_match_their_schema() {
+    let out = expect("bad-examples");
+    for needle in [
+        // parameter example
+        "bad-examples.yaml:13:9: /paths/~1conversations~1{id}/parameters/0/example: error: example does not match schema",
+        // examples[*].value, pointing at the offending member
+        "bad-examples.yaml:26:19: /paths/~1conversations~1{id}/put/requestBody/content/application~1json/examples/wrongType/value/subject: error:",
+        // media type example, nullable enum
+        "/put/responses/200/content/application~1json/example/status: error: example does not match schema /paths/~1conversations~1{id}/put/responses/200/content/application~1json/schema: \"closed\" is not one of",
+        // header example
+        "/headers/X-Rate-Limit/example: error:",
+        // parameter `examples` in components
+        "/components/parameters/Mode/examples/bad/value: error:",
+        // a shared example, reported where its text is
+        "bad-examples.yaml:57:7: /components/examples/Shared/value: error: example does not match schema /paths/~1conversations~1{id}/put/requestBody/content/application~1json/schema (used by",
+        // schema example
+        "bad-examples.yaml:67:11: /components/schemas/Conversation/properties/subject/example: error:",
+    ] {
+        assert!(out.contains(needle), "missing `{needle}` in:\n{out}");
+    }
+    assert_eq!(out.lines().count(), 7, "{out}");
+}
+
+#[test]
+fn unused_component_schemas() {
+    let out = expect("unused-schema");
+    assert_eq!(
+        out,
+        "unused-schema.yaml:32:5: /components/schemas/Orphan: error: component schema `Orphan` is not used by any operation (not reachable from paths)\n\
+         unused-schema.yaml:37:5: /components/schemas/OrphanChild: error: component schema `OrphanChild` is not used by any operation (not reachable from paths)\n"
+    );
+}
+
+#[test]
+fn operations_without_a_success_response() {
+    let out = expect("no-success-response");
+    assert_eq!(
+        out,
+        "no-success-response.yaml:9:7: /paths/~1a/delete/responses: error: DELETE /a documents no success response (2xx or default)\n"
+    );
+}
+
+#[test]
+fn documents_that_do_not_parse() {
+    let out = expect("not-yaml");
+    assert!(
+        out.starts_with("not-yaml.yaml:3:6: /: error: not valid YAML: "),
+        "{out}"
+    );
+    let out = expect("not-openapi");
+    assert!(out.starts_with("not-openapi.yaml:9:7: /paths/~1a/get/responses: error: not a valid OpenAPI 3.0 document: "), "{out}");
+}
+
+#[test]
+fn run_lint_prints_a_summary_and_fails_on_errors() {
+    let ws = workspace(&["lint/clean.yaml"]);
+    let specs = ws.path().join("specs");
+    let (result, out) = capture(|o| lint::run_lint(ws.path(), &specs, &[], o));
+    result.unwrap();
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("specs/clean.yaml:") || l.starts_with("linted ")),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().last(),
+        Some("linted 1 file: 0 errors, 2 assumptions")
+    );
+
+    common::add_spec(ws.path(), "lint/unused-schema.yaml");
+    let (result, out) = capture(|o| lint::run_lint(ws.path(), &specs, &[], o));
+    assert_eq!(result.unwrap_err().message, "lint found 2 errors");
+    assert_eq!(
+        out.lines().last(),
+        Some("linted 2 files: 2 errors, 2 assumptions")
+    );
+
+    // Files named on the command line replace the default set.
+    let only = [ws.path().join("specs/clean.yaml")];
+    let (result, _) = capture(|o| lint::run_lint(ws.path(), &specs, &only, o));
+    result.unwrap();
+}
+
+#[test]
+fn json_documents_get_positions_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("api.json");
+    std::fs::write(
+        &path,
+        r#"{
+  "openapi": "3.0.3",
+  "info": {"title": "J", "version": "1"},
+  "paths": {
+    "/a": {
+      "get": {
+        "operationId": "getA",
+        "responses": {"200": {"description": "OK", "content": {"application/json": {
+          "schema": {"type": "integer"},
+          "example": "one"
+        }}}}
+      }
+    }
+  }
+}
+"#,
+    )
+    .unwrap();
+    let lines: Vec<String> = lint::lint_file(&path, "api.json")
+        .iter()
+        .map(lint::format_diagnostic)
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("api.json:10:11: /paths/~1a/get/responses/200/content/application~1json/example: error:"),
+        "{lines:?}"
+    );
+    let _ = Path::new("");
+}
