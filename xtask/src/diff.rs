@@ -36,7 +36,7 @@ pub enum Level {
 
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Level::Info => "INFO",
             Level::Warn => "WARN",
             Level::Err => "ERR",
@@ -242,12 +242,14 @@ impl Report {
                 "breaking; conversation-apis is 0.x, so bump the minor version".into()
             }
             (Bump::Minor, true) => {
-                "additions; conversation-apis is 0.x, so bump the patch version".into()
+                "additions or changes that may break; conversation-apis is 0.x, so bump the patch version".into()
             }
-            (Bump::Patch, true) => "conversation-apis is 0.x: bump the patch version".into(),
+            (Bump::Patch, true) => {
+                "nothing added or broken; conversation-apis is 0.x, so bump the patch version".into()
+            }
             (Bump::Major, false) => "breaking".into(),
-            (Bump::Minor, false) => "additions only".into(),
-            (Bump::Patch, false) => "fixes only".into(),
+            (Bump::Minor, false) => "additions or changes that may break".into(),
+            (Bump::Patch, false) => "nothing added or broken".into(),
         };
         let versions = match (&self.crate_version, self.next_version()) {
             (Some(from), Some(to)) if from != &to => format!(": {from} → {to}"),
@@ -903,79 +905,92 @@ impl Differ<'_> {
     fn parameters(&mut self, o: &spec::OperationRef<'_>, n: &spec::OperationRef<'_>, base: &Ctx) {
         let old = effective_parameters(self.old, o);
         let new = effective_parameters(self.new, n);
-        for ((place, name), (op, ov)) in &old {
-            let label = format!("{place} parameter `{name}`");
-            match new.get(&(place.clone(), name.clone())) {
-                None => {
-                    let pointer = op.clone();
-                    self.change(
-                        base,
-                        Level::Err,
-                        "parameter-removed",
-                        &pointer,
-                        format!("{label} removed"),
-                        Breaks::Yes,
-                    );
-                }
-                Some((np, nv)) => {
-                    let req = |v: &Value| v.get("required").and_then(Value::as_bool) == Some(true);
-                    if !req(ov) && req(nv) {
-                        self.change(
-                            base,
-                            Level::Err,
-                            "parameter-became-required",
-                            &format!("{np}/required"),
-                            format!("{label} became required"),
-                            Breaks::Yes,
-                        );
-                    } else if req(ov) && !req(nv) {
-                        self.change(
-                            base,
-                            Level::Info,
-                            "parameter-became-optional",
-                            np,
-                            format!("{label} became optional"),
-                            Breaks::Yes,
-                        );
-                    }
-                    if let (Some(os), Some(ns)) = (ov.get("schema"), nv.get("schema")) {
-                        let mut ctx = base.clone();
-                        ctx.subject = label.clone();
-                        ctx.optional = !req(nv);
-                        self.schema(
-                            &ctx,
-                            os,
-                            &format!("{op}/schema"),
-                            ns,
-                            &format!("{np}/schema"),
-                            0,
-                        );
-                    }
-                }
+        let req = |v: &Value| v.get("required").and_then(Value::as_bool) == Some(true);
+        for (key, old_param) in &old {
+            let label = format!("{} parameter `{}`", key.0, old_param.name);
+            let Some(new_param) = new.get(key) else {
+                let what = format!("{label} removed");
+                self.change(
+                    base,
+                    Level::Err,
+                    "parameter-removed",
+                    &old_param.pointer,
+                    what,
+                    Breaks::Yes,
+                );
+                continue;
+            };
+            let (ov, nv, np) = (old_param.value, new_param.value, &new_param.pointer);
+            if old_param.name != new_param.name {
+                // Path parameters are matched by position: a new name is not a new value.
+                let what = format!("{label} renamed to `{}`", new_param.name);
+                self.change(
+                    base,
+                    Level::Info,
+                    "path-parameter-renamed",
+                    np,
+                    what,
+                    Breaks::Maybe,
+                );
+            }
+            if !req(ov) && req(nv) {
+                let what = format!("{label} became required");
+                let pointer = format!("{np}/required");
+                self.change(
+                    base,
+                    Level::Err,
+                    "parameter-became-required",
+                    &pointer,
+                    what,
+                    Breaks::Yes,
+                );
+            } else if req(ov) && !req(nv) {
+                let what = format!("{label} became optional");
+                self.change(
+                    base,
+                    Level::Info,
+                    "parameter-became-optional",
+                    np,
+                    what,
+                    Breaks::Yes,
+                );
+            }
+            if let (Some(os), Some(ns)) = (ov.get("schema"), nv.get("schema")) {
+                let mut ctx = base.clone();
+                ctx.subject = label.clone();
+                ctx.optional = !req(nv);
+                let (op, np) = (
+                    format!("{}/schema", old_param.pointer),
+                    format!("{np}/schema"),
+                );
+                self.schema(&ctx, os, &op, ns, &np, 0);
             }
         }
-        for ((place, name), (np, nv)) in &new {
-            if !old.contains_key(&(place.clone(), name.clone())) {
-                let label = format!("{place} parameter `{name}`");
-                if nv.get("required").and_then(Value::as_bool) == Some(true) {
-                    self.change(
-                        base,
-                        Level::Err,
-                        "required-parameter-added",
-                        np,
-                        format!("required {label} added"),
-                        Breaks::Yes,
-                    );
-                } else {
-                    self.change(
-                        base,
-                        Level::Info,
-                        "parameter-added",
-                        np,
-                        format!("optional {label} added"),
-                        Breaks::Maybe,
-                    );
-                }
+        for (key, new_param) in &new {
+            if old.contains_key(key) {
+                continue;
+            }
+            let label = format!("{} parameter `{}`", key.0, new_param.name);
+            if req(new_param.value) {
+                let what = format!("required {label} added");
+                self.change(
+                    base,
+                    Level::Err,
+                    "required-parameter-added",
+                    &new_param.pointer,
+                    what,
+                    Breaks::Yes,
+                );
+            } else {
+                let what = format!("optional {label} added");
+                self.change(
+                    base,
+                    Level::Info,
+                    "parameter-added",
+                    &new_param.pointer,
+                    what,
+                    Breaks::Maybe,
+                );
             }
         }
     }
@@ -1254,19 +1269,12 @@ impl Differ<'_> {
         let old_name = old_ref.as_deref().and_then(schema_name);
         let new_name = new_ref.as_deref().and_then(schema_name);
         let mut ctx = ctx.clone();
+        let mut renamed = None;
         match (&old_name, &new_name) {
             // The same component on both sides: compared once, as a schema of its own.
             (Some(a), Some(b)) if a == b => return,
             (Some(a), Some(b)) => {
-                let level = ctx.usage.level(Level::Err, Level::Err);
-                self.change(
-                    &ctx,
-                    level,
-                    "type-changed",
-                    nptr,
-                    format!("type changed from `{a}` to `{b}`"),
-                    Breaks::Yes,
-                );
+                renamed = Some((ctx.clone(), a.clone(), b.clone(), self.out.len()));
                 ctx.type_path = Some(self.type_path(b));
                 ctx.field.clear();
             }
@@ -1294,9 +1302,48 @@ impl Differ<'_> {
             }
             (None, None) => {}
         }
-        if !self.visited.insert((optr.to_string(), nptr.to_string()))
-            && (old_ref.is_some() || new_ref.is_some())
-        {
+        self.schema_body(
+            &ctx,
+            old,
+            optr,
+            new,
+            nptr,
+            depth,
+            old_ref.is_some() || new_ref.is_some(),
+        );
+        if let Some((outer, a, b, before)) = renamed {
+            // A new name for the same shape is harmless on the wire but renames the Rust
+            // type; a different shape is a type change.
+            let (level, rule, what) = if self.out.len() == before {
+                (
+                    Level::Info,
+                    "type-renamed",
+                    format!("type renamed from `{a}` to `{b}`"),
+                )
+            } else {
+                (
+                    Level::Err,
+                    "type-changed",
+                    format!("type changed from `{a}` to `{b}`"),
+                )
+            };
+            self.change(&outer, level, rule, nptr, what, Breaks::Yes);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn schema_body(
+        &mut self,
+        ctx: &Ctx,
+        old: &Value,
+        optr: &str,
+        new: &Value,
+        nptr: &str,
+        depth: usize,
+        via_ref: bool,
+    ) {
+        let ctx = ctx.clone();
+        if !self.visited.insert((optr.to_string(), nptr.to_string())) && via_ref {
             return;
         }
         let (o, op) = deref(self.old, old, optr);
@@ -1426,6 +1473,19 @@ impl Differ<'_> {
         }
     }
 
+    /// For an enum schema of its own (a named type), the variant is the item touched.
+    fn variant_ctx(&self, ctx: &Ctx, value: &Value) -> Ctx {
+        let mut c = ctx.clone();
+        if let (Some(t), true) = (&ctx.type_path, ctx.field.is_empty()) {
+            let raw = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            c.type_path = Some(format!("{t}::{}", naming::variant_name(&raw)));
+        }
+        c
+    }
+
     fn enums(&mut self, ctx: &Ctx, o: &Value, n: &Value, np: &str) {
         let oe = o.get("enum").and_then(Value::as_array);
         let ne = n.get("enum").and_then(Value::as_array);
@@ -1460,6 +1520,7 @@ impl Differ<'_> {
             }
             (Some(oe), Some(ne)) => {
                 for v in oe.iter().filter(|v| !ne.contains(v) && !v.is_null()) {
+                    let ctx = &self.variant_ctx(ctx, v);
                     self.change(
                         ctx,
                         Level::Err,
@@ -1470,6 +1531,7 @@ impl Differ<'_> {
                     );
                 }
                 for v in ne.iter().filter(|v| !oe.contains(v) && !v.is_null()) {
+                    let ctx = &self.variant_ctx(ctx, v);
                     let level = ctx.usage.level(Level::Info, Level::Warn);
                     self.change(
                         ctx,
@@ -1702,7 +1764,12 @@ impl Differ<'_> {
                         "required-property-added",
                         nptr,
                         "required property added".into(),
-                        Breaks::Maybe,
+                        // Values built by consumers (requests) now lack a field.
+                        if ctx.usage.request {
+                            Breaks::Yes
+                        } else {
+                            Breaks::Maybe
+                        },
                     );
                 } else {
                     self.change(
@@ -1778,31 +1845,56 @@ fn flatten<'a>(root: &'a Value, schema: &'a Value, pointer: &str, depth: usize) 
     flat
 }
 
-/// Path-item parameters overridden by operation parameters, by (in, name), with the
-/// pointer of each (resolved) parameter.
+/// A parameter of an operation, resolved.
+struct Param<'a> {
+    name: String,
+    pointer: String,
+    value: &'a Value,
+}
+
+/// Path-item parameters overridden by operation parameters, keyed by (in, name) — for
+/// path parameters (in, position in the path template), so renaming one is not a
+/// removal.
 fn effective_parameters<'a>(
     root: &'a Value,
     op: &spec::OperationRef<'a>,
-) -> BTreeMap<(String, String), (String, &'a Value)> {
+) -> BTreeMap<(String, String), Param<'a>> {
+    let template_params: Vec<&str> = op
+        .path
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split('}').next())
+        .collect();
     let mut out = BTreeMap::new();
     for (container, base) in [(op.item, &op.item_pointer), (op.op, &op.pointer)] {
         let Some(params) = container.get("parameters").and_then(Value::as_array) else {
             continue;
         };
         for (i, p) in params.iter().enumerate() {
-            let ptr = format!("{base}/parameters/{i}");
-            let (p, _) = deref(root, p, &ptr);
-            let place = p
+            let pointer = format!("{base}/parameters/{i}");
+            let (value, _) = deref(root, p, &pointer);
+            let place = value
                 .get("in")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
-            let name = p
+            let name = value
                 .get("name")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
-            out.insert((place, name), (ptr, p));
+            let key = match template_params.iter().position(|t| *t == name) {
+                Some(index) if place == "path" => format!("#{index}"),
+                _ => name.clone(),
+            };
+            out.insert(
+                (place, key),
+                Param {
+                    name,
+                    pointer,
+                    value,
+                },
+            );
         }
     }
     out

@@ -46,6 +46,14 @@ pub fn field_name(raw: &str) -> String {
     fix(words(raw).to_snake_case(), "n")
 }
 
+/// The Rust enum variant name of an enum value.
+pub fn variant_name(raw: &str) -> String {
+    if raw.is_empty() {
+        return "Empty".to_string();
+    }
+    fix(words(raw).to_upper_camel_case(), "V")
+}
+
 /// The client method name of an operation id.
 pub fn method_name(operation_id: &str) -> String {
     field_name(operation_id)

@@ -1,0 +1,309 @@
+//! `cargo xtask diff`: each folder `tests/diff/<rule>/` holds `old.yaml`, `new.yaml`
+//! and `expected.txt`, the text report of comparing them (as `specs/api.yaml`, with the
+//! crate at version 0.1.0). Run with `UPDATE_EXPECT=1` to rewrite the expected reports
+//! after an intended change, then review the diff.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use xtask::diff::{self, Breaks, Bump, Format, Level, Report};
+use xtask::spec::Doc;
+
+fn rules_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff")
+}
+
+fn doc(path: &Path) -> Doc {
+    Doc::read(path, "specs/api.yaml").unwrap_or_else(|d| panic!("{}: {d}", path.display()))
+}
+
+fn report(rule: &str) -> Report {
+    let dir = rules_dir().join(rule);
+    let changes = diff::diff_docs(
+        "specs/api.yaml",
+        &doc(&dir.join("old.yaml")),
+        &doc(&dir.join("new.yaml")),
+    );
+    Report::new(None, changes, Some("0.1.0".into()))
+}
+
+#[test]
+fn every_rule_matches_its_expected_report() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    let mut rules: Vec<_> = std::fs::read_dir(rules_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    rules.sort();
+    assert!(rules.len() >= 20, "{rules:?}");
+    for dir in rules {
+        let rule = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let actual = report(&rule).to_text();
+        let expected_path = dir.join("expected.txt");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            let diff = similar::TextDiff::from_lines(&expected, &actual)
+                .unified_diff()
+                .header("expected.txt", "actual")
+                .to_string();
+            failures.push(format!("tests/diff/{rule}:\n{diff}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "reports differ (UPDATE_EXPECT=1 rewrites them):\n{}",
+        failures.join("\n")
+    );
+}
+
+fn only(rule: &str) -> diff::Change {
+    let r = report(rule);
+    assert_eq!(r.changes.len(), 1, "{}", r.to_text());
+    r.changes[0].clone()
+}
+
+#[test]
+fn removed_operation_breaks_callers_and_compilation() {
+    let c = only("operation-removed");
+    assert_eq!(
+        (c.level, c.breaks_compilation, c.rule.as_str()),
+        (Level::Err, Breaks::Yes, "operation-removed")
+    );
+    assert_eq!(
+        c.rust_items,
+        ["conversation_apis::api::Client::get_conversation"]
+    );
+    assert_eq!(report("operation-removed").bump(), Bump::Major);
+}
+
+#[test]
+fn request_property_that_became_required_names_the_field() {
+    let c = only("request-property-became-required");
+    assert_eq!((c.level, c.breaks_compilation), (Level::Err, Breaks::Yes));
+    assert_eq!(
+        c.rust_items,
+        ["conversation_apis::api::types::NewConversation::channel"]
+    );
+    assert_eq!(c.location, "schema NewConversation");
+}
+
+#[test]
+fn nullability_is_judged_by_direction() {
+    let response = only("response-nullable");
+    assert_eq!(
+        (response.level, response.breaks_compilation),
+        (Level::Err, Breaks::Yes)
+    );
+    let request = only("request-nullable");
+    assert_eq!(request.level, Level::Info);
+    // An optional field stays an Option either way.
+    assert_eq!(request.breaks_compilation, Breaks::Maybe);
+}
+
+#[test]
+fn enum_values_added_to_responses_may_break() {
+    let c = only("response-enum-value-added");
+    assert_eq!(
+        (c.level, c.breaks_compilation),
+        (Level::Warn, Breaks::Maybe)
+    );
+    assert_eq!(only("request-enum-value-added").level, Level::Info);
+    assert_eq!(only("enum-value-removed").level, Level::Err);
+}
+
+#[test]
+fn a_required_response_field_is_harmless_on_the_wire_but_not_in_rust() {
+    let c = only("response-property-became-required");
+    assert_eq!((c.level, c.breaks_compilation), (Level::Info, Breaks::Yes));
+    assert_eq!(
+        report("response-property-became-required").bump(),
+        Bump::Major
+    );
+}
+
+#[test]
+fn additions_are_minor_and_nothing_is_none() {
+    let r = report("property-added");
+    assert!(r.changes.iter().all(|c| c.level == Level::Info));
+    assert_eq!(r.bump(), Bump::Minor);
+    assert_eq!(r.next_version().as_deref(), Some("0.1.1"));
+    let r = report("no-changes");
+    assert!(r.changes.is_empty());
+    assert_eq!(r.bump(), Bump::None);
+    assert_eq!(
+        report("operation-removed").next_version().as_deref(),
+        Some("0.2.0")
+    );
+}
+
+#[test]
+fn renaming_a_schema_is_info_on_the_wire_but_renames_the_type() {
+    let r = report("schema-renamed");
+    let renamed: Vec<_> = r
+        .changes
+        .iter()
+        .filter(|c| c.rule == "type-renamed")
+        .collect();
+    assert_eq!(renamed.len(), 2, "{}", r.to_text());
+    assert!(renamed
+        .iter()
+        .all(|c| c.level == Level::Info && c.breaks_compilation == Breaks::Yes));
+    assert!(!r.has_at_least(Level::Err), "{}", r.to_text());
+}
+
+#[test]
+fn markdown_and_json_formats() {
+    let r = report("request-property-became-required");
+    let md = r.render(Format::Markdown);
+    assert!(md.contains("| Level | Where | Change | Rust items | Stops compiling |\n| --- | --- | --- | --- | --- |\n"), "{md}");
+    assert!(md.contains("| ERR | `specs/api.yaml:"), "{md}");
+    assert!(
+        md.contains("`conversation_apis::api::types::NewConversation::channel`"),
+        "{md}"
+    );
+    assert!(md.contains("**Suggested version bump: major (breaking; conversation-apis is 0.x, so bump the minor version: 0.1.0 → 0.2.0)**"), "{md}");
+
+    let json: serde_json::Value = serde_json::from_str(&r.render(Format::Json)).unwrap();
+    assert_eq!(json["changes"][0]["level"], "ERR");
+    assert_eq!(json["changes"][0]["rule"], "property-became-required");
+    assert_eq!(json["changes"][0]["breaks_compilation"], "yes");
+    assert_eq!(
+        json["changes"][0]["pointer"],
+        "/components/schemas/NewConversation/properties/channel"
+    );
+    assert_eq!(json["semver"]["bump"], "major");
+    assert_eq!(json["semver"]["next_version"], "0.2.0");
+    assert_eq!(json["summary"]["err"], 1);
+}
+
+#[test]
+fn added_and_removed_spec_files() {
+    let dir = rules_dir().join("no-changes");
+    let mut old = BTreeMap::new();
+    old.insert(
+        "specs/gone.yaml".to_string(),
+        Doc::read(&dir.join("old.yaml"), "specs/gone.yaml").unwrap(),
+    );
+    let mut new = BTreeMap::new();
+    new.insert(
+        "specs/teamwork-desk.yaml".to_string(),
+        Doc::read(&dir.join("new.yaml"), "specs/teamwork-desk.yaml").unwrap(),
+    );
+    let r = Report::new(None, diff::diff_sets(&old, &new), Some("0.3.1".into()));
+    let text = r.to_text();
+    assert_eq!(r.changes.len(), 2, "{text}");
+    let added = r.changes.iter().find(|c| c.rule == "spec-added").unwrap();
+    assert_eq!(
+        (added.level, added.breaks_compilation),
+        (Level::Info, Breaks::No)
+    );
+    assert_eq!(added.rust_items, ["conversation_apis::teamwork_desk"]);
+    let removed = r.changes.iter().find(|c| c.rule == "spec-removed").unwrap();
+    assert_eq!(
+        (removed.level, removed.breaks_compilation),
+        (Level::Err, Breaks::Yes)
+    );
+    assert_eq!(r.next_version().as_deref(), Some("0.4.0"));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn compares_the_working_tree_with_a_git_revision() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    let rule = rules_dir().join("request-property-became-required");
+    std::fs::create_dir_all(root.join("specs")).unwrap();
+    std::fs::create_dir_all(root.join("generated")).unwrap();
+    std::fs::write(
+        root.join("generated/Cargo.toml"),
+        "[package]\nname = \"conversation-apis\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    std::fs::copy(rule.join("old.yaml"), root.join("specs/api.yaml")).unwrap();
+    std::fs::copy(rule.join("old.yaml"), root.join("specs/removed.yaml")).unwrap();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "specs"]);
+    // Working tree: one spec changed, one removed, one added.
+    std::fs::copy(rule.join("new.yaml"), root.join("specs/api.yaml")).unwrap();
+    std::fs::remove_file(root.join("specs/removed.yaml")).unwrap();
+    std::fs::copy(rule.join("old.yaml"), root.join("specs/added.yaml")).unwrap();
+
+    let r = diff::report_for_repo(root, None).unwrap();
+    let rules: Vec<&str> = r.changes.iter().map(|c| c.rule.as_str()).collect();
+    assert_eq!(
+        rules,
+        ["spec-added", "property-became-required", "spec-removed"],
+        "{}",
+        r.to_text()
+    );
+    assert!(
+        r.base
+            .as_deref()
+            .unwrap()
+            .starts_with("merge-base of HEAD and main"),
+        "{:?}",
+        r.base
+    );
+    assert_eq!(r.crate_version.as_deref(), Some("0.1.0"));
+
+    let options = |fail_on| diff::DiffOptions {
+        base: Some("HEAD".into()),
+        format: Format::Text,
+        fail_on,
+    };
+    let (result, out) = common::capture(|o| diff::run_diff(root, &options(None), o));
+    result.unwrap();
+    assert!(
+        out.starts_with("API diff (specs at HEAD → working tree)\n"),
+        "{out}"
+    );
+    assert!(out.contains("ERR  specs/api.yaml:"), "{out}");
+    let (result, _) = common::capture(|o| diff::run_diff(root, &options(Some(Level::Err)), o));
+    assert_eq!(result.unwrap_err().code, 1);
+    let (result, _) = common::capture(|o| diff::run_diff(root, &options(Some(Level::Warn)), o));
+    assert!(result.is_err());
+
+    // Nothing changed since HEAD once committed: --fail-on passes.
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "change"]);
+    let (result, out) = common::capture(|o| diff::run_diff(root, &options(Some(Level::Warn)), o));
+    result.unwrap();
+    assert!(out.contains("0 changes: 0 ERR, 0 WARN, 0 INFO"), "{out}");
+    assert!(out.contains("suggested version bump: none"), "{out}");
+
+    let bad = diff::DiffOptions {
+        base: Some("no-such-rev".into()),
+        format: Format::Text,
+        fail_on: None,
+    };
+    let (result, _) = common::capture(|o| diff::run_diff(root, &bad, o));
+    assert_eq!(result.unwrap_err().code, 2);
+}
