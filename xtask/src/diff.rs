@@ -1410,14 +1410,13 @@ impl Differ<'_> {
 
         // Nullability, judged by direction.
         if o_null != n_null {
-            let breaks =
-                if ctx.field.is_empty() && ctx.type_path.is_some() && ctx.subject.is_empty() {
-                    Breaks::Maybe
-                } else if ctx.optional {
-                    Breaks::Maybe
-                } else {
-                    Breaks::Yes
-                };
+            // A required field goes from `T` to `Option<T>` (or back). An optional one is
+            // an `Option` either way, and a whole payload depends on its use sites.
+            let breaks = if ctx.optional || ctx.field.is_empty() {
+                Breaks::Maybe
+            } else {
+                Breaks::Yes
+            };
             if n_null {
                 let level = ctx.usage.level(Level::Info, Level::Err);
                 self.change(

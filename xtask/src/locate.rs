@@ -236,11 +236,7 @@ impl MarkedEventReceiver for Builder {
                 };
                 self.push_node(node, anchor);
             }
-            Event::DocumentEnd => {
-                if self.root.is_some() {
-                    self.done = true;
-                }
-            }
+            Event::DocumentEnd if self.root.is_some() => self.done = true,
             _ => {}
         }
     }

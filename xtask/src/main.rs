@@ -18,12 +18,26 @@ use xtask::Failure;
     bin_name = "cargo xtask",
     version,
     about,
-    long_about
+    long_about,
+    after_help = "Run `cargo xtask --help` for the usage of every command.",
+    after_long_help = AFTER_LONG_HELP
 )]
 struct Cli {
     #[command(subcommand)]
     command: Verb,
 }
+
+const AFTER_LONG_HELP: &str = "\
+Usage of every command:
+  cargo xtask gen                        regenerate generated/ from specs/*.yaml
+  cargo xtask gen --check                change nothing; fail with a diff if generated/ is stale
+  cargo xtask gen --spec FILE --out DIR  write a standalone crate for one OpenAPI 3.0 document
+  cargo xtask lint [FILE...]             lint specs/*.yaml (or the given files)
+  cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN]
+                                         classify spec changes since REV (default: merge-base with main)
+  cargo xtask test [--skip-tools]        the project's single test command
+
+Run `cargo xtask <COMMAND> --help` for details.";
 
 #[derive(Subcommand, Debug)]
 enum Verb {
@@ -48,9 +62,12 @@ enum Verb {
         #[arg(long, value_name = "DIR", requires = "spec")]
         out: Option<PathBuf>,
     },
-    /// Check specs beyond a validator: $refs resolve, operationIds are unique, examples
-    /// match their schemas, no unused component schemas, every operation has a success
-    /// response. Lists x-assumption markers as info lines.
+    /// Check specs beyond what a validator checks.
+    ///
+    /// Every $ref resolves (local ones; external ones are unsupported), operationIds are
+    /// unique, every example matches its schema, no component schema is unused, every
+    /// operation documents a success (2xx or default) response. x-assumption markers are
+    /// listed as info lines.
     ///
     /// Lines read `file:line:col: /json/pointer: severity: message`. Exits 1 on any
     /// error (assumptions are not errors).
@@ -59,9 +76,13 @@ enum Verb {
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// Classify spec changes since a git revision: ERR (breaks callers), WARN (may
-    /// break) or INFO; name the Rust items each touches, whether consumers' code stops
-    /// compiling, and the semver bump the generated crate needs.
+    /// Classify spec changes since a git revision, and suggest a version bump.
+    ///
+    /// Compares specs/ at REV (read with git show) with the working tree, operation by
+    /// operation and schema by schema. Each change is ERR (breaks callers), WARN (may
+    /// break) or INFO, names the Rust items of conversation-apis it touches and whether
+    /// consumers' code stops compiling (yes/no/maybe). The report ends with the semver
+    /// bump of the generated crate.
     Diff {
         /// Revision to compare the working tree's specs with [default: git merge-base
         /// HEAD main].
@@ -75,9 +96,12 @@ enum Verb {
         #[arg(long, value_name = "LEVEL", value_parser = ["ERR", "WARN"], ignore_case = true)]
         fail_on: Option<String>,
     },
-    /// Run every test: tools/install.sh, tools/validate-specs.sh, tools/selftest.sh (if
-    /// present), gen --check, lint, clippy and rustdoc on conversation-apis (warnings
-    /// denied), and last `cargo test --workspace`. Stops at the first failing step.
+    /// Run every test: the project's single test command.
+    ///
+    /// Steps: tools/install.sh, tools/validate-specs.sh and tools/selftest.sh (when
+    /// present), gen --check, lint, clippy and rustdoc on conversation-apis with warnings
+    /// denied, and last `cargo test --workspace`. Stops at the first failing step and
+    /// names it. Child processes find tools/node_modules/.bin on PATH.
     Test {
         /// Skip the steps that install and run the npm/PyPI tools (quick local runs).
         #[arg(long)]
