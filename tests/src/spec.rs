@@ -1,0 +1,193 @@
+//! Loading the specs under `specs/` as JSON values, and JSON-pointer helpers.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Number, Value};
+
+/// One spec file, parsed.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The file name, e.g. `salesforce-interaction.yaml`.
+    pub file: String,
+    /// The module of the generated crate made from it, e.g. `salesforce_interaction`.
+    pub module: String,
+    /// The spec as a JSON value.
+    pub doc: Value,
+}
+
+/// The workspace's `specs/` folder.
+pub fn specs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("specs")
+}
+
+/// Every spec under `specs/` (`.yaml`, `.yml`, `.json`), sorted by file name.
+///
+/// Panics with the file name when a spec cannot be read or parsed.
+pub fn load_all() -> Vec<Spec> {
+    let dir = specs_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
+    files.sort();
+    files.iter().map(|p| load(p)).collect()
+}
+
+/// Parses one spec file.
+pub fn load(path: &Path) -> Spec {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()));
+    let doc = yaml_to_json(yaml)
+        .unwrap_or_else(|e| panic!("{} cannot be read as JSON: {e}", path.display()));
+    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+    Spec { file, module: module_name(&stem), doc }
+}
+
+/// The generated module of a spec file stem: snake case
+/// (`salesforce-interaction` → `salesforce_interaction`, `TeamworkDesk` → `teamwork_desk`).
+pub fn module_name(stem: &str) -> String {
+    let mut out = String::new();
+    let mut prev: Option<char> = None;
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            let boundary = c.is_ascii_uppercase()
+                && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            if boundary && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+        prev = Some(c);
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+/// A YAML value as JSON: mapping keys become strings (`200:` → `"200"`), tags are dropped.
+pub fn yaml_to_json(value: serde_yaml::Value) -> Result<Value, String> {
+    use serde_yaml::Value as Y;
+    Ok(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                Value::Number(u.into())
+            } else if let Some(i) = n.as_i64() {
+                Value::Number(i.into())
+            } else {
+                let f = n.as_f64().ok_or_else(|| format!("unreadable number {n}"))?;
+                Value::Number(Number::from_f64(f).ok_or_else(|| format!("{n} is not a JSON number"))?)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => {
+            Value::Array(items.into_iter().map(yaml_to_json).collect::<Result<_, _>>()?)
+        }
+        Y::Mapping(mapping) => {
+            let mut map = Map::new();
+            for (k, v) in mapping {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_string(),
+                    other => return Err(format!("unsupported mapping key {other:?}")),
+                };
+                map.insert(key, yaml_to_json(v)?);
+            }
+            Value::Object(map)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
+    })
+}
+
+/// Encodes one JSON-pointer token (RFC 6901): `~` → `~0`, `/` → `~1`.
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Decodes one JSON-pointer token (RFC 6901).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// `base` + `/token` (escaped).
+pub fn child(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape(token))
+}
+
+/// The local pointer of a `$ref` value (`#/components/schemas/X` → `/components/schemas/X`).
+pub fn ref_pointer(value: &Value) -> Option<&str> {
+    value.get("$ref")?.as_str()?.strip_prefix('#')
+}
+
+/// The real location of `pointer`: local `$ref`s are followed wherever they are on the way
+/// (`/paths/~1a/get/responses/200/headers/X` through a `$ref`ed response ends up under
+/// `/components/responses/...`) and at the end. `None` when a reference points nowhere, is
+/// external, or a chain is too long.
+pub fn resolve_pointer(doc: &Value, pointer: &str) -> Option<String> {
+    let mut current = String::new();
+    for token in pointer.split('/').skip(1) {
+        current = follow(doc, &current)?;
+        current.push('/');
+        current.push_str(token);
+    }
+    follow(doc, &current)
+}
+
+fn follow(doc: &Value, pointer: &str) -> Option<String> {
+    let mut current = pointer.to_string();
+    for _ in 0..32 {
+        let value = doc.pointer(&current)?;
+        match value.get("$ref") {
+            Some(r) => current = r.as_str()?.strip_prefix('#')?.to_string(),
+            None => return Some(current),
+        }
+    }
+    None
+}
+
+/// The value a (possibly `$ref`) value stands for; the value itself when it is no reference
+/// or the reference cannot be followed.
+pub fn deref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    let mut current = value;
+    for _ in 0..32 {
+        match ref_pointer(current).and_then(|p| doc.pointer(p)) {
+            Some(next) => current = next,
+            None => return current,
+        }
+    }
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_are_snake_case() {
+        assert_eq!(module_name("salesforce-interaction"), "salesforce_interaction");
+        assert_eq!(module_name("teamwork-desk"), "teamwork_desk");
+        assert_eq!(module_name("iris"), "iris");
+        assert_eq!(module_name("TeamworkDesk"), "teamwork_desk");
+        assert_eq!(module_name("my api.v2"), "my_api_v2");
+    }
+
+    #[test]
+    fn pointer_tokens_round_trip() {
+        assert_eq!(escape("/v1/conversations"), "~1v1~1conversations");
+        assert_eq!(escape("a~b"), "a~0b");
+        assert_eq!(unescape("~1v1~1a~0b"), "/v1/a~b");
+        assert_eq!(child("/paths", "/x"), "/paths/~1x");
+    }
+}
