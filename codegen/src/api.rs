@@ -5,10 +5,11 @@ use quote::quote;
 
 use crate::docs::Docs;
 use crate::emit::client::{client_module, Server};
-use crate::emit::{format_file, types::all_types, types::type_ref_in};
+use crate::emit::{format_file, format_items, types::all_types, types::type_ref_in};
 use crate::operations::{self, Operations};
 use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
-use crate::{ApiInput, Error, Fallback};
+use crate::{ApiInput, Error, Fallback, Timings};
+use std::time::Instant;
 
 /// Everything generated for one API.
 pub struct ApiOutput {
@@ -26,6 +27,8 @@ pub struct ApiOutput {
     pub space: TypeSpace,
     /// Fallbacks used.
     pub fallbacks: Vec<Fallback>,
+    /// Time per stage.
+    pub timings: Timings,
 }
 
 /// The intermediate model of one document.
@@ -55,7 +58,10 @@ fn server(api: &ApiInput) -> Server {
 
 /// Generates the module files of one API.
 pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
+    let started = Instant::now();
     let (space, ops) = build_model(api)?;
+    let mut timings = Timings { model: started.elapsed(), ..Timings::default() };
+    let started = Instant::now();
     let internal = |message: String| Error { file: api.spec.path.clone(), pointer: String::new(), message };
     let info = &api.spec.openapi.info;
     let module = &api.module;
@@ -65,7 +71,7 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
     module_docs.text(info.description.as_deref());
     let module_docs = module_docs.lines_or("");
     let client = client_module(&space, &ops, &server(api));
-    let mod_rs = quote! {
+    let mod_prelude = quote! {
         #( #![doc = #module_docs] )*
 
         use codegen_runtime as rt;
@@ -73,29 +79,25 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
         pub mod types;
         #[cfg(feature = "registry")]
         pub mod schemas;
-
-        #client
     };
-    let types_rs = {
-        let types = all_types(&space);
-        let doc = format!(" Models of the {} API, one per schema.", info.title.replace(['[', ']', '<', '>'], ""));
-        quote! {
-            #![doc = #doc]
-            #types
-        }
-    };
+    let types = all_types(&space);
+    let types_doc = format!(" Models of the {} API, one per schema.", info.title.replace(['[', ']', '<', '>'], ""));
+    let types_prelude = quote!(#![doc = #types_doc]);
     let schemas_rs = registry(&space);
+    timings.tokens = started.elapsed();
+    let started = Instant::now();
     let files = vec![
-        (format!("src/{module}/mod.rs"), format_file(mod_rs, header).map_err(internal)?),
-        (format!("src/{module}/types.rs"), format_file(types_rs, header).map_err(internal)?),
+        (format!("src/{module}/mod.rs"), format_items(mod_prelude, client, header).map_err(internal)?),
+        (format!("src/{module}/types.rs"), format_items(types_prelude, types, header).map_err(internal)?),
         (format!("src/{module}/schemas.rs"), format_file(schemas_rs, header).map_err(internal)?),
     ];
+    timings.format = started.elapsed();
     let fallbacks = space
         .fallbacks
         .iter()
         .map(|(pointer, reason)| Fallback { module: module.clone(), pointer: pointer.clone(), reason: reason.clone() })
         .collect();
-    Ok(ApiOutput { module: module.clone(), title: info.title.clone(), files, types: space.entries.len(), operations: ops, space, fallbacks })
+    Ok(ApiOutput { module: module.clone(), title: info.title.clone(), files, types: space.entries.len(), operations: ops, space, fallbacks, timings })
 }
 
 /// `schemas.rs`: JSON pointer → generated type, so conformance tools can find the type

@@ -80,7 +80,7 @@ pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     let _ = writeln!(out, "```toml\n{} = {{ path = \"...\", default-features = false, features = [\"{first}\"] }}\n```\n", config.package_name);
     let _ = writeln!(out, "| module | API | operations | types |\n|---|---|---|---|");
     for api in apis {
-        let _ = writeln!(out, "| `{}` | {} | {} | {} |", api.module, api.title.replace('|', "/"), api.operations.methods.len(), api.types);
+        let _ = writeln!(out, "| `{}` | {} | {} | {} |", api.module, readme_title(&api.title).replace('|', "/"), api.operations.methods.len(), api.types);
     }
     let _ = writeln!(out, "\nEvery operation is a method on the module's `Client` returning a request builder:");
     let _ = writeln!(out, "required parameters are arguments, optional ones are setters, and `.await` sends it.");
@@ -88,8 +88,14 @@ pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     let _ = writeln!(out, "the others); anything else is a typed `runtime::Error` that keeps the status, headers and body.");
     for api in apis {
         if let Some(example) = readme::example(&crate_ident, api) {
-            let _ = writeln!(out, "\n## {}\n\n```rust,no_run\n{example}```", api.title);
+            let _ = writeln!(out, "\n## {}\n\n```rust,no_run\n{example}```", readme_title(&api.title));
         }
     }
     out
+}
+
+/// A spec title as README text: one line, with brackets, tags and URLs made inert
+/// (the README is the crate's docs, built with `-D warnings`).
+fn readme_title(title: &str) -> String {
+    crate::docs::escape_markdown(&title.replace(['\r', '\n'], " "))
 }

@@ -57,6 +57,12 @@ impl Docs {
     }
 }
 
+/// A code span for a name from the spec (a wire name, a pointer); backticks inside it
+/// would end the span early and expose the rest (`[x]`, `<b>`) to rustdoc.
+pub fn code(text: &str) -> String {
+    format!("`{}`", text.replace('`', "'"))
+}
+
 /// Makes spec Markdown safe for rustdoc (see module docs). Code spans are kept.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);

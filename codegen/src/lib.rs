@@ -78,6 +78,19 @@ pub struct Stats {
     pub lines: usize,
     /// Places where a schema could not be expressed and `serde_json::Value` was used.
     pub fallbacks: Vec<Fallback>,
+    /// Where the time went (for `cargo xtask bench`; never written to files).
+    pub timings: Timings,
+}
+
+/// Time spent per stage, summed over all APIs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Spec → intermediate model.
+    pub model: std::time::Duration,
+    /// Model → tokens.
+    pub tokens: std::time::Duration,
+    /// Tokens → `syn` tree → formatted text.
+    pub format: std::time::Duration,
 }
 
 /// A schema the generator could not express precisely, and why.
@@ -121,6 +134,9 @@ pub fn generate_crate(apis: &[ApiInput], config: &CrateConfig) -> Result<Generat
         stats.types += out.types;
         stats.operations += out.operations.methods.len();
         stats.fallbacks.extend(out.fallbacks);
+        stats.timings.model += out.timings.model;
+        stats.timings.tokens += out.timings.tokens;
+        stats.timings.format += out.timings.format;
         files.extend(out.files);
     }
     stats.lines = files.values().map(|f| f.lines().count()).sum();

@@ -126,7 +126,13 @@ impl UniqueNames {
 
     /// Returns `name` if free, else the first free `name{n}` (n ≥ 2), and takes it.
     pub fn claim(&mut self, name: &str) -> String {
-        let separator = if name.contains('_') || name.chars().all(|c| !c.is_uppercase()) {
+        // A keyword's trailing `_` is dropped before the number: `self_` → `self_2` and
+        // `Self_` → `Self2`, never `self__2` / `Self_2`, which the style lints reject.
+        let stem = match name.trim_end_matches('_') {
+            "" => name,
+            trimmed => trimmed,
+        };
+        let separator = if stem.contains('_') || stem.chars().all(|c| !c.is_uppercase()) {
             "_"
         } else {
             ""
@@ -134,7 +140,7 @@ impl UniqueNames {
         let mut candidate = name.to_string();
         let mut n = 2;
         while !self.taken.insert(candidate.clone()) {
-            candidate = format!("{name}{separator}{n}");
+            candidate = format!("{stem}{separator}{n}");
             n += 1;
         }
         candidate
@@ -184,6 +190,12 @@ mod tests {
         let mut types = UniqueNames::new();
         assert_eq!(types.claim(&type_name("foo_bar")), "FooBar");
         assert_eq!(types.claim(&type_name("FooBar")), "FooBar2");
+        let mut variants = UniqueNames::new();
+        assert_eq!(variants.claim(&variant_name("self")), "Self_");
+        assert_eq!(variants.claim(&variant_name("Self")), "Self2");
+        let mut fields = UniqueNames::new();
+        assert_eq!(fields.claim(&field_name("self")), "self_");
+        assert_eq!(fields.claim(&field_name("Self")), "self_2");
     }
 
     #[test]

@@ -288,7 +288,7 @@ pub fn build(doc: &OpenAPI, file: &PathBuf, types: &mut TypeSpaceBuilder<'_>) ->
             let pointer = format!("{item_pointer}/{method}");
             let operation_id = op.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
             let method_name = method_names.claim(&method_name(&operation_id));
-            let type_stem = stems.claim(&type_name(&operation_id));
+            let type_stem = claim_stem(&mut stems, &type_name(&operation_id));
 
             let mut docs = Docs::new();
             docs.text(op.summary.as_deref());
@@ -340,6 +340,32 @@ pub fn build(doc: &OpenAPI, file: &PathBuf, types: &mut TypeSpaceBuilder<'_>) ->
         }
     }
     Ok(ops)
+}
+
+/// The item names emitted for an operation with type stem `stem`.
+fn stem_items(stem: &str) -> [String; 4] {
+    [stem.to_string(), format!("{stem}Response"), format!("{stem}Error"), format!("{stem}Body")]
+}
+
+/// Claims a type stem whose builder, response, error and body names are all free, so
+/// that `getThing` (→ `GetThingResponse` enum) and `getThingResponse` (→ builder) do not
+/// collide, whatever their order. A keyword stem (`Self_`) becomes `SelfOp`, as
+/// `Self_Response` would break the naming lints.
+fn claim_stem(stems: &mut UniqueNames, base: &str) -> String {
+    let base = match base.strip_suffix('_') {
+        Some(trimmed) if !trimmed.is_empty() => format!("{trimmed}Op"),
+        _ => base.to_string(),
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while stem_items(&candidate).iter().any(|name| stems.contains(name)) {
+        candidate = format!("{base}{n}");
+        n += 1;
+    }
+    for name in stem_items(&candidate) {
+        stems.claim(&name);
+    }
+    candidate
 }
 
 fn derived_operation_id(method: &str, path: &str) -> String {

@@ -41,6 +41,12 @@ pub use reqwest;
 
 pub mod serde_helpers;
 
+mod enums;
+
+// Used by the enum macros, so that expanding them needs no `serde` import at the call site.
+#[doc(hidden)]
+pub use serde as __serde;
+
 mod auth;
 mod client;
 mod encoding;

@@ -54,7 +54,7 @@ fn value_form(space: &TypeSpace, ty: &TypeRef) -> ValueForm {
 }
 
 /// The tokens of a document's client module (everything but `types`).
-pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> TokenStream {
+pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> Vec<super::Piece> {
     let base_url = &server.default_url;
     let schemes = ops.schemes.values().map(|s| {
         let name = format_ident!("{}", s.const_name);
@@ -66,7 +66,7 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> To
             SchemeKind::ApiKeyQuery(q) => quote!(rt::SchemeKind::ApiKeyQuery(#q)),
             SchemeKind::ApiKeyCookie(c) => quote!(rt::SchemeKind::ApiKeyCookie(#c)),
         };
-        let docs = s.docs.to_tokens_or(&format!("Security scheme `{}`.", s.name));
+        let docs = s.docs.to_tokens_or(&format!("Security scheme {}.", crate::docs::code(&s.name)));
         quote! {
             #docs
             pub const #name: rt::SecurityScheme = rt::SecurityScheme { name: #wire, kind: #kind };
@@ -75,7 +75,7 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> To
     let server_fn = server_url_fn(&server.template, &server.variables);
     let methods = ops.methods.iter().map(client_method);
     let items = ops.methods.iter().map(|op| operation_items(space, ops, op));
-    quote! {
+    let client = quote! {
         /// The spec's first server, with its variables at their defaults.
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
@@ -117,9 +117,8 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> To
 
             #(#methods)*
         }
-
-        #(#items)*
-    }
+    };
+    std::iter::once(client).chain(items).map(super::Piece::Tokens).collect()
 }
 
 fn server_url_fn(template: &str, vars: &[(String, String, Docs)]) -> TokenStream {
@@ -129,7 +128,8 @@ fn server_url_fn(template: &str, vars: &[(String, String, Docs)]) -> TokenStream
     let args: Vec<Ident> = vars.iter().map(|(name, _, _)| ident(&crate::naming::field_name(name))).collect();
     let placeholders = vars.iter().map(|(name, _, _)| format!("{{{name}}}"));
     let arg_docs = vars.iter().map(|(name, default, _)| {
-        format!(" - `{}`: server variable `{}` (default `{}`).", crate::naming::field_name(name), name, default)
+        let code = crate::docs::code;
+        format!(" - `{}`: server variable {} (default {}).", crate::naming::field_name(name), code(name), code(default))
     });
     quote! {
         /// The spec's first server URL, with its `{variable}` placeholders.
@@ -171,7 +171,7 @@ fn client_method(op: &OperationMethod) -> TokenStream {
             quote!()
         }
     });
-    let arg_docs = required.iter().map(|p| format!(" - `{}`: {} `{}`.", p.name, location_word(p.location), p.wire));
+    let arg_docs = required.iter().map(|p| format!(" - `{}`: {} {}.", p.name, location_word(p.location), crate::docs::code(&p.wire)));
     quote! {
         #docs
         ///
@@ -220,7 +220,7 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let n = ident(&p.name);
         let t = qualified(&p.ty);
-        let docs = p.docs.to_tokens_or(&format!("{} `{}`.", location_word(p.location), p.wire));
+        let docs = p.docs.to_tokens_or(&format!("{} {}.", location_word(p.location), crate::docs::code(&p.wire)));
         quote! {
             #docs
             pub fn #n(mut self, value: impl Into<#t>) -> Self {
@@ -287,7 +287,7 @@ fn body_enum(op: &OperationMethod, body: &Body) -> TokenStream {
     let variants = body.media.iter().map(|m| {
         let v = ident(&m.variant);
         let t = qualified(&m.ty);
-        let d = format!(" Sent as `{}`.", m.media_type);
+        let d = format!(" Sent as {}.", crate::docs::code(&m.media_type));
         quote!(#[doc = #d] #v(#t),)
     });
     // `From` for the first media type that has each Rust type, so a plain value
@@ -401,6 +401,16 @@ fn path_segments(op: &OperationMethod, space: &TypeSpace) -> Vec<TokenStream> {
                 rest = &rest[start + len + 1..];
             }
             fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+            if fmt == "{}" && args.len() == 1 {
+                // A whole-segment parameter: `format!("{}", x)` would be a lint error.
+                let arg = &args[0];
+                let is_string = op.params.iter().any(|p| {
+                    p.location == ParamLocation::Path
+                        && segment == format!("{{{}}}", p.wire)
+                        && *space.resolve_alias(&p.ty) == TypeRef::Prim(Prim::String)
+                });
+                return if is_string { quote!(#arg.as_str()) } else { quote!(&#arg.to_string()) };
+            }
             quote!(&format!(#fmt, #(#args),*))
         })
         .collect()

@@ -19,6 +19,70 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// One item of a generated file: tokens to format, or text already formatted.
+pub enum Piece {
+    /// Tokens, formatted by prettyplease.
+    Tokens(TokenStream),
+    /// Finished source text (macro invocations, which prettyplease leaves unformatted).
+    Text(String),
+}
+
+/// Formats a file made of `prelude` (inner attributes, `use`s) and `items`, in
+/// parallel chunks: formatting dominates generation time on large specs, and
+/// prettyplease formats items independently, so chunks join into the same text.
+pub fn format_items(prelude: TokenStream, items: Vec<Piece>, header: &str) -> Result<String, String> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let chunk_len = items.len().div_ceil(threads).max(64);
+    let prelude = format_file(prelude, "")?;
+    // proc_macro2's fallback token streams are not `Send`, so each thread gets text:
+    // runs of token items become one text each, finished text passes through.
+    let mut texts: Vec<(bool, String)> = Vec::new();
+    for chunk in items.chunks(chunk_len) {
+        let mut run = TokenStream::new();
+        for piece in chunk {
+            match piece {
+                Piece::Tokens(t) => run.extend(t.clone()),
+                Piece::Text(text) => {
+                    if !run.is_empty() {
+                        texts.push((true, std::mem::take(&mut run).to_string()));
+                    }
+                    texts.push((false, text.clone()));
+                }
+            }
+        }
+        if !run.is_empty() {
+            texts.push((true, run.to_string()));
+        }
+    }
+    let formatted: Vec<Result<String, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = texts
+            .iter()
+            .map(|(is_tokens, text)| scope.spawn(move || -> Result<String, String> {
+                if !is_tokens {
+                    return Ok(text.clone());
+                }
+                let file = syn::parse_file(text).map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
+                Ok(prettyplease::unparse(&file))
+            }))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("internal error: formatting thread failed".into())))
+            .collect()
+    });
+    let mut body = String::new();
+    for chunk in formatted {
+        body.push_str(&chunk?);
+    }
+    let mut out = String::from(header);
+    if !prelude.is_empty() {
+        out.push_str(&prelude);
+        out.push('\n');
+    }
+    out.push_str(&space_items(&body));
+    Ok(out)
+}
+
 /// Formats tokens of a whole file. Tokens that do not parse are a generator bug; the
 /// error says so instead of writing broken code.
 pub fn format_file(tokens: TokenStream, header: &str) -> Result<String, String> {
@@ -29,8 +93,8 @@ pub fn format_file(tokens: TokenStream, header: &str) -> Result<String, String> 
 /// prettyplease puts items right under each other; a blank line between items (and
 /// after inner docs) makes the files read like hand-written code.
 fn space_items(source: &str) -> String {
-    const ITEM_STARTS: [&str; 12] =
-        ["///", "#[", "pub ", "impl", "fn ", "const ", "struct ", "enum ", "type ", "mod ", "use ", "async fn "];
+    const ITEM_STARTS: [&str; 13] =
+        ["///", "#[", "pub ", "impl", "fn ", "const ", "struct ", "enum ", "type ", "mod ", "use ", "async fn ", "codegen_runtime::"];
     let mut out = String::with_capacity(source.len() + source.len() / 16);
     let mut prev: Option<&str> = None;
     for line in source.lines() {

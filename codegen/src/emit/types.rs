@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
+use super::{ident, Piece};
 use crate::typespace::{
     Field, IntVariant, Presence, Prim, StringVariant, TypeEntry, TypeKind, TypeRef, TypeSpace,
     UnionVariant,
@@ -59,19 +59,21 @@ fn prim(p: Prim) -> TokenStream {
 }
 
 /// Every type of the space, in name order.
-pub fn all_types(space: &TypeSpace) -> TokenStream {
-    let items = space.entries.values().map(type_entry);
-    quote!(#(#items)*)
+pub fn all_types(space: &TypeSpace) -> Vec<Piece> {
+    space.entries.values().map(type_entry).collect()
 }
 
-fn type_entry(entry: &TypeEntry) -> TokenStream {
-    let fallback = format!("`{}` (schema `{}`).", entry.name, entry.pointer);
-    let docs = entry.docs.to_tokens_or(&fallback);
+fn fallback_doc(entry: &TypeEntry) -> String {
+    format!("`{}` (schema {}).", entry.name, crate::docs::code(&entry.pointer))
+}
+
+fn type_entry(entry: &TypeEntry) -> Piece {
+    let docs = entry.docs.to_tokens_or(&fallback_doc(entry));
     let name = ident(&entry.name);
     let body = match &entry.kind {
         TypeKind::Struct { fields, additional } => struct_item(&name, fields, additional.as_ref()),
-        TypeKind::StringEnum(variants) => string_enum(&name, variants),
-        TypeKind::IntEnum(variants) => int_enum(&name, variants),
+        TypeKind::StringEnum(variants) => return string_enum(entry, variants),
+        TypeKind::IntEnum(variants) => return int_enum(entry, variants),
         TypeKind::Union { variants, discriminator: None } => untagged_union(&name, variants),
         TypeKind::Union { variants, discriminator: Some(tag) } => tagged_union(&name, variants, tag),
         TypeKind::Alias(ty) => {
@@ -79,10 +81,10 @@ fn type_entry(entry: &TypeEntry) -> TokenStream {
             quote!(pub type #name = #ty;)
         }
     };
-    quote! {
+    Piece::Tokens(quote! {
         #docs
         #body
-    }
+    })
 }
 
 fn struct_item(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
@@ -111,7 +113,7 @@ fn field(f: &Field) -> TokenStream {
     if let Some(default) = &f.default {
         docs.note(format!("Default when absent: `{default}`."));
     }
-    let docs = docs.to_tokens_or(&format!("`{}`", f.wire));
+    let docs = docs.to_tokens_or(&crate::docs::code(&f.wire));
     let name = ident(&f.name);
     let rename = (f.name != f.wire).then(|| {
         let wire = &f.wire;
@@ -141,107 +143,35 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
-fn string_enum(name: &proc_macro2::Ident, variants: &[StringVariant]) -> TokenStream {
-    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
-    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-    let docs = wires.iter().map(|w| format!(" `{}`", w.replace('`', "'")));
-    quote! {
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #( #[doc = #docs] #idents, )*
-            /// A value the spec does not list, kept as received so that it survives re-serialisation.
-            Other(String),
-        }
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#idents => #wires, )*
-                    Self::Other(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #wires => Self::#idents, )*
-                    other => Self::Other(other.to_string()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
-            }
-        }
+/// An enum declared through the runtime's `string_enum!` / `int_enum!` macro. Written as
+/// text because prettyplease leaves macro bodies unformatted.
+fn enum_macro(macro_name: &str, name: &str, docs: &[String], variants: Vec<(String, String, String)>) -> Piece {
+    let mut out = format!("codegen_runtime::{macro_name}! {{\n");
+    for line in docs {
+        out.push_str(&format!("    ///{line}\n"));
     }
+    out.push_str(&format!("    pub enum {name} {{\n"));
+    for (variant, value, doc) in variants {
+        out.push_str(&format!("        /// {doc}\n        {variant} = {value},\n"));
+    }
+    out.push_str("    }\n}\n");
+    Piece::Text(out)
 }
 
-fn int_enum(name: &proc_macro2::Ident, variants: &[IntVariant]) -> TokenStream {
-    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
-    let values: Vec<i64> = variants.iter().map(|v| v.value).collect();
-    let docs = values.iter().map(|v| format!(" `{v}`"));
-    quote! {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #( #[doc = #docs] #idents, )*
-            /// A value the spec does not list, kept as received so that it survives re-serialisation.
-            Other(i64),
-        }
+fn inline_code(text: &str) -> String {
+    format!("`{}`", text.replace('`', "'").replace(['\n', '\r'], " "))
+}
 
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn value(&self) -> i64 {
-                match self {
-                    #( Self::#idents => #values, )*
-                    Self::Other(value) => *value,
-                }
-            }
-        }
+fn string_enum(entry: &TypeEntry, variants: &[StringVariant]) -> Piece {
+    let docs = entry.docs.lines_or(&fallback_doc(entry));
+    let variants = variants.iter().map(|v| (v.name.clone(), format!("{:?}", v.wire), inline_code(&v.wire))).collect();
+    enum_macro("string_enum", &entry.name, &docs, variants)
+}
 
-        impl From<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #( #values => Self::#idents, )*
-                    other => Self::Other(other),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok(Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?))
-            }
-        }
-    }
+fn int_enum(entry: &TypeEntry, variants: &[IntVariant]) -> Piece {
+    let docs = entry.docs.lines_or(&fallback_doc(entry));
+    let variants = variants.iter().map(|v| (v.name.clone(), v.value.to_string(), inline_code(&v.value.to_string()))).collect();
+    enum_macro("int_enum", &entry.name, &docs, variants)
 }
 
 fn variant_docs(v: &UnionVariant) -> String {

@@ -153,6 +153,9 @@ impl<'a> TypeSpaceBuilder<'a> {
         if let Some(pointer) = recursion::alias_cycle(&self.space) {
             return Err(self.error(&pointer, "cycle of `$ref`s with no type in between: the type would be infinite"));
         }
+        for pointer in recursion::break_alias_recursion(&mut self.space) {
+            self.fallback(&pointer, "a type alias cannot contain itself, even through an array or a map");
+        }
         recursion::box_cycles(&mut self.space);
         self.space.fallbacks.sort();
         self.space.fallbacks.dedup();
@@ -315,10 +318,13 @@ impl<'a> TypeSpaceBuilder<'a> {
                 (false, false) => Presence::Optional,
                 (false, true) => Presence::OptionalNullable,
             };
-            let (docs, default) = match prop {
+            let (mut docs, default) = match prop {
                 SchemaRef::Inline(s) => (schema_docs(&s.schema_data), s.schema_data.default.clone()),
                 SchemaRef::Ref(_) => (Docs::new(), None),
             };
+            if is_byte_string(self.resolve(prop)) {
+                docs.note("Base64 text (`format: byte`): decode it to get the bytes.");
+            }
             fields.push(Field { name: field_names.claim(&field_name(&wire)), wire, ty, presence, default, docs });
         }
         let extra = self.additional(additional, pointer, &Target::Hint(name.clone()))?;
@@ -580,6 +586,19 @@ fn kind_word(schema: &Schema) -> &'static str {
             _ => "Value",
         },
         _ => "Value",
+    }
+}
+
+/// Whether a schema is a `format: byte` string, which stays `String` (base64 text).
+fn is_byte_string(schema: Option<&Schema>) -> bool {
+    match schema.map(|s| &s.schema_kind) {
+        Some(SchemaKind::Type(Type::String(s))) => match &s.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => true,
+            VariantOrUnknownOrEmpty::Unknown(f) => f == "byte",
+            _ => false,
+        },
+        Some(SchemaKind::Any(a)) => a.format.as_deref() == Some("byte"),
+        _ => false,
     }
 }
 

@@ -63,6 +63,68 @@ pub fn alias_cycle(space: &TypeSpace) -> Option<String> {
     None
 }
 
+/// Named types inside `ty` (through `Vec`, maps, `Option` and `Box`).
+fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name),
+        TypeRef::Prim(_) => {}
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => named_in(t, out),
+    }
+}
+
+/// Whether expanding the alias `from` (aliases only, looking inside containers) ever
+/// needs the alias `to`.
+fn alias_reaches(space: &TypeSpace, from: &str, to: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from.to_string()];
+    while let Some(name) = stack.pop() {
+        if name == to {
+            return true;
+        }
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(TypeKind::Alias(ty)) = space.entries.get(&name).map(|e| &e.kind) {
+            let mut next = Vec::new();
+            named_in(ty, &mut next);
+            stack.extend(next.into_iter().map(str::to_string));
+        }
+    }
+    false
+}
+
+fn replace_named(ty: &mut TypeRef, doomed: &dyn Fn(&str) -> bool) {
+    match ty {
+        TypeRef::Named(name) if doomed(name) => *ty = TypeRef::JSON,
+        TypeRef::Named(_) | TypeRef::Prim(_) => {}
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => replace_named(t, doomed),
+    }
+}
+
+/// Type aliases cannot be recursive, even through `Vec` or a map (`SelfMap =
+/// BTreeMap<String, SelfMap>`). Such a self-reference becomes `serde_json::Value`;
+/// returns the pointers of the aliases changed.
+pub fn break_alias_recursion(space: &mut TypeSpace) -> Vec<String> {
+    let mut changed = Vec::new();
+    let names: Vec<String> = space.entries.keys().cloned().collect();
+    for name in names {
+        let Some(TypeKind::Alias(ty)) = space.entries.get(&name).map(|e| &e.kind) else { continue };
+        let mut targets = Vec::new();
+        named_in(ty, &mut targets);
+        let doomed: BTreeSet<String> =
+            targets.into_iter().filter(|t| alias_reaches(space, t, &name)).map(str::to_string).collect();
+        if doomed.is_empty() {
+            continue;
+        }
+        let entry = space.entries.get_mut(&name).expect("listed above");
+        if let TypeKind::Alias(ty) = &mut entry.kind {
+            replace_named(ty, &|n| doomed.contains(n));
+        }
+        changed.push(entry.pointer.clone());
+    }
+    changed
+}
+
 fn boxed(ty: &mut TypeRef) {
     let inner = std::mem::replace(ty, TypeRef::JSON);
     *ty = match inner {

@@ -3,54 +3,13 @@
 
 //! Models of the iRiS Interactive API V40 - create a conversation API, one per schema.
 
-/// The success status of the composite message.
-///
-/// Assumption: Only `Success` is a known CompositeStatus value; the list is incomplete (the failure values are not documented).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CompositeStatus {
-    /// `Success`
-    Success,
-    /// A value the spec does not list, kept as received so that it survives re-serialisation.
-    Other(String),
-}
-
-impl CompositeStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "Success",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<&str> for CompositeStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "Success" => Self::Success,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for CompositeStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CompositeStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CompositeStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+codegen_runtime::string_enum! {
+    /// The success status of the composite message.
+    ///
+    /// Assumption: Only `Success` is a known CompositeStatus value; the list is incomplete (the failure values are not documented).
+    pub enum CompositeStatus {
+        /// `Success`
+        Success = "Success",
     }
 }
 

@@ -232,62 +232,17 @@ pub struct ConversationCreateResponse {
     pub embedded_conversation_url: Option<Option<String>>,
 }
 
-/// Represents the type of Conversation. For `StartRecording` the conversation `name`
-/// becomes the session name, for `TakePhotos` the photo session name.
-///
-/// Assumption: The page's "Allowed" list is not captured. `LiveConversation` is confirmed by public integration code; `StartRecording` and `TakePhotos` are named in the `name` description. The list may be incomplete.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationType {
-    /// `LiveConversation`
-    LiveConversation,
-    /// `StartRecording`
-    StartRecording,
-    /// `TakePhotos`
-    TakePhotos,
-    /// A value the spec does not list, kept as received so that it survives re-serialisation.
-    Other(String),
-}
-
-impl ConversationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LiveConversation => "LiveConversation",
-            Self::StartRecording => "StartRecording",
-            Self::TakePhotos => "TakePhotos",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ConversationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "LiveConversation" => Self::LiveConversation,
-            "StartRecording" => Self::StartRecording,
-            "TakePhotos" => Self::TakePhotos,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ConversationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ConversationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConversationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+codegen_runtime::string_enum! {
+    /// Represents the type of Conversation. For `StartRecording` the conversation `name`
+    /// becomes the session name, for `TakePhotos` the photo session name.
+    ///
+    /// Assumption: The page's "Allowed" list is not captured. `LiveConversation` is confirmed by public integration code; `StartRecording` and `TakePhotos` are named in the `name` description. The list may be incomplete.
+    pub enum ConversationType {
+        /// `LiveConversation`
+        LiveConversation = "LiveConversation",
+        /// `StartRecording`
+        StartRecording = "StartRecording",
+        /// `TakePhotos`
+        TakePhotos = "TakePhotos",
     }
 }

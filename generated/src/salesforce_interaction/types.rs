@@ -3,73 +3,22 @@
 
 //! Models of the Salesforce Interaction Service API (Bring Your Own Channel) - establish a conversation API, one per schema.
 
-/// The app type used for the conversation. Set this value to custom to represent a custom
-/// channel.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AppType {
-    /// `custom`
-    Custom,
-    /// `agent`
-    Agent,
-    /// `chatbot`
-    Chatbot,
-    /// `conversation`
-    Conversation,
-    /// `live_message`
-    LiveMessage,
-    /// `iamessage`
-    Iamessage,
-    /// A value the spec does not list, kept as received so that it survives re-serialisation.
-    Other(String),
-}
-
-impl AppType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Custom => "custom",
-            Self::Agent => "agent",
-            Self::Chatbot => "chatbot",
-            Self::Conversation => "conversation",
-            Self::LiveMessage => "live_message",
-            Self::Iamessage => "iamessage",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<&str> for AppType {
-    fn from(value: &str) -> Self {
-        match value {
-            "custom" => Self::Custom,
-            "agent" => Self::Agent,
-            "chatbot" => Self::Chatbot,
-            "conversation" => Self::Conversation,
-            "live_message" => Self::LiveMessage,
-            "iamessage" => Self::Iamessage,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for AppType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AppType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AppType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+codegen_runtime::string_enum! {
+    /// The app type used for the conversation. Set this value to custom to represent a custom
+    /// channel.
+    pub enum AppType {
+        /// `custom`
+        Custom = "custom",
+        /// `agent`
+        Agent = "agent",
+        /// `chatbot`
+        Chatbot = "chatbot",
+        /// `conversation`
+        Conversation = "conversation",
+        /// `live_message`
+        LiveMessage = "live_message",
+        /// `iamessage`
+        Iamessage = "iamessage",
     }
 }
 
@@ -128,67 +77,18 @@ pub struct EstablishConversationResponse {
     pub success: Option<bool>,
 }
 
-/// The role within the conversation. Set this value to EndUser.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ParticipantRole {
-    /// `EndUser`
-    EndUser,
-    /// `Chatbot`
-    Chatbot,
-    /// `Agent`
-    Agent,
-    /// `Supervisor`
-    Supervisor,
-    /// `System`
-    System,
-    /// A value the spec does not list, kept as received so that it survives re-serialisation.
-    Other(String),
-}
-
-impl ParticipantRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EndUser => "EndUser",
-            Self::Chatbot => "Chatbot",
-            Self::Agent => "Agent",
-            Self::Supervisor => "Supervisor",
-            Self::System => "System",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ParticipantRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "EndUser" => Self::EndUser,
-            "Chatbot" => Self::Chatbot,
-            "Agent" => Self::Agent,
-            "Supervisor" => Self::Supervisor,
-            "System" => Self::System,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ParticipantRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ParticipantRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ParticipantRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+codegen_runtime::string_enum! {
+    /// The role within the conversation. Set this value to EndUser.
+    pub enum ParticipantRole {
+        /// `EndUser`
+        EndUser = "EndUser",
+        /// `Chatbot`
+        Chatbot = "Chatbot",
+        /// `Agent`
+        Agent = "Agent",
+        /// `Supervisor`
+        Supervisor = "Supervisor",
+        /// `System`
+        System = "System",
     }
 }

@@ -3,75 +3,23 @@
 
 //! Models of the Zild API - create a proactive WhatsApp conversation API, one per schema.
 
-/// The agent type; the meanings of the values are not documented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AgentType {
-    /// `0`
-    Value0,
-    /// `1`
-    Value1,
-    /// `2`
-    Value2,
-    /// `3`
-    Value3,
-    /// `4`
-    Value4,
-    /// `5`
-    Value5,
-    /// `6`
-    Value6,
-    /// A value the spec does not list, kept as received so that it survives re-serialisation.
-    Other(i64),
-}
-
-impl AgentType {
-    /// The value as sent on the wire.
-    pub fn value(&self) -> i64 {
-        match self {
-            Self::Value0 => 0i64,
-            Self::Value1 => 1i64,
-            Self::Value2 => 2i64,
-            Self::Value3 => 3i64,
-            Self::Value4 => 4i64,
-            Self::Value5 => 5i64,
-            Self::Value6 => 6i64,
-            Self::Other(value) => *value,
-        }
-    }
-}
-
-impl From<i64> for AgentType {
-    fn from(value: i64) -> Self {
-        match value {
-            0i64 => Self::Value0,
-            1i64 => Self::Value1,
-            2i64 => Self::Value2,
-            3i64 => Self::Value3,
-            4i64 => Self::Value4,
-            5i64 => Self::Value5,
-            6i64 => Self::Value6,
-            other => Self::Other(other),
-        }
-    }
-}
-
-impl std::fmt::Display for AgentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl serde::Serialize for AgentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AgentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        Ok(Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?))
+codegen_runtime::int_enum! {
+    /// The agent type; the meanings of the values are not documented.
+    pub enum AgentType {
+        /// `0`
+        Value0 = 0,
+        /// `1`
+        Value1 = 1,
+        /// `2`
+        Value2 = 2,
+        /// `3`
+        Value3 = 3,
+        /// `4`
+        Value4 = 4,
+        /// `5`
+        Value5 = 5,
+        /// `6`
+        Value6 = 6,
     }
 }
 
@@ -360,187 +308,63 @@ pub struct Conversation {
     pub agent_id: Option<i32>,
 }
 
-/// The conversation evaluation status; the meanings of the values are not documented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationEvaluationStatus {
-    /// `0`
-    Value0,
-    /// `1`
-    Value1,
-    /// `2`
-    Value2,
-    /// `3`
-    Value3,
-    /// `4`
-    Value4,
-    /// A value the spec does not list, kept as received so that it survives re-serialisation.
-    Other(i64),
-}
-
-impl ConversationEvaluationStatus {
-    /// The value as sent on the wire.
-    pub fn value(&self) -> i64 {
-        match self {
-            Self::Value0 => 0i64,
-            Self::Value1 => 1i64,
-            Self::Value2 => 2i64,
-            Self::Value3 => 3i64,
-            Self::Value4 => 4i64,
-            Self::Other(value) => *value,
-        }
+codegen_runtime::int_enum! {
+    /// The conversation evaluation status; the meanings of the values are not documented.
+    pub enum ConversationEvaluationStatus {
+        /// `0`
+        Value0 = 0,
+        /// `1`
+        Value1 = 1,
+        /// `2`
+        Value2 = 2,
+        /// `3`
+        Value3 = 3,
+        /// `4`
+        Value4 = 4,
     }
 }
 
-impl From<i64> for ConversationEvaluationStatus {
-    fn from(value: i64) -> Self {
-        match value {
-            0i64 => Self::Value0,
-            1i64 => Self::Value1,
-            2i64 => Self::Value2,
-            3i64 => Self::Value3,
-            4i64 => Self::Value4,
-            other => Self::Other(other),
-        }
-    }
-}
-
-impl std::fmt::Display for ConversationEvaluationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl serde::Serialize for ConversationEvaluationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConversationEvaluationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        Ok(Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?))
-    }
-}
-
-/// The conversation integration type: an integer enum whose meanings are not documented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationIntegrationType {
-    /// `0`
-    Value0,
-    /// `1`
-    Value1,
-    /// `2`
-    Value2,
-    /// `3`
-    Value3,
-    /// `4`
-    Value4,
-    /// `5`
-    Value5,
-    /// `6`
-    Value6,
-    /// `7`
-    Value7,
-    /// `8`
-    Value8,
-    /// `9`
-    Value9,
-    /// `10`
-    Value10,
-    /// `11`
-    Value11,
-    /// `12`
-    Value12,
-    /// `13`
-    Value13,
-    /// `14`
-    Value14,
-    /// `15`
-    Value15,
-    /// `16`
-    Value16,
-    /// `17`
-    Value17,
-    /// `18`
-    Value18,
-    /// A value the spec does not list, kept as received so that it survives re-serialisation.
-    Other(i64),
-}
-
-impl ConversationIntegrationType {
-    /// The value as sent on the wire.
-    pub fn value(&self) -> i64 {
-        match self {
-            Self::Value0 => 0i64,
-            Self::Value1 => 1i64,
-            Self::Value2 => 2i64,
-            Self::Value3 => 3i64,
-            Self::Value4 => 4i64,
-            Self::Value5 => 5i64,
-            Self::Value6 => 6i64,
-            Self::Value7 => 7i64,
-            Self::Value8 => 8i64,
-            Self::Value9 => 9i64,
-            Self::Value10 => 10i64,
-            Self::Value11 => 11i64,
-            Self::Value12 => 12i64,
-            Self::Value13 => 13i64,
-            Self::Value14 => 14i64,
-            Self::Value15 => 15i64,
-            Self::Value16 => 16i64,
-            Self::Value17 => 17i64,
-            Self::Value18 => 18i64,
-            Self::Other(value) => *value,
-        }
-    }
-}
-
-impl From<i64> for ConversationIntegrationType {
-    fn from(value: i64) -> Self {
-        match value {
-            0i64 => Self::Value0,
-            1i64 => Self::Value1,
-            2i64 => Self::Value2,
-            3i64 => Self::Value3,
-            4i64 => Self::Value4,
-            5i64 => Self::Value5,
-            6i64 => Self::Value6,
-            7i64 => Self::Value7,
-            8i64 => Self::Value8,
-            9i64 => Self::Value9,
-            10i64 => Self::Value10,
-            11i64 => Self::Value11,
-            12i64 => Self::Value12,
-            13i64 => Self::Value13,
-            14i64 => Self::Value14,
-            15i64 => Self::Value15,
-            16i64 => Self::Value16,
-            17i64 => Self::Value17,
-            18i64 => Self::Value18,
-            other => Self::Other(other),
-        }
-    }
-}
-
-impl std::fmt::Display for ConversationIntegrationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl serde::Serialize for ConversationIntegrationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConversationIntegrationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        Ok(Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?))
+codegen_runtime::int_enum! {
+    /// The conversation integration type: an integer enum whose meanings are not documented.
+    pub enum ConversationIntegrationType {
+        /// `0`
+        Value0 = 0,
+        /// `1`
+        Value1 = 1,
+        /// `2`
+        Value2 = 2,
+        /// `3`
+        Value3 = 3,
+        /// `4`
+        Value4 = 4,
+        /// `5`
+        Value5 = 5,
+        /// `6`
+        Value6 = 6,
+        /// `7`
+        Value7 = 7,
+        /// `8`
+        Value8 = 8,
+        /// `9`
+        Value9 = 9,
+        /// `10`
+        Value10 = 10,
+        /// `11`
+        Value11 = 11,
+        /// `12`
+        Value12 = 12,
+        /// `13`
+        Value13 = 13,
+        /// `14`
+        Value14 = 14,
+        /// `15`
+        Value15 = 15,
+        /// `16`
+        Value16 = 16,
+        /// `17`
+        Value17 = 17,
+        /// `18`
+        Value18 = 18,
     }
 }
 
@@ -694,79 +518,25 @@ pub struct ConversationMessage {
     pub document_id: Option<Option<i32>>,
 }
 
-/// The conversation type; the meanings of the values are not documented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationType {
-    /// `0`
-    Value0,
-    /// `1`
-    Value1,
-    /// `2`
-    Value2,
-    /// `3`
-    Value3,
-    /// `4`
-    Value4,
-    /// `5`
-    Value5,
-    /// `6`
-    Value6,
-    /// `99`
-    Value99,
-    /// A value the spec does not list, kept as received so that it survives re-serialisation.
-    Other(i64),
-}
-
-impl ConversationType {
-    /// The value as sent on the wire.
-    pub fn value(&self) -> i64 {
-        match self {
-            Self::Value0 => 0i64,
-            Self::Value1 => 1i64,
-            Self::Value2 => 2i64,
-            Self::Value3 => 3i64,
-            Self::Value4 => 4i64,
-            Self::Value5 => 5i64,
-            Self::Value6 => 6i64,
-            Self::Value99 => 99i64,
-            Self::Other(value) => *value,
-        }
-    }
-}
-
-impl From<i64> for ConversationType {
-    fn from(value: i64) -> Self {
-        match value {
-            0i64 => Self::Value0,
-            1i64 => Self::Value1,
-            2i64 => Self::Value2,
-            3i64 => Self::Value3,
-            4i64 => Self::Value4,
-            5i64 => Self::Value5,
-            6i64 => Self::Value6,
-            99i64 => Self::Value99,
-            other => Self::Other(other),
-        }
-    }
-}
-
-impl std::fmt::Display for ConversationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl serde::Serialize for ConversationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConversationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        Ok(Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?))
+codegen_runtime::int_enum! {
+    /// The conversation type; the meanings of the values are not documented.
+    pub enum ConversationType {
+        /// `0`
+        Value0 = 0,
+        /// `1`
+        Value1 = 1,
+        /// `2`
+        Value2 = 2,
+        /// `3`
+        Value3 = 3,
+        /// `4`
+        Value4 = 4,
+        /// `5`
+        Value5 = 5,
+        /// `6`
+        Value6 = 6,
+        /// `99`
+        Value99 = 99,
     }
 }
 
