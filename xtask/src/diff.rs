@@ -617,6 +617,9 @@ struct Ctx {
     usage: Usage,
     /// Whether the field at the end of `field` is optional (an `Option` in Rust).
     optional: bool,
+    /// For operations: the Rust path of the request builder (`...::zild::CreateX`), whose
+    /// name also starts the response enums (`CreateXResponse`, `CreateXError`).
+    stem: Option<String>,
 }
 
 impl Ctx {
@@ -699,6 +702,25 @@ fn ref_target(v: &Value) -> Option<String> {
     v.get("$ref")
         .and_then(Value::as_str)
         .and_then(spec::local_ref_pointer)
+}
+
+/// The operation id, or the one codegen derives from method and path.
+fn operation_id(op: &Value, method: &str, path: &str) -> String {
+    match op.get("operationId").and_then(Value::as_str) {
+        Some(id) => id.to_string(),
+        None => naming::derived_operation_id(method, path),
+    }
+}
+
+/// The enum that holds a status's variant: `<Stem>Response` for success statuses,
+/// `<Stem>Error` for the others.
+fn status_enum(ctx: &Ctx, status: &str) -> Option<String> {
+    let stem = ctx.stem.as_ref()?;
+    Some(if is_success(status) {
+        format!("{stem}Response")
+    } else {
+        format!("{stem}Error")
+    })
 }
 
 fn is_success(status: &str) -> bool {
@@ -795,11 +817,30 @@ impl Differ<'_> {
     }
 
     fn client_method(&self, op: &Value, method: &str, path: &str) -> String {
-        let name = match op.get("operationId").and_then(Value::as_str) {
-            Some(id) => naming::method_name(id),
-            None => naming::method_name_for(method, path),
-        };
+        let name = naming::method_name(&operation_id(op, method, path));
         format!("{CRATE_IDENT}::{}::Client::{name}", self.module)
+    }
+
+    fn op_stem(&self, op: &Value, method: &str, path: &str) -> String {
+        let stem = naming::type_stem(&operation_id(op, method, path));
+        format!("{CRATE_IDENT}::{}::{stem}", self.module)
+    }
+
+    /// Like [`Differ::change`], naming `extra` items too.
+    #[allow(clippy::too_many_arguments)]
+    fn change_items(
+        &mut self,
+        ctx: &Ctx,
+        extra: Option<String>,
+        level: Level,
+        rule: &str,
+        pointer: &str,
+        what: String,
+        breaks: Breaks,
+    ) {
+        let mut c = ctx.clone();
+        c.items.extend(extra);
+        self.change(&c, level, rule, pointer, what, breaks);
     }
 
     fn type_path(&self, name: &str) -> String {
@@ -894,6 +935,7 @@ impl Differ<'_> {
             field: Vec::new(),
             usage: Usage::REQUEST,
             optional: false,
+            stem: Some(self.op_stem(n.op, n.method, n.path)),
         };
         self.parameters(o, n, &base);
         self.request_body(o, n, &base);
@@ -982,14 +1024,20 @@ impl Differ<'_> {
                     Breaks::Yes,
                 );
             } else {
+                // Optional parameters are setters of the request builder.
                 let what = format!("optional {label} added");
-                self.change(
+                let setter = base
+                    .stem
+                    .as_ref()
+                    .map(|s| format!("{s}::{}", naming::field_name(&new_param.name)));
+                self.change_items(
                     base,
+                    setter,
                     Level::Info,
                     "parameter-added",
                     &new_param.pointer,
                     what,
-                    Breaks::Maybe,
+                    Breaks::No,
                 );
             }
         }
@@ -1022,13 +1070,16 @@ impl Differ<'_> {
                         Breaks::Yes,
                     );
                 } else {
-                    self.change(
+                    // An optional body is set with the request builder's `body`.
+                    let setter = base.stem.as_ref().map(|s| format!("{s}::body"));
+                    self.change_items(
                         base,
+                        setter,
                         Level::Info,
                         "request-body-added",
                         &np,
                         "optional request body added".into(),
-                        Breaks::Maybe,
+                        Breaks::No,
                     );
                 }
             }
@@ -1049,7 +1100,7 @@ impl Differ<'_> {
                         "request-body-became-optional",
                         &np,
                         "request body became optional".into(),
-                        Breaks::Maybe,
+                        Breaks::Yes,
                     );
                 }
                 let mut ctx = base.clone();
@@ -1085,13 +1136,20 @@ impl Differ<'_> {
             match nc.get(mt) {
                 None => {
                     let level = if critical { Level::Err } else { Level::Warn };
+                    // A request body type (or its per-media-type enum) is built by
+                    // consumers; a response's is only read.
+                    let breaks = if ctx.usage.request {
+                        Breaks::Yes
+                    } else {
+                        Breaks::Maybe
+                    };
                     self.change(
                         ctx,
                         level,
                         "media-type-removed",
                         &omp,
                         format!("media type `{mt}` removed"),
-                        Breaks::Maybe,
+                        breaks,
                     );
                 }
                 Some(nm) => {
@@ -1122,7 +1180,7 @@ impl Differ<'_> {
                     "media-type-added",
                     &nmp,
                     format!("media type `{mt}` added"),
-                    Breaks::No,
+                    Breaks::Maybe,
                 );
             }
         }
@@ -1144,23 +1202,28 @@ impl Differ<'_> {
             let op = join(&optr, status);
             match nr.get(status) {
                 None => {
+                    // Each documented status is a variant of the response (2xx) or
+                    // error enum: removing one breaks matches on it.
+                    let variant = status_enum(base, status);
                     if is_success(status) {
-                        self.change(
+                        self.change_items(
                             base,
+                            variant,
                             Level::Err,
                             "success-status-removed",
                             &op,
                             format!("success response `{status}` removed"),
-                            Breaks::Maybe,
+                            Breaks::Yes,
                         );
                     } else {
-                        self.change(
+                        self.change_items(
                             base,
+                            variant,
                             Level::Info,
                             "status-removed",
                             &op,
                             format!("response `{status}` removed"),
-                            Breaks::Maybe,
+                            Breaks::Yes,
                         );
                     }
                 }
@@ -1182,8 +1245,10 @@ impl Differ<'_> {
                 } else {
                     "status-added"
                 };
-                self.change(
+                // A new variant breaks exhaustive matches on the enum.
+                self.change_items(
                     base,
+                    status_enum(base, status),
                     Level::Info,
                     rule,
                     &np,
@@ -1229,6 +1294,7 @@ impl Differ<'_> {
                         field: Vec::new(),
                         usage: usage.get(name).copied().unwrap_or_default(),
                         optional: false,
+                        stem: None,
                     };
                     self.schema(&ctx, ov, &ptr, nv, &ptr, 0);
                 }
@@ -1410,9 +1476,10 @@ impl Differ<'_> {
 
         // Nullability, judged by direction.
         if o_null != n_null {
-            // A required field goes from `T` to `Option<T>` (or back). An optional one is
-            // an `Option` either way, and a whole payload depends on its use sites.
-            let breaks = if ctx.optional || ctx.field.is_empty() {
+            // A required field goes from `T` to `Option<T>`, an optional one from
+            // `Option<T>` to `Option<Option<T>>` (or back). A whole payload depends on
+            // its use sites.
+            let breaks = if ctx.field.is_empty() {
                 Breaks::Maybe
             } else {
                 Breaks::Yes
@@ -1720,12 +1787,8 @@ impl Differ<'_> {
                 Some((nv, nptr)) => {
                     let n_req = nf.required.contains(name);
                     let c = ctx.with_field(name, !n_req);
-                    let either_null = nullable(ov) || nullable(nv);
-                    let breaks = if either_null {
-                        Breaks::Maybe
-                    } else {
-                        Breaks::Yes
-                    };
+                    // `T` ↔ `Option<T>`, or (nullable) `Option<T>` ↔ `Option<Option<T>>`.
+                    let breaks = Breaks::Yes;
                     if !o_req && n_req {
                         let level = ctx.usage.level(Level::Err, Level::Info);
                         self.change(

@@ -1,70 +1,68 @@
-//! Rust names of spec items, as the generated crate spells them. The diff report uses
-//! them to name the Rust items a change touches.
-//!
-//! These follow `codegen`'s naming rules (heck case conversion, a trailing `_` after
-//! keywords, a prefix before a leading digit) until `codegen::naming` is public, at which
-//! point each function forwards to it.
-
-use heck::{ToSnakeCase, ToUpperCamelCase};
-
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
-];
-
-fn words(raw: &str) -> String {
-    raw.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect()
-}
-
-fn fix(name: String, prefix: &str) -> String {
-    let name = if name.is_empty() {
-        prefix.to_string()
-    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("{prefix}{name}")
-    } else {
-        name
-    };
-    if KEYWORDS.contains(&name.as_str()) {
-        format!("{name}_")
-    } else {
-        name
-    }
-}
+//! Rust names of spec items, as the generated crate spells them: `codegen::naming`'s
+//! rules, so the diff report names the items that really exist.
 
 /// The Rust type name of a component schema.
 pub fn type_name(raw: &str) -> String {
-    fix(words(raw).to_upper_camel_case(), "T")
+    codegen::naming::type_name(raw)
 }
 
-/// The Rust field (or argument) name of a property or parameter.
+/// The Rust field (or argument, or builder setter) name of a property or parameter.
 pub fn field_name(raw: &str) -> String {
-    fix(words(raw).to_snake_case(), "n")
+    codegen::naming::field_name(raw)
 }
 
 /// The Rust enum variant name of an enum value.
 pub fn variant_name(raw: &str) -> String {
-    if raw.is_empty() {
-        return "Empty".to_string();
-    }
-    fix(words(raw).to_upper_camel_case(), "V")
+    codegen::naming::variant_name(raw)
 }
 
 /// The client method name of an operation id.
 pub fn method_name(operation_id: &str) -> String {
-    field_name(operation_id)
+    codegen::naming::method_name(operation_id)
 }
 
 /// The module name of a spec file stem.
 pub fn module_name(stem: &str) -> String {
-    field_name(stem)
+    codegen::naming::module_name(stem)
 }
 
-/// The method name of an operation without an operation id: method and path words.
-pub fn method_name_for(method: &str, path: &str) -> String {
-    method_name(&format!("{method} {path}"))
+/// The operation id codegen derives for an operation without one: the method, then
+/// the path's segments without braces, joined with `_`.
+pub fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_string();
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        id.push_str(seg.trim_matches(|c| c == '{' || c == '}'));
+    }
+    id
+}
+
+/// The stem of an operation's request builder and response enums
+/// (`CreateConversation`, `CreateConversationResponse`, `CreateConversationError`).
+/// Codegen adds a number when two operations' stems collide; that is not modelled.
+pub fn type_stem(operation_id: &str) -> String {
+    let base = type_name(operation_id);
+    match base.strip_suffix('_') {
+        Some(trimmed) if !trimmed.is_empty() => format!("{trimmed}Op"),
+        _ => base,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_codegen() {
+        assert_eq!(
+            method_name("createProactiveConversation"),
+            "create_proactive_conversation"
+        );
+        assert_eq!(type_name("conversation-dto"), "ConversationDto");
+        assert_eq!(field_name("ticketId"), "ticket_id");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(module_name("teamwork-desk"), "teamwork_desk");
+        assert_eq!(derived_operation_id("get", "/a/{id}/b"), "get_a_id_b");
+        assert_eq!(type_stem("createConversation"), "CreateConversation");
+    }
 }
