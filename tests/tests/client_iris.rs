@@ -58,16 +58,25 @@ async fn json_body_is_the_spec_example_without_auth() {
 
     let request = support::only_request(&server).await;
     assert_route(&request, &operation);
-    assert_eq!(header(&request, "authorization"), None, "iRiS has no security scheme");
+    assert_eq!(
+        header(&request, "authorization"),
+        None,
+        "iRiS has no security scheme"
+    );
     assert_eq!(support::content_type(&request), "application/json");
-    assert_eq!(json_body(&request), operation.request_example("application/json"));
+    assert_eq!(
+        json_body(&request),
+        operation.request_example("application/json")
+    );
 }
 
 #[tokio::test]
 async fn text_json_body_is_the_spec_example() {
     let server = ok_server().await;
     client(&server)
-        .create_conversation(CreateConversationBody::TextJson(typed(example("text/json"))))
+        .create_conversation(CreateConversationBody::TextJson(typed(example(
+            "text/json",
+        ))))
         .await
         .unwrap();
     let request = support::only_request(&server).await;
@@ -97,7 +106,12 @@ async fn form_body_has_one_field_per_property_of_the_example() {
         .iter()
         .map(|(name, value)| (name.clone(), value.as_str().unwrap().to_owned()))
         .collect();
-    assert_eq!(sent, expected, "body: {}", String::from_utf8_lossy(&request.body));
+    assert_eq!(
+        sent,
+        expected,
+        "body: {}",
+        String::from_utf8_lossy(&request.body)
+    );
     // The example leaves `orderCode` out: an absent field is not sent at all.
     assert!(!String::from_utf8_lossy(&request.body).contains("orderCode"));
 }
@@ -118,7 +132,10 @@ async fn form_values_are_percent_encoded() {
     let text = String::from_utf8(request.body.clone()).unwrap();
     assert!(text.is_ascii() && !text.contains(' '), "{text}");
     let fields = support::form_fields(&request.body);
-    let mut fields: Vec<_> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let mut fields: Vec<_> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     fields.sort();
     assert_eq!(fields, [("message", tricky), ("sessionToken", "t+/==")]);
 }
@@ -145,14 +162,23 @@ async fn decodes_the_documented_200_in_both_media_types() {
         assert_eq!(response.headers["x-request-id"], "i-1");
         let expected: types::ResponseContainerModel = typed(reply);
         let CreateConversationResponse::Ok(model) = &response.body else {
-            panic!("{media_type}: expected the 200 body, got {:?}", response.body);
+            panic!(
+                "{media_type}: expected the 200 body, got {:?}",
+                response.body
+            );
         };
         assert_eq!(model, &expected);
         assert_eq!(model.status, Some(types::CompositeStatus::Success));
         let item = &model.responses.as_ref().unwrap()[0];
         let created = item.create_conversation_response.as_ref().unwrap();
         assert_eq!(created.succeeded, Some(true));
-        let conversation = created.content.as_ref().unwrap().conversation.as_ref().unwrap();
+        let conversation = created
+            .content
+            .as_ref()
+            .unwrap()
+            .conversation
+            .as_ref()
+            .unwrap();
         let messages = conversation.messages.clone().flatten().unwrap();
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[0].conversation_id, Some(11));
@@ -229,7 +255,8 @@ async fn other_statuses_are_the_documented_default() {
 #[ignore = "generated client drops the body of a schema-less `default` error reply (Error::Api { body: Default } keeps no bytes)"]
 async fn error_reply_body_is_kept() {
     let server = server_replying(
-        ResponseTemplate::new(400).set_body_json(json!({"Message": "The session token is invalid."})),
+        ResponseTemplate::new(400)
+            .set_body_json(json!({"Message": "The session token is invalid."})),
     )
     .await;
     let error = client(&server)
@@ -256,10 +283,7 @@ async fn wrongly_typed_json_is_a_decode_error_with_its_path() {
         .unwrap_err();
     match &error {
         Error::Decode {
-            status,
-            path,
-            body,
-            ..
+            status, path, body, ..
         } => {
             assert_eq!(status.as_u16(), 200);
             assert!(body.to_text_lossy().contains("\"yes\""));
@@ -269,10 +293,8 @@ async fn wrongly_typed_json_is_a_decode_error_with_its_path() {
         other => panic!("expected Error::Decode, got {other:?}"),
     }
 
-    let server = server_replying(
-        ResponseTemplate::new(200).set_body_json(json!({"sessionToken": 5})),
-    )
-    .await;
+    let server =
+        server_replying(ResponseTemplate::new(200).set_body_json(json!({"sessionToken": 5}))).await;
     let error = client(&server)
         .create_conversation(json_request())
         .await

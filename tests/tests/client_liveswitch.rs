@@ -48,9 +48,15 @@ async fn sends_the_spec_example_with_bearer_auth() {
 
     let request = support::only_request(&server).await;
     assert_route(&request, &operation);
-    assert_eq!(header(&request, "authorization"), Some(format!("Bearer {TOKEN}")));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some(format!("Bearer {TOKEN}"))
+    );
     assert_eq!(support::content_type(&request), "application/json");
-    assert_eq!(json_body(&request), operation.request_example("application/json"));
+    assert_eq!(
+        json_body(&request),
+        operation.request_example("application/json")
+    );
 }
 
 #[tokio::test]
@@ -60,7 +66,10 @@ async fn absent_fields_are_left_out_and_explicit_nulls_are_sent() {
         type_: types::ConversationType::TakePhotos,
         ..typed(json!({"type": "TakePhotos"}))
     };
-    client(&server).create_conversation(body.clone()).await.unwrap();
+    client(&server)
+        .create_conversation(body.clone())
+        .await
+        .unwrap();
     body.phone = Some(None);
     body.send_invite = Some(false);
     client(&server).create_conversation(body).await.unwrap();
@@ -90,7 +99,10 @@ async fn decodes_the_documented_200() {
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(response.headers["x-request-id"], "r-1");
     let expected: types::ConversationCreateResponse = typed(reply);
-    assert_eq!(response.body, CreateConversationResponse::Ok(expected.clone()));
+    assert_eq!(
+        response.body,
+        CreateConversationResponse::Ok(expected.clone())
+    );
     assert_eq!(
         expected.id.as_deref(),
         Some("3fa85f64-5717-4562-b3fc-2c963f66afa6")
@@ -99,7 +111,8 @@ async fn decodes_the_documented_200() {
 
 #[tokio::test]
 async fn another_success_status_is_the_default_response() {
-    let server = server_replying(ResponseTemplate::new(201).set_body_json(json!({"id": "x"}))).await;
+    let server =
+        server_replying(ResponseTemplate::new(201).set_body_json(json!({"id": "x"}))).await;
     let response = client(&server).create_conversation(body()).await.unwrap();
     assert_eq!(response.status.as_u16(), 201);
     assert_eq!(response.body, CreateConversationResponse::Default);
@@ -221,7 +234,11 @@ async fn slow_reply_is_a_timeout() {
         .into();
     let started = Instant::now();
     let error = client.create_conversation(body()).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     match &error {
         Error::Timeout { operation, timeout } => {
             assert_eq!(*operation, OPERATION);
@@ -229,15 +246,16 @@ async fn slow_reply_is_a_timeout() {
         }
         other => panic!("expected Error::Timeout, got {other:?}"),
     }
-    assert_eq!(error.to_string(), "`createConversation` timed out after 150ms");
+    assert_eq!(
+        error.to_string(),
+        "`createConversation` timed out after 150ms"
+    );
 }
 
 #[tokio::test]
 async fn secrets_stay_out_of_debug_and_errors() {
-    let server = server_replying(
-        ResponseTemplate::new(500).set_body_json(json!({"message": "boom"})),
-    )
-    .await;
+    let server =
+        server_replying(ResponseTemplate::new(500).set_body_json(json!({"message": "boom"}))).await;
     let builder = builder(&server).bearer_token(TOKEN);
     assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
     let client: Client = builder.build().unwrap().into();

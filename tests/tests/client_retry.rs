@@ -99,7 +99,10 @@ async fn opted_in_post_retries_a_503_then_succeeds_with_the_same_request() {
         .request_example("application/json");
     for request in &requests {
         assert_eq!(request.url.path(), "/v1/conversations");
-        assert_eq!(header(request, "authorization"), Some(format!("Bearer {TOKEN}")));
+        assert_eq!(
+            header(request, "authorization"),
+            Some(format!("Bearer {TOKEN}"))
+        );
         assert_eq!(json_body(request), example);
     }
 }
@@ -160,7 +163,10 @@ async fn retry_after_is_honoured() {
         .unwrap();
     let waited = started.elapsed();
     assert_eq!(response.status.as_u16(), 202);
-    assert!(waited >= Duration::from_millis(950), "waited only {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(950),
+        "waited only {waited:?}"
+    );
     assert!(waited < Duration::from_secs(5), "waited {waited:?}");
     let requests = support::received(&server).await;
     assert_eq!(requests.len(), 2);
@@ -258,7 +264,11 @@ async fn a_timed_out_attempt_is_retried() {
     let started = Instant::now();
     let response = client.create_conversation(liveswitch_body()).await.unwrap();
     assert_eq!(response.status.as_u16(), 200);
-    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(support::received(&server).await.len(), 2);
 }
 
@@ -281,10 +291,20 @@ async fn timeouts_on_every_attempt_end_in_a_timeout_error() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::Timeout { operation: "createConversation", .. }),
+        matches!(
+            error,
+            Error::Timeout {
+                operation: "createConversation",
+                ..
+            }
+        ),
         "{error:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(support::received(&server).await.len(), 3);
 }
 
@@ -421,5 +441,9 @@ async fn a_refused_connection_is_retried_up_to_the_bound() {
         .create_conversation(liveswitch_body())
         .await
         .unwrap_err();
-    assert_eq!(tokens.0.load(Ordering::SeqCst), 1, "POST retried without opt-in");
+    assert_eq!(
+        tokens.0.load(Ordering::SeqCst),
+        1,
+        "POST retried without opt-in"
+    );
 }

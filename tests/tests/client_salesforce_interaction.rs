@@ -89,7 +89,10 @@ async fn sends_required_headers_bearer_and_the_json_example() {
 
     let request = support::only_request(&server).await;
     assert_route(&request, &operation);
-    assert_eq!(header(&request, "authorization"), Some(format!("Bearer {TOKEN}")));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some(format!("Bearer {TOKEN}"))
+    );
     for (name, location, required) in operation.parameters() {
         assert_eq!(location, "header", "{name}");
         assert!(required, "{name}");
@@ -99,9 +102,15 @@ async fn sends_required_headers_bearer_and_the_json_example() {
             "header {name}"
         );
     }
-    assert_eq!(header(&request, "OrgId").as_deref(), Some("00DRM000000AbCd"));
+    assert_eq!(
+        header(&request, "OrgId").as_deref(),
+        Some("00DRM000000AbCd")
+    );
     assert_eq!(support::content_type(&request), "application/json");
-    assert_eq!(json_body(&request), operation.request_example("application/json"));
+    assert_eq!(
+        json_body(&request),
+        operation.request_example("application/json")
+    );
 }
 
 #[tokio::test]
@@ -118,13 +127,23 @@ async fn multipart_body_has_one_part_per_property() {
 
     let request = support::only_request(&server).await;
     assert_eq!(support::content_type(&request), "multipart/form-data");
-    assert_eq!(header(&request, "authorization"), Some(format!("Bearer {TOKEN}")));
-    assert_eq!(header(&request, "RequestId"), Some(headers().request_id.to_string()));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some(format!("Bearer {TOKEN}"))
+    );
+    assert_eq!(
+        header(&request, "RequestId"),
+        Some(headers().request_id.to_string())
+    );
     let parts = support::multipart_parts(&request);
     let names: Vec<&str> = parts.iter().map(|part| part.name.as_str()).collect();
     assert_eq!(
         names,
-        ["channelAddressIdentifier", "participants", "routingAttributes"]
+        [
+            "channelAddressIdentifier",
+            "participants",
+            "routingAttributes"
+        ]
     );
     for part in &parts {
         assert_eq!(part.file_name, None, "part {} is not a file", part.name);
@@ -264,7 +283,11 @@ async fn another_success_status_is_the_default_response() {
 #[tokio::test]
 async fn malformed_bodies_are_decode_errors_with_their_path() {
     let cases = [
-        (202, json!({"conversationIdentifier": 7}), "conversationIdentifier"),
+        (
+            202,
+            json!({"conversationIdentifier": 7}),
+            "conversationIdentifier",
+        ),
         (400, json!({"code": "10053", "message": "x"}), "code"),
         (500, json!({"code": 10053}), "."),
     ];
@@ -328,9 +351,12 @@ async fn slow_reply_is_a_timeout() {
         .unwrap()
         .into();
     let started = Instant::now();
-    let error = establish(&client, EstablishConversationBody::Multipart(json_request()))
-        .await
-        .unwrap_err();
+    let error = establish(
+        &client,
+        EstablishConversationBody::Multipart(json_request()),
+    )
+    .await
+    .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(
         matches!(

@@ -43,7 +43,10 @@ async fn created_server() -> MockServer {
 }
 
 fn basic_value() -> String {
-    format!("Basic {}", base64(format!("{USERNAME}:{PASSWORD}").as_bytes()))
+    format!(
+        "Basic {}",
+        base64(format!("{USERNAME}:{PASSWORD}").as_bytes())
+    )
 }
 
 /// The `Authorization` header sent by a client configured by `configure`.
@@ -69,7 +72,10 @@ async fn sends_the_wrapped_spec_example_with_bearer_auth() {
 
     let request = support::only_request(&server).await;
     assert_route(&request, &operation);
-    assert_eq!(header(&request, "authorization"), Some(format!("Bearer {TOKEN}")));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some(format!("Bearer {TOKEN}"))
+    );
     assert_eq!(support::content_type(&request), "application/json");
     let sent = json_body(&request);
     assert_eq!(sent, operation.request_example("application/json"));
@@ -127,7 +133,9 @@ async fn decodes_the_documented_201() {
     let conversation = &created.conversation;
     assert_eq!(conversation.token.as_deref(), Some("string"));
     assert_eq!(
-        conversation.created_at.map(|at| at.timestamp_subsec_millis()),
+        conversation
+            .created_at
+            .map(|at| at.timestamp_subsec_millis()),
         Some(198)
     );
     let contact = conversation.contact.as_ref().unwrap();
@@ -273,8 +281,8 @@ async fn slow_reply_is_a_timeout() {
 
 #[tokio::test]
 async fn secrets_stay_out_of_debug_and_errors() {
-    let server = server_replying(ResponseTemplate::new(418).set_body_raw("teapot", "text/plain"))
-        .await;
+    let server =
+        server_replying(ResponseTemplate::new(418).set_body_raw("teapot", "text/plain")).await;
     let builder = builder(&server)
         .basic_auth(USERNAME, PASSWORD)
         .credential("bearerAuth", Credential::bearer(TOKEN));

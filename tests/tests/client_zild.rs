@@ -48,9 +48,15 @@ async fn sends_the_spec_example_with_bearer_auth() {
 
     let request = support::only_request(&server).await;
     assert_route(&request, &operation);
-    assert_eq!(header(&request, "authorization"), Some(format!("Bearer {TOKEN}")));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some(format!("Bearer {TOKEN}"))
+    );
     assert_eq!(support::content_type(&request), "application/json");
-    assert_eq!(json_body(&request), operation.request_example("application/json"));
+    assert_eq!(
+        json_body(&request),
+        operation.request_example("application/json")
+    );
 }
 
 #[tokio::test]
@@ -198,10 +204,7 @@ async fn wrongly_typed_json_is_a_decode_error_with_its_path() {
         .unwrap_err();
     match &error {
         Error::Decode {
-            status,
-            path,
-            body,
-            ..
+            status, path, body, ..
         } => {
             assert_eq!(status.as_u16(), 200);
             assert_eq!(path, "[1].messages[0].createdAt");
@@ -253,7 +256,8 @@ async fn slow_reply_is_a_timeout() {
 
 #[tokio::test]
 async fn secrets_stay_out_of_debug_and_errors() {
-    let server = server_replying(ResponseTemplate::new(200).set_body_raw("[", "application/json")).await;
+    let server =
+        server_replying(ResponseTemplate::new(200).set_body_raw("[", "application/json")).await;
     let client = client(&server);
     assert_no_secret("Client Debug", &format!("{client:?}"));
     let request = client.create_proactive_conversation(body());

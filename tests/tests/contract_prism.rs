@@ -59,7 +59,13 @@ impl Prism {
         let child = Command::new(&binary)
             .arg("mock")
             .arg(&spec)
-            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--errors"])
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--errors",
+            ])
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().expect("log handle"))
             .stderr(log_file)
@@ -84,7 +90,10 @@ impl Prism {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("poll Prism") {
-                panic!("Prism exited with {status} before listening:\n{}", self.log_text());
+                panic!(
+                    "Prism exited with {status} before listening:\n{}",
+                    self.log_text()
+                );
             }
             let address = SocketAddr::from(([127, 0, 0, 1], port));
             if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
@@ -138,7 +147,12 @@ fn violations(headers: &HeaderMap, body: Option<&RawBody>) -> Option<String> {
     let content_type = headers.get("content-type")?.to_str().ok()?;
     content_type
         .starts_with("application/problem+json")
-        .then(|| body.map_or_else(|| "a Prism problem reply".to_owned(), RawBody::to_text_lossy))
+        .then(|| {
+            body.map_or_else(
+                || "a Prism problem reply".to_owned(),
+                RawBody::to_text_lossy,
+            )
+        })
 }
 
 fn error_violations<E>(error: &Error<E>) -> Option<String> {
@@ -146,10 +160,7 @@ fn error_violations<E>(error: &Error<E>) -> Option<String> {
 }
 
 /// The reply of a valid request whose reply decodes; panics with Prism's verdict otherwise.
-fn accepted<T: Debug, E: Debug>(
-    case: &str,
-    result: Result<Response<T>, Error<E>>,
-) -> Response<T> {
+fn accepted<T: Debug, E: Debug>(case: &str, result: Result<Response<T>, Error<E>>) -> Response<T> {
     match result {
         Ok(response) => {
             if let Some(found) = violations(&response.headers, None) {
@@ -165,7 +176,10 @@ fn accepted<T: Debug, E: Debug>(
 }
 
 /// A documented error reply (no violation), decoded into the typed error.
-fn documented_error<T: Debug, E: Debug>(case: &str, result: Result<Response<T>, Error<E>>) -> Error<E> {
+fn documented_error<T: Debug, E: Debug>(
+    case: &str,
+    result: Result<Response<T>, Error<E>>,
+) -> Error<E> {
     match result {
         Ok(response) => panic!("{case}: expected an error reply, got {response:?}"),
         Err(error) => {
@@ -225,12 +239,17 @@ async fn liveswitch_create_conversation() {
 
     let minimal: liveswitch::types::ConversationCreateRequestDto =
         typed(serde_json::json!({"type": "StartRecording"}));
-    accepted("required fields only", client(None).create_conversation(minimal).await);
+    accepted(
+        "required fields only",
+        client(None).create_conversation(minimal).await,
+    );
 
     for _ in 0..DYNAMIC_REPLIES {
         let response = accepted(
             "generated reply",
-            client(Some("dynamic=true")).create_conversation(body()).await,
+            client(Some("dynamic=true"))
+                .create_conversation(body())
+                .await,
         );
         assert!(matches!(
             response.body,
@@ -346,7 +365,10 @@ async fn iris_create_conversation() {
             )))
             .await,
     );
-    assert_eq!(response.body, iris::CreateConversationResponse::Ok(expected));
+    assert_eq!(
+        response.body,
+        iris::CreateConversationResponse::Ok(expected)
+    );
 
     // Prism reads a `text/json` body as a plain string ("Request body must be object"), so
     // it cannot judge that variant: check it on the wire instead.
@@ -366,7 +388,10 @@ async fn iris_create_conversation() {
     let sent = support::only_request(&server).await;
     support::assert_route(&sent, &operation);
     assert_eq!(support::content_type(&sent), "text/json");
-    assert_eq!(support::json_body(&sent), operation.request_example("text/json"));
+    assert_eq!(
+        support::json_body(&sent),
+        operation.request_example("text/json")
+    );
 
     for _ in 0..DYNAMIC_REPLIES {
         accepted(
@@ -407,7 +432,10 @@ async fn teamwork_desk_create_conversation() {
             .into()
     };
 
-    let response = accepted("example, bearer", bearer(None).create_conversation(body()).await);
+    let response = accepted(
+        "example, bearer",
+        bearer(None).create_conversation(body()).await,
+    );
     assert_eq!(response.status.as_u16(), 201);
     assert_eq!(
         response.body,
@@ -429,7 +457,9 @@ async fn teamwork_desk_create_conversation() {
     for _ in 0..DYNAMIC_REPLIES {
         accepted(
             "generated reply",
-            bearer(Some("dynamic=true")).create_conversation(body()).await,
+            bearer(Some("dynamic=true"))
+                .create_conversation(body())
+                .await,
         );
     }
 
@@ -454,7 +484,10 @@ async fn teamwork_desk_create_conversation() {
 
     // Without credentials Prism flags the request.
     let anonymous: teamwork_desk::Client = prism.builder(None).build().unwrap().into();
-    let found = rejected("no credentials", anonymous.create_conversation(body()).await);
+    let found = rejected(
+        "no credentials",
+        anonymous.create_conversation(body()).await,
+    );
     assert!(found.contains("security"), "{found}");
 }
 
@@ -504,9 +537,11 @@ async fn salesforce_interaction_establish_conversation() {
     assert_eq!(response.status.as_u16(), 202);
     assert_eq!(
         response.body,
-        salesforce_interaction::EstablishConversationResponse::Accepted(typed(
-            response_example(SPEC, "establishConversation", "202")
-        ))
+        salesforce_interaction::EstablishConversationResponse::Accepted(typed(response_example(
+            SPEC,
+            "establishConversation",
+            "202"
+        )))
     );
 
     for _ in 0..DYNAMIC_REPLIES {
@@ -560,10 +595,11 @@ async fn salesforce_interaction_establish_conversation() {
     );
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(response_example(SPEC, "establishConversation", "202")),
-        )
+        .respond_with(ResponseTemplate::new(202).set_body_json(response_example(
+            SPEC,
+            "establishConversation",
+            "202",
+        )))
         .mount(&server)
         .await;
     let local: salesforce_interaction::Client = ClientBuilder::new(server.uri())
@@ -600,10 +636,20 @@ async fn salesforce_interaction_establish_conversation() {
     for part in &parts {
         match encoding[&part.name]["contentType"].as_str() {
             Some(content_type) => {
-                assert_eq!(part.content_type.as_deref(), Some(content_type), "{}", part.name);
+                assert_eq!(
+                    part.content_type.as_deref(),
+                    Some(content_type),
+                    "{}",
+                    part.name
+                );
                 assert_eq!(part.json(), example[&part.name], "{}", part.name);
             }
-            None => assert_eq!(Value::String(part.text()), example[&part.name], "{}", part.name),
+            None => assert_eq!(
+                Value::String(part.text()),
+                example[&part.name],
+                "{}",
+                part.name
+            ),
         }
     }
 }

@@ -136,7 +136,10 @@ impl Operation<'_> {
 
     /// The example of the parameter `name` (operation or path-item level, `$ref`s followed).
     pub fn parameter_example(&self, name: &str) -> Value {
-        let parameters = self.op["parameters"].as_array().cloned().unwrap_or_default();
+        let parameters = self.op["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         for parameter in &parameters {
             let parameter = self.spec.resolve(parameter);
             if parameter["name"] == name {
@@ -162,7 +165,10 @@ impl Operation<'_> {
 
     /// `(name, in, required)` of every parameter.
     pub fn parameters(&self) -> Vec<(String, String, bool)> {
-        let parameters = self.op["parameters"].as_array().cloned().unwrap_or_default();
+        let parameters = self.op["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         parameters
             .iter()
             .map(|parameter| {
@@ -230,7 +236,11 @@ pub async fn only_request(server: &MockServer) -> Request {
 /// The value of header `name`; panics when it is sent more than once.
 pub fn header(request: &Request, name: &str) -> Option<String> {
     let values: Vec<_> = request.headers.get_all(name).iter().collect();
-    assert!(values.len() <= 1, "header {name} sent {} times", values.len());
+    assert!(
+        values.len() <= 1,
+        "header {name} sent {} times",
+        values.len()
+    );
     values
         .first()
         .map(|value| value.to_str().expect("ASCII header").to_owned())
@@ -250,7 +260,11 @@ pub fn json_body(request: &Request) -> Value {
 pub fn assert_route(request: &Request, operation: &Operation<'_>) {
     assert_eq!(request.method.as_str(), operation.method, "method");
     assert_eq!(request.url.path(), operation.path, "path");
-    assert_eq!(request.url.query(), None, "no query parameter is documented");
+    assert_eq!(
+        request.url.query(),
+        None,
+        "no query parameter is documented"
+    );
 }
 
 /// The media type of the request body, without parameters.
@@ -325,7 +339,9 @@ pub fn multipart_parts(request: &Request) -> Vec<Part> {
             let start = window[0] + delimiter.len();
             let raw = &body[start..window[1]];
             let raw = raw.strip_prefix(b"\r\n").expect("CRLF after the delimiter");
-            let raw = raw.strip_suffix(b"\r\n").expect("CRLF before the delimiter");
+            let raw = raw
+                .strip_suffix(b"\r\n")
+                .expect("CRLF before the delimiter");
             let split = find(raw, b"\r\n\r\n").expect("part headers end with a blank line");
             let head = std::str::from_utf8(&raw[..split]).expect("ASCII part headers");
             let mut part = Part {
@@ -363,11 +379,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Standard base64 with padding, for expected `Authorization: Basic` values.
 pub fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in input.chunks(3) {
-        let bytes = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let bytes = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2]);
         for i in 0..4 {
             if i <= chunk.len() {
