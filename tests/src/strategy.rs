@@ -7,6 +7,10 @@
 //! `minItems`/`maxItems`, `minLength`/`maxLength`, `minimum`/`maximum`,
 //! `minProperties`/`maxProperties`, `allOf`, `oneOf`/`anyOf`.
 //!
+//! Floats: by default only numbers serde_json reads back bit for bit without its
+//! `float_roundtrip` feature (at most 10 significant digits, small exponents); see
+//! [`Floats::Any`] for every finite f64.
+//!
 //! Objects with declared properties only get extra keys when `additionalProperties` allows
 //! them explicitly (unknown keys on a closed struct are dropped by design; `bad_input`
 //! checks that they decode). Free-form objects (no properties) get arbitrary entries.
@@ -23,23 +27,40 @@ use crate::spec::{deref, resolve_pointer};
 /// that recursive schemas stay finite.
 const MAX_DEPTH: u32 = 8;
 
-/// A strategy for values matching the schema at `pointer` in `doc`.
+/// Which floating-point numbers to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Floats {
+    /// Decimals with at most 10 significant digits and exponents within ±6, which any JSON
+    /// reader maps to the nearest f64 exactly.
+    Short,
+    /// Every finite f64, written in its shortest round-trip form (up to 17 digits, exponents
+    /// to ±308): reading these back bit for bit needs a correctly rounding JSON reader.
+    Any,
+}
+
+/// A strategy for values matching the schema at `pointer` in `doc` ([`Floats::Short`]).
 ///
 /// Panics when there is no schema at `pointer`.
 pub fn for_pointer(doc: &Value, pointer: &str) -> BoxedStrategy<Value> {
+    for_pointer_with(doc, pointer, Floats::Short)
+}
+
+/// [`for_pointer`] with a choice of floats.
+pub fn for_pointer_with(doc: &Value, pointer: &str, floats: Floats) -> BoxedStrategy<Value> {
     let schema = resolve_pointer(doc, pointer)
         .and_then(|p| doc.pointer(&p))
         .unwrap_or_else(|| panic!("no schema at {pointer}"));
-    Builder { doc }.schema(schema, 0)
+    Builder { doc, floats }.schema(schema, 0)
 }
 
 /// A strategy for values matching `schema` (resolved in `doc`).
 pub fn for_schema(doc: &Value, schema: &Value) -> BoxedStrategy<Value> {
-    Builder { doc }.schema(schema, 0)
+    Builder { doc, floats: Floats::Short }.schema(schema, 0)
 }
 
 struct Builder<'a> {
     doc: &'a Value,
+    floats: Floats,
 }
 
 fn str_of<'v>(schema: &'v Value, key: &str) -> Option<&'v str> {
@@ -79,7 +100,7 @@ impl Builder<'_> {
         match str_of(schema, "type") {
             Some("string") => self.string(schema),
             Some("integer") => self.integer(schema),
-            Some("number") => number(schema),
+            Some("number") => number(schema, self.floats),
             Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
             Some("array") => self.array(schema, depth),
             Some("object") => self.object(schema, depth),
@@ -87,7 +108,7 @@ impl Builder<'_> {
                 self.object(schema, depth)
             }
             None if schema.get("items").is_some() => self.array(schema, depth),
-            _ => any_json(),
+            _ => any_json(self.floats),
         }
     }
 
@@ -179,7 +200,7 @@ impl Builder<'_> {
     fn array(&self, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
         let items = match schema.get("items") {
             Some(items) => self.schema(items, depth + 1),
-            None => any_json(),
+            None => any_json(self.floats),
         };
         let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
         let cap = if depth >= MAX_DEPTH { min } else { min + 4 };
@@ -212,10 +233,10 @@ impl Builder<'_> {
         }
 
         let extra_values: Option<BoxedStrategy<Value>> = match schema.get("additionalProperties") {
-            Some(Value::Bool(true)) => Some(any_json()),
+            Some(Value::Bool(true)) => Some(any_json(self.floats)),
             Some(Value::Bool(false)) => None,
             Some(extra @ Value::Object(_)) => Some(self.schema(extra, depth + 1)),
-            None if properties.is_empty() => Some(any_json()),
+            None if properties.is_empty() => Some(any_json(self.floats)),
             _ => None,
         };
         let min_props = schema.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
@@ -259,7 +280,7 @@ impl Builder<'_> {
     }
 }
 
-fn number(schema: &Value) -> BoxedStrategy<Value> {
+fn number(schema: &Value, floats: Floats) -> BoxedStrategy<Value> {
     if str_of(schema, "format") == Some("float") {
         // Values an f32 holds, written in the shortest form that reads back as that f32.
         return any::<f32>()
@@ -267,11 +288,17 @@ fn number(schema: &Value) -> BoxedStrategy<Value> {
             .prop_map(|f| serde_json::from_str::<Value>(&format!("{f:?}")).expect("an f32 prints as JSON"))
             .boxed();
     }
-    prop_oneof![
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
-        (-1000i64..1000).prop_map(Value::from),
-    ]
-    .boxed()
+    prop_oneof![float(floats), (-1000i64..1000).prop_map(Value::from)].boxed()
+}
+
+/// A float JSON number.
+pub fn float(floats: Floats) -> BoxedStrategy<Value> {
+    match floats {
+        Floats::Any => any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from).boxed(),
+        Floats::Short => (-9_999_999_999i64..=9_999_999_999, 0i32..=6)
+            .prop_map(|(m, k)| Value::from(m as f64 / 10f64.powi(k)))
+            .boxed(),
+    }
 }
 
 /// Any string: ASCII, escapes, control characters, non-BMP characters.
@@ -288,14 +315,14 @@ pub fn key() -> BoxedStrategy<String> {
     .boxed()
 }
 
-/// Any JSON value, a few levels deep (numbers: i64, u64 and finite f64).
-pub fn any_json() -> BoxedStrategy<Value> {
+/// Any JSON value, a few levels deep (numbers: i64, u64 and floats as `floats` says).
+pub fn any_json(floats: Floats) -> BoxedStrategy<Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        float(floats),
         any_string().prop_map(Value::String),
     ];
     leaf.prop_recursive(3, 24, 4, |inner| {
