@@ -543,7 +543,8 @@ pub fn usages(doc: &Value) -> BTreeMap<String, Usage> {
             roots.push((r, format!("{}/responses", op.pointer), false));
         }
         for (node, ptr, is_request) in roots {
-            for target in refs_in(node, &ptr) {
+            let key = ptr.rsplit('/').next().unwrap_or("");
+            for target in refs_in(node, key) {
                 if seen.insert((target.clone(), is_request)) {
                     queue.push((target, is_request));
                 }
@@ -563,7 +564,8 @@ pub fn usages(doc: &Value) -> BTreeMap<String, Usage> {
         let Some(node) = doc.pointer(&target) else {
             continue;
         };
-        for next in refs_in(node, &target) {
+        let key = target.rsplit('/').next().unwrap_or("");
+        for next in refs_in(node, key) {
             if seen.insert((next.clone(), is_request)) {
                 queue.push((next, is_request));
             }
@@ -573,30 +575,32 @@ pub fn usages(doc: &Value) -> BTreeMap<String, Usage> {
 }
 
 /// Local reference targets (as pointers) under `value`, skipping example payloads.
-fn refs_in(value: &Value, pointer: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    fn go(v: &Value, out: &mut Vec<String>) {
+fn refs_in(value: &Value, key: &str) -> Vec<String> {
+    fn go(v: &Value, parent: &str, out: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
                 for (k, v) in m {
+                    // Under `properties` and `responses`, every key is structure (a
+                    // property called `enum`, the `default` response).
+                    let structural = matches!(parent, "properties" | "responses");
                     match k.as_str() {
-                        "$ref" => {
+                        "$ref" if !structural => {
                             if let Some(p) = v.as_str().and_then(spec::local_ref_pointer) {
                                 out.push(p);
                             }
                         }
-                        "example" | "examples" | "default" | "enum" => {}
+                        "example" | "default" | "enum" if !structural => {}
                         k if k.starts_with("x-") => {}
-                        _ => go(v, out),
+                        _ => go(v, k, out),
                     }
                 }
             }
-            Value::Array(items) => items.iter().for_each(|v| go(v, out)),
+            Value::Array(items) => items.iter().for_each(|v| go(v, parent, out)),
             _ => {}
         }
     }
-    let _ = pointer;
-    go(value, &mut out);
+    let mut out = Vec::new();
+    go(value, key, &mut out);
     out
 }
 

@@ -123,8 +123,8 @@ struct Linter<'a> {
 /// Keys whose values are payloads, not spec structure: no `$ref` or marker inside them
 /// means anything.
 fn is_payload_key(parent_pointer: &str, key: &str) -> bool {
-    if parent_pointer.ends_with("/properties") {
-        // A property that happens to be called `example`: its value is a schema.
+    if parent_pointer.ends_with("/properties") || parent_pointer.ends_with("/responses") {
+        // A property called `example`, or the `default` response: structure, not data.
         return false;
     }
     matches!(key, "example" | "default" | "enum")

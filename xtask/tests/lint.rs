@@ -44,7 +44,9 @@ fn clean_spec_has_no_errors_and_lists_assumptions() {
     assert!(!out.contains(": error: "), "{out}");
     // nullable, readOnly in requests, allOf + discriminator, int32, date-time and the
     // unknown `date-span` format all pass; multi-line markers are joined.
-    assert!(out.contains("clean.yaml:89:7: /components/schemas/Channel/x-assumption: info: assumption: Only email and sms are documented.\n"), "{out}");
+    assert!(out.contains("clean.yaml:98:7: /components/schemas/Channel/x-assumption: info: assumption: Only email and sms are documented.\n"), "{out}");
+    // The `default` response is structure: its markers are listed and its schema is used.
+    assert!(out.contains("clean.yaml:47:11: /paths/~1conversations/post/responses/default/x-assumption: info: assumption: Error statuses are not documented.\n"), "{out}");
 }
 
 #[test]
@@ -131,7 +133,7 @@ fn run_lint_prints_a_summary_and_fails_on_errors() {
     );
     assert_eq!(
         out.lines().last(),
-        Some("linted 1 file: 0 errors, 2 assumptions")
+        Some("linted 1 file: 0 errors, 3 assumptions")
     );
 
     common::add_spec(ws.path(), "lint/unused-schema.yaml");
@@ -139,7 +141,7 @@ fn run_lint_prints_a_summary_and_fails_on_errors() {
     assert_eq!(result.unwrap_err().message, "lint found 2 errors");
     assert_eq!(
         out.lines().last(),
-        Some("linted 2 files: 2 errors, 2 assumptions")
+        Some("linted 2 files: 2 errors, 3 assumptions")
     );
 
     // Files named on the command line replace the default set.

@@ -127,7 +127,7 @@ fn in_process_steps_use_the_workspace_layout() {
     let (result, out) = common::capture(|o| test_cmd::run_steps(ws.path(), &steps, o));
     result.unwrap();
     assert!(
-        out.contains("linted 1 file: 0 errors, 2 assumptions"),
+        out.contains("linted 1 file: 0 errors, 3 assumptions"),
         "{out}"
     );
     let steps = [Step {
