@@ -57,6 +57,24 @@ fn gen_writes_a_crate_and_prints_one_summary_line() {
 }
 
 #[test]
+fn fallbacks_are_listed_above_the_summary() {
+    let ws = workspace(&["gen/fallback.yaml"]);
+    let (result, out) = gen(ws.path());
+    result.unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("specs/fallback.yaml:25:9: /components/schemas/Note/properties/anything: fallback to serde_json::Value: "),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("generated 1 spec, "), "{out}");
+    assert!(
+        lines[1].ends_with("s (1 fallback to serde_json::Value)"),
+        "{out}"
+    );
+}
+
+#[test]
 fn gen_twice_is_byte_identical_and_touches_nothing() {
     let ws = workspace(&["gen/conversations.yaml", "gen/messages.yaml"]);
     gen(ws.path()).0.unwrap();
