@@ -62,7 +62,7 @@ pub fn parse_spec(path: &Path, source: String) -> Result<LoadedSpec, SpecError> 
         position,
         message,
     };
-    check_version(&source).map_err(|m| error("/openapi".into(), None, m))?;
+    check_version(&source).map_err(|(key, m)| error(format!("/{key}"), key_position(&source, key), m))?;
     let refine = |pointer: String| {
         if pointer == "/paths" {
             refine_paths_pointer(&source).unwrap_or(pointer)
@@ -114,7 +114,7 @@ fn looks_like_json(source: &str) -> bool {
 
 /// Refuses Swagger 2.0 and OpenAPI 3.1 up front, so the user gets one clear sentence
 /// instead of a list of fields the 3.0 model does not know.
-fn check_version(source: &str) -> Result<(), String> {
+fn check_version(source: &str) -> Result<(), (&'static str, String)> {
     #[derive(serde::Deserialize)]
     struct Head {
         openapi: Option<serde_json::Value>,
@@ -130,26 +130,43 @@ fn check_version(source: &str) -> Result<(), String> {
         return Ok(());
     };
     if let Some(v) = head.swagger {
-        return Err(format!(
-            "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it to 3.0 first)",
-            scalar_text(&v)
+        return Err((
+            "swagger",
+            format!(
+                "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it to 3.0 first)",
+                scalar_text(&v)
+            ),
         ));
     }
+    let version_error = |message: String| Err(("openapi", message));
     match head.openapi {
-        None => Err("missing `openapi` version field; expected an OpenAPI 3.0.x document".into()),
+        None => version_error("missing `openapi` version field; expected an OpenAPI 3.0.x document".into()),
         Some(v) => {
             let version = scalar_text(&v);
             if version.starts_with("3.0") {
                 Ok(())
             } else if version.starts_with("3.") {
-                Err(format!(
+                version_error(format!(
                     "OpenAPI {version} is not supported yet; only OpenAPI 3.0.x documents can be generated"
                 ))
             } else {
-                Err(format!("unknown OpenAPI version `{version}`; expected 3.0.x"))
+                version_error(format!("unknown OpenAPI version `{version}`; expected 3.0.x"))
             }
         }
     }
+}
+
+/// Line and column of a top-level `key` (YAML `key:` at the start of a line, or JSON
+/// `"key"`), for errors found before the typed parse.
+fn key_position(source: &str, key: &str) -> Option<(usize, usize)> {
+    let yaml = format!("{key}:");
+    let json = format!("\"{key}\"");
+    source.lines().enumerate().find_map(|(i, line)| {
+        if line.starts_with(&yaml) {
+            return Some((i + 1, 1));
+        }
+        line.find(&json).map(|col| (i + 1, col + 1))
+    })
 }
 
 fn scalar_text(v: &serde_json::Value) -> String {
@@ -201,6 +218,8 @@ mod tests {
     fn refuses_swagger_2() {
         let e = parse("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
         assert!(e.message.contains("Swagger 2.0"), "{e}");
+        assert_eq!(e.pointer, "/swagger");
+        assert_eq!(e.position, Some((1, 1)));
     }
 
     #[test]

@@ -452,6 +452,12 @@ impl<'a> TypeSpaceBuilder<'a> {
                 },
                 ReferenceOr::Item(_) => format!("{pointer}/allOf/{i}"),
             };
+            if let ReferenceOr::Reference { reference } = member {
+                // A dangling `$ref` is an error, not a reason to fall back to JSON.
+                if reference.starts_with('#') {
+                    self.resolve_ref(reference, &format!("{pointer}/allOf/{i}"))?;
+                }
+            }
             if !self.collect_object(member.into(), &member_pointer, &mut props, &mut required, &mut additional, 0) {
                 return Ok(self.fallback(pointer, "`allOf` whose members are not all objects"));
             }
