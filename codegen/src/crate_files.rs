@@ -60,6 +60,7 @@ pub fn lib_rs(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     );
     out.push_str("#![allow(\n    clippy::large_enum_variant,\n    clippy::too_many_arguments,\n    clippy::enum_variant_names,\n    clippy::should_implement_trait,\n    clippy::wrong_self_convention,\n    clippy::doc_lazy_continuation,\n    clippy::doc_overindented_list_items,\n    clippy::module_inception\n)]\n\n");
     out.push_str("/// The runtime the clients are built on: errors, responses, auth, retries.\npub use codegen_runtime as runtime;\n");
+    out.push_str("/// Crates whose types appear in the models and clients, re-exported so that callers use\n/// the same versions without adding them.\npub use {chrono, serde_json, uuid};\n");
     for api in apis {
         let _ = write!(out, "\n#[cfg(feature = \"{m}\")]\npub mod {m};\n", m = api.module);
     }

@@ -189,6 +189,10 @@ pub struct OperationMethod {
     pub security: Vec<Vec<String>>,
     /// Docs.
     pub docs: Docs,
+    /// The media type to ask for in `Accept` (the JSON type the responses use).
+    pub accept: Option<String>,
+    /// Safe to repeat although its method is not idempotent (`x-idempotent: true`).
+    pub idempotent: bool,
 }
 
 /// All operations and schemes of one document.
@@ -325,7 +329,14 @@ pub fn build(doc: &OpenAPI, file: &PathBuf, types: &mut TypeSpaceBuilder<'_>) ->
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default();
+            let accept = accept_type(op);
+            let idempotent = op.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(false);
+            if idempotent {
+                docs.note("Safe to repeat (`x-idempotent`): a retry policy retries it like a GET.");
+            }
             ops.methods.push(OperationMethod {
+                accept,
+                idempotent,
                 operation_id,
                 method_name,
                 type_stem,
@@ -366,6 +377,22 @@ fn claim_stem(stems: &mut UniqueNames, base: &str) -> String {
         stems.claim(&name);
     }
     candidate
+}
+
+/// The JSON media type of the first response that has one, successes first.
+fn accept_type(op: &Operation) -> Option<String> {
+    let mut responses: Vec<(&StatusCode, &ReferenceOr<Response>)> = op.responses.responses.iter().collect();
+    responses.sort_by_key(|(code, _)| match code {
+        StatusCode::Code(c) => (*c >= 400, *c),
+        StatusCode::Range(r) => (*r >= 4, *r * 100),
+    });
+    responses.into_iter().find_map(|(_, r)| match r {
+        ReferenceOr::Item(r) => {
+            let json: Vec<&String> = r.content.keys().filter(|mt| body_kind(mt) == BodyKind::Json && *mt != "*/*").collect();
+            json.iter().find(|mt| mt.as_str() == "application/json").or(json.first()).map(|mt| mt.to_string())
+        }
+        ReferenceOr::Reference { .. } => None,
+    })
 }
 
 fn derived_operation_id(method: &str, path: &str) -> String {

@@ -18,6 +18,9 @@
 
 /// The runtime the clients are built on: errors, responses, auth, retries.
 pub use codegen_runtime as runtime;
+/// Crates whose types appear in the models and clients, re-exported so that callers use
+/// the same versions without adding them.
+pub use {chrono, serde_json, uuid};
 
 #[cfg(feature = "iris")]
 pub mod iris;

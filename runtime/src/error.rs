@@ -27,6 +27,9 @@ pub enum Error<E> {
         headers: Box<HeaderMap>,
         /// The decoded error body.
         body: E,
+        /// The start of the reply body as received, also for statuses the spec documents
+        /// without a schema (boxed to keep `Error` small).
+        raw: Box<RawBody>,
     },
     /// The server replied with a status the spec does not document for this operation.
     #[error("unexpected status {status}: {body}")]
@@ -100,6 +103,7 @@ impl<E> Error<E> {
     pub fn raw_body(&self) -> Option<&RawBody> {
         match self {
             Self::UnexpectedStatus { body, .. } | Self::Decode { body, .. } => Some(body),
+            Self::Api { raw, .. } => Some(raw),
             _ => None,
         }
     }
@@ -119,10 +123,12 @@ impl<E> Error<E> {
                 status,
                 headers,
                 body,
+                raw,
             } => Error::Api {
                 status,
                 headers,
                 body: f(body),
+                raw,
             },
             Self::UnexpectedStatus {
                 status,
@@ -279,6 +285,7 @@ mod tests {
             status: StatusCode::NOT_FOUND,
             headers: Box::default(),
             body: 7,
+            raw: Box::new(RawBody::new(b"7")),
         };
         let mapped = api.map_api(|code| code.to_string());
         assert_eq!(mapped.api_body().map(String::as_str), Some("7"));

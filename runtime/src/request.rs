@@ -28,6 +28,8 @@ pub struct Request {
     query: Vec<(String, String)>,
     headers: Vec<(&'static str, String)>,
     accept: Option<&'static str>,
+    /// Safe to repeat whatever the method (the spec says so with `x-idempotent: true`).
+    idempotent: bool,
     security: SecurityRequirements,
     body: Body,
     /// The first problem met while building.
@@ -63,6 +65,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             accept: None,
+            idempotent: false,
             security: &[],
             body: Body::Empty,
             error,
@@ -150,6 +153,15 @@ impl Request {
     }
 
     /// Sets the `Accept` header.
+    /// Marks the request as safe to repeat even if its method is not idempotent (such as
+    /// a POST that returns the existing resource on a repeat), so a retry policy applies
+    /// to it without `retry_non_idempotent`.
+    pub fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// Sets the `Accept` header to the media type the operation's responses use.
     pub fn accept(mut self, media_type: &'static str) -> Self {
         self.accept = Some(media_type);
         self
@@ -227,7 +239,7 @@ impl Request {
     async fn send_with_retries(self) -> Result<RawResponse, Error<Infallible>> {
         let prepared = self.prepare()?;
         let policy = self.transport.retry_policy();
-        let max_attempts = policy.attempts_for(&self.method);
+        let max_attempts = policy.attempts_for(&self.method, self.idempotent);
         let mut attempt = 1;
         loop {
             let outcome = self.attempt(&prepared).await;

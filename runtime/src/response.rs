@@ -98,6 +98,7 @@ impl RawResponse {
     pub fn into_api_error<E>(self, body: E) -> Error<E> {
         Error::Api {
             status: self.status,
+            raw: Box::new(RawBody::new(&self.body)),
             headers: Box::new(self.headers),
             body,
         }

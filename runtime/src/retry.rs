@@ -74,8 +74,8 @@ impl RetryPolicy {
     }
 
     /// How many attempts a request with `method` may get.
-    pub(crate) fn attempts_for(&self, method: &Method) -> u32 {
-        if self.retry_non_idempotent || is_idempotent(method) {
+    pub(crate) fn attempts_for(&self, method: &Method, idempotent: bool) -> u32 {
+        if self.retry_non_idempotent || idempotent || is_idempotent(method) {
             self.max_attempts
         } else {
             1
@@ -209,13 +209,14 @@ mod tests {
     #[test]
     fn only_idempotent_methods_by_default() {
         let policy = RetryPolicy::exponential(4);
-        assert_eq!(policy.attempts_for(&Method::GET), 4);
-        assert_eq!(policy.attempts_for(&Method::DELETE), 4);
-        assert_eq!(policy.attempts_for(&Method::POST), 1);
-        assert_eq!(policy.attempts_for(&Method::PATCH), 1);
+        assert_eq!(policy.attempts_for(&Method::GET, false), 4);
+        assert_eq!(policy.attempts_for(&Method::DELETE, false), 4);
+        assert_eq!(policy.attempts_for(&Method::POST, false), 1);
+        assert_eq!(policy.attempts_for(&Method::PATCH, false), 1);
         let eager = policy.retry_non_idempotent(true);
-        assert_eq!(eager.attempts_for(&Method::POST), 4);
-        assert_eq!(RetryPolicy::none().attempts_for(&Method::GET), 1);
+        assert_eq!(eager.attempts_for(&Method::POST, false), 4);
+        assert_eq!(RetryPolicy::none().attempts_for(&Method::GET, false), 1);
+        assert_eq!(policy.attempts_for(&Method::POST, true), 4, "a request marked idempotent is retried");
         assert_eq!(RetryPolicy::exponential(0).max_attempts(), 1);
     }
 }

@@ -555,6 +555,8 @@ fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> TokenSt
         }
     };
     let params = op.params.iter().map(|p| param_statement(space, p));
+    let accept = op.accept.as_ref().map(|mt| quote!(.accept(#mt)));
+    let idempotent = op.idempotent.then(|| quote!(.idempotent()));
     let body = op.body.as_ref().map(|b| body_statement(space, op, b));
     let response = format_ident!("{}Response", op.type_stem);
     let error = format_ident!("{}Error", op.type_stem);
@@ -615,7 +617,9 @@ fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> TokenSt
         let #mutable request = client
             .transport
             .request(rt::reqwest::Method::#method, &[#(#segments),*])
-            .operation(#op_id);
+            .operation(#op_id)
+            #accept
+            #idempotent;
         #security
         #(#params)*
         #body

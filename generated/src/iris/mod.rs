@@ -111,7 +111,8 @@ impl<'a> CreateConversation<'a> {
                 rt::reqwest::Method::POST,
                 &["API", "V40", "Interactive", "Messages", "Conversations"],
             )
-            .operation("createConversation");
+            .operation("createConversation")
+            .accept("application/json");
         request = match body {
             CreateConversationBody::Json(value) => request.json_body(&value),
             CreateConversationBody::TextJson(value) => {

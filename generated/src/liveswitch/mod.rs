@@ -105,7 +105,8 @@ impl<'a> CreateConversation<'a> {
         let mut request = client
             .transport
             .request(rt::reqwest::Method::POST, &["v1", "conversations"])
-            .operation("createConversation");
+            .operation("createConversation")
+            .accept("application/json");
 
         const SECURITY: rt::SecurityRequirements = &[&[&SCHEME_LIVE_SWITCH_O_AUTH]];
         request = request.security(SECURITY);

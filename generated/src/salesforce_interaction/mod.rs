@@ -95,6 +95,8 @@ impl Client {
     ///
     /// `POST /api/v1/conversation`
     ///
+    /// Safe to repeat (`x-idempotent`): a retry policy retries it like a GET.
+    ///
     /// Returns a request builder: set optional parameters on it, then `.await` it.
     /// - `org_id`: header `OrgId`.
     /// - `authorization_context`: header `AuthorizationContext`.
@@ -139,7 +141,9 @@ impl<'a> EstablishConversation<'a> {
         let mut request = client
             .transport
             .request(rt::reqwest::Method::POST, &["api", "v1", "conversation"])
-            .operation("establishConversation");
+            .operation("establishConversation")
+            .accept("application/json")
+            .idempotent();
 
         const SECURITY: rt::SecurityRequirements = &[&[&SCHEME_BEARER_AUTH]];
         request = request.security(SECURITY);

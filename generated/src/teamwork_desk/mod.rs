@@ -121,7 +121,8 @@ impl<'a> CreateConversation<'a> {
                 rt::reqwest::Method::POST,
                 &["desk", "api", "v2", "conversations.json"],
             )
-            .operation("createConversation");
+            .operation("createConversation")
+            .accept("application/json");
 
         const SECURITY: rt::SecurityRequirements = &[
             &[&SCHEME_BEARER_AUTH],

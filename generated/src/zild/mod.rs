@@ -102,7 +102,8 @@ impl<'a> CreateProactiveConversation<'a> {
                 rt::reqwest::Method::POST,
                 &["api", "Conversation", "proactive-conversation"],
             )
-            .operation("createProactiveConversation");
+            .operation("createProactiveConversation")
+            .accept("application/json");
 
         const SECURITY: rt::SecurityRequirements = &[&[&SCHEME_BEARER_AUTH]];
         request = request.security(SECURITY);
