@@ -13,8 +13,16 @@ use crate::spec::{child, deref, resolve_pointer};
 /// The differences between `expected` and `actual`, one line per path (a JSON pointer into
 /// the value). `schema_pointer` locates the schema in `doc`, for date-time normalisation;
 /// `None` compares everything exactly.
-pub fn diff(doc: &Value, schema_pointer: Option<&str>, expected: &Value, actual: &Value) -> Vec<String> {
-    let schemas = match schema_pointer.and_then(|p| resolve_pointer(doc, p)).and_then(|p| doc.pointer(&p)) {
+pub fn diff(
+    doc: &Value,
+    schema_pointer: Option<&str>,
+    expected: &Value,
+    actual: &Value,
+) -> Vec<String> {
+    let schemas = match schema_pointer
+        .and_then(|p| resolve_pointer(doc, p))
+        .and_then(|p| doc.pointer(&p))
+    {
         Some(schema) => expand(doc, schema),
         None => Vec::new(),
     };
@@ -46,14 +54,21 @@ fn expand_into<'a>(doc: &'a Value, schema: &'a Value, out: &mut Vec<&'a Value>, 
     let schema = deref(doc, schema);
     out.push(schema);
     for keyword in ["allOf", "oneOf", "anyOf"] {
-        for member in schema.get(keyword).and_then(Value::as_array).into_iter().flatten() {
+        for member in schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             expand_into(doc, member, out, depth + 1);
         }
     }
 }
 
 fn is_datetime(schemas: &[&Value]) -> bool {
-    schemas.iter().any(|s| s.get("format").and_then(Value::as_str) == Some("date-time"))
+    schemas
+        .iter()
+        .any(|s| s.get("format").and_then(Value::as_str) == Some("date-time"))
 }
 
 fn property_schemas<'a>(doc: &'a Value, schemas: &[&'a Value], key: &str) -> Vec<&'a Value> {
@@ -83,7 +98,14 @@ pub fn instant(value: &Value) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     chrono::DateTime::parse_from_rfc3339(value.as_str()?).ok()
 }
 
-fn walk(doc: &Value, schemas: &[&Value], expected: &Value, actual: &Value, path: &str, out: &mut Vec<String>) {
+fn walk(
+    doc: &Value,
+    schemas: &[&Value],
+    expected: &Value,
+    actual: &Value,
+    path: &str,
+    out: &mut Vec<String>,
+) {
     match (expected, actual) {
         (Value::String(_), Value::String(_)) if is_datetime(schemas) => {
             match (instant(expected), instant(actual)) {
@@ -103,12 +125,20 @@ fn walk(doc: &Value, schemas: &[&Value], expected: &Value, actual: &Value, path:
                 let p = child(path, key);
                 match a.get(key) {
                     Some(av) => walk(doc, &property_schemas(doc, schemas, key), ev, av, &p, out),
-                    None => out.push(format!("{}: absent after the round trip (was {})", show_path(&p), show(ev))),
+                    None => out.push(format!(
+                        "{}: absent after the round trip (was {})",
+                        show_path(&p),
+                        show(ev)
+                    )),
                 }
             }
             for (key, av) in a {
                 if !e.contains_key(key) {
-                    out.push(format!("{}: added by the round trip ({})", show_path(&child(path, key)), show(av)));
+                    out.push(format!(
+                        "{}: added by the round trip ({})",
+                        show_path(&child(path, key)),
+                        show(av)
+                    ));
                 }
             }
         }
@@ -133,10 +163,12 @@ fn walk(doc: &Value, schemas: &[&Value], expected: &Value, actual: &Value, path:
 
 fn walk_loose(expected: &Value, actual: &Value, path: &str, out: &mut Vec<String>) {
     match (expected, actual) {
-        (Value::String(e), Value::String(a)) if e != a => match (instant(expected), instant(actual)) {
-            (Some(x), Some(y)) if x == y => {}
-            _ => out.push(mismatch(path, expected, actual)),
-        },
+        (Value::String(e), Value::String(a)) if e != a => {
+            match (instant(expected), instant(actual)) {
+                (Some(x), Some(y)) if x == y => {}
+                _ => out.push(mismatch(path, expected, actual)),
+            }
+        }
         (Value::Object(e), Value::Object(a)) => {
             for (key, ev) in e {
                 let p = child(path, key);
@@ -147,7 +179,11 @@ fn walk_loose(expected: &Value, actual: &Value, path: &str, out: &mut Vec<String
             }
             for (key, av) in a {
                 if !e.contains_key(key) {
-                    out.push(format!("{}: added ({})", show_path(&child(path, key)), show(av)));
+                    out.push(format!(
+                        "{}: added ({})",
+                        show_path(&child(path, key)),
+                        show(av)
+                    ));
                 }
             }
         }
@@ -162,7 +198,12 @@ fn walk_loose(expected: &Value, actual: &Value, path: &str, out: &mut Vec<String
 }
 
 fn mismatch(path: &str, expected: &Value, actual: &Value) -> String {
-    format!("{}: expected {} but got {}", show_path(path), show(expected), show(actual))
+    format!(
+        "{}: expected {} but got {}",
+        show_path(path),
+        show(expected),
+        show(actual)
+    )
 }
 
 fn show_path(path: &str) -> &str {
@@ -204,14 +245,18 @@ mod tests {
     fn date_times_compare_as_instants_only_where_the_schema_says_so() {
         let doc = doc();
         let p = Some("/components/schemas/T");
-        let e = json!({"at": "2023-11-07T05:31:56Z", "list": ["2025-01-18T07:52:37.0923959+00:00"]});
+        let e =
+            json!({"at": "2023-11-07T05:31:56Z", "list": ["2025-01-18T07:52:37.0923959+00:00"]});
         let a = json!({"at": "2023-11-07T06:31:56+01:00", "list": ["2025-01-18T07:52:37.092395900+00:00"]});
         assert!(diff(&doc, p, &e, &a).is_empty());
         let e = json!({"text": "2023-11-07T05:31:56Z"});
         let a = json!({"text": "2023-11-07T05:31:56+00:00"});
         assert_eq!(diff(&doc, p, &e, &a).len(), 1);
         let a = json!({"at": "2023-11-07T05:31:57Z"});
-        assert_eq!(diff(&doc, p, &json!({"at": "2023-11-07T05:31:56Z"}), &a).len(), 1);
+        assert_eq!(
+            diff(&doc, p, &json!({"at": "2023-11-07T05:31:56Z"}), &a).len(),
+            1
+        );
     }
 
     #[test]
@@ -219,8 +264,17 @@ mod tests {
         let doc = doc();
         assert_eq!(diff(&doc, None, &json!({"a": null}), &json!({})).len(), 1);
         assert_eq!(diff(&doc, None, &json!({}), &json!({"a": null})).len(), 1);
-        assert_eq!(diff(&doc, None, &json!({"a": 1}), &json!({"a": 1.0})).len(), 1);
+        assert_eq!(
+            diff(&doc, None, &json!({"a": 1}), &json!({"a": 1.0})).len(),
+            1
+        );
         assert_eq!(diff(&doc, None, &json!([1, 2]), &json!([1])).len(), 1);
-        assert!(diff(&doc, None, &json!({"a": [1, {"b": null}]}), &json!({"a": [1, {"b": null}]})).is_empty());
+        assert!(diff(
+            &doc,
+            None,
+            &json!({"a": [1, {"b": null}]}),
+            &json!({"a": [1, {"b": null}]})
+        )
+        .is_empty());
     }
 }

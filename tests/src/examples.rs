@@ -70,13 +70,22 @@ pub struct Unreadable {
 
 /// Every example of `doc`, and those that cannot be read.
 pub fn discover(doc: &Value) -> (Vec<Example>, Vec<Unreadable>) {
-    let mut finder = Finder { doc, examples: Vec::new(), unreadable: Vec::new(), seen: BTreeSet::new(), seen_objects: BTreeSet::new(), seen_schemas: BTreeSet::new() };
+    let mut finder = Finder {
+        doc,
+        examples: Vec::new(),
+        unreadable: Vec::new(),
+        seen: BTreeSet::new(),
+        seen_objects: BTreeSet::new(),
+        seen_schemas: BTreeSet::new(),
+    };
     finder.paths();
     finder.components();
     (finder.examples, finder.unreadable)
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 struct Finder<'a> {
     doc: &'a Value,
@@ -92,14 +101,24 @@ struct Finder<'a> {
 
 impl<'a> Finder<'a> {
     fn paths(&mut self) {
-        let Some(paths) = self.doc.get("paths").and_then(Value::as_object) else { return };
+        let Some(paths) = self.doc.get("paths").and_then(Value::as_object) else {
+            return;
+        };
         for (path, item) in paths {
             let item_ptr = child("/paths", path);
-            let path_params = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+            let path_params = item
+                .get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for method in METHODS {
                 let Some(op) = item.get(method) else { continue };
                 let op_ptr = child(&item_ptr, method);
-                let op_params = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+                let op_params = op
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 for i in 0..op_params.len() {
                     self.parameter(&format!("{op_ptr}/parameters/{i}"));
                 }
@@ -127,9 +146,15 @@ impl<'a> Finder<'a> {
 
     /// Components not reached from an operation, so that their examples are checked too.
     fn components(&mut self) {
-        let Some(components) = self.doc.get("components") else { return };
+        let Some(components) = self.doc.get("components") else {
+            return;
+        };
         let keys = |section: &str| -> Vec<String> {
-            components.get(section).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+            components
+                .get(section)
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
         };
         let unseen = |finder: &Self, ptr: &str| !finder.seen_objects.contains(ptr);
         for name in keys("parameters") {
@@ -164,7 +189,10 @@ impl<'a> Finder<'a> {
     /// A parameter or header at `use_ptr` (maybe a `$ref`).
     fn parameter(&mut self, use_ptr: &str) {
         let Some(real) = resolve_pointer(self.doc, use_ptr) else {
-            self.unreadable.push(Unreadable { pointer: use_ptr.into(), reason: "unresolvable $ref".into() });
+            self.unreadable.push(Unreadable {
+                pointer: use_ptr.into(),
+                reason: "unresolvable $ref".into(),
+            });
             return;
         };
         self.seen_objects.insert(real.clone());
@@ -182,7 +210,10 @@ impl<'a> Finder<'a> {
     /// A request body at `use_ptr` (maybe a `$ref`).
     fn body(&mut self, use_ptr: &str, kind: Kind) {
         let Some(real) = resolve_pointer(self.doc, use_ptr) else {
-            self.unreadable.push(Unreadable { pointer: use_ptr.into(), reason: "unresolvable $ref".into() });
+            self.unreadable.push(Unreadable {
+                pointer: use_ptr.into(),
+                reason: "unresolvable $ref".into(),
+            });
             return;
         };
         self.seen_objects.insert(real.clone());
@@ -193,7 +224,10 @@ impl<'a> Finder<'a> {
     /// A response at `use_ptr` (maybe a `$ref`): its media types and headers.
     fn response(&mut self, use_ptr: &str) {
         let Some(real) = resolve_pointer(self.doc, use_ptr) else {
-            self.unreadable.push(Unreadable { pointer: use_ptr.into(), reason: "unresolvable $ref".into() });
+            self.unreadable.push(Unreadable {
+                pointer: use_ptr.into(),
+                reason: "unresolvable $ref".into(),
+            });
             return;
         };
         self.seen_objects.insert(real.clone());
@@ -208,7 +242,9 @@ impl<'a> Finder<'a> {
 
     /// The media types under `object/content`.
     fn content(&mut self, object: &Value, use_ptr: &str, real: &str, kind: Kind) {
-        let Some(content) = object.get("content").and_then(Value::as_object) else { return };
+        let Some(content) = object.get("content").and_then(Value::as_object) else {
+            return;
+        };
         for (media, media_object) in content {
             let media_use = child(&format!("{use_ptr}/content"), media);
             let media_real = child(&format!("{real}/content"), media);
@@ -216,7 +252,10 @@ impl<'a> Finder<'a> {
             let schema_real = format!("{media_real}/schema");
             if media_object.get("schema").is_none() {
                 if media_object.get("example").is_some() || media_object.get("examples").is_some() {
-                    self.unreadable.push(Unreadable { pointer: media_real.clone(), reason: "example of a media type without a schema".into() });
+                    self.unreadable.push(Unreadable {
+                        pointer: media_real.clone(),
+                        reason: "example of a media type without a schema".into(),
+                    });
                 }
                 continue;
             }
@@ -226,7 +265,14 @@ impl<'a> Finder<'a> {
     }
 
     /// `example` and `examples/*/value` of a media type, parameter or header at `real`.
-    fn examples_of(&mut self, object: &Value, real: &str, kind: Kind, schema_use: &str, schema_real: &str) {
+    fn examples_of(
+        &mut self,
+        object: &Value,
+        real: &str,
+        kind: Kind,
+        schema_use: &str,
+        schema_real: &str,
+    ) {
         if let Some(value) = object.get("example") {
             self.push(Example {
                 pointer: format!("{real}/example"),
@@ -236,14 +282,23 @@ impl<'a> Finder<'a> {
                 schema_location: schema_real.into(),
             });
         }
-        let Some(examples) = object.get("examples").and_then(Value::as_object) else { return };
+        let Some(examples) = object.get("examples").and_then(Value::as_object) else {
+            return;
+        };
         for name in examples.keys() {
             let named = child(&format!("{real}/examples"), name);
             let Some(example_real) = resolve_pointer(self.doc, &named) else {
-                self.unreadable.push(Unreadable { pointer: named, reason: "unresolvable $ref".into() });
+                self.unreadable.push(Unreadable {
+                    pointer: named,
+                    reason: "unresolvable $ref".into(),
+                });
                 continue;
             };
-            let example = self.doc.pointer(&example_real).cloned().unwrap_or(Value::Null);
+            let example = self
+                .doc
+                .pointer(&example_real)
+                .cloned()
+                .unwrap_or(Value::Null);
             match example.get("value") {
                 Some(value) => self.push(Example {
                     pointer: format!("{example_real}/value"),
@@ -252,17 +307,25 @@ impl<'a> Finder<'a> {
                     schema_pointer: schema_use.into(),
                     schema_location: schema_real.into(),
                 }),
-                None if example.get("externalValue").is_some() => self.unreadable.push(Unreadable {
+                None if example.get("externalValue").is_some() => {
+                    self.unreadable.push(Unreadable {
+                        pointer: example_real,
+                        reason: "externalValue is not fetched".into(),
+                    })
+                }
+                None => self.unreadable.push(Unreadable {
                     pointer: example_real,
-                    reason: "externalValue is not fetched".into(),
+                    reason: "Example Object without value".into(),
                 }),
-                None => self.unreadable.push(Unreadable { pointer: example_real, reason: "Example Object without value".into() }),
             }
         }
     }
 
     fn push(&mut self, example: Example) {
-        if self.seen.insert((example.pointer.clone(), example.schema_pointer.clone())) {
+        if self
+            .seen
+            .insert((example.pointer.clone(), example.schema_pointer.clone()))
+        {
             self.examples.push(example);
         }
     }
@@ -272,7 +335,9 @@ impl<'a> Finder<'a> {
         if !self.seen_schemas.insert(ptr.to_string()) {
             return;
         }
-        let Some(schema) = self.doc.pointer(ptr).cloned() else { return };
+        let Some(schema) = self.doc.pointer(ptr).cloned() else {
+            return;
+        };
         if !schema.is_object() || ref_pointer(&schema).is_some() {
             // `$ref` siblings are ignored in OpenAPI 3.0; the target is walked as a component.
             return;
@@ -297,7 +362,10 @@ impl<'a> Finder<'a> {
             }
         }
         for key in ["allOf", "oneOf", "anyOf"] {
-            let n = schema.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+            let n = schema
+                .get(key)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             for i in 0..n {
                 self.schema(&format!("{ptr}/{key}/{i}"));
             }
@@ -339,10 +407,23 @@ pub fn registry_candidates(doc: &Value, example: &Example) -> Vec<String> {
 /// body examples (a body example is never skipped).
 ///
 /// The error names the spec, the example pointer, the registry pointer and the differing paths.
-pub fn check(spec_file: &str, doc: &Value, registry: &Registry, example: &Example) -> Result<Checked, String> {
+pub fn check(
+    spec_file: &str,
+    doc: &Value,
+    registry: &Registry,
+    example: &Example,
+) -> Result<Checked, String> {
     let candidates = registry_candidates(doc, example);
-    let used: Vec<String> = candidates.iter().filter(|p| registry.has(p)).cloned().collect();
-    let where_ = format!("{spec_file}: {} example {}", example.kind.label(), example.pointer);
+    let used: Vec<String> = candidates
+        .iter()
+        .filter(|p| registry.has(p))
+        .cloned()
+        .collect();
+    let where_ = format!(
+        "{spec_file}: {} example {}",
+        example.kind.label(),
+        example.pointer
+    );
     if used.is_empty() {
         if example.kind.is_body() {
             return Err(format!(
@@ -356,11 +437,20 @@ pub fn check(spec_file: &str, doc: &Value, registry: &Registry, example: &Exampl
         return match schema {
             Some(schema) => check_primitive(doc, schema, &example.value)
                 .map(Checked::Primitive)
-                .map_err(|e| format!("{where_}: no registry entry for its schema (tried {}) and {e}", candidates.join(", "))),
-            None => Err(format!("{where_}: its schema {} is not in the spec", example.schema_location)),
+                .map_err(|e| {
+                    format!(
+                        "{where_}: no registry entry for its schema (tried {}) and {e}",
+                        candidates.join(", ")
+                    )
+                }),
+            None => Err(format!(
+                "{where_}: its schema {} is not in the spec",
+                example.schema_location
+            )),
         };
     }
-    let json = serde_json::to_string(&example.value).map_err(|e| format!("{where_}: cannot encode: {e}"))?;
+    let json = serde_json::to_string(&example.value)
+        .map_err(|e| format!("{where_}: cannot encode: {e}"))?;
     let mut problems = Vec::new();
     for pointer in &used {
         match registry.roundtrip_caught(pointer, &json) {
@@ -373,9 +463,16 @@ pub fn check(spec_file: &str, doc: &Value, registry: &Registry, example: &Exampl
                     ));
                 }
             }
-            Caught::Err(error) => problems.push(format!("{where_} does not decode as {pointer}: {error}\n    example: {}", show(&example.value))),
-            Caught::Panic(message) => problems.push(format!("{where_} panicked as {pointer}: {message}")),
-            Caught::NoType => problems.push(format!("{where_}: {pointer} is listed in POINTERS but roundtrip() knows no type for it")),
+            Caught::Err(error) => problems.push(format!(
+                "{where_} does not decode as {pointer}: {error}\n    example: {}",
+                show(&example.value)
+            )),
+            Caught::Panic(message) => {
+                problems.push(format!("{where_} panicked as {pointer}: {message}"))
+            }
+            Caught::NoType => problems.push(format!(
+                "{where_}: {pointer} is listed in POINTERS but roundtrip() knows no type for it"
+            )),
         }
     }
     if problems.is_empty() {
@@ -392,7 +489,11 @@ pub fn check_primitive(doc: &Value, schema: &Value, value: &Value) -> Result<Str
     let schema = deref(doc, schema);
     let ty = schema.get("type").and_then(Value::as_str).unwrap_or("");
     let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
-    let what = if format.is_empty() { ty.to_string() } else { format!("{ty} ({format})") };
+    let what = if format.is_empty() {
+        ty.to_string()
+    } else {
+        format!("{ty} ({format})")
+    };
     if value.is_null() {
         return if schema.get("nullable") == Some(&Value::Bool(true)) {
             Ok(format!("null for a nullable {what}"))
@@ -402,21 +503,29 @@ pub fn check_primitive(doc: &Value, schema: &Value, value: &Value) -> Result<Str
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         if !values.contains(value) {
-            return Err(format!("{} is not one of the enum values {}", show(value), show(&Value::Array(values.clone()))));
+            return Err(format!(
+                "{} is not one of the enum values {}",
+                show(value),
+                show(&Value::Array(values.clone()))
+            ));
         }
     }
     match ty {
         "string" => {
-            let s = value.as_str().ok_or_else(|| format!("{} is not a string", show(value)))?;
+            let s = value
+                .as_str()
+                .ok_or_else(|| format!("{} is not a string", show(value)))?;
             match format {
                 "uuid" => {
                     uuid::Uuid::parse_str(s).map_err(|e| format!("{s:?} is not a uuid: {e}"))?;
                 }
                 "date-time" => {
-                    chrono::DateTime::parse_from_rfc3339(s).map_err(|e| format!("{s:?} is not an RFC 3339 date-time: {e}"))?;
+                    chrono::DateTime::parse_from_rfc3339(s)
+                        .map_err(|e| format!("{s:?} is not an RFC 3339 date-time: {e}"))?;
                 }
                 "date" => {
-                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("{s:?} is not a date: {e}"))?;
+                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map_err(|e| format!("{s:?} is not a date: {e}"))?;
                 }
                 _ => {}
             }
@@ -468,7 +577,11 @@ pub fn check_primitive(doc: &Value, schema: &Value, value: &Value) -> Result<Str
                 return Err(format!("{} is not a boolean", show(value)));
             }
         }
-        other => return Err(format!("its schema is not primitive (type {other:?}), so it needs a generated type")),
+        other => {
+            return Err(format!(
+                "its schema is not primitive (type {other:?}), so it needs a generated type"
+            ))
+        }
     }
     Ok(what)
 }

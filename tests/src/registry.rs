@@ -25,7 +25,10 @@ impl Registry {
 
     /// The registry pointers of component schemas (`/components/schemas/...`).
     pub fn component_pointers(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.pointers.iter().copied().filter(|p| p.starts_with("/components/schemas/"))
+        self.pointers
+            .iter()
+            .copied()
+            .filter(|p| p.starts_with("/components/schemas/"))
     }
 
     /// Decodes `json` as the type at `pointer` and encodes it back, turning a panic into an
@@ -79,7 +82,13 @@ macro_rules! registries {
     };
 }
 
-registries!(iris, liveswitch, salesforce_interaction, teamwork_desk, zild);
+registries!(
+    iris,
+    liveswitch,
+    salesforce_interaction,
+    teamwork_desk,
+    zild
+);
 
 /// The registry of `module`, if the generated crate has one.
 pub fn for_module(module: &str) -> Option<&'static Registry> {

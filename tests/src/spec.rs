@@ -17,7 +17,9 @@ pub struct Spec {
 
 /// The workspace's `specs/` folder.
 pub fn specs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("specs")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("specs")
 }
 
 /// Every spec under `specs/` (`.yaml`, `.yml`, `.json`), sorted by file name.
@@ -49,7 +51,11 @@ pub fn load(path: &Path) -> Spec {
         .unwrap_or_else(|e| panic!("{} cannot be read as JSON: {e}", path.display()));
     let file = path.file_name().unwrap().to_string_lossy().into_owned();
     let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-    Spec { file, module: module_name(&stem), doc }
+    Spec {
+        file,
+        module: module_name(&stem),
+        doc,
+    }
 }
 
 /// The generated module of a spec file stem: snake case
@@ -86,13 +92,18 @@ pub fn yaml_to_json(value: serde_yaml::Value) -> Result<Value, String> {
                 Value::Number(i.into())
             } else {
                 let f = n.as_f64().ok_or_else(|| format!("unreadable number {n}"))?;
-                Value::Number(Number::from_f64(f).ok_or_else(|| format!("{n} is not a JSON number"))?)
+                Value::Number(
+                    Number::from_f64(f).ok_or_else(|| format!("{n} is not a JSON number"))?,
+                )
             }
         }
         Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            Value::Array(items.into_iter().map(yaml_to_json).collect::<Result<_, _>>()?)
-        }
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .map(yaml_to_json)
+                .collect::<Result<_, _>>()?,
+        ),
         Y::Mapping(mapping) => {
             let mut map = Map::new();
             for (k, v) in mapping {
@@ -176,7 +187,10 @@ mod tests {
 
     #[test]
     fn module_names_are_snake_case() {
-        assert_eq!(module_name("salesforce-interaction"), "salesforce_interaction");
+        assert_eq!(
+            module_name("salesforce-interaction"),
+            "salesforce_interaction"
+        );
         assert_eq!(module_name("teamwork-desk"), "teamwork_desk");
         assert_eq!(module_name("iris"), "iris");
         assert_eq!(module_name("TeamworkDesk"), "teamwork_desk");

@@ -55,7 +55,11 @@ pub fn for_pointer_with(doc: &Value, pointer: &str, floats: Floats) -> BoxedStra
 
 /// A strategy for values matching `schema` (resolved in `doc`).
 pub fn for_schema(doc: &Value, schema: &Value) -> BoxedStrategy<Value> {
-    Builder { doc, floats: Floats::Short }.schema(schema, 0)
+    Builder {
+        doc,
+        floats: Floats::Short,
+    }
+    .schema(schema, 0)
 }
 
 struct Builder<'a> {
@@ -104,7 +108,9 @@ impl Builder<'_> {
             Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
             Some("array") => self.array(schema, depth),
             Some("object") => self.object(schema, depth),
-            None if schema.get("properties").is_some() || schema.get("additionalProperties").is_some() => {
+            None if schema.get("properties").is_some()
+                || schema.get("additionalProperties").is_some() =>
+            {
                 self.object(schema, depth)
             }
             None if schema.get("items").is_some() => self.array(schema, depth),
@@ -118,7 +124,12 @@ impl Builder<'_> {
         let listed = proptest::sample::select(known.clone()).boxed();
         let unknown: Option<BoxedStrategy<Value>> = if values.iter().all(Value::is_string) {
             let k = known.clone();
-            Some(any_string().prop_map(Value::String).prop_filter("unlisted", move |v| !k.contains(v)).boxed())
+            Some(
+                any_string()
+                    .prop_map(Value::String)
+                    .prop_filter("unlisted", move |v| !k.contains(v))
+                    .boxed(),
+            )
         } else if values.iter().all(|v| v.is_i64() || v.is_u64()) {
             let k = known.clone();
             let ints = if str_of(schema, "format") == Some("int32") {
@@ -126,7 +137,11 @@ impl Builder<'_> {
             } else {
                 prop_oneof![-100i64..100, any::<i64>()].boxed()
             };
-            Some(ints.prop_map(Value::from).prop_filter("unlisted", move |v| !k.contains(v)).boxed())
+            Some(
+                ints.prop_map(Value::from)
+                    .prop_filter("unlisted", move |v| !k.contains(v))
+                    .boxed(),
+            )
         } else {
             None
         };
@@ -138,7 +153,8 @@ impl Builder<'_> {
 
     /// Members merged into one object (later members win on shared keys).
     fn all_of(&self, members: &[Value], depth: u32) -> BoxedStrategy<Value> {
-        let parts: Vec<BoxedStrategy<Value>> = members.iter().map(|m| self.schema(m, depth)).collect();
+        let parts: Vec<BoxedStrategy<Value>> =
+            members.iter().map(|m| self.schema(m, depth)).collect();
         parts
             .prop_map(|parts| {
                 let mut merged = Map::new();
@@ -164,7 +180,11 @@ impl Builder<'_> {
             Some("uuid") => uuid().prop_map(Value::String).boxed(),
             _ => {
                 let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-                let max = schema.get("maxLength").and_then(Value::as_u64).map_or(min + 16, |m| m as usize).max(min);
+                let max = schema
+                    .get("maxLength")
+                    .and_then(Value::as_u64)
+                    .map_or(min + 16, |m| m as usize)
+                    .max(min);
                 proptest::collection::vec(any::<char>(), min..=max)
                     .prop_map(|chars| Value::String(chars.into_iter().collect()))
                     .boxed()
@@ -179,11 +199,19 @@ impl Builder<'_> {
         };
         if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
             let exclusive = is_true(schema, "exclusiveMinimum");
-            lo = lo.max(if exclusive { min.floor() as i64 + 1 } else { min.ceil() as i64 });
+            lo = lo.max(if exclusive {
+                min.floor() as i64 + 1
+            } else {
+                min.ceil() as i64
+            });
         }
         if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
             let exclusive = is_true(schema, "exclusiveMaximum");
-            hi = hi.min(if exclusive { max.ceil() as i64 - 1 } else { max.floor() as i64 });
+            hi = hi.min(if exclusive {
+                max.ceil() as i64 - 1
+            } else {
+                max.floor() as i64
+            });
         }
         let small_lo = lo.max(-1000);
         let small_hi = hi.min(1000);
@@ -204,17 +232,30 @@ impl Builder<'_> {
         };
         let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
         let cap = if depth >= MAX_DEPTH { min } else { min + 4 };
-        let max = schema.get("maxItems").and_then(Value::as_u64).map_or(cap, |m| (m as usize).min(cap)).max(min);
-        proptest::collection::vec(items, min..=max).prop_map(Value::Array).boxed()
+        let max = schema
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .map_or(cap, |m| (m as usize).min(cap))
+            .max(min);
+        proptest::collection::vec(items, min..=max)
+            .prop_map(Value::Array)
+            .boxed()
     }
 
     fn object(&self, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
         let empty = Map::new();
-        let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let properties = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
         let required: Vec<String> = schema
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         let declared: Vec<String> = properties.keys().cloned().collect();
 
@@ -222,7 +263,11 @@ impl Builder<'_> {
         for (name, prop) in properties {
             let name = name.clone();
             if required.contains(&name) {
-                fields.push(self.schema(prop, depth + 1).prop_map(move |v| Some((name.clone(), v))).boxed());
+                fields.push(
+                    self.schema(prop, depth + 1)
+                        .prop_map(move |v| Some((name.clone(), v)))
+                        .boxed(),
+                );
             } else if depth < MAX_DEPTH {
                 fields.push(
                     proptest::option::weighted(0.7, self.schema(prop, depth + 1))
@@ -239,8 +284,14 @@ impl Builder<'_> {
             None if properties.is_empty() => Some(any_json(self.floats)),
             _ => None,
         };
-        let min_props = schema.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
-        let max_props = schema.get("maxProperties").and_then(Value::as_u64).map(|m| m as usize);
+        let min_props = schema
+            .get("minProperties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0) as usize;
+        let max_props = schema
+            .get("maxProperties")
+            .and_then(Value::as_u64)
+            .map(|m| m as usize);
         let extras: BoxedStrategy<BTreeMap<String, Value>> = match extra_values {
             Some(values) if depth < MAX_DEPTH || min_props > 0 => {
                 let taken = declared.clone();
@@ -258,7 +309,11 @@ impl Builder<'_> {
                 }
                 if let Some(max) = max_props {
                     // Declared properties first; extras only while there is room.
-                    let mut optional: Vec<String> = map.keys().filter(|k| !required.contains(k)).cloned().collect();
+                    let mut optional: Vec<String> = map
+                        .keys()
+                        .filter(|k| !required.contains(k))
+                        .cloned()
+                        .collect();
                     while map.len() > max {
                         match optional.pop() {
                             Some(k) => {
@@ -285,7 +340,9 @@ fn number(schema: &Value, floats: Floats) -> BoxedStrategy<Value> {
         // Values an f32 holds, written in the shortest form that reads back as that f32.
         return any::<f32>()
             .prop_filter("finite", |f| f.is_finite())
-            .prop_map(|f| serde_json::from_str::<Value>(&format!("{f:?}")).expect("an f32 prints as JSON"))
+            .prop_map(|f| {
+                serde_json::from_str::<Value>(&format!("{f:?}")).expect("an f32 prints as JSON")
+            })
             .boxed();
     }
     prop_oneof![float(floats), (-1000i64..1000).prop_map(Value::from)].boxed()
@@ -294,7 +351,10 @@ fn number(schema: &Value, floats: Floats) -> BoxedStrategy<Value> {
 /// A float JSON number.
 pub fn float(floats: Floats) -> BoxedStrategy<Value> {
     match floats {
-        Floats::Any => any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from).boxed(),
+        Floats::Any => any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from)
+            .boxed(),
         Floats::Short => (-9_999_999_999i64..=9_999_999_999, 0i32..=6)
             .prop_map(|(m, k)| Value::from(m as f64 / 10f64.powi(k)))
             .boxed(),
@@ -303,7 +363,9 @@ pub fn float(floats: Floats) -> BoxedStrategy<Value> {
 
 /// Any string: ASCII, escapes, control characters, non-BMP characters.
 pub fn any_string() -> BoxedStrategy<String> {
-    proptest::collection::vec(any::<char>(), 0..16).prop_map(|chars| chars.into_iter().collect()).boxed()
+    proptest::collection::vec(any::<char>(), 0..16)
+        .prop_map(|chars| chars.into_iter().collect())
+        .boxed()
 }
 
 /// Object keys: mostly identifier-like, sometimes anything.
@@ -339,17 +401,27 @@ pub fn any_json(floats: Floats) -> BoxedStrategy<Value> {
 pub fn date_time() -> BoxedStrategy<String> {
     let date = (0i32..=9999, 1u32..=12, 1u32..=31);
     let time = (0u32..24, 0u32..60, 0u32..60);
-    let fraction = (0usize..=9).prop_flat_map(|digits| (Just(digits), 0u64..10u64.pow(digits as u32)));
+    let fraction =
+        (0usize..=9).prop_flat_map(|digits| (Just(digits), 0u64..10u64.pow(digits as u32)));
     let offset = prop_oneof![
         2 => Just("Z".to_string()),
         3 => (prop_oneof![Just('+'), Just('-')], 0u32..24, 0u32..60).prop_map(|(s, h, m)| format!("{s}{h:02}:{m:02}")),
     ];
     (date, time, fraction, offset)
-        .prop_filter_map("a real calendar day", |((y, mo, d), (h, mi, s), (digits, frac), offset)| {
-            chrono::NaiveDate::from_ymd_opt(y, mo, d)?;
-            let frac = if digits == 0 { String::new() } else { format!(".{frac:0digits$}") };
-            Some(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{frac}{offset}"))
-        })
+        .prop_filter_map(
+            "a real calendar day",
+            |((y, mo, d), (h, mi, s), (digits, frac), offset)| {
+                chrono::NaiveDate::from_ymd_opt(y, mo, d)?;
+                let frac = if digits == 0 {
+                    String::new()
+                } else {
+                    format!(".{frac:0digits$}")
+                };
+                Some(format!(
+                    "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{frac}{offset}"
+                ))
+            },
+        )
         .boxed()
 }
 
@@ -365,5 +437,7 @@ pub fn date() -> BoxedStrategy<String> {
 
 /// UUIDs in their canonical (lower-case, hyphenated) text form.
 pub fn uuid() -> BoxedStrategy<String> {
-    any::<u128>().prop_map(|n| uuid::Uuid::from_u128(n).hyphenated().to_string()).boxed()
+    any::<u128>()
+        .prop_map(|n| uuid::Uuid::from_u128(n).hyphenated().to_string())
+        .boxed()
 }

@@ -37,11 +37,20 @@ fn config(cases: u32) -> Config {
 }
 
 /// The three properties for one generated value.
-fn check_value(spec: &Spec, registry: &Registry, pointer: &str, input: &Value) -> Result<(), TestCaseError> {
+fn check_value(
+    spec: &Spec,
+    registry: &Registry,
+    pointer: &str,
+    input: &Value,
+) -> Result<(), TestCaseError> {
     let json = serde_json::to_string(input).expect("a JSON value encodes");
     let first = match registry.roundtrip_caught(pointer, &json) {
         Caught::Ok(v) => v,
-        Caught::Err(e) => return Err(TestCaseError::fail(format!("matching JSON does not decode: {e}"))),
+        Caught::Err(e) => {
+            return Err(TestCaseError::fail(format!(
+                "matching JSON does not decode: {e}"
+            )))
+        }
         Caught::Panic(m) => return Err(TestCaseError::fail(format!("decoding panicked: {m}"))),
         Caught::NoType => return Err(TestCaseError::fail("no type for the pointer")),
     };
@@ -56,7 +65,11 @@ fn check_value(spec: &Spec, registry: &Registry, pointer: &str, input: &Value) -
     let again = serde_json::to_string(&first).expect("a JSON value encodes");
     let second = match registry.roundtrip_caught(pointer, &again) {
         Caught::Ok(v) => v,
-        other => return Err(TestCaseError::fail(format!("the re-encoded value does not decode again: {other:?}"))),
+        other => {
+            return Err(TestCaseError::fail(format!(
+                "the re-encoded value does not decode again: {other:?}"
+            )))
+        }
     };
     if second != first {
         return Err(TestCaseError::fail(format!(
@@ -68,17 +81,32 @@ fn check_value(spec: &Spec, registry: &Registry, pointer: &str, input: &Value) -
 }
 
 /// Runs the properties for `pointers`; returns (schemas, cases) run and pushes failures.
-fn run(spec: &Spec, registry: &Registry, pointers: &[&str], cases: u32, failures: &mut Vec<String>) -> (usize, u64) {
+fn run(
+    spec: &Spec,
+    registry: &Registry,
+    pointers: &[&str],
+    cases: u32,
+    failures: &mut Vec<String>,
+) -> (usize, u64) {
     run_with(spec, registry, pointers, cases, Floats::Short, failures)
 }
 
-fn run_with(spec: &Spec, registry: &Registry, pointers: &[&str], cases: u32, floats: Floats, failures: &mut Vec<String>) -> (usize, u64) {
+fn run_with(
+    spec: &Spec,
+    registry: &Registry,
+    pointers: &[&str],
+    cases: u32,
+    floats: Floats,
+    failures: &mut Vec<String>,
+) -> (usize, u64) {
     let mut schemas = 0;
     let mut total = 0u64;
     for pointer in pointers {
         let strategy = strategy::for_pointer_with(&spec.doc, pointer, floats);
         let mut runner = TestRunner::new(config(cases));
-        let result = runner.run(&strategy, |value| check_value(spec, registry, pointer, &value));
+        let result = runner.run(&strategy, |value| {
+            check_value(spec, registry, pointer, &value)
+        });
         schemas += 1;
         total += u64::from(cases);
         match result {
@@ -88,7 +116,9 @@ fn run_with(spec: &Spec, registry: &Registry, pointers: &[&str], cases: u32, flo
                 spec.file,
                 serde_json::to_string(&value).unwrap()
             )),
-            Err(TestError::Abort(reason)) => failures.push(format!("{} {pointer}: aborted: {reason}", spec.file)),
+            Err(TestError::Abort(reason)) => {
+                failures.push(format!("{} {pointer}: aborted: {reason}", spec.file))
+            }
         }
     }
     (schemas, total)
@@ -101,16 +131,25 @@ fn arbitrary_matching_json_decodes_and_round_trips_for_every_model() {
     let mut failures = Vec::new();
     let (mut schemas, mut cases) = (0, 0);
     for spec in &specs {
-        let registry = registry::for_module(&spec.module).unwrap_or_else(|| panic!("{}: no registry for module {}", spec.file, spec.module));
+        let registry = registry::for_module(&spec.module)
+            .unwrap_or_else(|| panic!("{}: no registry for module {}", spec.file, spec.module));
         let pointers: Vec<&str> = registry.component_pointers().collect();
         let (s, c) = run(spec, registry, &pointers, CASES, &mut failures);
-        println!("properties {} (module {}): {s} component schemas x {CASES} cases = {c} values", spec.file, spec.module);
+        println!(
+            "properties {} (module {}): {s} component schemas x {CASES} cases = {c} values",
+            spec.file, spec.module
+        );
         schemas += s;
         cases += c;
     }
     println!("properties total: {schemas} component schemas, {cases} generated values, each decoded, compared and decoded again");
     assert!(schemas > 0 && cases > 0, "no schema was tested");
-    assert!(failures.is_empty(), "{} schema(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} schema(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -119,14 +158,24 @@ fn arbitrary_matching_json_round_trips_for_every_body_and_parameter_schema() {
     let (mut schemas, mut cases) = (0, 0);
     for spec in load_all() {
         let registry = registry::for_module(&spec.module).unwrap();
-        let pointers: Vec<&str> = registry.pointers.iter().copied().filter(|p| !p.starts_with("/components/schemas/")).collect();
+        let pointers: Vec<&str> = registry
+            .pointers
+            .iter()
+            .copied()
+            .filter(|p| !p.starts_with("/components/schemas/"))
+            .collect();
         let (s, c) = run(&spec, registry, &pointers, CASES_OTHER, &mut failures);
         schemas += s;
         cases += c;
     }
     println!("properties: {schemas} media-type/parameter schemas, {cases} generated values");
     assert!(schemas > 0);
-    assert!(failures.is_empty(), "{} schema(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} schema(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -134,10 +183,20 @@ fn every_component_schema_has_a_generated_type() {
     let mut n = 0;
     for spec in load_all() {
         let registry = registry::for_module(&spec.module).unwrap();
-        let names = spec.doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
+        let names = spec
+            .doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         for name in names.keys() {
             let pointer = format!("/components/schemas/{}", escape(name));
-            assert!(registry.has(&pointer), "{}: {pointer} has no entry in {}::schemas::POINTERS", spec.file, spec.module);
+            assert!(
+                registry.has(&pointer),
+                "{}: {pointer} has no entry in {}::schemas::POINTERS",
+                spec.file,
+                spec.module
+            );
             n += 1;
         }
     }
@@ -167,13 +226,22 @@ fn strategies_honour_the_schema() {
     let mut unknown_e = 0;
     let mut unknown_s = 0;
     for _ in 0..256 {
-        let e = strategy::for_pointer(&doc, "/components/schemas/E").new_tree(&mut runner).unwrap().current();
+        let e = strategy::for_pointer(&doc, "/components/schemas/E")
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
         let e = e.as_i64().unwrap();
         assert!(i32::try_from(e).is_ok());
         unknown_e += usize::from(e != 1 && e != 2);
-        let s = strategy::for_pointer(&doc, "/components/schemas/S").new_tree(&mut runner).unwrap().current();
+        let s = strategy::for_pointer(&doc, "/components/schemas/S")
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
         unknown_s += usize::from(s != "a" && s != "b");
-        let o = strategy::for_pointer(&doc, "/components/schemas/O").new_tree(&mut runner).unwrap().current();
+        let o = strategy::for_pointer(&doc, "/components/schemas/O")
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
         chrono::DateTime::parse_from_rfc3339(o["at"].as_str().unwrap()).unwrap();
         uuid::Uuid::parse_str(o["id"].as_str().unwrap()).unwrap();
         if let Some(n) = o.get("n") {
@@ -182,10 +250,16 @@ fn strategies_honour_the_schema() {
         if let Some(list) = o.get("list") {
             assert_eq!(list.as_array().unwrap().len(), 1);
         }
-        let one = strategy::for_pointer(&doc, "/components/schemas/One").new_tree(&mut runner).unwrap().current();
+        let one = strategy::for_pointer(&doc, "/components/schemas/One")
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
         assert_eq!(one.as_object().unwrap().len(), 1, "{one}");
     }
-    assert!(unknown_e > 0 && unknown_s > 0, "open enums must get unknown values too");
+    assert!(
+        unknown_e > 0 && unknown_s > 0,
+        "open enums must get unknown values too"
+    );
 }
 
 /// Values the strategies do not produce but the property is about, pinned explicitly.
@@ -195,15 +269,28 @@ fn edge_values_round_trip() {
     let registry = registry::for_module("zild").unwrap();
     let cases = [
         // int32 bounds, an unknown int enum value, explicit nulls next to absent properties.
-        ("/components/schemas/Conversation", r#"{"id":2147483647,"userId":-2147483648,"agentType":2147483647,"from":null,"finishedAt":null}"#),
+        (
+            "/components/schemas/Conversation",
+            r#"{"id":2147483647,"userId":-2147483648,"agentType":2147483647,"from":null,"finishedAt":null}"#,
+        ),
         // Date-times with and without fractions and with offsets (instants compared).
-        ("/components/schemas/Tag", r#"{"createdAt":"2023-11-07T05:31:56.123456789-11:59"}"#),
-        ("/components/schemas/Tag", r#"{"createdAt":"0001-01-01T00:00:00Z","name":"\u0000\"\\\ud83d\ude00"}"#),
-        ("/components/schemas/ProactiveConversationRequest", r#"{"contentVariables":{"a":[1,-1,1.5,1e300,18446744073709551615,null,{}]},"recipient":null}"#),
+        (
+            "/components/schemas/Tag",
+            r#"{"createdAt":"2023-11-07T05:31:56.123456789-11:59"}"#,
+        ),
+        (
+            "/components/schemas/Tag",
+            r#"{"createdAt":"0001-01-01T00:00:00Z","name":"\u0000\"\\\ud83d\ude00"}"#,
+        ),
+        (
+            "/components/schemas/ProactiveConversationRequest",
+            r#"{"contentVariables":{"a":[1,-1,1.5,1e300,18446744073709551615,null,{}]},"recipient":null}"#,
+        ),
     ];
     for (pointer, json) in cases {
         let input: Value = serde_json::from_str(json).unwrap();
-        check_value(&zild, registry, pointer, &input).unwrap_or_else(|e| panic!("{pointer} {json}: {e}"));
+        check_value(&zild, registry, pointer, &input)
+            .unwrap_or_else(|e| panic!("{pointer} {json}: {e}"));
     }
 }
 
@@ -227,17 +314,36 @@ fn free_form_floats_keep_every_bit() {
         "c": f("1.7241852909036926e+55"),
     }});
     let mut failures = Vec::new();
-    if let Err(e) = check_value(&zild, registry, "/components/schemas/ProactiveConversationRequest", &pinned) {
-        failures.push(format!("zild.yaml /components/schemas/ProactiveConversationRequest (pinned): {e}"));
+    if let Err(e) = check_value(
+        &zild,
+        registry,
+        "/components/schemas/ProactiveConversationRequest",
+        &pinned,
+    ) {
+        failures.push(format!(
+            "zild.yaml /components/schemas/ProactiveConversationRequest (pinned): {e}"
+        ));
     }
     let (mut schemas, mut cases) = (0, 0);
     for spec in load_all() {
         let registry = registry::for_module(&spec.module).unwrap();
         let pointers: Vec<&str> = registry.component_pointers().collect();
-        let (s, c) = run_with(&spec, registry, &pointers, CASES, Floats::Any, &mut failures);
+        let (s, c) = run_with(
+            &spec,
+            registry,
+            &pointers,
+            CASES,
+            Floats::Any,
+            &mut failures,
+        );
         schemas += s;
         cases += c;
     }
     println!("properties (any f64): {schemas} component schemas, {cases} generated values");
-    assert!(failures.is_empty(), "{} schema(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} schema(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

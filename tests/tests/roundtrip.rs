@@ -31,7 +31,11 @@ struct Counts {
 
 impl Counts {
     fn checked(&self) -> usize {
-        self.bodies + self.parameters_via_registry + self.parameters_primitive + self.schemas_via_registry + self.schemas_primitive
+        self.bodies
+            + self.parameters_via_registry
+            + self.parameters_primitive
+            + self.schemas_via_registry
+            + self.schemas_primitive
     }
 
     fn add(&mut self, o: &Counts) {
@@ -77,7 +81,11 @@ fn registry_of(spec: &Spec) -> &'static Registry {
 #[test]
 fn every_example_round_trips() {
     let specs = load_all();
-    assert!(!specs.is_empty(), "no specs found in {}", spec::specs_dir().display());
+    assert!(
+        !specs.is_empty(),
+        "no specs found in {}",
+        spec::specs_dir().display()
+    );
     let mut total = Counts::default();
     let mut failures = Vec::new();
     println!(
@@ -87,7 +95,10 @@ fn every_example_round_trips() {
     for spec in &specs {
         let registry = registry_of(spec);
         let (found, unreadable) = discover(&spec.doc);
-        let mut counts = Counts { unreadable: unreadable.len(), ..Counts::default() };
+        let mut counts = Counts {
+            unreadable: unreadable.len(),
+            ..Counts::default()
+        };
         for u in &unreadable {
             println!("  skipped {}: {} ({})", spec.file, u.pointer, u.reason);
         }
@@ -108,11 +119,25 @@ fn every_example_round_trips() {
                 Err(message) => failures.push(message),
             }
         }
-        println!("roundtrip {} (module {}): {}", spec.file, spec.module, counts.line());
+        println!(
+            "roundtrip {} (module {}): {}",
+            spec.file,
+            spec.module,
+            counts.line()
+        );
         total.add(&counts);
     }
-    println!("roundtrip total over {} specs: {}", specs.len(), total.line());
-    assert!(failures.is_empty(), "{} example(s) failed:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "roundtrip total over {} specs: {}",
+        specs.len(),
+        total.line()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} example(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(total.checked() > 0, "no example was checked");
     assert!(total.bodies > 0, "no body example was checked");
 }
@@ -124,9 +149,17 @@ fn every_spec_has_a_registry_and_every_registry_a_spec() {
         registry_of(spec);
     }
     for r in registry::ALL {
-        assert!(specs.iter().any(|s| s.module == r.module), "module `{}` has no spec under specs/", r.module);
+        assert!(
+            specs.iter().any(|s| s.module == r.module),
+            "module `{}` has no spec under specs/",
+            r.module
+        );
     }
-    println!("roundtrip: {} specs, {} registries", specs.len(), registry::ALL.len());
+    println!(
+        "roundtrip: {} specs, {} registries",
+        specs.len(),
+        registry::ALL.len()
+    );
 }
 
 #[test]
@@ -134,12 +167,21 @@ fn every_registry_pointer_is_a_schema_of_its_spec() {
     let mut n = 0;
     for spec in load_all() {
         let registry = registry_of(&spec);
-        assert!(!registry.pointers.is_empty(), "{}: empty registry", spec.file);
+        assert!(
+            !registry.pointers.is_empty(),
+            "{}: empty registry",
+            spec.file
+        );
         for pointer in registry.pointers {
             // Parameter pointers name the use site (`/paths/.../parameters/0/schema`) even when
             // the parameter is a `$ref`; follow references on the way.
-            let schema = spec::resolve_pointer(&spec.doc, pointer).and_then(|p| spec.doc.pointer(&p).cloned());
-            assert!(schema.is_some_and(|s| s.is_object()), "{}: registry pointer {pointer} is no schema in the spec", spec.file);
+            let schema = spec::resolve_pointer(&spec.doc, pointer)
+                .and_then(|p| spec.doc.pointer(&p).cloned());
+            assert!(
+                schema.is_some_and(|s| s.is_object()),
+                "{}: registry pointer {pointer} is no schema in the spec",
+                spec.file
+            );
             n += 1;
         }
     }
@@ -149,7 +191,10 @@ fn every_registry_pointer_is_a_schema_of_its_spec() {
 // --- The checker itself: discovery and loud failures, on small documents. ---
 
 fn liveswitch() -> (Spec, &'static Registry) {
-    let spec = load_all().into_iter().find(|s| s.module == "liveswitch").expect("specs/liveswitch.yaml");
+    let spec = load_all()
+        .into_iter()
+        .find(|s| s.module == "liveswitch")
+        .expect("specs/liveswitch.yaml");
     let registry = registry::for_module("liveswitch").unwrap();
     (spec, registry)
 }
@@ -161,7 +206,11 @@ fn a_body_example_whose_schema_has_no_registry_entry_fails_loudly() {
     let (spec, registry) = liveswitch();
     let mut doc = spec.doc.clone();
     // An inline object schema on a media type the generator never saw: no registry entry.
-    let content = doc.pointer_mut(&format!("{BODY}/content")).unwrap().as_object_mut().unwrap();
+    let content = doc
+        .pointer_mut(&format!("{BODY}/content"))
+        .unwrap()
+        .as_object_mut()
+        .unwrap();
     content.insert(
         "application/vnd.extra+json".into(),
         json!({"schema": {"type": "object", "properties": {"a": {"type": "string"}}}, "example": {"a": "x"}}),
@@ -172,18 +221,29 @@ fn a_body_example_whose_schema_has_no_registry_entry_fails_loudly() {
         json!({"schema": {"$ref": "#/components/schemas/Missing"}, "examples": {"one": {"value": {"b": 1}}}}),
     );
     // A primitive body: bodies get no primitive fallback either.
-    content.insert("text/plain".into(), json!({"schema": {"type": "string"}, "example": "hello"}));
+    content.insert(
+        "text/plain".into(),
+        json!({"schema": {"type": "string"}, "example": "hello"}),
+    );
 
     let (found, _) = discover(&doc);
     let mut loud = 0;
-    for media in ["application~1vnd.extra+json", "application~1vnd.missing+json", "text~1plain"] {
+    for media in [
+        "application~1vnd.extra+json",
+        "application~1vnd.missing+json",
+        "text~1plain",
+    ] {
         let example: &Example = found
             .iter()
             .find(|e| e.pointer.starts_with(&format!("{BODY}/content/{media}/")))
             .unwrap_or_else(|| panic!("the {media} example was not discovered"));
-        let error = check("liveswitch.yaml", &doc, registry, example).expect_err("must fail, not skip");
+        let error =
+            check("liveswitch.yaml", &doc, registry, example).expect_err("must fail, not skip");
         assert!(error.contains("no registry entry"), "{error}");
-        assert!(error.contains(&example.pointer) && error.contains("liveswitch.yaml"), "{error}");
+        assert!(
+            error.contains(&example.pointer) && error.contains("liveswitch.yaml"),
+            "{error}"
+        );
         loud += 1;
     }
     println!("roundtrip: {loud} body examples without registry entry failed loudly");
@@ -193,7 +253,11 @@ fn a_body_example_whose_schema_has_no_registry_entry_fails_loudly() {
 fn a_primitive_parameter_example_without_registry_entry_is_checked_not_skipped() {
     let (spec, registry) = liveswitch();
     let mut doc = spec.doc.clone();
-    let op = doc.pointer_mut("/paths/~1v1~1conversations/post").unwrap().as_object_mut().unwrap();
+    let op = doc
+        .pointer_mut("/paths/~1v1~1conversations/post")
+        .unwrap()
+        .as_object_mut()
+        .unwrap();
     op.insert(
         "parameters".into(),
         json!([
@@ -208,14 +272,31 @@ fn a_primitive_parameter_example_without_registry_entry_is_checked_not_skipped()
     let results: BTreeMap<String, Result<Checked, String>> = found
         .iter()
         .filter(|e| e.kind == Kind::Parameter)
-        .map(|e| (e.pointer.clone(), check("liveswitch.yaml", &doc, registry, e)))
+        .map(|e| {
+            (
+                e.pointer.clone(),
+                check("liveswitch.yaml", &doc, registry, e),
+            )
+        })
         .collect();
     let p = "/paths/~1v1~1conversations/post/parameters";
-    assert!(matches!(results[&format!("{p}/0/example")], Ok(Checked::Primitive(_))));
-    assert!(results[&format!("{p}/1/example")].as_ref().is_err_and(|e| e.contains("out of range")));
-    assert!(matches!(results[&format!("{p}/2/examples/ok/value")], Ok(Checked::Primitive(_))));
-    assert!(results[&format!("{p}/2/examples/broken/value")].as_ref().is_err_and(|e| e.contains("uuid")));
-    assert!(results[&format!("{p}/3/example")].as_ref().is_err_and(|e| e.contains("not primitive")));
+    assert!(matches!(
+        results[&format!("{p}/0/example")],
+        Ok(Checked::Primitive(_))
+    ));
+    assert!(results[&format!("{p}/1/example")]
+        .as_ref()
+        .is_err_and(|e| e.contains("out of range")));
+    assert!(matches!(
+        results[&format!("{p}/2/examples/ok/value")],
+        Ok(Checked::Primitive(_))
+    ));
+    assert!(results[&format!("{p}/2/examples/broken/value")]
+        .as_ref()
+        .is_err_and(|e| e.contains("uuid")));
+    assert!(results[&format!("{p}/3/example")]
+        .as_ref()
+        .is_err_and(|e| e.contains("not primitive")));
 }
 
 #[test]
@@ -251,32 +332,87 @@ fn discovery_finds_every_kind_of_example() {
         }
     });
     let (found, unreadable) = discover(&doc);
-    let got: Vec<(String, Kind, String)> = found.iter().map(|e| (e.pointer.clone(), e.kind, e.schema_pointer.clone())).collect();
+    let got: Vec<(String, Kind, String)> = found
+        .iter()
+        .map(|e| (e.pointer.clone(), e.kind, e.schema_pointer.clone()))
+        .collect();
     let expect = |pointer: &str, kind: Kind, schema: &str| {
         assert!(
-            got.iter().any(|(p, k, s)| p == pointer && *k == kind && s == schema),
+            got.iter()
+                .any(|(p, k, s)| p == pointer && *k == kind && s == schema),
             "missing {pointer} ({kind:?}, schema {schema}) in {got:#?}"
         );
     };
-    expect("/components/parameters/Id/example", Kind::Parameter, "/paths/~1a~1{id}/parameters/0/schema");
-    expect("/paths/~1a~1{id}/get/parameters/0/example", Kind::Parameter, "/paths/~1a~1{id}/get/parameters/0/schema");
-    expect("/components/responses/Ok/content/application~1json/example", Kind::ResponseBody, "/paths/~1a~1{id}/get/responses/200/content/application~1json/schema");
-    expect("/components/responses/Ok/headers/X-Rate/example", Kind::Parameter, "/paths/~1a~1{id}/get/responses/200/headers/X-Rate/schema");
-    expect("/paths/~1a~1{id}/get/responses/404/content/application~1json/examples/a/value", Kind::ResponseBody, "/paths/~1a~1{id}/get/responses/404/content/application~1json/schema");
-    expect("/components/examples/B/value", Kind::ResponseBody, "/paths/~1a~1{id}/get/responses/404/content/application~1json/schema");
-    expect("/paths/~1a~1{id}/get/responses/404/content/application~1json/schema/properties/m/example", Kind::Schema, "/paths/~1a~1{id}/get/responses/404/content/application~1json/schema/properties/m");
-    expect("/components/requestBodies/Body/content/application~1json/example", Kind::RequestBody, "/paths/~1a~1{id}/post/requestBody/content/application~1json/schema");
-    expect("/components/schemas/S/example", Kind::Schema, "/components/schemas/S");
-    expect("/components/schemas/S/properties/n/example", Kind::Schema, "/components/schemas/S/properties/n");
-    expect("/components/schemas/S/properties/list/items/example", Kind::Schema, "/components/schemas/S/properties/list/items");
+    expect(
+        "/components/parameters/Id/example",
+        Kind::Parameter,
+        "/paths/~1a~1{id}/parameters/0/schema",
+    );
+    expect(
+        "/paths/~1a~1{id}/get/parameters/0/example",
+        Kind::Parameter,
+        "/paths/~1a~1{id}/get/parameters/0/schema",
+    );
+    expect(
+        "/components/responses/Ok/content/application~1json/example",
+        Kind::ResponseBody,
+        "/paths/~1a~1{id}/get/responses/200/content/application~1json/schema",
+    );
+    expect(
+        "/components/responses/Ok/headers/X-Rate/example",
+        Kind::Parameter,
+        "/paths/~1a~1{id}/get/responses/200/headers/X-Rate/schema",
+    );
+    expect(
+        "/paths/~1a~1{id}/get/responses/404/content/application~1json/examples/a/value",
+        Kind::ResponseBody,
+        "/paths/~1a~1{id}/get/responses/404/content/application~1json/schema",
+    );
+    expect(
+        "/components/examples/B/value",
+        Kind::ResponseBody,
+        "/paths/~1a~1{id}/get/responses/404/content/application~1json/schema",
+    );
+    expect(
+        "/paths/~1a~1{id}/get/responses/404/content/application~1json/schema/properties/m/example",
+        Kind::Schema,
+        "/paths/~1a~1{id}/get/responses/404/content/application~1json/schema/properties/m",
+    );
+    expect(
+        "/components/requestBodies/Body/content/application~1json/example",
+        Kind::RequestBody,
+        "/paths/~1a~1{id}/post/requestBody/content/application~1json/schema",
+    );
+    expect(
+        "/components/schemas/S/example",
+        Kind::Schema,
+        "/components/schemas/S",
+    );
+    expect(
+        "/components/schemas/S/properties/n/example",
+        Kind::Schema,
+        "/components/schemas/S/properties/n",
+    );
+    expect(
+        "/components/schemas/S/properties/list/items/example",
+        Kind::Schema,
+        "/components/schemas/S/properties/list/items",
+    );
     // A property *named* `example` is a schema, not an example; example values are not walked.
-    assert!(!got.iter().any(|(p, _, _)| p.ends_with("/properties/example")), "{got:#?}");
+    assert!(
+        !got.iter()
+            .any(|(p, _, _)| p.ends_with("/properties/example")),
+        "{got:#?}"
+    );
     assert_eq!(found.len(), 11, "{got:#?}");
     assert_eq!(unreadable.len(), 1, "{unreadable:?}");
     assert!(unreadable[0].reason.contains("externalValue"));
     // The `$ref` body example is checked against the component the `$ref` names first.
     let body = found.iter().find(|e| e.kind == Kind::RequestBody).unwrap();
-    assert_eq!(examples::registry_candidates(&doc, body)[0], "/components/schemas/S");
+    assert_eq!(
+        examples::registry_candidates(&doc, body)[0],
+        "/components/schemas/S"
+    );
 }
 
 fn lossy(pointer: &str, json: &str) -> Option<Result<Value, serde_json::Error>> {
@@ -298,7 +434,11 @@ fn lossy(pointer: &str, json: &str) -> Option<Result<Value, serde_json::Error>> 
 #[test]
 fn a_changed_round_trip_names_the_spec_the_example_and_every_differing_path() {
     let (spec, _) = liveswitch();
-    let fake = Registry { module: "liveswitch", pointers: &["/components/schemas/ConversationCreateRequestDto"], roundtrip: lossy };
+    let fake = Registry {
+        module: "liveswitch",
+        pointers: &["/components/schemas/ConversationCreateRequestDto"],
+        roundtrip: lossy,
+    };
     let (found, _) = discover(&spec.doc);
     let example = found.iter().find(|e| e.kind == Kind::RequestBody).unwrap();
     let error = check("liveswitch.yaml", &spec.doc, &fake, example).unwrap_err();
