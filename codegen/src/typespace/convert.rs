@@ -96,6 +96,9 @@ impl<'a> TypeSpaceBuilder<'a> {
             let name = self.components[key].clone();
             let pointer = format!("/components/schemas/{}", escape_pointer_token(key));
             let ty = self.convert(schema.into(), &pointer, Target::Fixed(name.clone()))?;
+            if ty == TypeRef::Named(name.clone()) && matches!(schema, ReferenceOr::Reference { .. }) {
+                return Err(self.error(&pointer, "cycle of `$ref`s with no type in between: the schema is a `$ref` to itself"));
+            }
             if ty != TypeRef::Named(name.clone()) {
                 let docs = match schema {
                     ReferenceOr::Item(s) => schema_docs(&s.schema_data),
