@@ -64,7 +64,7 @@ pub use auth::{
 pub use client::{ClientBuilder, Transport};
 pub use error::{BuildError, Error, RawBody};
 pub use multipart::{FilePart, Multipart};
-pub use request::Request;
+pub use request::{Decoder, Request, ResponseFuture};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -251,6 +251,7 @@ async fn error_statuses_decode_the_default_error_body() {
                 status: got,
                 headers,
                 body: EstablishConversationError::Default(body),
+                ..
             } => {
                 assert_eq!(got.as_u16(), status);
                 assert_eq!(headers["x-request-id"], "s-2");

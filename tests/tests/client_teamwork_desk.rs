@@ -167,6 +167,7 @@ async fn decodes_the_documented_400_validator() {
             status,
             headers,
             body: CreateConversationError::BadRequest(validator),
+            ..
         } => {
             assert_eq!(status.as_u16(), 400);
             assert_eq!(headers["x-request-id"], "t-2");

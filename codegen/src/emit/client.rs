@@ -241,7 +241,7 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
         }
     });
     let body_enum = op.body.as_ref().filter(|b| b.media.len() > 1).map(|b| body_enum(op, b));
-    let send_body = send_fn(space, ops, op);
+    let (send_body, decode_body) = send_fn(space, ops, op);
     let (response_enum, error_enum) = response_enums(op);
     let field_names: Vec<Ident> = op.params.iter().map(|p| ident(&p.name)).collect();
     let body_name = op.body.as_ref().map(|_| quote!(body,));
@@ -259,19 +259,24 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
             #(#setters)*
             #body_setter
 
-            /// Sends the request and decodes the response by its status.
-            pub async fn send(self) -> Result<rt::Response<#response>, rt::Error<#error>> {
+            /// Sends the request; the future resolves to the response decoded by its status.
+            pub fn send(self) -> rt::ResponseFuture<#response, #error> {
                 let Self { client, #(#field_names,)* #body_name } = self;
                 #send_body
+            }
+
+            /// The operation's documented statuses: each decodes into its typed variant.
+            fn decode(response: rt::RawResponse) -> Result<rt::Response<#response>, rt::Error<#error>> {
+                #decode_body
             }
         }
 
         impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = Result<rt::Response<#response>, rt::Error<#error>>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = rt::ResponseFuture<#response, #error>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
 
@@ -538,7 +543,7 @@ fn multipart(space: &TypeSpace, ty: &TypeRef, value: &TokenStream) -> TokenStrea
     })
 }
 
-fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> TokenStream {
+fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> (TokenStream, TokenStream) {
     let method = format_ident!("{}", op.http_method);
     let segments = path_segments(op, space);
     let op_id = &op.operation_id;
@@ -613,7 +618,7 @@ fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> TokenSt
     };
     let params: Vec<TokenStream> = params.filter(|t| !t.is_empty()).collect();
     let mutable = (!security.is_empty() || !params.is_empty() || body.is_some()).then(|| quote!(mut));
-    quote! {
+    let send = quote! {
         let #mutable request = client
             .transport
             .request(rt::reqwest::Method::#method, &[#(#segments),*])
@@ -623,7 +628,7 @@ fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> TokenSt
         #security
         #(#params)*
         #body
-        let response = request.send::<#error>().await?;
-        #decode
-    }
+        request.execute(Self::decode)
+    };
+    (send, decode)
 }

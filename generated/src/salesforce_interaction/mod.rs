@@ -130,13 +130,10 @@ pub struct EstablishConversation<'a> {
 }
 
 impl<'a> EstablishConversation<'a> {
-    /// Sends the request and decodes the response by its status.
-    pub async fn send(
+    /// Sends the request; the future resolves to the response decoded by its status.
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Response<EstablishConversationResponse>,
-        rt::Error<EstablishConversationError>,
-    > {
+    ) -> rt::ResponseFuture<EstablishConversationResponse, EstablishConversationError> {
         let Self { client, org_id, authorization_context, request_id, body } = self;
         let mut request = client
             .transport
@@ -169,7 +166,16 @@ impl<'a> EstablishConversation<'a> {
                     })
             }
         };
-        let response = request.send::<EstablishConversationError>().await?;
+        request.execute(Self::decode)
+    }
+
+    /// The operation's documented statuses: each decodes into its typed variant.
+    fn decode(
+        response: rt::RawResponse,
+    ) -> Result<
+        rt::Response<EstablishConversationResponse>,
+        rt::Error<EstablishConversationError>,
+    > {
         match response.status().as_u16() {
             202 => {
                 let body = response
@@ -199,12 +205,13 @@ impl<'a> std::future::IntoFuture for EstablishConversation<'a> {
         rt::Error<EstablishConversationError>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = rt::ResponseFuture<
+        EstablishConversationResponse,
+        EstablishConversationError,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

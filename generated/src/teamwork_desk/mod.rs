@@ -107,13 +107,10 @@ pub struct CreateConversation<'a> {
 }
 
 impl<'a> CreateConversation<'a> {
-    /// Sends the request and decodes the response by its status.
-    pub async fn send(
+    /// Sends the request; the future resolves to the response decoded by its status.
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Response<CreateConversationResponse>,
-        rt::Error<CreateConversationError>,
-    > {
+    ) -> rt::ResponseFuture<CreateConversationResponse, CreateConversationError> {
         let Self { client, body } = self;
         let mut request = client
             .transport
@@ -130,7 +127,16 @@ impl<'a> CreateConversation<'a> {
         ];
         request = request.security(SECURITY);
         request = request.json_body(&body);
-        let response = request.send::<CreateConversationError>().await?;
+        request.execute(Self::decode)
+    }
+
+    /// The operation's documented statuses: each decodes into its typed variant.
+    fn decode(
+        response: rt::RawResponse,
+    ) -> Result<
+        rt::Response<CreateConversationResponse>,
+        rt::Error<CreateConversationError>,
+    > {
         match response.status().as_u16() {
             201 => {
                 let body = response
@@ -152,12 +158,13 @@ impl<'a> std::future::IntoFuture for CreateConversation<'a> {
         rt::Error<CreateConversationError>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = rt::ResponseFuture<
+        CreateConversationResponse,
+        CreateConversationError,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

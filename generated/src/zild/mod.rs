@@ -88,12 +88,12 @@ pub struct CreateProactiveConversation<'a> {
 }
 
 impl<'a> CreateProactiveConversation<'a> {
-    /// Sends the request and decodes the response by its status.
-    pub async fn send(
+    /// Sends the request; the future resolves to the response decoded by its status.
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Response<CreateProactiveConversationResponse>,
-        rt::Error<CreateProactiveConversationError>,
+    ) -> rt::ResponseFuture<
+        CreateProactiveConversationResponse,
+        CreateProactiveConversationError,
     > {
         let Self { client, body } = self;
         let mut request = client
@@ -108,7 +108,16 @@ impl<'a> CreateProactiveConversation<'a> {
         const SECURITY: rt::SecurityRequirements = &[&[&SCHEME_BEARER_AUTH]];
         request = request.security(SECURITY);
         request = request.json_body(&body);
-        let response = request.send::<CreateProactiveConversationError>().await?;
+        request.execute(Self::decode)
+    }
+
+    /// The operation's documented statuses: each decodes into its typed variant.
+    fn decode(
+        response: rt::RawResponse,
+    ) -> Result<
+        rt::Response<CreateProactiveConversationResponse>,
+        rt::Error<CreateProactiveConversationError>,
+    > {
         match response.status().as_u16() {
             200 => {
                 let body = response
@@ -132,12 +141,13 @@ impl<'a> std::future::IntoFuture for CreateProactiveConversation<'a> {
         rt::Error<CreateProactiveConversationError>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = rt::ResponseFuture<
+        CreateProactiveConversationResponse,
+        CreateProactiveConversationError,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
