@@ -36,11 +36,8 @@ fn sibling(dest: &Path, tag: &str) -> io::Result<PathBuf> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    Ok(parent.join(format!(
-        ".{}.{tag}-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    )))
+    // A fixed name, so that what an interrupted run left behind is cleared by the next.
+    Ok(parent.join(format!(".{}.xtask-{tag}", name.to_string_lossy())))
 }
 
 /// Replaces the folder `dest` by exactly `files` (relative path → contents), all or

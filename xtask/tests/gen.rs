@@ -322,7 +322,11 @@ fn write_tree_is_all_or_nothing() {
     let mut files = std::collections::BTreeMap::new();
     files.insert("Cargo.toml".to_string(), "[package]\n".to_string());
     files.insert("src/lib.rs".to_string(), "// one\n".to_string());
+    // What an interrupted run left behind is cleared.
+    std::fs::create_dir_all(dir.path().join(".crate.xtask-new/src")).unwrap();
+    std::fs::create_dir_all(dir.path().join(".crate.xtask-old")).unwrap();
     assert!(xtask::fsutil::write_tree(&dest, &files, &[]).unwrap());
+    assert_eq!(entries(dir.path()), ["crate"]);
     assert!(
         !xtask::fsutil::write_tree(&dest, &files, &[]).unwrap(),
         "unchanged tree is not rewritten"
