@@ -109,6 +109,16 @@ fn escape_prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
+        if let Some((text, url, len)) = markdown_link_at(rest) {
+            // `[text](https://...)` renders as a link in rustdoc too; keep it.
+            out.push('[');
+            out.push_str(&escape_prose(text));
+            out.push_str("](");
+            out.push_str(url);
+            out.push(')');
+            rest = &rest[len..];
+            continue;
+        }
         if let Some(url_len) = url_at(rest) {
             let (url, tail) = rest.split_at(url_len);
             out.push('<');
@@ -130,6 +140,24 @@ fn escape_prose(text: &str) -> String {
         rest = chars.as_str();
     }
     out
+}
+
+/// `[text](url)` at the start of `text` with an absolute URL: (text, url, length).
+fn markdown_link_at(text: &str) -> Option<(&str, &str, usize)> {
+    let inner = text.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    let label = &inner[..close];
+    if label.contains('[') || label.is_empty() {
+        return None;
+    }
+    let after = inner[close + 1..].strip_prefix('(')?;
+    let end = after.find(')')?;
+    let url = &after[..end];
+    let absolute = url.starts_with("http://") || url.starts_with("https://");
+    if !absolute || url.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((label, url, 1 + close + 2 + end + 1))
 }
 
 /// Length of a URL starting at the beginning of `text`, if there is one.
@@ -163,6 +191,10 @@ mod tests {
         );
         assert_eq!(escape_markdown("keep `a[0] <b>` as code"), "keep `a[0] <b>` as code");
         assert_eq!(escape_markdown("    indented"), "indented");
+        assert_eq!(
+            escape_markdown("at [http://swagger.io](http://swagger.io) or [#irc](http://x.io/irc)."),
+            "at [<http://swagger.io>](http://swagger.io) or [#irc](http://x.io/irc)."
+        );
     }
 
     #[test]

@@ -15,7 +15,11 @@ pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
     let args = call_args(&api.space, op)?;
     let module = &api.module;
     let mut out = String::new();
-    let _ = writeln!(out, "use {crate_ident}::{module}::{{types, Client}};\n");
+    if args.setup.is_empty() {
+        let _ = writeln!(out, "use {crate_ident}::{module}::Client;\n");
+    } else {
+        let _ = writeln!(out, "use {crate_ident}::{module}::{{types, Client}};\n");
+    }
     let _ = writeln!(out, "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{");
     let auth = op.security.first().and_then(|alt| alt.first()).and_then(|s| api.operations.schemes.get(s)).map(|s| match s.kind {
         SchemeKind::Bearer => ".bearer_token(\"ACCESS_TOKEN\")",
