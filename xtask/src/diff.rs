@@ -236,20 +236,26 @@ impl Report {
             .crate_version
             .as_deref()
             .is_none_or(|v| v.starts_with("0."));
-        let meaning = match (bump, zero) {
-            (Bump::None, _) => "no API change".to_string(),
-            (Bump::Major, true) => {
-                "breaking; conversation-apis is 0.x, so bump the minor version".into()
-            }
-            (Bump::Minor, true) => {
-                "additions or changes that may break; conversation-apis is 0.x, so bump the patch version".into()
-            }
-            (Bump::Patch, true) => {
-                "nothing added or broken; conversation-apis is 0.x, so bump the patch version".into()
-            }
-            (Bump::Major, false) => "breaking".into(),
-            (Bump::Minor, false) => "additions or changes that may break".into(),
-            (Bump::Patch, false) => "nothing added or broken".into(),
+        let may_break = self
+            .changes
+            .iter()
+            .any(|c| c.level == Level::Warn || c.breaks_compilation == Breaks::Maybe);
+        let why = match bump {
+            Bump::None => "no API change",
+            Bump::Major => "breaking",
+            Bump::Minor if may_break => "nothing surely breaks, but something may",
+            Bump::Minor => "additions only",
+            Bump::Patch => "nothing added or broken",
+        };
+        let zero_x = match bump {
+            Bump::None => "",
+            Bump::Major => "; conversation-apis is 0.x, so bump the minor version",
+            Bump::Minor | Bump::Patch => "; conversation-apis is 0.x, so bump the patch version",
+        };
+        let meaning = if zero {
+            format!("{why}{zero_x}")
+        } else {
+            why.to_string()
         };
         let versions = match (&self.crate_version, self.next_version()) {
             (Some(from), Some(to)) if from != &to => format!(": {from} → {to}"),

@@ -164,21 +164,27 @@ pub struct Doc {
 impl Doc {
     /// Parses `source` (YAML or JSON). `file` is only used in messages.
     pub fn parse(file: &str, source: String) -> Result<Doc, Diagnostic> {
-        let locator = Locator::new(&source).map_err(|e| Diagnostic {
-            severity: Severity::Error,
-            file: file.to_string(),
-            position: Some(e.position),
-            pointer: String::new(),
-            message: format!("not valid YAML: {}", e.message),
-        })?;
-        let mut yaml: serde_yaml::Value =
-            serde_yaml::from_str(&source).map_err(|e| Diagnostic {
+        // serde_yaml decides what the document is (codegen reads it with serde_yaml);
+        // yaml-rust2 only adds positions, and its own view of a syntax error is used
+        // for the message when both fail.
+        let located = Locator::new(&source);
+        let mut yaml: serde_yaml::Value = serde_yaml::from_str(&source).map_err(|e| {
+            let (position, message) = match &located {
+                Err(syntax) => (Some(syntax.position), syntax.message.clone()),
+                Ok(_) => (
+                    e.location().map(|l| (l.line(), l.column())),
+                    strip_position(&e.to_string()),
+                ),
+            };
+            Diagnostic {
                 severity: Severity::Error,
                 file: file.to_string(),
-                position: e.location().map(|l| (l.line(), l.column())),
+                position,
                 pointer: String::new(),
-                message: format!("not valid YAML: {}", strip_position(&e.to_string())),
-            })?;
+                message: format!("not valid YAML: {message}"),
+            }
+        })?;
+        let locator = located.unwrap_or_else(|_| Locator::lenient(""));
         yaml.apply_merge().ok();
         let value = yaml_to_json(yaml);
         if !value.is_object() {
