@@ -1,0 +1,78 @@
+//! Helpers shared by the fixture tests: finding, loading and generating fixtures.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use codegen::{generate_crate, parse_spec, ApiInput, CrateConfig, GeneratedCrate, LoadedSpec};
+
+/// `codegen/` (the package root).
+pub fn package_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The workspace root (parent of `codegen/`).
+pub fn workspace_dir() -> PathBuf {
+    package_dir().parent().expect("codegen has a parent directory").to_path_buf()
+}
+
+/// `codegen/tests/fixtures`.
+pub fn fixtures_dir() -> PathBuf {
+    package_dir().join("tests/fixtures")
+}
+
+/// Stems of every top-level fixture (`fixtures/<stem>.yaml`), sorted. Fixtures that must
+/// fail live in `fixtures/errors/` and are not listed.
+pub fn fixture_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures directory is readable")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Parses a fixture by path relative to `fixtures/`; the spec path recorded in the
+/// output is package-relative so that snapshots do not depend on the checkout.
+pub fn parse_fixture(relative: &str) -> Result<LoadedSpec, codegen::SpecError> {
+    let text = std::fs::read_to_string(fixtures_dir().join(relative))
+        .unwrap_or_else(|e| panic!("cannot read fixture {relative}: {e}"));
+    parse_spec(Path::new(&format!("tests/fixtures/{relative}")), text)
+}
+
+/// Parses `fixtures/<name>.yaml`, which must be a valid document.
+pub fn load_fixture(name: &str) -> LoadedSpec {
+    parse_fixture(&format!("{name}.yaml")).unwrap_or_else(|e| panic!("fixture {name} does not parse: {e}"))
+}
+
+/// The crate settings the tests use.
+pub fn config(standalone: bool, runtime_dependency: String) -> CrateConfig {
+    CrateConfig {
+        package_name: "snapshot-crate".into(),
+        version: "0.0.0".into(),
+        description: "Every codegen test fixture, generated and compiled".into(),
+        runtime_dependency,
+        command: "cargo test -p codegen".into(),
+        standalone,
+    }
+}
+
+/// Module name of a fixture.
+pub fn module_of(name: &str) -> String {
+    codegen::naming::module_name(name)
+}
+
+/// Generates a crate with the given fixtures, one module each.
+pub fn generate(names: &[String], config: &CrateConfig) -> Result<GeneratedCrate, codegen::Error> {
+    let apis: Vec<ApiInput> =
+        names.iter().map(|n| ApiInput { module: module_of(n), spec: load_fixture(n) }).collect();
+    generate_crate(&apis, config)
+}
+
+/// Generates a crate with one fixture, with the placeholder runtime dependency.
+pub fn generate_one(name: &str) -> GeneratedCrate {
+    generate(&[name.to_string()], &config(true, "{ path = \"../runtime\" }".into()))
+        .unwrap_or_else(|e| panic!("fixture {name} does not generate: {e}"))
+}

@@ -1,0 +1,705 @@
+//! Behaviour of the generated code, compiled as `tests/behaviour.rs` of the crate that
+//! `codegen/tests/compile.rs` generates from every fixture (one module per fixture).
+//!
+//! JSON round trips check what the snapshots cannot: absent stays absent and `null`
+//! stays `null`, unknown enum values survive, extra properties land in the flattened
+//! map, unions pick the right member, recursive types nest. The client tests send real
+//! requests to a one-shot HTTP server on 127.0.0.1 and check what went over the wire.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Decodes `json` as `T`, encodes it again and checks nothing was added, lost or changed.
+fn roundtrip<T: DeserializeOwned + Serialize>(json: Value) -> T {
+    let text = json.to_string();
+    let typed: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("cannot decode {text}: {e}"));
+    let back = serde_json::to_value(&typed).expect("encodes");
+    assert_eq!(back, json, "re-encoding changed the value");
+    typed
+}
+
+fn fails<T: DeserializeOwned + std::fmt::Debug>(json: Value) {
+    let result = serde_json::from_value::<T>(json.clone());
+    assert!(result.is_err(), "{json} should not decode, got {result:?}");
+}
+
+mod presence {
+    use super::*;
+    use snapshot_crate::presence::types::{Child, NullableChild, Presence};
+
+    #[test]
+    fn absent_stays_absent() {
+        let p: Presence = roundtrip(json!({"required": "a", "requiredNullable": null, "requiredAny": 1}));
+        assert_eq!(p.required, "a");
+        assert_eq!(p.required_nullable, None);
+        assert_eq!(p.optional, None);
+        assert_eq!(p.optional_nullable, None);
+        assert_eq!(p.optional_any, None);
+        assert_eq!(p.optional_nullable_ref, None);
+    }
+
+    #[test]
+    fn null_stays_null() {
+        let p: Presence = roundtrip(json!({
+            "required": "a",
+            "requiredNullable": null,
+            "requiredAny": null,
+            "optionalNullable": null,
+            "optionalAny": null,
+            "optionalNullableRef": null,
+        }));
+        assert_eq!(p.required_any, Value::Null);
+        assert_eq!(p.optional_nullable, Some(None));
+        assert_eq!(p.optional_any, Some(Value::Null));
+        assert_eq!(p.optional_nullable_ref, Some(None));
+    }
+
+    #[test]
+    fn values_are_kept() {
+        let p: Presence = roundtrip(json!({
+            "required": "a",
+            "requiredNullable": "b",
+            "requiredAny": {"x": [1, 2]},
+            "optional": 3,
+            "optionalNullable": 4,
+            "optionalAny": false,
+            "optionalRef": {"a": "c"},
+            "optionalNullableRef": {"b": "d"},
+            "readOnlyRequired": "r",
+            "nullableItems": ["e", null],
+            "nullableValues": {"k": null, "l": 5},
+        }));
+        assert_eq!(p.required_nullable.as_deref(), Some("b"));
+        assert_eq!(p.optional, Some(3));
+        assert_eq!(p.optional_nullable, Some(Some(4)));
+        assert_eq!(p.optional_ref, Some(Child { a: Some("c".into()) }));
+        assert_eq!(p.optional_nullable_ref, Some(Some(NullableChild { b: Some("d".into()) })));
+        assert_eq!(p.nullable_items, Some(vec![Some("e".to_string()), None]));
+        let values = p.nullable_values.expect("present");
+        assert_eq!(values["k"], None);
+        assert_eq!(values["l"], Some(5));
+    }
+
+    #[test]
+    fn required_fields_are_required() {
+        fails::<Presence>(json!({"requiredNullable": null, "requiredAny": 1}));
+        fails::<Presence>(json!({"required": null, "requiredNullable": null, "requiredAny": 1}));
+        fails::<Presence>(json!({"required": "a", "requiredNullable": null, "requiredAny": 1, "optional": "x"}));
+    }
+
+    #[test]
+    fn a_read_only_required_property_may_be_absent() {
+        let p: Presence = roundtrip(json!({"required": "a", "requiredNullable": null, "requiredAny": 1}));
+        assert_eq!(p.read_only_required, None);
+    }
+
+    #[test]
+    fn none_is_omitted_when_encoding() {
+        let p = Presence {
+            required: "a".into(),
+            required_nullable: None,
+            optional: None,
+            optional_nullable: Some(None),
+            required_any: Value::Null,
+            optional_any: None,
+            optional_ref: None,
+            optional_nullable_ref: None,
+            read_only_required: None,
+            nullable_items: None,
+            nullable_values: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            json!({"required": "a", "requiredNullable": null, "optionalNullable": null, "requiredAny": null})
+        );
+    }
+}
+
+mod objects {
+    use super::*;
+    use snapshot_crate::objects::types::{Owner, Pet, Untyped};
+
+    #[test]
+    fn wire_names_are_kept() {
+        let pet: Pet = roundtrip(json!({
+            "petId": 7,
+            "name": "Rex",
+            "HTTPStatus": 200,
+            "createdAt": "2024-01-02T03:04:05Z",
+            "snake_case_already": true,
+            "tags": ["a"],
+            "owner": {"displayName": "Ann", "e-mail": "ann@example.com", "Address.Line1": "1 Road"},
+        }));
+        assert_eq!(pet.pet_id, 7);
+        assert_eq!(pet.http_status, Some(200));
+        assert_eq!(pet.owner.e_mail.as_deref(), Some("ann@example.com"));
+        assert_eq!(pet.owner.address_line1.as_deref(), Some("1 Road"));
+    }
+
+    #[test]
+    fn structs_have_the_promised_derives() {
+        fn derives<T: std::fmt::Debug + Clone + PartialEq + Serialize + DeserializeOwned>() {}
+        derives::<Pet>();
+        derives::<Owner>();
+        derives::<Untyped>();
+        let owner = Owner::default();
+        assert_eq!(owner.clone(), owner);
+    }
+
+    #[test]
+    fn missing_required_property_fails() {
+        fails::<Pet>(json!({"petId": 7, "name": "Rex"}));
+        fails::<Untyped>(json!({}));
+        let u: Untyped = roundtrip(json!({"id": "x"}));
+        assert_eq!(u.id, "x");
+    }
+}
+
+mod names {
+    use super::*;
+    use snapshot_crate::names::types::{
+        ClientType, EnumNames, Keywords, MySchema, MySchema2, MySchema3, OptionType, Self_, StringType, Symbols,
+        T2ndPlace, Type, UdcNUefCode,
+    };
+
+    #[test]
+    fn keyword_properties_roundtrip() {
+        let k: Keywords = roundtrip(json!({
+            "type": "t", "self": "s", "Self": "S", "crate": "c", "fn": "f", "async": "a",
+            "match": "m", "super": "u", "_": "x", "additional_properties": "p",
+        }));
+        assert_eq!(k.type_, "t");
+        assert_eq!(k.self_.as_deref(), Some("s"));
+        assert_eq!(k.self_2.as_deref(), Some("S"));
+        assert_eq!(k.crate_.as_deref(), Some("c"));
+        assert_eq!(k.fn_.as_deref(), Some("f"));
+        assert_eq!(k.async_.as_deref(), Some("a"));
+        assert_eq!(k.match_.as_deref(), Some("m"));
+        assert_eq!(k.super_.as_deref(), Some("u"));
+        assert_eq!(k.additional_properties_2.as_deref(), Some("p"));
+    }
+
+    #[test]
+    fn symbol_and_colliding_properties_stay_apart() {
+        let s: Symbols = roundtrip(json!({
+            "2fa": true, "@odata.type": "#x", "x-rate-limit": 5, "first name": "Ann",
+            "über": "u", "名前": "n", "fooBaz": "1", "foo_baz": "2", "FooBaz": "3", "": "empty",
+        }));
+        assert_eq!(s.n2fa, Some(true));
+        assert_eq!(s.at_odata_type.as_deref(), Some("#x"));
+        assert_eq!(s.foo_baz.as_deref(), Some("1"));
+        assert_eq!(s.foo_baz_2.as_deref(), Some("2"));
+        assert_eq!(s.foo_baz_3.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn enum_values_with_odd_names() {
+        let all = json!(["type", "self", "Self", "1", "+1", "-1", "a b", "A-B", "a_b", "ünï", "", "Other", "other"]);
+        let values: Vec<EnumNames> = roundtrip(all);
+        assert_eq!(values[1], EnumNames::Self_);
+        assert_eq!(values[2], EnumNames::Self2);
+        assert_eq!(values[3], EnumNames::V1);
+        assert_eq!(values[11], EnumNames::Other2);
+        assert_eq!(values[12], EnumNames::Other3);
+        assert!(values.iter().all(|v| !matches!(v, EnumNames::Other(_))));
+        let unknown: EnumNames = roundtrip(json!("OTHER"));
+        assert_eq!(unknown, EnumNames::Other("OTHER".into()));
+    }
+
+    #[test]
+    fn type_names_are_distinct() {
+        let _: (Type, Self_, T2ndPlace, MySchema, MySchema2, MySchema3, StringType, ClientType, UdcNUefCode) =
+            Default::default();
+        let _: OptionType = String::new();
+        let m: MySchema2 = roundtrip(json!({"b": "x"}));
+        assert_eq!(m.b.as_deref(), Some("x"));
+    }
+}
+
+mod enums {
+    use super::*;
+    use snapshot_crate::enums::types::{Duplicates, Holder, Level, Priority, Status};
+
+    #[test]
+    fn string_enums_are_open() {
+        let s: Status = roundtrip(json!("pending-review"));
+        assert_eq!(s, Status::PendingReview);
+        assert_eq!(roundtrip::<Status>(json!("ACTIVE")), Status::Active2);
+        let other: Status = roundtrip(json!("archived"));
+        assert_eq!(other, Status::Other("archived".into()));
+        assert_eq!(other.to_string(), "archived");
+        assert_eq!(Status::Active.as_str(), "active");
+        assert_eq!(roundtrip::<Duplicates>(json!("b")), Duplicates::B);
+        fails::<Status>(json!(1));
+    }
+
+    #[test]
+    fn integer_enums_are_open_and_numbers_on_the_wire() {
+        assert_eq!(roundtrip::<Priority>(json!(2)), Priority::Value2);
+        assert_eq!(roundtrip::<Priority>(json!(-1)), Priority::ValueMinus1);
+        let other: Priority = roundtrip(json!(42));
+        assert_eq!(other, Priority::Other(42));
+        assert_eq!(serde_json::to_string(&Level::Medium).unwrap(), "10");
+        fails::<Priority>(json!("2"));
+    }
+
+    #[test]
+    fn enums_inside_structs() {
+        let h: Holder = roundtrip(json!({"status": "gone", "priority": 3, "levels": [0, 20, 99]}));
+        assert_eq!(h.status, Status::Other("gone".into()));
+        assert_eq!(h.levels, Some(vec![Level::Low, Level::High, Level::Other(99)]));
+    }
+}
+
+mod formats {
+    use super::*;
+    use snapshot_crate::formats::types::Formats;
+
+    #[test]
+    fn formats_map_to_their_types() {
+        let f: Formats = roundtrip(json!({
+            "int32": -5,
+            "int64": 9_007_199_254_740_993_i64,
+            "integer": 3,
+            "float": 1.5,
+            "double": 2.25,
+            "number": 0.5,
+            "dateTime": "2024-05-06T07:08:09+02:00",
+            "date": "2024-05-06",
+            "uuid": "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "byte": "aGVsbG8=",
+            "binary": [104, 105],
+            "string": "s",
+            "boolean": true,
+            "password": "p",
+            "email": "a@b.c",
+            "unknownInteger": 7,
+            "unknownNumber": 1.25,
+        }));
+        let _: i32 = f.int32;
+        let _: f32 = f.float;
+        assert_eq!(f.int64, 9_007_199_254_740_993);
+        assert_eq!(f.date_time.offset().local_minus_utc(), 2 * 3600);
+        assert_eq!(f.date, chrono::NaiveDate::from_ymd_opt(2024, 5, 6).unwrap());
+        assert_eq!(f.uuid.to_string(), "0f8fad5b-d9cb-469f-a165-70867728950e");
+        assert_eq!(f.byte, "aGVsbG8=");
+        assert_eq!(f.binary, b"hi".to_vec());
+        assert_eq!(f.unknown_integer, Some(7_i64));
+        assert_eq!(f.unknown_number, Some(1.25_f64));
+    }
+
+    #[test]
+    fn out_of_range_and_malformed_values_fail() {
+        let base = json!({
+            "int32": 1, "int64": 1, "integer": 1, "float": 1.0, "double": 1.0, "number": 1.0,
+            "dateTime": "2024-05-06T07:08:09Z", "date": "2024-05-06",
+            "uuid": "0f8fad5b-d9cb-469f-a165-70867728950e", "byte": "", "binary": [],
+            "string": "", "boolean": false,
+        });
+        serde_json::from_value::<Formats>(base.clone()).expect("the base decodes");
+        for (key, bad) in [
+            ("int32", json!(3_000_000_000_i64)),
+            ("dateTime", json!("yesterday")),
+            ("date", json!("2024-13-01")),
+            ("uuid", json!("not-a-uuid")),
+        ] {
+            let mut value = base.clone();
+            value[key] = bad;
+            fails::<Formats>(value);
+        }
+    }
+}
+
+mod collections {
+    use super::*;
+    use snapshot_crate::collections::types::{Collections, Extensible, ExtensibleAny, Item, ItemList, StringMap};
+
+    #[test]
+    fn arrays_and_maps() {
+        let c: Collections = roundtrip(json!({
+            "strings": ["a"],
+            "matrix": [[1.0, 2.5], []],
+            "untypedItems": [1, "x", null],
+            "counts": {"a": 1},
+            "anything": {"a": [1], "b": null},
+            "untyped": {"k": {"deep": true}},
+            "freeForm": {},
+            "mapOfLists": {"x": [{"id": "1"}]},
+        }));
+        assert_eq!(c.matrix, Some(vec![vec![1.0, 2.5], vec![]]));
+        assert_eq!(c.map_of_lists.unwrap()["x"], vec![Item { id: "1".into() }]);
+        let list: ItemList = roundtrip(json!([{"id": "a"}, {"id": "b"}]));
+        assert_eq!(list.len(), 2);
+        let map: StringMap = roundtrip(json!({"a": "b"}));
+        assert_eq!(map["a"], "b");
+        fails::<StringMap>(json!({"a": 1}));
+    }
+
+    #[test]
+    fn flattened_additional_properties() {
+        let e: Extensible = roundtrip(json!({"kind": "k", "x": "1", "y": "2"}));
+        assert_eq!(e.kind, "k");
+        assert_eq!(e.additional_properties.len(), 2);
+        assert_eq!(e.additional_properties["y"], "2");
+        fails::<Extensible>(json!({"kind": "k", "x": 1}));
+        let a: ExtensibleAny = roundtrip(json!({"kind": "k", "n": 1, "o": {"p": [null]}}));
+        assert_eq!(a.additional_properties["o"], json!({"p": [null]}));
+        let empty: ExtensibleAny = roundtrip(json!({}));
+        assert!(empty.additional_properties.is_empty());
+    }
+}
+
+mod inline {
+    use super::*;
+    use snapshot_crate::inline::types::{Order, OrderCustomer, OrderCustomer2, OrderCustomer2Address, OrderStatus};
+
+    #[test]
+    fn inline_types_are_named_from_parent_and_property() {
+        let o: Order = roundtrip(json!({
+            "customer": {"name": "Ann", "address": {"city": "Oslo"}},
+            "status": "closed",
+            "lines": [{"sku": "A1"}],
+            "extra": {"k": {"note": "n"}},
+        }));
+        let customer: OrderCustomer2 = o.customer.unwrap();
+        let address: OrderCustomer2Address = customer.address.unwrap();
+        assert_eq!(address.city.as_deref(), Some("Oslo"));
+        assert_eq!(o.status, Some(OrderStatus::Closed));
+        assert_eq!(o.lines.unwrap()[0].sku.as_deref(), Some("A1"));
+        assert_eq!(o.extra.unwrap()["k"].note.as_deref(), Some("n"));
+        // The component keeps its own name; the inline type that would collide does not.
+        let c: OrderCustomer = roundtrip(json!({"id": "1"}));
+        assert_eq!(c.id.as_deref(), Some("1"));
+    }
+}
+
+mod composition {
+    use super::*;
+    use snapshot_crate::composition::types::{Cat, CatOrDog, Dog, Expr, IdOrName, Lizard, Merged, Pet, Sum, TreeNode};
+
+    #[test]
+    fn all_of_is_one_struct() {
+        let m: Merged = roundtrip(json!({"id": "1", "note": "n", "extra": 2}));
+        assert_eq!((m.id.as_str(), m.note.as_deref(), m.extra), ("1", Some("n"), 2));
+        fails::<Merged>(json!({"id": "1"}));
+        fails::<Merged>(json!({"extra": 2}));
+    }
+
+    #[test]
+    fn tagged_union_follows_the_mapping() {
+        let pet: Pet = roundtrip(json!({"petType": "kitty", "meow": true}));
+        assert!(matches!(&pet, Pet::Cat(Cat { meow: true, .. })));
+        let pet: Pet = roundtrip(json!({"petType": "dog", "bark": "woof"}));
+        assert!(matches!(&pet, Pet::Dog(Dog { bark: Some(_), .. })));
+        // Not in the mapping: the schema name is the tag.
+        let pet: Pet = roundtrip(json!({"petType": "Lizard", "scales": 3}));
+        assert_eq!(pet, Pet::Lizard(Lizard { scales: Some(3) }));
+        // Encoding adds the tag when the member does not carry it.
+        assert_eq!(serde_json::to_value(Pet::Lizard(Lizard { scales: None })).unwrap(), json!({"petType": "Lizard"}));
+        fails::<Pet>(json!({"petType": "fish"}));
+        fails::<Pet>(json!({"meow": true}));
+        fails::<Pet>(json!({"petType": "cat"}));
+    }
+
+    #[test]
+    fn untagged_unions_pick_the_member_that_fits() {
+        assert!(matches!(roundtrip::<CatOrDog>(json!({"petType": "x", "meow": false})), CatOrDog::Cat(_)));
+        assert!(matches!(roundtrip::<CatOrDog>(json!({"petType": "x"})), CatOrDog::Dog(_)));
+        assert_eq!(roundtrip::<IdOrName>(json!(5)), IdOrName::Integer(5));
+        assert_eq!(roundtrip::<IdOrName>(json!("five")), IdOrName::String("five".into()));
+        assert_eq!(roundtrip::<IdOrName>(json!(["a"])), IdOrName::Array(vec!["a".into()]));
+        assert!(matches!(roundtrip::<IdOrName>(json!({"name": "n"})), IdOrName::Object(_)));
+        fails::<IdOrName>(json!(true));
+    }
+
+    #[test]
+    fn recursive_types_nest() {
+        let tree: TreeNode = roundtrip(json!({
+            "value": 1,
+            "parent": {"value": 0, "parent": {"value": -1}},
+            "children": [{"value": 2, "children": [{"value": 3}]}],
+        }));
+        assert_eq!(tree.parent.as_ref().unwrap().parent.as_ref().unwrap().value, -1);
+        assert_eq!(tree.children.as_ref().unwrap()[0].children.as_ref().unwrap()[0].value, 3);
+        let expr: Expr =
+            roundtrip(json!({"left": {"value": 1.5}, "right": {"left": {"value": 2.5}, "right": {"value": -3.5}}}));
+        let Expr::Sum(sum) = expr else { panic!("a sum") };
+        let Sum { left, right } = *sum;
+        assert!(matches!(*left, Expr::Literal(_)));
+        assert!(matches!(*right, Expr::Sum(_)));
+    }
+}
+
+mod defaults {
+    use super::*;
+    use snapshot_crate::defaults::types::{Settings, SettingsSort};
+
+    #[test]
+    fn defaults_are_not_filled_in() {
+        let s: Settings = roundtrip(json!({}));
+        assert_eq!(s, Settings::default());
+        assert_eq!(s.page_size, None);
+        let s: Settings = roundtrip(json!({"pageSize": 20, "sort": "desc", "tags": []}));
+        assert_eq!(s.sort, Some(SettingsSort::Desc));
+        assert_eq!(s.tags, Some(vec![]));
+    }
+}
+
+mod docs {
+    use super::*;
+    use snapshot_crate::docs::types::{Documented, Mood};
+
+    #[test]
+    fn odd_enum_values_roundtrip() {
+        for (wire, value) in [
+            ("`tick`", Mood::Tick),
+            ("a*/b", Mood::AStarB),
+            ("[x]", Mood::X),
+            ("<y>", Mood::LtYGt),
+            ("back\\slash", Mood::BackSlash),
+            ("\"quoted\"", Mood::Quoted),
+        ] {
+            assert_eq!(roundtrip::<Mood>(json!(wire)), value);
+        }
+        let d: Documented = roundtrip(json!({"field": "f", "count": 1, "comment": "c", "we`ird[0]": "w"}));
+        assert_eq!(d.count, Some(1));
+    }
+}
+
+mod odd {
+    use super::*;
+    use snapshot_crate::odd::types::{
+        AliasOfAlias, AllOfNonObjects, AnyOfOneRef, DeepArrays, EmptyObject, EnumWithNull, MixedUnion, MixedUnionString,
+        NoSchemaAtAll, OneOfOne, OneOfPrimitivesOnly, SelfMap, Symbols,
+    };
+
+    #[test]
+    fn odd_schemas_decode() {
+        let e: EmptyObject = roundtrip(json!({"anything": [1, {"goes": null}]}));
+        assert_eq!(e.len(), 1);
+        let _: NoSchemaAtAll = roundtrip(json!([null, 1, "x"]));
+        let _: AllOfNonObjects = roundtrip(json!("text"));
+        let _: OneOfOne = roundtrip(json!(3));
+        let deep: DeepArrays = roundtrip(json!([[[[[1, 2]]], []]]));
+        assert_eq!(deep[0][0][0][0], vec![1, 2]);
+        let _: AliasOfAlias = deep;
+        let s: Symbols = roundtrip(json!({
+            "$": "a", "%": "b", "!!": "c", "...": "d", "+": 1, "-": 2, "*": true, "@": "e", "#": "f", "~/": "g",
+        }));
+        assert_eq!((s.plus, s.minus, s.star), (Some(1), Some(2), Some(true)));
+        let same: AnyOfOneRef = s;
+        assert_eq!(same.at.as_deref(), Some("e"));
+        let m: SelfMap = roundtrip(json!({"a": {"b": {}}}));
+        assert_eq!(m["a"], json!({"b": {}}));
+        assert_eq!(roundtrip::<EnumWithNull>(json!("a")), EnumWithNull::A);
+        assert_eq!(roundtrip::<Option<EnumWithNull>>(json!(null)), None);
+        assert_eq!(roundtrip::<OneOfPrimitivesOnly>(json!(true)), OneOfPrimitivesOnly::Boolean(true));
+        assert_eq!(roundtrip::<OneOfPrimitivesOnly>(json!(1.5)), OneOfPrimitivesOnly::Number(1.5));
+        assert_eq!(roundtrip::<MixedUnion>(json!("x")), MixedUnion::String(MixedUnionString::X));
+        assert!(matches!(roundtrip::<MixedUnion>(json!({"a": "b"})), MixedUnion::EmptyObject(_)));
+    }
+}
+
+/// A one-shot HTTP/1.1 server: answers the first request with `reply` and hands the
+/// request (head and body, as text with the body lossily decoded) back.
+struct OneShot {
+    url: String,
+    request: std::thread::JoinHandle<(String, Vec<u8>)>,
+}
+
+impl OneShot {
+    fn reply(status: u16, content_type: &str, body: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binds to loopback");
+        let url = format!("http://{}/v1", listener.local_addr().unwrap());
+        let reply = if content_type.is_empty() {
+            format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+        } else {
+            format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        };
+        let request = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().expect("a request arrives");
+            stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+            let mut data = Vec::new();
+            let mut buf = [0_u8; 4096];
+            let head_end = loop {
+                let n = stream.read(&mut buf).expect("reads the request");
+                assert!(n > 0, "connection closed before the request head ended");
+                data.extend_from_slice(&buf[..n]);
+                if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break i + 4;
+                }
+            };
+            let head = String::from_utf8_lossy(&data[..head_end]).to_string();
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().unwrap())
+                })
+                .unwrap_or(0);
+            while data.len() < head_end + length {
+                let n = stream.read(&mut buf).expect("reads the body");
+                assert!(n > 0, "connection closed before the body ended");
+                data.extend_from_slice(&buf[..n]);
+            }
+            stream.write_all(reply.as_bytes()).unwrap();
+            stream.flush().unwrap();
+            (head, data[head_end..].to_vec())
+        });
+        Self { url, request }
+    }
+
+    fn request(self) -> (String, Vec<u8>) {
+        self.request.join().expect("the server thread ends")
+    }
+}
+
+fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+mod client {
+    use super::*;
+    use snapshot_crate::client::types::{ListPetsStatus, NewPet, Photo, Problem, UploadPhotoRequest};
+    use snapshot_crate::client::{
+        server_url, Client, CreatePetBody, CreatePetError, CreatePetResponse, ListPetsResponse, LoginResponse,
+        UploadPhotoResponse, DEFAULT_BASE_URL,
+    };
+    use snapshot_crate::runtime;
+
+    fn client(url: &str) -> Client {
+        runtime::ClientBuilder::new(url).bearer_token("TOKEN").api_key("KEY").build().expect("builds").into()
+    }
+
+    #[test]
+    fn server_variables() {
+        assert_eq!(DEFAULT_BASE_URL, "https://eu.api.example.com/v1");
+        assert_eq!(server_url("us"), "https://us.api.example.com/v1");
+    }
+
+    #[tokio::test]
+    async fn query_arrays_headers_and_a_second_2xx() {
+        let server = OneShot::reply(206, "application/json", r#"{"next":"n"}"#);
+        let response = client(&server.url)
+            .list_pets(10)
+            .tags(vec!["a".to_string(), "b c".to_string()])
+            .ids(vec![1, 2])
+            .status(ListPetsStatus::Sold)
+            .await
+            .expect("206 is documented");
+        assert_eq!(response.status.as_u16(), 206);
+        let ListPetsResponse::PartialContent(page) = response.body else { panic!("206 → PartialContent") };
+        assert_eq!(page.next.as_deref(), Some("n"));
+        let (head, _) = server.request();
+        let line = head.lines().next().unwrap();
+        assert!(line.starts_with("GET /v1/pets?"), "{line}");
+        assert!(line.contains("tags=a&tags=b%20c"), "exploded array: {line}");
+        assert!(line.contains("ids=1,2") || line.contains("ids=1%2C2"), "joined array: {line}");
+        assert!(line.contains("status=sold") && line.contains("limit=10"), "{line}");
+        // The first alternative the client has credentials for: the API key header.
+        assert_eq!(header(&head, "x-api-key"), Some("KEY"), "{head}");
+        assert_eq!(header(&head, "authorization"), None, "{head}");
+    }
+
+    #[tokio::test]
+    async fn form_body_and_204() {
+        let server = OneShot::reply(204, "", "");
+        let body = CreatePetBody::Form(NewPet { name: "Rex & Co".into(), age: Some(3) });
+        let response = client(&server.url).create_pet(body).await.expect("204 is documented");
+        assert_eq!(response.body, CreatePetResponse::NoContent);
+        let (head, body) = server.request();
+        assert!(head.starts_with("POST /v1/pets "), "{head}");
+        assert_eq!(header(&head, "authorization"), Some("Bearer TOKEN"));
+        assert_eq!(header(&head, "content-type"), Some("application/x-www-form-urlencoded"));
+        let body = String::from_utf8(body).unwrap();
+        let mut pairs: Vec<&str> = body.split('&').collect();
+        pairs.sort_unstable();
+        assert_eq!(pairs, ["age=3", "name=Rex%20%26%20Co"], "{body}");
+    }
+
+    #[tokio::test]
+    async fn json_body_and_documented_error() {
+        let server = OneShot::reply(404, "", "");
+        let error = client(&server.url)
+            .create_pet(NewPet { name: "Rex".into(), age: None })
+            .await
+            .expect_err("404 is an error");
+        assert!(matches!(&error, runtime::Error::Api { body: CreatePetError::NotFound, .. }), "{error:?}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+        let (head, body) = server.request();
+        assert!(header(&head, "content-type").unwrap().starts_with("application/json"), "{head}");
+        assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), json!({"name": "Rex"}));
+    }
+
+    #[tokio::test]
+    async fn default_response_covers_other_statuses() {
+        let server = OneShot::reply(500, "application/json", r#"{"title":"boom","status":500}"#);
+        let error = client(&server.url).create_pet(CreatePetBody::Text("hi".into())).await.expect_err("500");
+        let runtime::Error::Api { body: CreatePetError::Default(problem), .. } = error else { panic!("{error:?}") };
+        assert_eq!(problem, Problem { title: Some("boom".into()), status: Some(500) });
+        let (head, body) = server.request();
+        assert!(header(&head, "content-type").unwrap().starts_with("text/plain"), "{head}");
+        assert_eq!(body, b"hi");
+
+        let server = OneShot::reply(299, "application/json", r#"{"title":"odd"}"#);
+        let response = client(&server.url).create_pet(CreatePetBody::Bytes(vec![0, 1])).await.expect("2xx");
+        assert_eq!(response.body, CreatePetResponse::Default(Problem { title: Some("odd".into()), status: None }));
+        let (head, body) = server.request();
+        assert_eq!(header(&head, "content-type"), Some("application/octet-stream"));
+        assert_eq!(body, [0, 1]);
+    }
+
+    #[tokio::test]
+    async fn text_response_and_undocumented_status() {
+        let server = OneShot::reply(202, "text/plain", "queued");
+        let response = client(&server.url).create_pet(NewPet { name: "a".into(), age: None }).await.unwrap();
+        assert_eq!(response.body, CreatePetResponse::Accepted("queued".into()));
+        server.request();
+
+        let server = OneShot::reply(503, "", "busy");
+        let error = client(&server.url).list_pets(1).await.expect_err("503 is not documented");
+        assert!(matches!(error, runtime::Error::UnexpectedStatus { .. }), "{error:?}");
+        server.request();
+    }
+
+    #[tokio::test]
+    async fn multipart_upload_with_path_and_header_parameters() {
+        let server = OneShot::reply(201, "application/json", r#"{"id":9,"url":"u"}"#);
+        let upload = UploadPhotoRequest {
+            file: b"PNGDATA".to_vec(),
+            caption: Some("cap".into()),
+            taken_at: None,
+            meta: None,
+        };
+        let response = client(&server.url).upload_photo(7, "trace-1", upload).await.expect("201");
+        assert_eq!(response.body, UploadPhotoResponse::Created(Photo { id: 9, url: Some("u".into()) }));
+        let (head, body) = server.request();
+        assert!(head.starts_with("POST /v1/pets/7/photos "), "{head}");
+        assert_eq!(header(&head, "x-trace"), Some("trace-1"));
+        assert!(header(&head, "content-type").unwrap().starts_with("multipart/form-data; boundary="), "{head}");
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains("name=\"file\"") && body.contains("PNGDATA"), "{body}");
+        assert!(body.contains("name=\"caption\"") && body.contains("cap"), "{body}");
+        assert!(!body.contains("name=\"takenAt\""), "absent optional parts are left out: {body}");
+    }
+
+    #[tokio::test]
+    async fn an_operation_without_security_sends_no_credentials() {
+        let server = OneShot::reply(200, "application/octet-stream", "raw");
+        let response = client(&server.url).login().await.expect("200");
+        assert_eq!(response.body, LoginResponse::Ok(b"raw".to_vec()));
+        let (head, _) = server.request();
+        assert_eq!(header(&head, "authorization"), None, "{head}");
+        assert_eq!(header(&head, "x-api-key"), None, "{head}");
+    }
+}
