@@ -7,9 +7,8 @@
 //! `minItems`/`maxItems`, `minLength`/`maxLength`, `minimum`/`maximum`,
 //! `minProperties`/`maxProperties`, `allOf`, `oneOf`/`anyOf`.
 //!
-//! Floats: by default only numbers serde_json reads back bit for bit without its
-//! `float_roundtrip` feature (at most 10 significant digits, small exponents); see
-//! [`Floats::Any`] for every finite f64.
+//! Floats: by default every finite f64 ([`Floats::Any`]); [`Floats::Short`] keeps to short
+//! decimals that even a JSON reader that does not round correctly reads back exactly.
 //!
 //! Objects with declared properties only get extra keys when `additionalProperties` allows
 //! them explicitly (unknown keys on a closed struct are dropped by design; `bad_input`
@@ -38,11 +37,11 @@ pub enum Floats {
     Any,
 }
 
-/// A strategy for values matching the schema at `pointer` in `doc` ([`Floats::Short`]).
+/// A strategy for values matching the schema at `pointer` in `doc` ([`Floats::Any`]).
 ///
 /// Panics when there is no schema at `pointer`.
 pub fn for_pointer(doc: &Value, pointer: &str) -> BoxedStrategy<Value> {
-    for_pointer_with(doc, pointer, Floats::Short)
+    for_pointer_with(doc, pointer, Floats::Any)
 }
 
 /// [`for_pointer`] with a choice of floats.
@@ -57,7 +56,7 @@ pub fn for_pointer_with(doc: &Value, pointer: &str, floats: Floats) -> BoxedStra
 pub fn for_schema(doc: &Value, schema: &Value) -> BoxedStrategy<Value> {
     Builder {
         doc,
-        floats: Floats::Short,
+        floats: Floats::Any,
     }
     .schema(schema, 0)
 }
