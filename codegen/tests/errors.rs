@@ -62,6 +62,19 @@ fn self_alias_is_an_error() {
 }
 
 #[test]
+fn one_member_composition_of_itself_is_an_error() {
+    for keyword in ["allOf", "oneOf", "anyOf"] {
+        let e = generate_text(&format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Me:\n      {keyword}:\n        - $ref: '#/components/schemas/Me'\n"
+        ))
+        .err()
+        .unwrap_or_else(|| panic!("{keyword}: a schema that stands for itself is an error"));
+        assert_eq!(e.pointer, "/components/schemas/Me", "{keyword}");
+        assert!(e.message.contains("cycle"), "{keyword}: {e}");
+    }
+}
+
+#[test]
 fn swagger_2_is_refused_with_file_and_pointer() {
     let e = spec_error("errors/swagger2.yaml");
     assert_eq!(e.file, Path::new("tests/fixtures/errors/swagger2.yaml"));

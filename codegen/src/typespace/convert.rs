@@ -96,8 +96,9 @@ impl<'a> TypeSpaceBuilder<'a> {
             let name = self.components[key].clone();
             let pointer = format!("/components/schemas/{}", escape_pointer_token(key));
             let ty = self.convert(schema.into(), &pointer, Target::Fixed(name.clone()))?;
-            if ty == TypeRef::Named(name.clone()) && matches!(schema, ReferenceOr::Reference { .. }) {
-                return Err(self.error(&pointer, "cycle of `$ref`s with no type in between: the schema is a `$ref` to itself"));
+            if ty == TypeRef::Named(name.clone()) && !self.space.entries.contains_key(&name) {
+                // `$ref: itself`, or a one-member `allOf`/`oneOf`/`anyOf` of itself.
+                return Err(self.error(&pointer, "cycle of `$ref`s with no type in between: the schema stands for itself"));
             }
             if ty != TypeRef::Named(name.clone()) {
                 let docs = match schema {
@@ -390,9 +391,17 @@ impl<'a> TypeSpaceBuilder<'a> {
         self.space.by_pointer.insert(pointer.to_string(), TypeRef::Named(name.clone()));
         let mut variant_names = UniqueNames::new();
         let mut variants = Vec::with_capacity(members.len());
+        // The reference of each variant (aligned with `variants`).
+        let mut variant_refs: Vec<Option<&String>> = Vec::with_capacity(members.len());
         let mut all_refs = true;
         for (i, member) in members.iter().enumerate() {
             let member_pointer = format!("{pointer}/{keyword}/{i}");
+            if let ReferenceOr::Reference { reference } = member {
+                // A member listed twice could never be chosen the second time.
+                if variant_refs.contains(&Some(reference)) {
+                    continue;
+                }
+            }
             let (label, ty) = match member {
                 ReferenceOr::Reference { reference } => {
                     let ty = self.resolve_ref(reference, &member_pointer)?;
@@ -410,11 +419,16 @@ impl<'a> TypeSpaceBuilder<'a> {
                 }
             };
             variants.push(UnionVariant { name: variant_names.claim(&variant_name(&label)), ty, tags: Vec::new() });
+            variant_refs.push(match member {
+                ReferenceOr::Reference { reference } => Some(reference),
+                ReferenceOr::Item(_) => None,
+            });
         }
         let discriminator = match &data.discriminator {
             Some(d) if all_refs => {
-                for (variant, member) in variants.iter_mut().zip(members) {
-                    let ReferenceOr::Reference { reference } = member else { continue };
+                let mut used_tags = std::collections::BTreeSet::new();
+                for (variant, reference) in variants.iter_mut().zip(&variant_refs) {
+                    let Some(reference) = *reference else { continue };
                     let key = reference.strip_prefix(COMPONENT_PREFIX).unwrap_or(reference);
                     let mut tags: Vec<String> = d
                         .mapping
@@ -425,8 +439,12 @@ impl<'a> TypeSpaceBuilder<'a> {
                     if tags.is_empty() {
                         tags.push(unescape_pointer_token(key));
                     }
+                    // A tag selects one member only: the first that claims it.
+                    tags.retain(|tag| used_tags.insert(tag.clone()));
                     variant.tags = tags;
                 }
+                // A member no tag selects cannot be decoded; it is left out.
+                variants.retain(|v| !v.tags.is_empty());
                 Some(d.property_name.clone())
             }
             _ => None,

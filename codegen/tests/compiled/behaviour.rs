@@ -473,8 +473,9 @@ mod docs {
 mod odd {
     use super::*;
     use snapshot_crate::odd::types::{
-        AliasOfAlias, AllOfNonObjects, AnyOfOneRef, DeepArrays, EmptyObject, EnumWithNull, MixedUnion, MixedUnionString,
-        NoSchemaAtAll, OneOfOne, OneOfPrimitivesOnly, SelfMap, Symbols,
+        AliasOfAlias, AllOfNonObjects, AnyOfOneRef, DeepArrays, DeepMaps, EmptyObject, EnumWithNull, MixedUnion,
+        MixedUnionString, NoSchemaAtAll, OneOfOne, OneOfPrimitivesOnly, SelfMap, Symbols, TaggedDuplicates,
+        UntaggedDuplicates,
     };
 
     #[test]
@@ -501,6 +502,20 @@ mod odd {
         assert_eq!(roundtrip::<OneOfPrimitivesOnly>(json!(1.5)), OneOfPrimitivesOnly::Number(1.5));
         assert_eq!(roundtrip::<MixedUnion>(json!("x")), MixedUnion::String(MixedUnionString::X));
         assert!(matches!(roundtrip::<MixedUnion>(json!({"a": "b"})), MixedUnion::EmptyObject(_)));
+    }
+
+    #[test]
+    fn duplicate_union_members_are_listed_once() {
+        let t: TaggedDuplicates = roundtrip(json!({"@": "EmptyObject", "$": "x"}));
+        // One variant only: the tags go to the first member that claims them.
+        let TaggedDuplicates::Symbols(s) = t;
+        assert_eq!(s.at.as_deref(), Some("EmptyObject"));
+        assert!(matches!(roundtrip::<TaggedDuplicates>(json!({"@": "sym"})), TaggedDuplicates::Symbols(_)));
+        fails::<TaggedDuplicates>(json!({"@": "Symbols"}));
+        assert!(matches!(roundtrip::<UntaggedDuplicates>(json!([[[[[1]]]]])), UntaggedDuplicates::DeepArrays(_)));
+        assert!(matches!(roundtrip::<UntaggedDuplicates>(json!("s")), UntaggedDuplicates::String(_)));
+        let d: DeepMaps = roundtrip(json!({"nested": {"a": {"b": [{"c": ["x", null]}]}}}));
+        assert_eq!(d.nested.unwrap()["a"]["b"][0]["c"], vec![Some("x".to_string()), None]);
     }
 }
 
