@@ -5,11 +5,13 @@
 //! - `gen --spec FILE --out DIR`: write a standalone crate for one document;
 //! - `lint`: checks beyond a validator ([`lint`]);
 //! - `diff`: classify spec changes against a git revision ([`diff`]);
-//! - `test`: the project's single test command ([`test_cmd`]).
+//! - `test`: the project's single test command ([`test_cmd`]);
+//! - `bench`: generation time, memory and `cargo check` time per spec ([`bench`]).
 //!
 //! The binary (`src/main.rs`) only parses arguments; everything else lives here so
 //! that the integration tests in `xtask/tests/` can call it.
 
+pub mod bench;
 pub mod diff;
 pub mod fsutil;
 pub mod gen;

@@ -36,6 +36,8 @@ Usage of every command:
   cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN]
                                          classify spec changes since REV (default: merge-base with main)
   cargo xtask test [--skip-tools]        the project's single test command
+  cargo xtask bench [--no-check] [--no-github]
+                                         generation time, memory and cargo check time per spec
 
 Run `cargo xtask <COMMAND> --help` for details.";
 
@@ -107,6 +109,28 @@ enum Verb {
         #[arg(long)]
         skip_tools: bool,
     },
+    /// Measure generation per spec: size, parse floor, generate time, ratio, peak memory,
+    /// lines, and `cargo check` time of the generated crate.
+    ///
+    /// Covers specs/, the classic Petstore and GitHub's REST description (both fetched
+    /// from npm into bench-cache/ on first use). Measurements run in a release build, one
+    /// child process per spec.
+    Bench {
+        /// Skip `cargo check` of the generated crates.
+        #[arg(long)]
+        no_check: bool,
+        /// Leave out GitHub's spec (its `cargo check` takes minutes).
+        #[arg(long)]
+        no_github: bool,
+    },
+    /// Measure one spec (used by `bench`): write its crate to DIR, print JSON.
+    #[command(hide = true)]
+    BenchOne {
+        /// The spec.
+        spec: PathBuf,
+        /// Where to write its crate.
+        dir: PathBuf,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -148,6 +172,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Verb::Test { skip_tools } => {
             xtask::test_cmd::run_test(&root, &TestOptions { skip_tools }, &mut stdout)
         }
+        Verb::Bench { no_check, no_github } => {
+            let options = xtask::bench::BenchOptions { check: !no_check, github: !no_github };
+            xtask::bench::run(&root, options, &mut stdout)
+        }
+        Verb::BenchOne { spec, dir } => xtask::bench::measure_one(&spec, &dir, &mut stdout),
     }
 }
 

