@@ -1,5 +1,5 @@
-//! Every fixture generated into ONE standalone crate, written under the target
-//! directory, then built and checked by cargo: `cargo test` (the crate's doctests and
+//! Every fixture (and a few random documents from `common::random`) generated into ONE
+//! standalone crate, written under the target directory, then built and checked by cargo: `cargo test` (the crate's doctests and
 //! the behaviour tests in `tests/compiled/behaviour.rs`), `cargo clippy -D warnings` and
 //! `cargo doc` with `-D warnings`. Dependencies come from the workspace target directory,
 //! so a warm run only compiles the generated crate itself.
@@ -7,6 +7,28 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+
+use codegen::{generate_crate, parse_spec, ApiInput, CrateConfig};
+
+/// How many random documents are compiled next to the fixtures.
+const RANDOM_MODULES: usize = 6;
+
+/// The first `count` random documents that generate, as `random_<seed>` modules.
+fn random_apis(config: &CrateConfig, count: usize) -> Vec<ApiInput> {
+    let mut apis = Vec::new();
+    for seed in 0_u64.. {
+        if apis.len() == count {
+            break;
+        }
+        let text = serde_json::to_string_pretty(&common::random::random_document(seed)).unwrap();
+        let spec = parse_spec(Path::new(&format!("random/{seed}.json")), text).expect("random documents parse");
+        let api = ApiInput { module: format!("random_{seed}"), spec };
+        if generate_crate(std::slice::from_ref(&api), config).is_ok() {
+            apis.push(api);
+        }
+    }
+    apis
+}
 use std::process::Command;
 use std::time::Instant;
 
@@ -88,7 +110,10 @@ fn crate_files() -> Vec<(String, String)> {
     let runtime = common::workspace_dir().join("runtime");
     let runtime = runtime.display().to_string().replace('\\', "/");
     let config = common::config(true, format!("{{ path = \"{runtime}\" }}"));
-    let generated = common::generate(&names, &config).unwrap_or_else(|e| panic!("fixtures do not generate: {e}"));
+    let mut apis: Vec<ApiInput> =
+        names.iter().map(|n| ApiInput { module: common::module_of(n), spec: common::load_fixture(n) }).collect();
+    apis.extend(random_apis(&config, RANDOM_MODULES));
+    let generated = generate_crate(&apis, &config).unwrap_or_else(|e| panic!("fixtures do not generate: {e}"));
     let mut files: Vec<(String, String)> = generated.files.into_iter().collect();
     for (path, contents) in &mut files {
         if path == "Cargo.toml" {

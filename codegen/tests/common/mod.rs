@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod random;
+
 use std::path::{Path, PathBuf};
 
 use codegen::{generate_crate, parse_spec, ApiInput, CrateConfig, GeneratedCrate, LoadedSpec};
