@@ -2,7 +2,6 @@
 //! per operation, with its parameters, bodies, responses and security resolved.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
@@ -245,8 +244,8 @@ fn resolve_local<'d, T>(
 }
 
 /// Builds the operations of `doc`, adding the types they need to `types`.
-pub fn build(doc: &OpenAPI, file: &PathBuf, types: &mut TypeSpaceBuilder<'_>) -> Result<Operations, Error> {
-    let err = |pointer: &str, message: String| Error { file: file.clone(), pointer: pointer.to_string(), message };
+pub fn build(doc: &OpenAPI, file: &std::path::Path, types: &mut TypeSpaceBuilder<'_>) -> Result<Operations, Error> {
+    let err = |pointer: &str, message: String| Error { file: file.to_path_buf(), pointer: pointer.to_string(), message };
     let components = doc.components.as_ref();
     let mut ops = Operations::default();
 
