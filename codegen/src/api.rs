@@ -1,11 +1,10 @@
 //! One document → its module files (`mod.rs`, `types.rs`, `schemas.rs`).
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::docs::Docs;
 use crate::emit::client::{client_module, Server};
-use crate::emit::{format_file, format_items, types::all_types, types::type_ref_in};
+use crate::emit::{format_items, types::all_types, types::type_ref_in};
 use crate::operations::{self, Operations};
 use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
 use crate::{ApiInput, Error, Fallback, Timings};
@@ -70,7 +69,6 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
     module_docs.note(format!("{} (version {}).", crate::docs::escape_markdown(&info.title), crate::docs::escape_markdown(&info.version)));
     module_docs.text(info.description.as_deref());
     let module_docs = module_docs.lines_or("");
-    let client = client_module(&space, &ops, &server(api));
     let mod_prelude = quote! {
         #( #![doc = #module_docs] )*
 
@@ -80,18 +78,27 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
         #[cfg(feature = "registry")]
         pub mod schemas;
     };
-    let types = all_types(&space);
     let types_doc = format!(" Models of the {} API, one per schema.", info.title.replace(['[', ']', '<', '>'], ""));
     let types_prelude = quote!(#![doc = #types_doc]);
-    let schemas_rs = registry(&space);
-    timings.tokens = started.elapsed();
+    timings.tokens += started.elapsed();
+
+    // Each file's tokens are built right before it is formatted and dropped by it, so
+    // only one file's token trees are alive at a time (they dominate peak memory).
+    let mut files = Vec::with_capacity(3);
     let started = Instant::now();
-    let files = vec![
-        (format!("src/{module}/mod.rs"), format_items(mod_prelude, client, header).map_err(internal)?),
-        (format!("src/{module}/types.rs"), format_items(types_prelude, types, header).map_err(internal)?),
-        (format!("src/{module}/schemas.rs"), format_file(schemas_rs, header).map_err(internal)?),
-    ];
-    timings.format = started.elapsed();
+    let types = all_types(&space);
+    timings.tokens += started.elapsed();
+    let started = Instant::now();
+    files.push((format!("src/{module}/types.rs"), format_items(types_prelude, types, header).map_err(internal)?));
+    timings.format += started.elapsed();
+
+    let started = Instant::now();
+    let client = client_module(&space, &ops, &server(api));
+    timings.tokens += started.elapsed();
+    let started = Instant::now();
+    files.push((format!("src/{module}/mod.rs"), format_items(mod_prelude, client, header).map_err(internal)?));
+    files.push((format!("src/{module}/schemas.rs"), registry(&space, header)));
+    timings.format += started.elapsed();
     let fallbacks = space
         .fallbacks
         .iter()
@@ -101,34 +108,52 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
 }
 
 /// `schemas.rs`: JSON pointer → generated type, so conformance tools can find the type
-/// of any example in the spec without knowing the naming rules.
-fn registry(space: &TypeSpace) -> TokenStream {
-    let entries: Vec<(&String, &TypeRef)> = space.by_pointer.iter().collect();
-    let pointers = entries.iter().map(|(p, _)| p.as_str());
-    let arms = entries.iter().map(|(pointer, ty)| {
-        let ty = type_ref_in(ty, &quote!(super::types::));
-        let pointer = pointer.as_str();
-        quote!(#pointer => via::<#ty>(json),)
-    });
-    quote! {
-        //! Maps JSON pointers of the spec's schemas to the generated types, so that tools
-        //! (such as the conformance tests) can decode any example with the right type.
-        //! Compiled only with the `registry` feature.
+/// of any example in the spec without knowing the naming rules. Written as text: it is
+/// one long table, and formatting it through syn would cost more than all the models on
+/// large specs.
+fn registry(space: &TypeSpace, header: &str) -> String {
+    let mut out = String::from(header);
+    out.push_str(
+        "//! Maps JSON pointers of the spec's schemas to the generated types, so that tools\n\
+         //! (such as the conformance tests) can decode any example with the right type.\n\
+         //! Compiled only with the `registry` feature.\n\n\
+         /// JSON pointers (into the spec) of every schema that has a Rust type.\n\
+         pub const POINTERS: &[&str] = &[\n",
+    );
+    for pointer in space.by_pointer.keys() {
+        out.push_str(&format!("    {pointer:?},\n"));
+    }
+    out.push_str(
+        "];\n\n\
+         /// Decodes `json` as the type generated for the schema at `pointer` and encodes it\n\
+         /// back; `None` when no type was generated for that pointer.\n\
+         pub fn roundtrip(\n\
+         \x20   pointer: &str,\n\
+         \x20   json: &str,\n\
+         ) -> Option<Result<serde_json::Value, serde_json::Error>> {\n\
+         \x20   fn via<T: serde::de::DeserializeOwned + serde::Serialize>(\n\
+         \x20       json: &str,\n\
+         \x20   ) -> Result<serde_json::Value, serde_json::Error> {\n\
+         \x20       let value: T = serde_json::from_str(json)?;\n\
+         \x20       serde_json::to_value(&value)\n\
+         \x20   }\n\n\
+         \x20   Some(match pointer {\n",
+    );
+    for (pointer, ty) in &space.by_pointer {
+        out.push_str(&format!("        {pointer:?} => via::<{}>(json),\n", type_text(ty)));
+    }
+    out.push_str("        _ => return None,\n    })\n}\n");
+    out
+}
 
-        /// JSON pointers (into the spec) of every schema that has a Rust type.
-        pub const POINTERS: &[&str] = &[#(#pointers),*];
-
-        /// Decodes `json` as the type generated for the schema at `pointer` and encodes it
-        /// back; `None` when no type was generated for that pointer.
-        pub fn roundtrip(pointer: &str, json: &str) -> Option<Result<serde_json::Value, serde_json::Error>> {
-            fn via<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<serde_json::Value, serde_json::Error> {
-                let value: T = serde_json::from_str(json)?;
-                serde_json::to_value(&value)
-            }
-            Some(match pointer {
-                #(#arms)*
-                _ => return None,
-            })
-        }
+/// A type as source text, for `schemas.rs`.
+fn type_text(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => format!("super::types::{name}"),
+        TypeRef::Vec(t) => format!("Vec<{}>", type_text(t)),
+        TypeRef::Map(t) => format!("std::collections::BTreeMap<String, {}>", type_text(t)),
+        TypeRef::Option(t) => format!("Option<{}>", type_text(t)),
+        TypeRef::Boxed(t) => format!("Box<{}>", type_text(t)),
+        TypeRef::Prim(_) => type_ref_in(ty, &quote!()).to_string().replace(' ', ""),
     }
 }

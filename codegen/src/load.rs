@@ -62,7 +62,6 @@ pub fn parse_spec(path: &Path, source: String) -> Result<LoadedSpec, SpecError> 
         position,
         message,
     };
-    check_version(&source).map_err(|(key, m)| error(format!("/{key}"), key_position(&source, key), m))?;
     let refine = |pointer: String| {
         if pointer == "/paths" {
             refine_paths_pointer(&source).unwrap_or(pointer)
@@ -70,21 +69,28 @@ pub fn parse_spec(path: &Path, source: String) -> Result<LoadedSpec, SpecError> 
             pointer
         }
     };
-    let openapi: OpenAPI = if looks_like_json(&source) {
+    let parsed: Result<OpenAPI, SpecError> = if looks_like_json(&source) {
         let mut de = serde_json::Deserializer::from_str(&source);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();
             let pos = (inner.line() > 0).then(|| (inner.line(), inner.column()));
             error(refine(path_to_pointer(e.path())), pos, strip_position(&inner.to_string()))
-        })?
+        })
     } else {
         let de = serde_yaml::Deserializer::from_str(&source);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let inner = e.inner();
             let pos = inner.location().map(|l| (l.line(), l.column()));
             error(refine(path_to_pointer(e.path())), pos, strip_position(&inner.to_string()))
-        })?
+        })
     };
+    // The version is checked on the parsed document; only when it is not 3.0 or the
+    // document does not parse is the text read again, so that Swagger 2.0 and OpenAPI
+    // 3.1 get one clear sentence instead of a field-by-field complaint.
+    if !matches!(&parsed, Ok(doc) if doc.openapi.starts_with("3.0")) {
+        check_version(&source).map_err(|(key, m)| error(format!("/{key}"), key_position(&source, key), m))?;
+    }
+    let openapi = parsed?;
     Ok(LoadedSpec { path: path.to_path_buf(), source, openapi })
 }
 

@@ -240,7 +240,7 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
             }
         }
     });
-    let body_enum = op.body.as_ref().filter(|b| b.media.len() > 1).map(|b| body_enum(op, b));
+    let body_enum = op.body.as_ref().filter(|b| b.media.len() > 1).map(|b| body_enum(space, op, b));
     let (send_body, decode_body) = send_fn(space, ops, op);
     let (response_enum, error_enum) = response_enums(op);
     let field_names: Vec<Ident> = op.params.iter().map(|p| ident(&p.name)).collect();
@@ -286,7 +286,19 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
     }
 }
 
-fn body_enum(op: &OperationMethod, body: &Body) -> TokenStream {
+/// `ty` with every alias replaced by what it stands for, so that two spellings of one
+/// Rust type (`types::Flag` and `bool`) compare equal.
+fn expand_aliases(space: &TypeSpace, ty: &TypeRef) -> TypeRef {
+    match space.resolve_alias(ty) {
+        TypeRef::Vec(t) => TypeRef::Vec(Box::new(expand_aliases(space, t))),
+        TypeRef::Map(t) => TypeRef::Map(Box::new(expand_aliases(space, t))),
+        TypeRef::Option(t) => TypeRef::Option(Box::new(expand_aliases(space, t))),
+        TypeRef::Boxed(t) => TypeRef::Boxed(Box::new(expand_aliases(space, t))),
+        other => other.clone(),
+    }
+}
+
+fn body_enum(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStream {
     let name = format_ident!("{}Body", op.type_stem);
     let doc = format!(" The request body of [`Client::{}`], in one of the media types it accepts.", op.method_name);
     let variants = body.media.iter().map(|m| {
@@ -297,12 +309,13 @@ fn body_enum(op: &OperationMethod, body: &Body) -> TokenStream {
     });
     // `From` for the first media type that has each Rust type, so a plain value
     // picks the spec's preferred encoding.
-    let mut seen: Vec<&TypeRef> = Vec::new();
+    let mut seen: Vec<TypeRef> = Vec::new();
     let froms = body.media.iter().filter_map(|m| {
-        if seen.contains(&&m.ty) {
+        let rust_type = expand_aliases(space, &m.ty);
+        if seen.contains(&rust_type) {
             return None;
         }
-        seen.push(&m.ty);
+        seen.push(rust_type);
         let v = ident(&m.variant);
         let t = qualified(&m.ty);
         Some(quote! {
@@ -425,11 +438,19 @@ fn param_statement(space: &TypeSpace, p: &Param) -> TokenStream {
     let wire = &p.wire;
     let n = ident(&p.name);
     let array_item = match space.resolve_alias(&p.ty) {
-        TypeRef::Vec(item) if p.location == ParamLocation::Query => Some(value_form(space, item)),
+        TypeRef::Vec(item) if p.location == ParamLocation::Query => Some(space.resolve_alias(item)),
         _ => None,
     };
+    // Null items of a query array (`Vec<Option<T>>`) have no spelling: they are left out.
+    let nullable_items = matches!(array_item, Some(TypeRef::Option(_)));
+    let array_item = array_item.map(|item| value_form(space, item));
     let form = value_form(space, &p.ty);
     let set = |v: TokenStream| -> TokenStream {
+        let v = if nullable_items && array_item != Some(ValueForm::Json) {
+            quote!(#v.iter().flatten().collect::<Vec<_>>())
+        } else {
+            v
+        };
         match (p.location, array_item, form) {
             (ParamLocation::Query, Some(ValueForm::Display), _) => {
                 let explode = p.explode;

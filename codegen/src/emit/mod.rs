@@ -35,35 +35,50 @@ pub fn format_items(prelude: TokenStream, items: Vec<Piece>, header: &str) -> Re
     let chunk_len = items.len().div_ceil(threads).max(64);
     let prelude = format_file(prelude, "")?;
     // proc_macro2's fallback token streams are not `Send`, so each thread gets text:
-    // runs of token items become one text each, finished text passes through.
+    // runs of token items become one text each (and are dropped as they go, to keep
+    // memory low), finished text passes through.
     let mut texts: Vec<(bool, String)> = Vec::new();
-    for chunk in items.chunks(chunk_len) {
-        let mut run = TokenStream::new();
-        for piece in chunk {
-            match piece {
-                Piece::Tokens(t) => run.extend(t.clone()),
-                Piece::Text(text) => {
-                    if !run.is_empty() {
-                        texts.push((true, std::mem::take(&mut run).to_string()));
-                    }
-                    texts.push((false, text.clone()));
+    let mut run = TokenStream::new();
+    let mut in_run = 0;
+    for piece in items {
+        match piece {
+            Piece::Tokens(t) => {
+                run.extend(t);
+                in_run += 1;
+                if in_run == chunk_len {
+                    texts.push((true, std::mem::take(&mut run).to_string()));
+                    in_run = 0;
                 }
             }
-        }
-        if !run.is_empty() {
-            texts.push((true, run.to_string()));
+            Piece::Text(text) => {
+                if !run.is_empty() {
+                    texts.push((true, std::mem::take(&mut run).to_string()));
+                    in_run = 0;
+                }
+                texts.push((false, text));
+            }
         }
     }
+    if !run.is_empty() {
+        texts.push((true, run.to_string()));
+    }
+    // One thread per core, each formatting a contiguous share (by text length).
+    let total: usize = texts.iter().map(|(_, t)| t.len()).sum();
+    let share = total.div_ceil(threads).max(1);
+    let mut batches: Vec<Vec<(bool, String)>> = vec![Vec::new()];
+    let mut filled = 0;
+    for text in texts {
+        if filled >= share {
+            batches.push(Vec::new());
+            filled = 0;
+        }
+        filled += text.1.len();
+        batches.last_mut().map(|b| b.push(text));
+    }
     let formatted: Vec<Result<String, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = texts
-            .iter()
-            .map(|(is_tokens, text)| scope.spawn(move || -> Result<String, String> {
-                if !is_tokens {
-                    return Ok(text.clone());
-                }
-                let file = syn::parse_file(text).map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
-                Ok(prettyplease::unparse(&file))
-            }))
+        let handles: Vec<_> = batches
+            .into_iter()
+            .map(|batch| scope.spawn(move || format_batch(batch)))
             .collect();
         handles
             .into_iter()
@@ -80,6 +95,19 @@ pub fn format_items(prelude: TokenStream, items: Vec<Piece>, header: &str) -> Re
         out.push('\n');
     }
     out.push_str(&space_items(&body));
+    Ok(out)
+}
+
+fn format_batch(batch: Vec<(bool, String)>) -> Result<String, String> {
+    let mut out = String::new();
+    for (is_tokens, text) in batch {
+        if is_tokens {
+            let file = syn::parse_file(&text).map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
+            out.push_str(&prettyplease::unparse(&file));
+        } else {
+            out.push_str(&text);
+        }
+    }
     Ok(out)
 }
 

@@ -33,41 +33,20 @@ pub fn roundtrip(
         let value: T = serde_json::from_str(json)?;
         serde_json::to_value(&value)
     }
-    Some(
-        match pointer {
-            "/components/schemas/CompositeStatus" => {
-                via::<super::types::CompositeStatus>(json)
-            }
-            "/components/schemas/Conversation" => via::<super::types::Conversation>(json),
-            "/components/schemas/ConversationMessage" => {
-                via::<super::types::ConversationMessage>(json)
-            }
-            "/components/schemas/CreateConversationContent" => {
-                via::<super::types::CreateConversationContent>(json)
-            }
-            "/components/schemas/CreateConversationRequest" => {
-                via::<super::types::CreateConversationRequest>(json)
-            }
-            "/components/schemas/CreateConversationResponse" => {
-                via::<super::types::CreateConversationResponse>(json)
-            }
-            "/components/schemas/ResponseContainerModel" => {
-                via::<super::types::ResponseContainerModel>(json)
-            }
-            "/components/schemas/ResponseItem" => via::<super::types::ResponseItem>(json),
-            "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/requestBody/content/application~1json/schema" => {
-                via::<super::types::CreateConversationRequest>(json)
-            }
-            "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/requestBody/content/application~1x-www-form-urlencoded/schema" => {
-                via::<super::types::CreateConversationRequest>(json)
-            }
-            "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/requestBody/content/text~1json/schema" => {
-                via::<super::types::CreateConversationRequest>(json)
-            }
-            "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/responses/200/content/application~1json/schema" => {
-                via::<super::types::ResponseContainerModel>(json)
-            }
-            _ => return None,
-        },
-    )
+
+    Some(match pointer {
+        "/components/schemas/CompositeStatus" => via::<super::types::CompositeStatus>(json),
+        "/components/schemas/Conversation" => via::<super::types::Conversation>(json),
+        "/components/schemas/ConversationMessage" => via::<super::types::ConversationMessage>(json),
+        "/components/schemas/CreateConversationContent" => via::<super::types::CreateConversationContent>(json),
+        "/components/schemas/CreateConversationRequest" => via::<super::types::CreateConversationRequest>(json),
+        "/components/schemas/CreateConversationResponse" => via::<super::types::CreateConversationResponse>(json),
+        "/components/schemas/ResponseContainerModel" => via::<super::types::ResponseContainerModel>(json),
+        "/components/schemas/ResponseItem" => via::<super::types::ResponseItem>(json),
+        "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/requestBody/content/application~1json/schema" => via::<super::types::CreateConversationRequest>(json),
+        "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/requestBody/content/application~1x-www-form-urlencoded/schema" => via::<super::types::CreateConversationRequest>(json),
+        "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/requestBody/content/text~1json/schema" => via::<super::types::CreateConversationRequest>(json),
+        "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/responses/200/content/application~1json/schema" => via::<super::types::ResponseContainerModel>(json),
+        _ => return None,
+    })
 }

@@ -27,27 +27,14 @@ pub fn roundtrip(
         let value: T = serde_json::from_str(json)?;
         serde_json::to_value(&value)
     }
-    Some(
-        match pointer {
-            "/components/schemas/ConversationAttribute" => {
-                via::<super::types::ConversationAttribute>(json)
-            }
-            "/components/schemas/ConversationCreateRequestDto" => {
-                via::<super::types::ConversationCreateRequestDto>(json)
-            }
-            "/components/schemas/ConversationCreateResponse" => {
-                via::<super::types::ConversationCreateResponse>(json)
-            }
-            "/components/schemas/ConversationType" => {
-                via::<super::types::ConversationType>(json)
-            }
-            "/paths/~1v1~1conversations/post/requestBody/content/application~1json/schema" => {
-                via::<super::types::ConversationCreateRequestDto>(json)
-            }
-            "/paths/~1v1~1conversations/post/responses/200/content/application~1json/schema" => {
-                via::<super::types::ConversationCreateResponse>(json)
-            }
-            _ => return None,
-        },
-    )
+
+    Some(match pointer {
+        "/components/schemas/ConversationAttribute" => via::<super::types::ConversationAttribute>(json),
+        "/components/schemas/ConversationCreateRequestDto" => via::<super::types::ConversationCreateRequestDto>(json),
+        "/components/schemas/ConversationCreateResponse" => via::<super::types::ConversationCreateResponse>(json),
+        "/components/schemas/ConversationType" => via::<super::types::ConversationType>(json),
+        "/paths/~1v1~1conversations/post/requestBody/content/application~1json/schema" => via::<super::types::ConversationCreateRequestDto>(json),
+        "/paths/~1v1~1conversations/post/responses/200/content/application~1json/schema" => via::<super::types::ConversationCreateResponse>(json),
+        _ => return None,
+    })
 }

@@ -34,46 +34,21 @@ pub fn roundtrip(
         let value: T = serde_json::from_str(json)?;
         serde_json::to_value(&value)
     }
-    Some(
-        match pointer {
-            "/components/schemas/AppType" => via::<super::types::AppType>(json),
-            "/components/schemas/ConversationParticipant" => {
-                via::<super::types::ConversationParticipant>(json)
-            }
-            "/components/schemas/ErrorResponse" => {
-                via::<super::types::ErrorResponse>(json)
-            }
-            "/components/schemas/EstablishConversationRequest" => {
-                via::<super::types::EstablishConversationRequest>(json)
-            }
-            "/components/schemas/EstablishConversationResponse" => {
-                via::<super::types::EstablishConversationResponse>(json)
-            }
-            "/components/schemas/ParticipantRole" => {
-                via::<super::types::ParticipantRole>(json)
-            }
-            "/paths/~1api~1v1~1conversation/post/parameters/0/schema" => {
-                via::<String>(json)
-            }
-            "/paths/~1api~1v1~1conversation/post/parameters/1/schema" => {
-                via::<String>(json)
-            }
-            "/paths/~1api~1v1~1conversation/post/parameters/2/schema" => {
-                via::<uuid::Uuid>(json)
-            }
-            "/paths/~1api~1v1~1conversation/post/requestBody/content/application~1json/schema" => {
-                via::<super::types::EstablishConversationRequest>(json)
-            }
-            "/paths/~1api~1v1~1conversation/post/requestBody/content/multipart~1form-data/schema" => {
-                via::<super::types::EstablishConversationRequest>(json)
-            }
-            "/paths/~1api~1v1~1conversation/post/responses/202/content/application~1json/schema" => {
-                via::<super::types::EstablishConversationResponse>(json)
-            }
-            "/paths/~1api~1v1~1conversation/post/responses/default/content/application~1json/schema" => {
-                via::<super::types::ErrorResponse>(json)
-            }
-            _ => return None,
-        },
-    )
+
+    Some(match pointer {
+        "/components/schemas/AppType" => via::<super::types::AppType>(json),
+        "/components/schemas/ConversationParticipant" => via::<super::types::ConversationParticipant>(json),
+        "/components/schemas/ErrorResponse" => via::<super::types::ErrorResponse>(json),
+        "/components/schemas/EstablishConversationRequest" => via::<super::types::EstablishConversationRequest>(json),
+        "/components/schemas/EstablishConversationResponse" => via::<super::types::EstablishConversationResponse>(json),
+        "/components/schemas/ParticipantRole" => via::<super::types::ParticipantRole>(json),
+        "/paths/~1api~1v1~1conversation/post/parameters/0/schema" => via::<String>(json),
+        "/paths/~1api~1v1~1conversation/post/parameters/1/schema" => via::<String>(json),
+        "/paths/~1api~1v1~1conversation/post/parameters/2/schema" => via::<uuid::Uuid>(json),
+        "/paths/~1api~1v1~1conversation/post/requestBody/content/application~1json/schema" => via::<super::types::EstablishConversationRequest>(json),
+        "/paths/~1api~1v1~1conversation/post/requestBody/content/multipart~1form-data/schema" => via::<super::types::EstablishConversationRequest>(json),
+        "/paths/~1api~1v1~1conversation/post/responses/202/content/application~1json/schema" => via::<super::types::EstablishConversationResponse>(json),
+        "/paths/~1api~1v1~1conversation/post/responses/default/content/application~1json/schema" => via::<super::types::ErrorResponse>(json),
+        _ => return None,
+    })
 }

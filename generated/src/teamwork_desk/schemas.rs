@@ -32,36 +32,19 @@ pub fn roundtrip(
         let value: T = serde_json::from_str(json)?;
         serde_json::to_value(&value)
     }
-    Some(
-        match pointer {
-            "/components/schemas/Conversation" => via::<super::types::Conversation>(json),
-            "/components/schemas/ConversationAPIBody" => {
-                via::<super::types::ConversationApiBody>(json)
-            }
-            "/components/schemas/ConversationMessage" => {
-                via::<super::types::ConversationMessage>(json)
-            }
-            "/components/schemas/ConversationUser" => {
-                via::<super::types::ConversationUser>(json)
-            }
-            "/components/schemas/CustomerContact" => {
-                via::<super::types::CustomerContact>(json)
-            }
-            "/components/schemas/EntityRef" => via::<super::types::EntityRef>(json),
-            "/components/schemas/RequestCommons" => {
-                via::<super::types::RequestCommons>(json)
-            }
-            "/components/schemas/Validator" => via::<super::types::Validator>(json),
-            "/paths/~1desk~1api~1v2~1conversations.json/post/requestBody/content/application~1json/schema" => {
-                via::<super::types::ConversationApiBody>(json)
-            }
-            "/paths/~1desk~1api~1v2~1conversations.json/post/responses/201/content/application~1json/schema" => {
-                via::<super::types::ConversationApiBody>(json)
-            }
-            "/paths/~1desk~1api~1v2~1conversations.json/post/responses/400/content/application~1json/schema" => {
-                via::<super::types::Validator>(json)
-            }
-            _ => return None,
-        },
-    )
+
+    Some(match pointer {
+        "/components/schemas/Conversation" => via::<super::types::Conversation>(json),
+        "/components/schemas/ConversationAPIBody" => via::<super::types::ConversationApiBody>(json),
+        "/components/schemas/ConversationMessage" => via::<super::types::ConversationMessage>(json),
+        "/components/schemas/ConversationUser" => via::<super::types::ConversationUser>(json),
+        "/components/schemas/CustomerContact" => via::<super::types::CustomerContact>(json),
+        "/components/schemas/EntityRef" => via::<super::types::EntityRef>(json),
+        "/components/schemas/RequestCommons" => via::<super::types::RequestCommons>(json),
+        "/components/schemas/Validator" => via::<super::types::Validator>(json),
+        "/paths/~1desk~1api~1v2~1conversations.json/post/requestBody/content/application~1json/schema" => via::<super::types::ConversationApiBody>(json),
+        "/paths/~1desk~1api~1v2~1conversations.json/post/responses/201/content/application~1json/schema" => via::<super::types::ConversationApiBody>(json),
+        "/paths/~1desk~1api~1v2~1conversations.json/post/responses/400/content/application~1json/schema" => via::<super::types::Validator>(json),
+        _ => return None,
+    })
 }

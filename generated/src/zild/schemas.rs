@@ -33,39 +33,20 @@ pub fn roundtrip(
         let value: T = serde_json::from_str(json)?;
         serde_json::to_value(&value)
     }
-    Some(
-        match pointer {
-            "/components/schemas/AgentType" => via::<super::types::AgentType>(json),
-            "/components/schemas/Conversation" => via::<super::types::Conversation>(json),
-            "/components/schemas/ConversationEvaluationStatus" => {
-                via::<super::types::ConversationEvaluationStatus>(json)
-            }
-            "/components/schemas/ConversationIntegrationType" => {
-                via::<super::types::ConversationIntegrationType>(json)
-            }
-            "/components/schemas/ConversationMessage" => {
-                via::<super::types::ConversationMessage>(json)
-            }
-            "/components/schemas/ConversationType" => {
-                via::<super::types::ConversationType>(json)
-            }
-            "/components/schemas/DataCollectionItem" => {
-                via::<super::types::DataCollectionItem>(json)
-            }
-            "/components/schemas/DynamicVariable" => {
-                via::<super::types::DynamicVariable>(json)
-            }
-            "/components/schemas/ProactiveConversationRequest" => {
-                via::<super::types::ProactiveConversationRequest>(json)
-            }
-            "/components/schemas/Tag" => via::<super::types::Tag>(json),
-            "/paths/~1api~1Conversation~1proactive-conversation/post/requestBody/content/application~1json/schema" => {
-                via::<super::types::ProactiveConversationRequest>(json)
-            }
-            "/paths/~1api~1Conversation~1proactive-conversation/post/responses/200/content/application~1json/schema" => {
-                via::<Vec<super::types::Conversation>>(json)
-            }
-            _ => return None,
-        },
-    )
+
+    Some(match pointer {
+        "/components/schemas/AgentType" => via::<super::types::AgentType>(json),
+        "/components/schemas/Conversation" => via::<super::types::Conversation>(json),
+        "/components/schemas/ConversationEvaluationStatus" => via::<super::types::ConversationEvaluationStatus>(json),
+        "/components/schemas/ConversationIntegrationType" => via::<super::types::ConversationIntegrationType>(json),
+        "/components/schemas/ConversationMessage" => via::<super::types::ConversationMessage>(json),
+        "/components/schemas/ConversationType" => via::<super::types::ConversationType>(json),
+        "/components/schemas/DataCollectionItem" => via::<super::types::DataCollectionItem>(json),
+        "/components/schemas/DynamicVariable" => via::<super::types::DynamicVariable>(json),
+        "/components/schemas/ProactiveConversationRequest" => via::<super::types::ProactiveConversationRequest>(json),
+        "/components/schemas/Tag" => via::<super::types::Tag>(json),
+        "/paths/~1api~1Conversation~1proactive-conversation/post/requestBody/content/application~1json/schema" => via::<super::types::ProactiveConversationRequest>(json),
+        "/paths/~1api~1Conversation~1proactive-conversation/post/responses/200/content/application~1json/schema" => via::<Vec<super::types::Conversation>>(json),
+        _ => return None,
+    })
 }
