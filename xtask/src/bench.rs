@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::Failure;
 
 /// npm package and file inside it of each external spec.
-const EXTERNAL: [(&str, &str, &str); 2] = [
+pub const EXTERNAL: [(&str, &str, &str); 2] = [
     ("petstore.json", "@readme/oas-examples@8.2.2", "package/3.0/json/petstore.json"),
     ("api.github.com.json", "@octokit/openapi@23.0.2", "package/generated/api.github.com.json"),
 ];
@@ -100,7 +100,8 @@ pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<()
     Ok(())
 }
 
-fn fetch(cache: &Path, file: &str, package: &str, inner: &str, out: &mut dyn Write) -> Result<PathBuf, Failure> {
+/// The cached copy of an external spec, fetched from npm into `cache` when missing.
+pub fn fetch(cache: &Path, file: &str, package: &str, inner: &str, out: &mut dyn Write) -> Result<PathBuf, Failure> {
     let target = cache.join(file);
     if target.exists() {
         return Ok(target);

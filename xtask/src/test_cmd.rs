@@ -99,6 +99,7 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
                 "-p",
                 "conversation-apis",
                 "--all-targets",
+                "--all-features",
                 "--",
                 "-D",
                 "warnings",
@@ -116,6 +117,17 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
             env: vec![("RUSTDOCFLAGS".into(), "-D warnings".into())],
         },
     });
+    if !options.skip_tools {
+        // Fetches Petstore and GitHub's spec with npm and checks their crates: minutes,
+        // so it is left out of quick local runs along with the other npm steps.
+        steps.push(Step {
+            name: "real-world specs".into(),
+            action: run_step(
+                &cargo,
+                &["test", "-p", "xtask", "--test", "real_specs", "--", "--ignored", "--nocapture"],
+            ),
+        });
+    }
     steps.push(Step {
         name: "cargo test".into(),
         action: run_step(&cargo, &["test", "--workspace"]),
