@@ -102,7 +102,7 @@ enum Verb {
     ///
     /// Steps: tools/install.sh, tools/validate-specs.sh and tools/selftest.sh (when
     /// present), gen --check, lint, clippy and rustdoc on conversation-apis with warnings
-    /// denied, and last `cargo test --workspace`. Stops at the first failing step and
+    /// denied, and last `cargo test --workspace -- --show-output`. Stops at the first failing step and
     /// names it. Child processes find tools/node_modules/.bin on PATH.
     Test {
         /// Skip the steps that install and run the npm/PyPI tools (quick local runs).

@@ -128,9 +128,11 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
             ),
         });
     }
+    // `--show-output` prints what passing tests report (how many examples were
+    // round-tripped, how many values generated), so CI logs show the counts.
     steps.push(Step {
         name: "cargo test".into(),
-        action: run_step(&cargo, &["test", "--workspace"]),
+        action: run_step(&cargo, &["test", "--workspace", "--", "--show-output"]),
     });
     steps
 }

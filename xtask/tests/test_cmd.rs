@@ -30,7 +30,7 @@ fn runs_tools_checks_and_cargo_test_last() {
     let Action::Run { args, .. } = &steps.last().unwrap().action else {
         panic!()
     };
-    assert_eq!(args, &["test", "--workspace"]);
+    assert_eq!(args, &["test", "--workspace", "--", "--show-output"]);
     let Action::Run { env, .. } = &steps[position("doc")].action else {
         panic!()
     };
