@@ -115,29 +115,25 @@ fn field(f: &Field) -> TokenStream {
     }
     let docs = docs.to_tokens_or(&crate::docs::code(&f.wire));
     let name = ident(&f.name);
-    let rename = (f.name != f.wire).then(|| {
-        let wire = &f.wire;
-        quote!(#[serde(rename = #wire)])
-    });
     let inner = type_ref(&f.ty);
     let keeps_null = f.ty == TypeRef::JSON;
-    let (attr, ty) = match f.presence {
-        Presence::Required => (quote!(), inner),
-        Presence::RequiredNullable => (quote!(), quote!(Option<#inner>)),
-        // `deserialize_some` keeps an explicit `null` apart from an absent field.
-        Presence::Optional if keeps_null => (
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "codegen_runtime::serde_helpers::deserialize_some")]),
-            quote!(Option<#inner>),
-        ),
-        Presence::Optional => (quote!(#[serde(default, skip_serializing_if = "Option::is_none")]), quote!(Option<#inner>)),
-        Presence::OptionalNullable => (
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "codegen_runtime::serde_helpers::deserialize_some")]),
-            quote!(Option<Option<#inner>>),
-        ),
+    let optional = quote!(default, skip_serializing_if = "Option::is_none");
+    // `deserialize_some` keeps an explicit `null` apart from an absent field.
+    let some = quote!(deserialize_with = "codegen_runtime::serde_helpers::deserialize_some");
+    let (mut args, ty) = match f.presence {
+        Presence::Required => (Vec::new(), inner),
+        Presence::RequiredNullable => (Vec::new(), quote!(Option<#inner>)),
+        Presence::Optional if keeps_null => (vec![optional, some], quote!(Option<#inner>)),
+        Presence::Optional => (vec![optional], quote!(Option<#inner>)),
+        Presence::OptionalNullable => (vec![optional, some], quote!(Option<Option<#inner>>)),
     };
+    if f.name != f.wire {
+        let wire = &f.wire;
+        args.insert(0, quote!(rename = #wire));
+    }
+    let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
     quote! {
         #docs
-        #rename
         #attr
         pub #name: #ty,
     }

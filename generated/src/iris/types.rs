@@ -33,80 +33,80 @@ pub struct Conversation {
     )]
     pub subject: Option<Option<String>>,
     /// Code of the outlet the conversation is connected to.
-    #[serde(rename = "outletCode")]
     #[serde(
+        rename = "outletCode",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub outlet_code: Option<Option<String>>,
     /// Code of the order the conversation is connected to.
-    #[serde(rename = "orderCode")]
     #[serde(
+        rename = "orderCode",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub order_code: Option<Option<String>>,
     /// `outletName`
-    #[serde(rename = "outletName")]
     #[serde(
+        rename = "outletName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub outlet_name: Option<Option<String>>,
     /// `propertyCode`
-    #[serde(rename = "propertyCode")]
     #[serde(
+        rename = "propertyCode",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub property_code: Option<Option<String>>,
     /// `roomNumber`
-    #[serde(rename = "roomNumber")]
     #[serde(
+        rename = "roomNumber",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub room_number: Option<Option<String>>,
     /// `guestFirstName`
-    #[serde(rename = "guestFirstName")]
     #[serde(
+        rename = "guestFirstName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub guest_first_name: Option<Option<String>>,
     /// `guestLastName`
-    #[serde(rename = "guestLastName")]
     #[serde(
+        rename = "guestLastName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub guest_last_name: Option<Option<String>>,
     /// `guestLanguageCode`
-    #[serde(rename = "guestLanguageCode")]
     #[serde(
+        rename = "guestLanguageCode",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub guest_language_code: Option<Option<String>>,
     /// `conversationStatus`
-    #[serde(rename = "conversationStatus")]
     #[serde(
+        rename = "conversationStatus",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub conversation_status: Option<Option<String>>,
     /// `conversationType`
-    #[serde(rename = "conversationType")]
     #[serde(
+        rename = "conversationType",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -127,8 +127,7 @@ pub struct Conversation {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationMessage {
     /// `createDate`
-    #[serde(rename = "createDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `code`
     #[serde(
@@ -138,20 +137,19 @@ pub struct ConversationMessage {
     )]
     pub code: Option<Option<String>>,
     /// `isRead`
-    #[serde(rename = "isRead")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
     pub is_read: Option<bool>,
     /// `serviceCenterName`
-    #[serde(rename = "serviceCenterName")]
     #[serde(
+        rename = "serviceCenterName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub service_center_name: Option<Option<String>>,
     /// `messageType`
-    #[serde(rename = "messageType")]
     #[serde(
+        rename = "messageType",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -165,36 +163,34 @@ pub struct ConversationMessage {
     )]
     pub content: Option<Option<String>>,
     /// `firstName`
-    #[serde(rename = "firstName")]
     #[serde(
+        rename = "firstName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub first_name: Option<Option<String>>,
     /// `lastName`
-    #[serde(rename = "lastName")]
     #[serde(
+        rename = "lastName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub last_name: Option<Option<String>>,
     /// `languageCode`
-    #[serde(rename = "languageCode")]
     #[serde(
+        rename = "languageCode",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub language_code: Option<Option<String>>,
     /// `isTranslated`
-    #[serde(rename = "isTranslated")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isTranslated", default, skip_serializing_if = "Option::is_none")]
     pub is_translated: Option<bool>,
     /// `conversationId`
-    #[serde(rename = "conversationId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i64>,
 }
 
@@ -215,17 +211,18 @@ pub struct CreateConversationRequest {
     /// Defines how conversation is created. Can be either empty or "guest". If "guest" then
     /// the guest's name will be used as message creator. (Not constrained to an enum: the
     /// page's own sample sends a placeholder value.)
-    #[serde(rename = "conversationType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "conversationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_type: Option<String>,
     /// Outlet this conversation is connected to. Field is optional, but if left empty then
     /// the first available outlet will be selected.
-    #[serde(rename = "outletCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "outletCode", default, skip_serializing_if = "Option::is_none")]
     pub outlet_code: Option<String>,
     /// Order this conversation is connected to. Field is optional.
-    #[serde(rename = "orderCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "orderCode", default, skip_serializing_if = "Option::is_none")]
     pub order_code: Option<String>,
     /// The session token: the token associated with this session of API interactions. This
     /// token should always be included in API calls, because it contains important session
@@ -252,13 +249,15 @@ pub struct ResponseContainerModel {
     /// The token associated with this session of API interactions. Generally this is the
     /// same token passed with the API request parameters, but under certain circumstances
     /// this can be changed before being sent back to the caller.
-    #[serde(rename = "sessionToken")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sessionToken", default, skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
     /// A list of response messages names contained in this composite message, for easy
     /// pre-parsing.
-    #[serde(rename = "responsesIncluded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "responsesIncluded",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub responses_included: Option<String>,
     /// A list of response messages contained in this composite message. Each item is an
     /// object with a single key, the response message name.
@@ -276,8 +275,11 @@ pub struct ResponseContainerModel {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResponseItem {
     /// `createConversationResponse`
-    #[serde(rename = "createConversationResponse")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createConversationResponse",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_conversation_response: Option<CreateConversationResponse>,
     /// Properties not declared by the schema (`additionalProperties`).
     #[serde(flatten)]

@@ -10,24 +10,24 @@
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConversationAttribute {
     /// The id of the attribute. Use either this or attributeGroupName + attributeName.
-    #[serde(rename = "attributeId")]
     #[serde(
+        rename = "attributeId",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub attribute_id: Option<Option<String>>,
     /// The name of the attribute's group, used together with attributeName.
-    #[serde(rename = "attributeGroupName")]
     #[serde(
+        rename = "attributeGroupName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub attribute_group_name: Option<Option<String>>,
     /// The name of the attribute, used together with attributeGroupName.
-    #[serde(rename = "attributeName")]
     #[serde(
+        rename = "attributeName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -50,8 +50,8 @@ pub struct ConversationCreateRequestDto {
     /// The ID of the Contact record this Conversation will be associated with; if set and
     /// valid, the phone number will be ignored. If set and invalid, throws an error. If the
     /// contact exists, it will NOT be updated.
-    #[serde(rename = "contactId")]
     #[serde(
+        rename = "contactId",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -77,8 +77,8 @@ pub struct ConversationCreateRequestDto {
     pub email: Option<Option<String>>,
     /// The FirstName of the Contact record this Conversation will be associated with if it is
     /// created.
-    #[serde(rename = "firstName")]
     #[serde(
+        rename = "firstName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -86,8 +86,8 @@ pub struct ConversationCreateRequestDto {
     pub first_name: Option<Option<String>>,
     /// The LastName of the Contact record this Conversation will be associated with if it is
     /// created.
-    #[serde(rename = "lastName")]
     #[serde(
+        rename = "lastName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -122,22 +122,24 @@ pub struct ConversationCreateRequestDto {
     /// This only applies to LiveConversation.
     ///
     /// Assumption: The page documents a boolean "This only applies to LiveConversation" without showing its name or meaning; `liveConversationOption` is a placeholder wire name. A server that does not know the name ignores it, so this setting may have no effect.
-    #[serde(rename = "liveConversationOption")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "liveConversationOption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub live_conversation_option: Option<bool>,
     /// When set to false, the user is not sent a text message invite to the Conversation.
     ///
     /// Assumption: The page does not show this boolean's wire name; `sendInvite` is a guess. Its default is not stated (the wording suggests the invite is sent when omitted).
-    #[serde(rename = "sendInvite")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sendInvite", default, skip_serializing_if = "Option::is_none")]
     pub send_invite: Option<bool>,
     /// Optional. The id of a project to associate the conversation with. If specified, will
     /// link this session into the specified project. If this value is provided then
     /// ProjectExternalId will be ignored.
     ///
     /// Assumption: Wire name derived from the .NET property ProjectId named in the page's descriptions (camelCase, as every observed field of this model).
-    #[serde(rename = "projectId")]
     #[serde(
+        rename = "projectId",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -148,8 +150,8 @@ pub struct ConversationCreateRequestDto {
     /// `projectAutoCreate` for more.
     ///
     /// Assumption: Wire name derived from the .NET property ProjectExternalId named in the page's descriptions (camelCase, as every observed field of this model).
-    #[serde(rename = "projectExternalId")]
     #[serde(
+        rename = "projectExternalId",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -164,8 +166,11 @@ pub struct ConversationCreateRequestDto {
     /// Assumption: Wire name derived from the .NET property ProjectAutoCreate named in the page's descriptions (camelCase, as every observed field of this model).
     ///
     /// Default when absent: `false`.
-    #[serde(rename = "projectAutoCreate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "projectAutoCreate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_auto_create: Option<bool>,
     /// Optional, default empty. Only used if ProjectAutoCreate is true, and no project with a
     /// matching ProjectExternalId was found. If not specified, will auto-generate a name
@@ -173,8 +178,8 @@ pub struct ConversationCreateRequestDto {
     /// unique.
     ///
     /// Assumption: Wire name derived from the .NET property ProjectName named in the page's descriptions (camelCase, as every observed field of this model).
-    #[serde(rename = "projectName")]
     #[serde(
+        rename = "projectName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -199,32 +204,32 @@ pub struct ConversationCreateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// URL for the host to join the conversation.
-    #[serde(rename = "hostJoinUrl")]
     #[serde(
+        rename = "hostJoinUrl",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub host_join_url: Option<Option<String>>,
     /// URL for the participant to join the conversation.
-    #[serde(rename = "participantJoinUrl")]
     #[serde(
+        rename = "participantJoinUrl",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub participant_join_url: Option<Option<String>>,
     /// URL of the conversation.
-    #[serde(rename = "conversationUrl")]
     #[serde(
+        rename = "conversationUrl",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub conversation_url: Option<Option<String>>,
     /// URL of the conversation for embedding.
-    #[serde(rename = "embeddedConversationUrl")]
     #[serde(
+        rename = "embeddedConversationUrl",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"

@@ -55,8 +55,11 @@ pub struct EstablishConversationRequest {
     /// participant objects with `subject`, `role` and `appType`.)
     pub participants: Vec<ConversationParticipant>,
     /// Optional routing attributes, a map of string to string.
-    #[serde(rename = "routingAttributes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "routingAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub routing_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
 
@@ -65,12 +68,18 @@ pub struct EstablishConversationRequest {
 pub struct EstablishConversationResponse {
     /// The conversation ID, used by other Interaction Service APIs (routing, AgentWork,
     /// historical conversation entries).
-    #[serde(rename = "conversationIdentifier")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "conversationIdentifier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_identifier: Option<String>,
     /// The ID of the messaging session of the conversation.
-    #[serde(rename = "messagingSessionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "messagingSessionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub messaging_session_id: Option<String>,
     /// Whether the request succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]

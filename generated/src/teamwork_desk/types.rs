@@ -11,25 +11,20 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<CustomerContact>,
     /// `contactId`
-    #[serde(rename = "contactId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "contactId", default, skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<i64>,
     /// CreatedAt is a read-only date marking the creation time.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `createdBy`
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<EntityRef>,
     /// DeletedAt is a read-only date marking the time of deletion. Is only returned when
     /// the object is marked as deleted.
-    #[serde(rename = "deletedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `deletedBy`
-    #[serde(rename = "deletedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
     pub deleted_by: Option<EntityRef>,
     /// `filter_args`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,12 +50,10 @@ pub struct Conversation {
     pub token: Option<String>,
     /// UpdatedAt is a read-only date marking the last updated time. This field is not
     /// updated when the object is deleted.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `updatedBy`
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<EntityRef>,
     /// `users`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,38 +88,31 @@ pub type ConversationUser = std::collections::BTreeMap<String, serde_json::Value
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomerContact {
     /// CreatedAt is a read-only date marking the creation time.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `createdBy`
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<EntityRef>,
     /// DeletedAt is a read-only date marking the time of deletion.
-    #[serde(rename = "deletedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `deletedBy`
-    #[serde(rename = "deletedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
     pub deleted_by: Option<EntityRef>,
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Whether this is the customer's main contact detail.
-    #[serde(rename = "isMain")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isMain", default, skip_serializing_if = "Option::is_none")]
     pub is_main: Option<bool>,
     /// The status of the object, typically active or deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// UpdatedAt is a read-only date marking the last updated time.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `updatedBy`
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<EntityRef>,
     /// The contact detail itself (for example an email address).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,8 +134,7 @@ pub struct EntityRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The type of the referenced entity.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
 }
 

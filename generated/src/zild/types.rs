@@ -33,8 +33,7 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// `liveAgent`
-    #[serde(rename = "liveAgent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "liveAgent", default, skip_serializing_if = "Option::is_none")]
     pub live_agent: Option<bool>,
     /// `from`
     #[serde(
@@ -44,16 +43,16 @@ pub struct Conversation {
     )]
     pub from: Option<Option<String>>,
     /// `conversationId`
-    #[serde(rename = "conversationId")]
     #[serde(
+        rename = "conversationId",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub conversation_id: Option<Option<String>>,
     /// `waterMark`
-    #[serde(rename = "waterMark")]
     #[serde(
+        rename = "waterMark",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -67,104 +66,106 @@ pub struct Conversation {
     )]
     pub token: Option<Option<String>>,
     /// `createdAt`
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `finishedAt`
-    #[serde(rename = "finishedAt")]
     #[serde(
+        rename = "finishedAt",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub finished_at: Option<Option<chrono::DateTime<chrono::FixedOffset>>>,
     /// `queuedAt`
-    #[serde(rename = "queuedAt")]
     #[serde(
+        rename = "queuedAt",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub queued_at: Option<Option<chrono::DateTime<chrono::FixedOffset>>>,
     /// `lastConversationUpdateTime`
-    #[serde(rename = "lastConversationUpdateTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastConversationUpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_conversation_update_time: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `lastMessageContent`
-    #[serde(rename = "lastMessageContent")]
     #[serde(
+        rename = "lastMessageContent",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub last_message_content: Option<Option<String>>,
     /// `contactName`
-    #[serde(rename = "contactName")]
     #[serde(
+        rename = "contactName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub contact_name: Option<Option<String>>,
     /// `userId`
-    #[serde(rename = "userId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i32>,
     /// `userName`
-    #[serde(rename = "userName")]
     #[serde(
+        rename = "userName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub user_name: Option<Option<String>>,
     /// `counterpartUserId`
-    #[serde(rename = "counterpartUserId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "counterpartUserId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub counterpart_user_id: Option<i32>,
     /// `counterpartUserName`
-    #[serde(rename = "counterpartUserName")]
     #[serde(
+        rename = "counterpartUserName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub counterpart_user_name: Option<Option<String>>,
     /// `botId`
-    #[serde(rename = "botId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "botId", default, skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i32>,
     /// `botName`
-    #[serde(rename = "botName")]
     #[serde(
+        rename = "botName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub bot_name: Option<Option<String>>,
     /// `fileUrl`
-    #[serde(rename = "fileUrl")]
     #[serde(
+        rename = "fileUrl",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub file_url: Option<Option<String>>,
     /// `fileName`
-    #[serde(rename = "fileName")]
     #[serde(
+        rename = "fileName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub file_name: Option<Option<String>>,
     /// `tenantId`
-    #[serde(rename = "tenantId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<i32>,
     /// `conversationSummary`
-    #[serde(rename = "conversationSummary")]
     #[serde(
+        rename = "conversationSummary",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -181,20 +182,20 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<i32>,
     /// `finalScore`
-    #[serde(rename = "finalScore")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "finalScore", default, skip_serializing_if = "Option::is_none")]
     pub final_score: Option<i32>,
     /// `checklistId`
-    #[serde(rename = "checklistId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "checklistId", default, skip_serializing_if = "Option::is_none")]
     pub checklist_id: Option<i32>,
     /// `channelId`
-    #[serde(rename = "channelId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "channelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<i32>,
     /// `conversationIntegrationType`
-    #[serde(rename = "conversationIntegrationType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "conversationIntegrationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_integration_type: Option<ConversationIntegrationType>,
     /// A .NET TimeSpan in the `[d.]hh:mm:ss[.fffffff]` form, e.g. `00:05:30`.
     #[serde(
@@ -204,8 +205,11 @@ pub struct Conversation {
     )]
     pub duration: Option<Option<String>>,
     /// `highImportanceErrorDetected`
-    #[serde(rename = "highImportanceErrorDetected")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "highImportanceErrorDetected",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub high_importance_error_detected: Option<bool>,
     /// `tags`
     #[serde(
@@ -215,96 +219,107 @@ pub struct Conversation {
     )]
     pub tags: Option<Option<Vec<Tag>>>,
     /// `conversationEvaluationStatus`
-    #[serde(rename = "conversationEvaluationStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "conversationEvaluationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_evaluation_status: Option<ConversationEvaluationStatus>,
     /// `conversationEvaluationStatusMessage`
-    #[serde(rename = "conversationEvaluationStatusMessage")]
     #[serde(
+        rename = "conversationEvaluationStatusMessage",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub conversation_evaluation_status_message: Option<Option<String>>,
     /// `queueId`
-    #[serde(rename = "queueId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<i32>,
     /// `queueName`
-    #[serde(rename = "queueName")]
     #[serde(
+        rename = "queueName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub queue_name: Option<Option<String>>,
     /// `conversationEndedReasonId`
-    #[serde(rename = "conversationEndedReasonId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "conversationEndedReasonId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_ended_reason_id: Option<i32>,
     /// `agentType`
-    #[serde(rename = "agentType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "agentType", default, skip_serializing_if = "Option::is_none")]
     pub agent_type: Option<AgentType>,
     /// `conversationType`
-    #[serde(rename = "conversationType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "conversationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_type: Option<ConversationType>,
     /// `applicationStatusId`
-    #[serde(rename = "applicationStatusId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "applicationStatusId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub application_status_id: Option<i32>,
     /// `overallSentiment`
-    #[serde(rename = "overallSentiment")]
     #[serde(
+        rename = "overallSentiment",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub overall_sentiment: Option<Option<String>>,
     /// `callStatus`
-    #[serde(rename = "callStatus")]
     #[serde(
+        rename = "callStatus",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub call_status: Option<Option<String>>,
     /// `disconnectionReason`
-    #[serde(rename = "disconnectionReason")]
     #[serde(
+        rename = "disconnectionReason",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub disconnection_reason: Option<Option<String>>,
     /// `callSuccessful`
-    #[serde(rename = "callSuccessful")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "callSuccessful", default, skip_serializing_if = "Option::is_none")]
     pub call_successful: Option<bool>,
     /// `totalUnreadedMessagesByUser`
-    #[serde(rename = "totalUnreadedMessagesByUser")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalUnreadedMessagesByUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_unreaded_messages_by_user: Option<i32>,
     /// `dynamicVariables`
-    #[serde(rename = "dynamicVariables")]
     #[serde(
+        rename = "dynamicVariables",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub dynamic_variables: Option<Option<Vec<DynamicVariable>>>,
     /// `dataCollection`
-    #[serde(rename = "dataCollection")]
     #[serde(
+        rename = "dataCollection",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub data_collection: Option<Option<Vec<DataCollectionItem>>>,
     /// `agentId`
-    #[serde(rename = "agentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<i32>,
 }
 
@@ -377,8 +392,7 @@ pub struct ConversationMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// `createdAt`
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `from`
     #[serde(
@@ -402,8 +416,7 @@ pub struct ConversationMessage {
     )]
     pub content: Option<Option<String>>,
     /// `conversationId`
-    #[serde(rename = "conversationId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i32>,
     /// `sentiment`
     #[serde(
@@ -420,64 +433,59 @@ pub struct ConversationMessage {
     )]
     pub offset: Option<Option<String>>,
     /// `isNPS`
-    #[serde(rename = "isNPS")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isNPS", default, skip_serializing_if = "Option::is_none")]
     pub is_nps: Option<bool>,
     /// `contentSid`
-    #[serde(rename = "contentSid")]
     #[serde(
+        rename = "contentSid",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub content_sid: Option<Option<String>>,
     /// An integer enum; its values are not documented.
-    #[serde(rename = "messageType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "messageType", default, skip_serializing_if = "Option::is_none")]
     pub message_type: Option<i32>,
     /// `mediaUrl`
-    #[serde(rename = "mediaUrl")]
     #[serde(
+        rename = "mediaUrl",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub media_url: Option<Option<String>>,
     /// `mediaFileName`
-    #[serde(rename = "mediaFileName")]
     #[serde(
+        rename = "mediaFileName",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub media_file_name: Option<Option<String>>,
     /// `tenantId`
-    #[serde(rename = "tenantId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<i32>,
     /// `userId`
-    #[serde(rename = "userId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i32>,
     /// `contentVariables`
-    #[serde(rename = "contentVariables")]
     #[serde(
+        rename = "contentVariables",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub content_variables: Option<Option<String>>,
     /// `messageSid`
-    #[serde(rename = "messageSid")]
     #[serde(
+        rename = "messageSid",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub message_sid: Option<Option<String>>,
     /// An integer enum; its values are not documented.
-    #[serde(rename = "messageStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "messageStatus", default, skip_serializing_if = "Option::is_none")]
     pub message_status: Option<i32>,
     /// `sent`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -489,28 +497,27 @@ pub struct ConversationMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
     /// `errorCode`
-    #[serde(rename = "errorCode")]
     #[serde(
+        rename = "errorCode",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub error_code: Option<Option<String>>,
     /// `errorMessage`
-    #[serde(rename = "errorMessage")]
     #[serde(
+        rename = "errorMessage",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub error_message: Option<Option<String>>,
     /// `isReadByUser`
-    #[serde(rename = "isReadByUser")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isReadByUser", default, skip_serializing_if = "Option::is_none")]
     pub is_read_by_user: Option<bool>,
     /// Assumption: Nullability assumed; a message need not reference a document.
-    #[serde(rename = "documentId")]
     #[serde(
+        rename = "documentId",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
@@ -563,8 +570,7 @@ pub struct DataCollectionItem {
     )]
     pub value: Option<Option<String>>,
     /// `conversationId`
-    #[serde(rename = "conversationId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i32>,
 }
 
@@ -591,8 +597,7 @@ pub struct DynamicVariable {
     )]
     pub value: Option<Option<String>>,
     /// `conversationId`
-    #[serde(rename = "conversationId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i32>,
 }
 
@@ -601,12 +606,10 @@ pub struct DynamicVariable {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProactiveConversationRequest {
     /// Id of the channel.
-    #[serde(rename = "channelId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "channelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<i32>,
     /// Id of the bot.
-    #[serde(rename = "botId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "botId", default, skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i32>,
     /// The recipients.
     #[serde(
@@ -616,48 +619,57 @@ pub struct ProactiveConversationRequest {
     )]
     pub recipient: Option<Option<Vec<String>>>,
     /// Live-agent flag.
-    #[serde(rename = "liveAgent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "liveAgent", default, skip_serializing_if = "Option::is_none")]
     pub live_agent: Option<bool>,
     /// Id of the conversation template.
-    #[serde(rename = "conversationTemplateId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "conversationTemplateId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_template_id: Option<i32>,
     /// Id of the counterpart user.
-    #[serde(rename = "counterpartUserId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "counterpartUserId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub counterpart_user_id: Option<i32>,
     /// Id of the user.
-    #[serde(rename = "userId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i32>,
     /// Id of the queue.
-    #[serde(rename = "queueId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<i32>,
     /// Content variables (a free-form object).
-    #[serde(rename = "contentVariables")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "contentVariables",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_variables: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Account ids.
-    #[serde(rename = "accountIds")]
     #[serde(
+        rename = "accountIds",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub account_ids: Option<Option<Vec<i32>>>,
     /// Contact ids.
-    #[serde(rename = "contactIds")]
     #[serde(
+        rename = "contactIds",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
     )]
     pub contact_ids: Option<Option<Vec<i32>>>,
     /// `conversationIntegrationType`
-    #[serde(rename = "conversationIntegrationType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "conversationIntegrationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_integration_type: Option<ConversationIntegrationType>,
 }
 
@@ -680,11 +692,9 @@ pub struct Tag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// `createdAt`
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `tenantId`
-    #[serde(rename = "tenantId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<i32>,
 }
