@@ -32,7 +32,8 @@ pub enum Piece {
 /// prettyplease formats items independently, so chunks join into the same text.
 pub fn format_items(prelude: TokenStream, items: Vec<Piece>, header: &str) -> Result<String, String> {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let chunk_len = items.len().div_ceil(threads).max(64);
+    // Small chunks keep each syn tree small (peak memory); threads take runs of them.
+    let chunk_len = 128;
     let prelude = format_file(prelude, "")?;
     // proc_macro2's fallback token streams are not `Send`, so each thread gets text:
     // runs of token items become one text each (and are dropped as they go, to keep
