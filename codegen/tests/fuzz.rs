@@ -15,7 +15,7 @@ use common::random::random_document;
 fn random_documents_generate_or_fail_cleanly() {
     let config = common::config(true, "{ path = \"../runtime\" }".into());
     let (mut generated, mut refused) = (0, 0);
-    for seed in 0..300_u64 {
+    for seed in 0..200_u64 {
         let doc = random_document(seed);
         let text = serde_json::to_string_pretty(&doc).unwrap();
         let path = format!("fuzz-{seed}.json");
@@ -42,5 +42,6 @@ fn random_documents_generate_or_fail_cleanly() {
             }
         }
     }
-    assert!(generated > 200, "most random documents generate ({generated} did, {refused} were refused)");
+    eprintln!("{generated} random documents generated, {refused} refused");
+    assert!(generated > 150, "most random documents generate ({generated} did, {refused} were refused)");
 }

@@ -130,7 +130,94 @@ impl Builder<'_> {
         };
         self.decorate(schema)
     }
+
+    fn param_schema(&mut self) -> Value {
+        match self.rng.below(8) {
+            0 => json!({ "type": "string" }),
+            1 => json!({ "type": "integer", "format": *self.rng.pick(&["int32", "int64"]) }),
+            2 => json!({ "type": "string", "format": *self.rng.pick(&["date-time", "date", "uuid"]) }),
+            3 => json!({ "type": "string", "enum": [*self.rng.pick(NAMES), *self.rng.pick(NAMES)] }),
+            4 => json!({ "type": "array", "items": self.param_schema() }),
+            5 => json!({ "type": "boolean" }),
+            6 => self.reference(),
+            _ => self.schema(3),
+        }
+    }
+
+    fn content(&mut self, media_types: &[&str]) -> Value {
+        let mut content = Map::new();
+        for _ in 0..1 + self.rng.below(3) {
+            let media_type = *self.rng.pick(media_types);
+            let schema = if media_type.starts_with("multipart/") || media_type.ends_with("urlencoded") {
+                let mut props = Map::new();
+                for _ in 0..1 + self.rng.below(4) {
+                    let value = match self.rng.below(4) {
+                        0 => json!({ "type": "string", "format": "binary" }),
+                        1 => self.param_schema(),
+                        _ => self.schema(2),
+                    };
+                    props.insert(self.rng.pick(NAMES).to_string(), value);
+                }
+                let required: Vec<&String> = props.keys().filter(|_| self.rng.chance(40)).collect();
+                json!({ "type": "object", "properties": props, "required": required })
+            } else {
+                self.schema(1)
+            };
+            content.insert(media_type.to_string(), json!({ "schema": schema }));
+        }
+        Value::Object(content)
+    }
+
+    fn operation(&mut self, path_params: &[String]) -> Value {
+        let mut params: Vec<Value> = path_params
+            .iter()
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": self.param_schema() }))
+            .collect();
+        for _ in 0..self.rng.below(5) {
+            let location = *self.rng.pick(&["query", "query", "header", "cookie"]);
+            let name = *self.rng.pick(NAMES);
+            if name.is_empty() || params.iter().any(|p| p["name"] == name && p["in"] == location) {
+                continue;
+            }
+            let mut param = json!({ "name": name, "in": location, "required": self.rng.chance(30), "schema": self.param_schema() });
+            if location == "query" && self.rng.chance(30) {
+                param["explode"] = json!(false);
+            }
+            params.push(param);
+        }
+        let mut responses = Map::new();
+        for _ in 0..1 + self.rng.below(4) {
+            let code = *self.rng.pick(&["200", "201", "202", "204", "206", "2XX", "301", "400", "404", "4XX", "500", "default"]);
+            let mut response = json!({ "description": *self.rng.pick(TEXTS) });
+            if code != "204" && self.rng.chance(70) {
+                response["content"] = self.content(&["application/json", "application/problem+json", "text/plain", "application/octet-stream"]);
+            }
+            responses.insert(code.to_string(), response);
+        }
+        let mut op = json!({ "parameters": params, "responses": responses });
+        if self.rng.chance(80) {
+            op["operationId"] = json!(format!("{}{}", self.rng.pick(NAMES), self.rng.pick(&["", "", "Response", "Error", "Body", "_2"])));
+        }
+        if self.rng.chance(20) {
+            op["description"] = json!(*self.rng.pick(TEXTS));
+        }
+        if self.rng.chance(60) {
+            let media_types = [
+                "application/json", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain",
+                "application/octet-stream", "application/vnd.api+json", "*/*",
+            ];
+            op["requestBody"] = json!({ "required": self.rng.chance(50), "content": self.content(&media_types) });
+        }
+        match self.rng.below(4) {
+            0 => op["security"] = json!([]),
+            1 => op["security"] = json!([{ "key": [] }, { "basic": [], "bearer": [] }]),
+            _ => {}
+        }
+        op
+    }
 }
+
+const PATHS: &[&str] = &["/things/{id}", "/a/{x}-{y}/b", "/", "/items", "/users/{type}/{self}", "/files/{name}.json"];
 
 /// The document for `seed`: the same seed always gives the same document.
 pub fn random_document(seed: u64) -> Value {
@@ -142,28 +229,38 @@ pub fn random_document(seed: u64) -> Value {
     for name in &components {
         schemas.insert(name.clone(), builder.schema(0));
     }
-    let body = builder.schema(1);
-    let response = builder.schema(1);
-    let param = builder.schema(3);
+    let mut paths = Map::new();
+    for _ in 0..1 + builder.rng.below(3) {
+        let path = *builder.rng.pick(PATHS);
+        let params: Vec<String> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+            .collect();
+        let mut item = Map::new();
+        for method in ["get", "put", "post", "delete", "patch"] {
+            if builder.rng.chance(40) {
+                item.insert(method.into(), builder.operation(&params));
+            }
+        }
+        if item.is_empty() {
+            item.insert("get".into(), builder.operation(&params));
+        }
+        paths.insert(path.into(), Value::Object(item));
+    }
     json!({
         "openapi": "3.0.3",
         "info": { "title": "Fuzz", "version": "1" },
-        "paths": {
-            "/things/{id}": {
-                "post": {
-                    "operationId": *builder.rng.pick(NAMES),
-                    "parameters": [
-                        { "name": "id", "in": "path", "required": true, "schema": param },
-                        { "name": *builder.rng.pick(NAMES), "in": "query", "schema": { "type": "array", "items": { "type": "string" } } },
-                    ],
-                    "requestBody": { "content": { "application/json": { "schema": body } } },
-                    "responses": {
-                        "200": { "description": "ok", "content": { "application/json": { "schema": response } } },
-                        "default": { "description": "other" },
-                    },
-                },
+        "servers": [{ "url": "https://{host}.example.com/v1", "variables": { "host": { "default": "api" } } }],
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "basic": { "type": "http", "scheme": "basic" },
+                "key": { "type": "apiKey", "in": "header", "name": "X-Key" },
             },
         },
-        "components": { "schemas": schemas },
     })
 }
