@@ -447,3 +447,37 @@ async fn a_refused_connection_is_retried_up_to_the_bound() {
         "POST retried without opt-in"
     );
 }
+
+/// Salesforce's establish-conversation is a `POST` the spec marks `x-idempotent: true`
+/// (a repeat returns the same conversation), so the default policy retries it; the other
+/// POSTs stay single-shot (`post_is_not_retried_unless_opted_in`).
+#[tokio::test]
+async fn an_operation_marked_idempotent_is_retried_without_opting_in() {
+    let server = server_failing(
+        ResponseTemplate::new(503),
+        1,
+        ResponseTemplate::new(202).set_body_json(
+            Spec::load("salesforce-interaction.yaml")
+                .operation("establishConversation")
+                .response_example("202", "application/json"),
+        ),
+    )
+    .await;
+    let client: salesforce_interaction::Client = builder(&server)
+        .bearer_token(TOKEN)
+        .retry(RetryPolicy::exponential(3).base_delay(Duration::from_millis(5)))
+        .build()
+        .unwrap()
+        .into();
+    let response = client
+        .establish_conversation(
+            "00DRM000000AbCd",
+            "Partner1_ChannelDefinition1",
+            uuid::Uuid::nil(),
+            salesforce_body(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status.as_u16(), 202);
+    assert_eq!(support::received(&server).await.len(), 2);
+}
