@@ -14,6 +14,8 @@ use std::time::Instant;
 pub struct ApiOutput {
     /// Module name.
     pub module: String,
+    /// Defaults of the first server's variables (for the README example).
+    pub server_defaults: Vec<String>,
     /// The API's title.
     pub title: String,
     /// Files by path relative to the crate root.
@@ -93,7 +95,9 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
     timings.format += started.elapsed();
 
     let started = Instant::now();
-    let client = client_module(&space, &ops, &server(api));
+    let server = server(api);
+    let server_defaults = server.variables.iter().map(|(_, default, _)| default.clone()).collect();
+    let client = client_module(&space, &ops, &server);
     timings.tokens += started.elapsed();
     let started = Instant::now();
     files.push((format!("src/{module}/mod.rs"), format_items(mod_prelude, client, header).map_err(internal)?));
@@ -104,7 +108,7 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
         .iter()
         .map(|(pointer, reason)| Fallback { module: module.clone(), pointer: pointer.clone(), reason: reason.clone() })
         .collect();
-    Ok(ApiOutput { module: module.clone(), title: info.title.clone(), files, types: space.entries.len(), operations: ops, space, fallbacks, timings })
+    Ok(ApiOutput { module: module.clone(), server_defaults, title: info.title.clone(), files, types: space.entries.len(), operations: ops, space, fallbacks, timings })
 }
 
 /// `schemas.rs`: JSON pointer → generated type, so conformance tools can find the type

@@ -15,18 +15,22 @@ pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
     let args = call_args(&api.space, op)?;
     let module = &api.module;
     let mut out = String::new();
-    if args.setup.is_empty() {
-        let _ = writeln!(out, "use {crate_ident}::{module}::Client;\n");
+    // APIs whose host is per customer show `server_url` with the spec's defaults.
+    let (server_import, builder) = if api.server_defaults.is_empty() {
+        ("", "Client::builder()".to_string())
     } else {
-        let _ = writeln!(out, "use {crate_ident}::{module}::{{types, Client}};\n");
-    }
+        let args: Vec<String> = api.server_defaults.iter().map(|d| format!("{d:?}")).collect();
+        ("server_url, ", format!("{crate_ident}::runtime::ClientBuilder::new(server_url({}))", args.join(", ")))
+    };
+    let types_import = if args.setup.is_empty() { "" } else { "types, " };
+    let _ = writeln!(out, "use {crate_ident}::{module}::{{{server_import}{types_import}Client}};\n");
     let _ = writeln!(out, "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{");
     let auth = op.security.first().and_then(|alt| alt.first()).and_then(|s| api.operations.schemes.get(s)).map(|s| match s.kind {
         SchemeKind::Bearer => ".bearer_token(\"ACCESS_TOKEN\")",
         SchemeKind::Basic => ".basic_auth(\"USER\", \"PASSWORD\")",
         _ => ".api_key(\"API_KEY\")",
     });
-    let _ = writeln!(out, "let client: Client = Client::builder(){}.build()?.into();", auth.unwrap_or(""));
+    let _ = writeln!(out, "let client: Client = {builder}{}.build()?.into();", auth.unwrap_or(""));
     out.push_str(&args.setup);
     let _ = writeln!(out, "let response = client.{}({}).await?;", op.method_name, args.call.join(", "));
     let _ = writeln!(out, "println!(\"{{}}: {{:?}}\", response.status, response.body);");
@@ -52,11 +56,32 @@ fn call_args(space: &TypeSpace, op: &OperationMethod) -> Option<Args> {
         }
         let TypeRef::Named(name) = &media.ty else { return None };
         let example = media_example(space, op)?;
-        let json = serde_json::to_string_pretty(&example).ok()?;
+        let json = json_macro_input(&example, 0);
         let _ = writeln!(setup, "let body: types::{name} = serde_json::from_value(serde_json::json!({json}))?;");
         call.push("body".into());
     }
     Some(Args { setup, call })
+}
+
+/// `value` as the input of `serde_json::json!`: JSON text, except that strings are Rust
+/// literals (JSON's `\u0001` is not a Rust escape; `\u{1}` is).
+fn json_macro_input(value: &serde_json::Value, indent: usize) -> String {
+    use serde_json::Value;
+    let pad = "  ".repeat(indent + 1);
+    let end = "  ".repeat(indent);
+    match value {
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(items) if !items.is_empty() => {
+            let items: Vec<String> = items.iter().map(|v| format!("{pad}{}", json_macro_input(v, indent + 1))).collect();
+            format!("[\n{}\n{end}]", items.join(",\n"))
+        }
+        Value::Object(map) if !map.is_empty() => {
+            let entries: Vec<String> =
+                map.iter().map(|(k, v)| format!("{pad}{k:?}: {}", json_macro_input(v, indent + 1))).collect();
+            format!("{{\n{}\n{end}}}", entries.join(",\n"))
+        }
+        other => other.to_string(),
+    }
 }
 
 fn media_example(_space: &TypeSpace, op: &OperationMethod) -> Option<serde_json::Value> {

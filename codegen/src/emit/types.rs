@@ -111,7 +111,7 @@ fn struct_item(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&
 fn field(f: &Field) -> TokenStream {
     let mut docs = f.docs.clone();
     if let Some(default) = &f.default {
-        docs.note(format!("Default when absent: `{default}`."));
+        docs.note(format!("Default when absent: {}.", crate::docs::code(&default.to_string())));
     }
     let docs = docs.to_tokens_or(&crate::docs::code(&f.wire));
     let name = ident(&f.name);
