@@ -68,7 +68,31 @@ impl Builder<'_> {
         if self.rng.chance(10) {
             map.insert("x-assumption".into(), json!(*self.rng.pick(TEXTS)));
         }
+        if self.rng.chance(10) {
+            map.insert(
+                (*self.rng.pick(&["readOnly", "writeOnly", "deprecated"])).into(),
+                json!(true),
+            );
+        }
+        if self.rng.chance(10) {
+            map.insert("default".into(), self.example());
+        }
+        if self.rng.chance(5) {
+            map.insert("example".into(), self.example());
+        }
         schema
+    }
+
+    /// Any JSON value (not necessarily valid for the schema it is put on).
+    fn example(&mut self) -> Value {
+        match self.rng.below(6) {
+            0 => json!(*self.rng.pick(TEXTS)),
+            1 => json!(self.rng.below(1000) as i64 - 500),
+            2 => json!({ *self.rng.pick(NAMES): *self.rng.pick(TEXTS), "ctl": "\u{1}\u{7f}\t" }),
+            3 => json!([null, true, 1.5]),
+            4 => Value::Null,
+            _ => json!(false),
+        }
     }
 
     fn schema(&mut self, depth: usize) -> Value {
@@ -87,7 +111,12 @@ impl Builder<'_> {
             5 => {
                 let n = 1 + self.rng.below(4);
                 let values: Vec<Value> = (0..n).map(|_| json!(self.rng.below(7) as i64 - 3)).collect();
-                json!({ "type": "integer", "enum": values })
+                let mut e = json!({ "type": "integer", "enum": values });
+                if self.rng.chance(40) {
+                    let labels: Vec<&str> = (0..n).map(|_| *self.rng.pick(NAMES)).collect();
+                    e["x-enum-varnames"] = json!(labels);
+                }
+                e
             }
             6 => self.reference(),
             7 => json!({ "type": "array", "items": self.schema(depth + 1) }),
@@ -102,9 +131,10 @@ impl Builder<'_> {
                 if !required.is_empty() {
                     object["required"] = json!(required);
                 }
-                match self.rng.below(4) {
+                match self.rng.below(5) {
                     0 => object["additionalProperties"] = json!(true),
                     1 => object["additionalProperties"] = self.schema(depth + 1),
+                    2 => object["additionalProperties"] = json!(false),
                     _ => {}
                 }
                 object
@@ -120,9 +150,15 @@ impl Builder<'_> {
                 let members: Vec<Value> = (0..1 + self.rng.below(4))
                     .map(|_| if all_refs { self.reference() } else { self.schema(depth + 1) })
                     .collect();
-                let mut union = json!({ keyword: members });
+                let mut union = json!({ keyword: members.clone() });
                 if all_refs && self.rng.chance(60) {
-                    union["discriminator"] = json!({ "propertyName": *self.rng.pick(NAMES) });
+                    let mut mapping = Map::new();
+                    for member in &members {
+                        if self.rng.chance(50) {
+                            mapping.insert(self.rng.pick(NAMES).to_string(), member["$ref"].clone());
+                        }
+                    }
+                    union["discriminator"] = json!({ "propertyName": *self.rng.pick(NAMES), "mapping": mapping });
                 }
                 union
             }
@@ -206,7 +242,15 @@ impl Builder<'_> {
                 "application/json", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain",
                 "application/octet-stream", "application/vnd.api+json", "*/*",
             ];
-            op["requestBody"] = json!({ "required": self.rng.chance(50), "content": self.content(&media_types) });
+            let mut content = self.content(&media_types);
+            if self.rng.chance(50) {
+                // The README example calls the first operation with this body.
+                let example = self.example();
+                for media in content.as_object_mut().unwrap().values_mut() {
+                    media["example"] = example.clone();
+                }
+            }
+            op["requestBody"] = json!({ "required": self.rng.chance(50), "content": content });
         }
         match self.rng.below(4) {
             0 => op["security"] = json!([]),
