@@ -119,6 +119,13 @@ fn escape_prose(text: &str) -> String {
             rest = &rest[len..];
             continue;
         }
+        if let Some(url_len) = rest.strip_prefix('<').and_then(url_at).filter(|&n| rest[1 + n..].starts_with('>')) {
+            // Already an autolink (`<https://...>`): kept as it is.
+            let (link, tail) = rest.split_at(url_len + 2);
+            out.push_str(link);
+            rest = tail;
+            continue;
+        }
         if let Some(url_len) = url_at(rest) {
             let (url, tail) = rest.split_at(url_len);
             out.push('<');
@@ -195,6 +202,11 @@ mod tests {
             escape_markdown("at [http://swagger.io](http://swagger.io) or [#irc](http://x.io/irc)."),
             "at [<http://swagger.io>](http://swagger.io) or [#irc](http://x.io/irc)."
         );
+    }
+
+    #[test]
+    fn autolinks_are_kept() {
+        assert_eq!(escape_markdown("see <https://x.io/a> and <b>"), "see <https://x.io/a> and \\<b\\>");
     }
 
     #[test]
