@@ -379,7 +379,9 @@ mod inline {
 
 mod composition {
     use super::*;
-    use snapshot_crate::composition::types::{Cat, CatOrDog, Dog, Expr, IdOrName, Lizard, Merged, Pet, Sum, TreeNode};
+    use snapshot_crate::composition::types::{
+        Cat, CatOrDog, Dog, Expr, IdOrName, Lizard, Merged, Pet, ShortMapping, Sum, TreeNode,
+    };
 
     #[test]
     fn all_of_is_one_struct() {
@@ -403,6 +405,9 @@ mod composition {
         fails::<Pet>(json!({"petType": "fish"}));
         fails::<Pet>(json!({"meow": true}));
         fails::<Pet>(json!({"petType": "cat"}));
+        assert!(matches!(roundtrip::<ShortMapping>(json!({"petType": "c", "meow": true})), ShortMapping::Cat(_)));
+        assert!(matches!(roundtrip::<ShortMapping>(json!({"petType": "d"})), ShortMapping::Dog(_)));
+        fails::<ShortMapping>(json!({"petType": "Cat", "meow": true}));
     }
 
     #[test]
