@@ -26,7 +26,7 @@ fn spec_error(relative: &str) -> SpecError {
 
 #[test]
 fn ref_to_nothing_names_file_pointer_and_target() {
-    let e = generate_fixture("errors/missing_ref.yaml").err().expect("a dangling $ref is an error");
+    let e = generate_fixture("errors/missing_ref.yaml").expect_err("a dangling $ref is an error");
     assert_eq!(e.file, Path::new("tests/fixtures/errors/missing_ref.yaml"));
     assert_eq!(e.pointer, "/components/schemas/Holder/properties/thing");
     assert!(e.message.contains("#/components/schemas/Nowhere"), "{e}");
@@ -40,7 +40,7 @@ fn ref_to_nothing_names_file_pointer_and_target() {
 
 #[test]
 fn alias_cycle_is_an_error() {
-    let e = generate_fixture("errors/alias_cycle.yaml").err().expect("an alias cycle is an error");
+    let e = generate_fixture("errors/alias_cycle.yaml").expect_err("an alias cycle is an error");
     assert_eq!(e.file, Path::new("tests/fixtures/errors/alias_cycle.yaml"));
     assert!(
         ["/components/schemas/A", "/components/schemas/B", "/components/schemas/C"].contains(&e.pointer.as_str()),
@@ -55,8 +55,7 @@ fn self_alias_is_an_error() {
     let e = generate_text(
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Me:\n      $ref: '#/components/schemas/Me'\n",
     )
-    .err()
-    .expect("an alias of itself is an error");
+    .expect_err("an alias of itself is an error");
     assert_eq!(e.pointer, "/components/schemas/Me");
     assert!(e.message.contains("cycle"), "{e}");
 }
@@ -161,7 +160,7 @@ fn dangling_refs_everywhere_are_errors() {
 
 #[test]
 fn type_errors_name_pointer_and_line() {
-    let e = common::parse_fixture("errors/bad_type.yaml").err().expect("a wrong type is an error");
+    let e = common::parse_fixture("errors/bad_type.yaml").expect_err("a wrong type is an error");
     assert_eq!(e.file, Path::new("tests/fixtures/errors/bad_type.yaml"));
     // openapiv3 flattens a schema's fields, so the pointer stops at the schema; the
     // line and the message say which field.
