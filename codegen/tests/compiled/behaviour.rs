@@ -181,6 +181,10 @@ mod names {
         assert_eq!(k.match_.as_deref(), Some("m"));
         assert_eq!(k.super_.as_deref(), Some("u"));
         assert_eq!(k.additional_properties_2.as_deref(), Some("p"));
+        assert!(k.additional_properties.is_empty());
+        let k: Keywords = roundtrip(json!({"type": "t", "additional_properties": "p", "extra": "e"}));
+        assert_eq!(k.additional_properties_2.as_deref(), Some("p"));
+        assert_eq!(k.additional_properties["extra"], "e");
     }
 
     #[test]
@@ -316,7 +320,9 @@ mod formats {
 
 mod collections {
     use super::*;
-    use snapshot_crate::collections::types::{Collections, Extensible, ExtensibleAny, Item, ItemList, StringMap};
+    use snapshot_crate::collections::types::{
+        Collections, Extensible, ExtensibleAny, ExtensibleNullable, ExtensibleNullableLevel, Item, ItemList, StringMap,
+    };
 
     #[test]
     fn arrays_and_maps() {
@@ -351,6 +357,23 @@ mod collections {
         let empty: ExtensibleAny = roundtrip(json!({}));
         assert!(empty.additional_properties.is_empty());
     }
+
+    #[test]
+    fn flattened_map_next_to_nullable_fields() {
+        let e: ExtensibleNullable = roundtrip(json!({"count": 1}));
+        assert_eq!((e.note.clone(), e.anything.clone(), e.level), (None, None, None));
+        assert!(e.additional_properties.is_empty());
+        let e: ExtensibleNullable =
+            roundtrip(json!({"count": 1, "note": null, "anything": null, "level": 7, "x": null, "y": 2}));
+        assert_eq!(e.note, Some(None));
+        assert_eq!(e.anything, Some(Value::Null));
+        assert_eq!(e.level, Some(ExtensibleNullableLevel::Other(7)));
+        assert_eq!(e.additional_properties["x"], None);
+        assert_eq!(e.additional_properties["y"], Some(2));
+        let e: ExtensibleNullable = roundtrip(json!({"count": 1, "note": "n", "level": 2}));
+        assert_eq!(e.note, Some(Some("n".into())));
+        fails::<ExtensibleNullable>(json!({"count": 1, "z": "text"}));
+    }
 }
 
 mod inline {
@@ -380,7 +403,7 @@ mod inline {
 mod composition {
     use super::*;
     use snapshot_crate::composition::types::{
-        Cat, CatOrDog, Dog, Expr, IdOrName, Lizard, Merged, Pet, ShortMapping, Sum, TreeNode,
+        Cat, CatOrDog, Dog, Expr, Folder, IdOrName, Lizard, Merged, Pet, ShortMapping, Sum, TreeNode,
     };
 
     #[test]
@@ -436,6 +459,13 @@ mod composition {
         let Sum { left, right } = *sum;
         assert!(matches!(*left, Expr::Literal(_)));
         assert!(matches!(*right, Expr::Sum(_)));
+        let folder: Folder = roundtrip(json!({
+            "id": "a",
+            "parent": {"id": "root"},
+            "children": [{"id": "b", "children": []}],
+        }));
+        assert_eq!(folder.parent.as_ref().unwrap().id, "root");
+        assert_eq!(folder.children.as_ref().unwrap()[0].id, "b");
     }
 }
 
