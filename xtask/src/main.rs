@@ -101,8 +101,9 @@ enum Verb {
     /// Run every test: the project's single test command.
     ///
     /// Steps: tools/install.sh, tools/validate-specs.sh and tools/selftest.sh (when
-    /// present), gen --check, lint, clippy and rustdoc on conversation-apis with warnings
-    /// denied, and last `cargo test --workspace -- --show-output`. Stops at the first failing step and
+    /// present), gen --check, lint, clippy on the workspace and rustdoc on
+    /// conversation-apis with warnings denied, the real-world specs (Petstore, GitHub), and
+    /// last `cargo test --workspace -- --show-output`. Stops at the first failing step and
     /// names it. Child processes find tools/node_modules/.bin on PATH.
     Test {
         /// Skip the steps that install and run the npm/PyPI tools (quick local runs).

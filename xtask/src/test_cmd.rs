@@ -96,8 +96,7 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
             &cargo,
             &[
                 "clippy",
-                "-p",
-                "conversation-apis",
+                "--workspace",
                 "--all-targets",
                 "--all-features",
                 "--",

@@ -74,7 +74,9 @@ pub fn format_items(prelude: TokenStream, items: Vec<Piece>, header: &str) -> Re
             filled = 0;
         }
         filled += text.1.len();
-        batches.last_mut().map(|b| b.push(text));
+        if let Some(batch) = batches.last_mut() {
+            batch.push(text);
+        }
     }
     let formatted: Vec<Result<String, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = batches
