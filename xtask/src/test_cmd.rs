@@ -163,9 +163,76 @@ fn describe(action: &Action) -> String {
 }
 
 /// Runs `steps` in `root`, printing a heading for each. Stops at the first failure.
+/// Test counts summed over every `test result:` line the steps printed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    /// Tests that passed.
+    pub passed: u64,
+    /// Tests that failed.
+    pub failed: u64,
+    /// Tests that were ignored.
+    pub ignored: u64,
+}
+
+impl Totals {
+    /// Adds the counts of one libtest summary line (`test result: ok. 3 passed; 0 failed;
+    /// 1 ignored; ...`); other lines are ignored.
+    pub fn add_line(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result:") else { return };
+        let count = |label: &str| -> u64 {
+            rest.split(';')
+                .find_map(|part| part.trim().strip_suffix(label).map(str::trim))
+                .and_then(|n| n.rsplit(' ').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0)
+        };
+        self.passed += count(" passed");
+        self.failed += count(" failed");
+        self.ignored += count(" ignored");
+    }
+}
+
+/// Runs one program, echoing its standard output line by line (standard error goes
+/// straight through) and adding its test summaries to `totals`.
+fn run_and_tally(
+    root: &Path,
+    path: &std::ffi::OsStr,
+    program: &str,
+    args: &[String],
+    env: &[(String, String)],
+    totals: &mut Totals,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    use std::io::BufRead;
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(root)
+        .env("PATH", path)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if let Some(stdout) = child.stdout.take() {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            totals.add_line(&line);
+            writeln!(out, "{line}").ok();
+            out.flush().ok();
+        }
+    }
+    match child.wait() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(match s.code() {
+            Some(c) => format!("exit status {c}"),
+            None => "killed by a signal".to_string(),
+        }),
+        Err(e) => Err(format!("cannot run {program}: {e}")),
+    }
+}
+
 pub fn run_steps(root: &Path, steps: &[Step], out: &mut dyn Write) -> Result<(), Failure> {
     let path = child_path(root);
     let total = steps.len();
+    let mut totals = Totals::default();
     for (i, step) in steps.iter().enumerate() {
         writeln!(
             out,
@@ -178,20 +245,7 @@ pub fn run_steps(root: &Path, steps: &[Step], out: &mut dyn Write) -> Result<(),
         out.flush().ok();
         let result = match &step.action {
             Action::Run { program, args, env } => {
-                let status = Command::new(program)
-                    .args(args)
-                    .current_dir(root)
-                    .env("PATH", &path)
-                    .envs(env.iter().map(|(k, v)| (k, v)))
-                    .status();
-                match status {
-                    Ok(s) if s.success() => Ok(()),
-                    Ok(s) => Err(match s.code() {
-                        Some(c) => format!("exit status {c}"),
-                        None => "killed by a signal".to_string(),
-                    }),
-                    Err(e) => Err(format!("cannot run {program}: {e}")),
-                }
+                run_and_tally(root, &path, program, args, env, &mut totals, out)
             }
             Action::GenCheck => gen::run_check(&Layout::new(root), out).map_err(|f| f.message),
             Action::Lint => {
@@ -210,6 +264,14 @@ pub fn run_steps(root: &Path, steps: &[Step], out: &mut dyn Write) -> Result<(),
             return Err(Failure::new(format!("step `{}` failed: {why}", step.name)));
         }
     }
+    // One plain closing line over every cargo test run above, so a reader (or CI) sees
+    // the whole count at the end rather than the last crate's doc-tests.
+    writeln!(
+        out,
+        "\ntests: {} passed, {} failed, {} skipped",
+        totals.passed, totals.failed, totals.ignored
+    )
+    .ok();
     Ok(())
 }
 
