@@ -236,19 +236,7 @@ async fn other_statuses_are_the_documented_default() {
             .create_conversation(json_request())
             .await
             .unwrap_err();
-        match &error {
-            Error::Api {
-                status: got,
-                headers,
-                body,
-                ..
-            } => {
-                assert_eq!(got.as_u16(), status);
-                assert_eq!(headers["x-request-id"], "i-2");
-                assert_eq!(body, &CreateConversationError::Default);
-            }
-            other => panic!("{status}: expected Error::Api, got {other:?}"),
-        }
+        support::assert_api_error(&error, status, "i-2", &CreateConversationError::Default);
     }
 }
 

@@ -131,19 +131,7 @@ async fn error_statuses_are_the_documented_default_error() {
             .create_conversation(body())
             .await
             .unwrap_err();
-        match &error {
-            Error::Api {
-                status: got,
-                headers,
-                body,
-                ..
-            } => {
-                assert_eq!(got.as_u16(), status);
-                assert_eq!(headers["x-request-id"], "r-2");
-                assert_eq!(body, &CreateConversationError::Default);
-            }
-            other => panic!("{status}: expected Error::Api, got {other:?}"),
-        }
+        support::assert_api_error(&error, status, "r-2", &CreateConversationError::Default);
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
     }
 }

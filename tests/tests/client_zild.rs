@@ -158,19 +158,7 @@ async fn other_statuses_are_the_documented_default() {
             .create_proactive_conversation(body())
             .await
             .unwrap_err();
-        match &error {
-            Error::Api {
-                status: got,
-                headers,
-                body,
-                ..
-            } => {
-                assert_eq!(got.as_u16(), status);
-                assert_eq!(headers["x-request-id"], "z-2");
-                assert_eq!(body, &CreateProactiveConversationError::Default);
-            }
-            other => panic!("{status}: expected Error::Api, got {other:?}"),
-        }
+        support::assert_api_error(&error, status, "z-2", &CreateProactiveConversationError::Default);
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use conversation_apis::runtime::{ClientBuilder, RawBody};
+use conversation_apis::runtime::{ClientBuilder, Error, RawBody};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wiremock::{MockServer, Request};
@@ -419,4 +419,28 @@ pub fn raw_text(body: &RawBody) -> String {
 pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     listener.local_addr().expect("local address").port()
+}
+
+/// Asserts that `error` is the documented error reply `expected`, with `status` and the
+/// reply's `x-request-id` header kept.
+#[allow(dead_code)]
+pub fn assert_api_error<E: PartialEq + std::fmt::Debug>(
+    error: &Error<E>,
+    status: u16,
+    request_id: &str,
+    expected: &E,
+) {
+    match error {
+        Error::Api {
+            status: got,
+            headers,
+            body,
+            ..
+        } => {
+            assert_eq!(got.as_u16(), status);
+            assert_eq!(headers["x-request-id"], request_id);
+            assert_eq!(body, expected);
+        }
+        other => panic!("{status}: expected Error::Api, got {other:?}"),
+    }
 }
