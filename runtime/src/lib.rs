@@ -39,7 +39,9 @@
 
 pub use reqwest;
 
-pub mod serde_helpers;
+
+#[doc(hidden)]
+pub mod object;
 
 mod enums;
 
@@ -48,6 +50,7 @@ mod enums;
 pub use serde as __serde;
 
 mod auth;
+mod defaulted;
 mod client;
 mod encoding;
 mod error;
@@ -62,6 +65,7 @@ pub use auth::{
     TokenFuture, TokenSource,
 };
 pub use client::{ClientBuilder, Transport};
+pub use defaulted::Defaulted;
 pub use error::{BuildError, Error, RawBody};
 pub use multipart::{FilePart, Multipart};
 pub use request::{Decoder, Request, ResponseFuture};

@@ -545,7 +545,17 @@ fn multipart(space: &TypeSpace, ty: &TypeRef, value: &TokenStream) -> TokenStrea
                 },
             }
         };
+        let defaulted = super::types::StructField::new(space, f).default.is_some();
         match f.presence {
+            // A defaulted field is sent only when given; the server applies its default.
+            Presence::Optional if defaulted => {
+                let p = part(quote!(v));
+                quote!(if #value.#n.is_present() { let v = #value.#n.get(); #p })
+            }
+            Presence::OptionalNullable if defaulted => {
+                let p = part(quote!(v));
+                quote!(if let (true, Some(v)) = (#value.#n.is_present(), #value.#n.get()) { #p })
+            }
             Presence::Required => part(quote!(#value.#n)),
             Presence::RequiredNullable | Presence::Optional => {
                 let p = part(quote!(v));

@@ -60,20 +60,30 @@ fn prim(p: Prim) -> TokenStream {
 
 /// Every type of the space, in name order.
 pub fn all_types(space: &TypeSpace) -> Vec<Piece> {
-    space.entries.values().map(type_entry).collect()
+    space.entries.values().flat_map(|entry| type_entry(space, entry)).collect()
 }
 
 fn fallback_doc(entry: &TypeEntry) -> String {
     format!("`{}` (schema {}).", entry.name, crate::docs::code(&entry.pointer))
 }
 
-fn type_entry(entry: &TypeEntry) -> Piece {
+fn type_entry(space: &TypeSpace, entry: &TypeEntry) -> Vec<Piece> {
     let docs = entry.docs.to_tokens_or(&fallback_doc(entry));
     let name = ident(&entry.name);
     let body = match &entry.kind {
-        TypeKind::Struct { fields, additional } => struct_item(&name, fields, additional.as_ref()),
-        TypeKind::StringEnum(variants) => return string_enum(entry, variants),
-        TypeKind::IntEnum(variants) => return int_enum(entry, variants),
+        TypeKind::Struct { fields, additional } => {
+            let fields: Vec<StructField> = fields.iter().map(|f| StructField::new(space, f)).collect();
+            let item = struct_item(&name, &fields, additional.as_ref());
+            return vec![
+                Piece::Tokens(quote! {
+                    #docs
+                    #item
+                }),
+                Piece::Text(json_object(&entry.name, &fields, additional.is_some())),
+            ];
+        }
+        TypeKind::StringEnum(variants) => return vec![string_enum(entry, variants)],
+        TypeKind::IntEnum(variants) => return vec![int_enum(entry, variants)],
         TypeKind::Union { variants, discriminator: None } => untagged_union(&name, variants),
         TypeKind::Union { variants, discriminator: Some(tag) } => tagged_union(&name, variants, tag),
         TypeKind::Alias(ty) => {
@@ -81,62 +91,179 @@ fn type_entry(entry: &TypeEntry) -> Piece {
             quote!(pub type #name = #ty;)
         }
     };
-    Piece::Tokens(quote! {
+    vec![Piece::Tokens(quote! {
         #docs
         #body
+    })]
+}
+
+/// A struct field as emitted: its presence rule on the wire, and the schema default that
+/// stands in for it when absent, if that default can be written as a Rust expression.
+pub struct StructField<'a> {
+    pub field: &'a Field,
+    pub default: Option<String>,
+}
+
+impl<'a> StructField<'a> {
+    pub fn new(space: &TypeSpace, field: &'a Field) -> Self {
+        let optional = matches!(field.presence, Presence::Optional | Presence::OptionalNullable);
+        let default = match (&field.default, optional) {
+            (Some(value), true) => {
+                let nullable = field.presence == Presence::OptionalNullable;
+                match value {
+                    serde_json::Value::Null if nullable => Some("None".to_string()),
+                    value => default_expr(space, &field.ty, value).map(|e| if nullable { format!("Some({e})") } else { e }),
+                }
+            }
+            _ => None,
+        };
+        Self { field, default }
+    }
+
+    /// The name of the `json_object!` presence rule.
+    fn presence(&self) -> String {
+        if let Some(default) = &self.default {
+            return format!("defaulted({default})");
+        }
+        let keeps_null = self.field.ty == TypeRef::JSON;
+        match self.field.presence {
+            Presence::Required => "required",
+            Presence::RequiredNullable => "required_nullable",
+            // `Option<serde_json::Value>`: a `null` is a value, kept apart from absent.
+            Presence::Optional if keeps_null => "optional_nullable",
+            Presence::Optional => "optional",
+            Presence::OptionalNullable => "optional_nullable",
+        }
+        .to_string()
+    }
+
+    /// The field's Rust type.
+    fn rust_type(&self) -> TokenStream {
+        let inner = type_ref(&self.field.ty);
+        match (self.field.presence, self.default.is_some()) {
+            (Presence::Required, _) => inner,
+            (Presence::Optional, true) => quote!(codegen_runtime::Defaulted<#inner>),
+            (Presence::OptionalNullable, true) => quote!(codegen_runtime::Defaulted<Option<#inner>>),
+            (Presence::RequiredNullable | Presence::Optional, _) => quote!(Option<#inner>),
+            (Presence::OptionalNullable, false) => quote!(Option<Option<#inner>>),
+        }
+    }
+}
+
+/// A schema `default` as a Rust expression of type `ty`, when it has one: scalars,
+/// enum values, arrays of those, and any JSON for free-form values. Anything else (an
+/// object default, a date, a value of the wrong type) stays a documented default.
+fn default_expr(space: &TypeSpace, ty: &TypeRef, value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    Some(match (space.resolve_alias(ty), value) {
+        (TypeRef::Prim(Prim::Bool), Value::Bool(b)) => b.to_string(),
+        (TypeRef::Prim(Prim::I64), Value::Number(n)) => n.as_i64()?.to_string(),
+        (TypeRef::Prim(Prim::I32), Value::Number(n)) => i32::try_from(n.as_i64()?).ok()?.to_string(),
+        (TypeRef::Prim(Prim::F64), Value::Number(n)) => format!("{:?}_f64", n.as_f64()?),
+        (TypeRef::Prim(Prim::F32), Value::Number(n)) => format!("{:?}_f32", n.as_f64()? as f32),
+        (TypeRef::Prim(Prim::String), Value::String(s)) => format!("String::from({s:?})"),
+        (TypeRef::Prim(Prim::Json), value) => format!("serde_json::json!({})", json_literal(value)),
+        (TypeRef::Vec(item), Value::Array(items)) => {
+            let items: Option<Vec<String>> = items.iter().map(|v| default_expr(space, item, v)).collect();
+            format!("vec![{}]", items?.join(", "))
+        }
+        (TypeRef::Named(name), value) => match (&space.get(name)?.kind, value) {
+            (TypeKind::StringEnum(_), Value::String(s)) => format!("{name}::from({s:?})"),
+            (TypeKind::IntEnum(_), Value::Number(n)) => format!("{name}::from({}_i64)", n.as_i64()?),
+            _ => return None,
+        },
+        _ => return None,
     })
 }
 
-fn struct_item(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
-    let all_optional = fields.iter().all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
-    let derive_default = all_optional.then(|| quote!(Default,));
+/// JSON as the argument of `serde_json::json!`: JSON's own text is not always Rust
+/// (`"\u0001"` is not a Rust string escape), so strings are written as Rust literals.
+fn json_literal(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(items) => format!("[{}]", items.iter().map(json_literal).collect::<Vec<_>>().join(", ")),
+        Value::Object(map) => {
+            let entries: Vec<String> = map.iter().map(|(k, v)| format!("{k:?}: {}", json_literal(v))).collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        scalar => scalar.to_string(),
+    }
+}
+
+fn struct_item(name: &proc_macro2::Ident, fields: &[StructField], additional: Option<&TypeRef>) -> TokenStream {
+    let all_optional = fields.iter().all(|f| matches!(f.field.presence, Presence::Optional | Presence::OptionalNullable));
+    let has_defaults = fields.iter().any(|f| f.default.is_some());
+    let derive_default = (all_optional && !has_defaults).then(|| quote!(Default,));
     let fields_tokens = fields.iter().map(field);
     let extra = additional.map(|ty| {
         let ty = type_ref(ty);
         quote! {
             /// Properties not declared by the schema (`additionalProperties`).
-            #[serde(flatten)]
             pub additional_properties: std::collections::BTreeMap<String, #ty>,
         }
     });
+    let default_impl = (all_optional && has_defaults).then(|| default_impl(name, fields, additional.is_some()));
     quote! {
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
         pub struct #name {
             #(#fields_tokens)*
             #extra
         }
+        #default_impl
     }
 }
 
-fn field(f: &Field) -> TokenStream {
-    let mut docs = f.docs.clone();
-    if let Some(default) = &f.default {
+/// `Default` for a struct whose fields may all be absent and some have schema defaults:
+/// every field absent, the defaulted ones holding their (unsent) defaults.
+fn default_impl(name: &proc_macro2::Ident, fields: &[StructField], additional: bool) -> TokenStream {
+    let inits = fields.iter().map(|f| {
+        let n = ident(&f.field.name);
+        match &f.default {
+            Some(expr) => {
+                let expr: TokenStream = expr.parse().unwrap_or_default();
+                quote!(#n: codegen_runtime::Defaulted::absent(#expr),)
+            }
+            None => quote!(#n: None,),
+        }
+    });
+    let extra = additional.then(|| quote!(additional_properties: std::collections::BTreeMap::new(),));
+    quote! {
+        impl Default for #name {
+            /// Every property absent; those with a schema default read as it.
+            fn default() -> Self {
+                Self { #(#inits)* #extra }
+            }
+        }
+    }
+}
+
+fn field(f: &StructField) -> TokenStream {
+    let mut docs = f.field.docs.clone();
+    if let Some(default) = &f.field.default {
         docs.note(format!("Default when absent: {}.", crate::docs::code(&default.to_string())));
     }
-    let docs = docs.to_tokens_or(&crate::docs::code(&f.wire));
-    let name = ident(&f.name);
-    let inner = type_ref(&f.ty);
-    let keeps_null = f.ty == TypeRef::JSON;
-    let optional = quote!(default, skip_serializing_if = "Option::is_none");
-    // `deserialize_some` keeps an explicit `null` apart from an absent field.
-    let some = quote!(deserialize_with = "codegen_runtime::serde_helpers::deserialize_some");
-    let (mut args, ty) = match f.presence {
-        Presence::Required => (Vec::new(), inner),
-        Presence::RequiredNullable => (Vec::new(), quote!(Option<#inner>)),
-        Presence::Optional if keeps_null => (vec![optional, some], quote!(Option<#inner>)),
-        Presence::Optional => (vec![optional], quote!(Option<#inner>)),
-        Presence::OptionalNullable => (vec![optional, some], quote!(Option<Option<#inner>>)),
-    };
-    if f.name != f.wire {
-        let wire = &f.wire;
-        args.insert(0, quote!(rename = #wire));
-    }
-    let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
+    let docs = docs.to_tokens_or(&crate::docs::code(&f.field.wire));
+    let name = ident(&f.field.name);
+    let ty = f.rust_type();
     quote! {
         #docs
-        #attr
         pub #name: #ty,
     }
+}
+
+/// The `json_object!` line that gives a struct its serde impls: each field's wire name
+/// and presence rule. Written as text because prettyplease leaves macro bodies as they are.
+fn json_object(name: &str, fields: &[StructField], additional: bool) -> String {
+    let mut out = format!("codegen_runtime::json_object!({name} {{\n");
+    for f in fields {
+        out.push_str(&format!("    {}: {:?} => {},\n", f.field.name, f.field.wire, f.presence()));
+    }
+    if additional {
+        out.push_str("    ..additional_properties\n");
+    }
+    out.push_str("});\n");
+    out
 }
 
 /// An enum declared through the runtime's `string_enum!` / `int_enum!` macro. Written as

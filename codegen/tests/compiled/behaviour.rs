@@ -43,6 +43,14 @@ mod presence {
     }
 
     #[test]
+    fn only_a_json_object_decodes_as_a_struct() {
+        // Derived serde impls would also take the fields as an array, in order.
+        fails::<Presence>(json!(["a", null, 1]));
+        fails::<Child>(json!([]));
+        fails::<Child>(json!("a"));
+    }
+
+    #[test]
     fn null_stays_null() {
         let p: Presence = roundtrip(json!({
             "required": "a",
@@ -474,13 +482,26 @@ mod defaults {
     use snapshot_crate::defaults::types::{Settings, SettingsSort};
 
     #[test]
-    fn defaults_are_not_filled_in() {
+    fn an_absent_property_reads_as_its_default_and_stays_absent() {
         let s: Settings = roundtrip(json!({}));
         assert_eq!(s, Settings::default());
-        assert_eq!(s.page_size, None);
-        let s: Settings = roundtrip(json!({"pageSize": 20, "sort": "desc", "tags": []}));
-        assert_eq!(s.sort, Some(SettingsSort::Desc));
-        assert_eq!(s.tags, Some(vec![]));
+        assert_eq!(*s.page_size, 20);
+        assert_eq!(*s.sort, SettingsSort::Asc);
+        assert!(!*s.verbose);
+        assert_eq!(s.label.as_str(), "none");
+        assert!(s.tags.is_empty());
+        assert!(!s.page_size.is_present());
+    }
+
+    #[test]
+    fn a_given_value_is_kept_and_sent_even_when_it_equals_the_default() {
+        let s: Settings = roundtrip(json!({"pageSize": 20, "sort": "desc", "tags": ["a"]}));
+        assert!(s.page_size.is_present());
+        assert_eq!(*s.page_size, 20);
+        assert_eq!(*s.sort, SettingsSort::Desc);
+        assert_eq!(s.tags.get(), &vec!["a".to_string()]);
+        let chosen = Settings { verbose: true.into(), ..Settings::default() };
+        assert_eq!(serde_json::to_value(&chosen).unwrap(), json!({"verbose": true}));
     }
 }
 

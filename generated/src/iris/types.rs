@@ -16,272 +16,186 @@ codegen_runtime::string_enum! {
 /// The created conversation.
 ///
 /// Assumption: This model is known only from the response sample: property names and types come from it, descriptions are not documented, and string properties are assumed nullable (the help page does not state nullability).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// The conversation's code.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub code: Option<Option<String>>,
     /// `subject`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub subject: Option<Option<String>>,
     /// Code of the outlet the conversation is connected to.
-    #[serde(
-        rename = "outletCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub outlet_code: Option<Option<String>>,
     /// Code of the order the conversation is connected to.
-    #[serde(
-        rename = "orderCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub order_code: Option<Option<String>>,
     /// `outletName`
-    #[serde(
-        rename = "outletName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub outlet_name: Option<Option<String>>,
     /// `propertyCode`
-    #[serde(
-        rename = "propertyCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub property_code: Option<Option<String>>,
     /// `roomNumber`
-    #[serde(
-        rename = "roomNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub room_number: Option<Option<String>>,
     /// `guestFirstName`
-    #[serde(
-        rename = "guestFirstName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub guest_first_name: Option<Option<String>>,
     /// `guestLastName`
-    #[serde(
-        rename = "guestLastName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub guest_last_name: Option<Option<String>>,
     /// `guestLanguageCode`
-    #[serde(
-        rename = "guestLanguageCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub guest_language_code: Option<Option<String>>,
     /// `conversationStatus`
-    #[serde(
-        rename = "conversationStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub conversation_status: Option<Option<String>>,
     /// `conversationType`
-    #[serde(
-        rename = "conversationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub conversation_type: Option<Option<String>>,
     /// `messages`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub messages: Option<Option<Vec<ConversationMessage>>>,
 }
+
+codegen_runtime::json_object!(Conversation {
+    code: "code" => optional_nullable,
+    subject: "subject" => optional_nullable,
+    outlet_code: "outletCode" => optional_nullable,
+    order_code: "orderCode" => optional_nullable,
+    outlet_name: "outletName" => optional_nullable,
+    property_code: "propertyCode" => optional_nullable,
+    room_number: "roomNumber" => optional_nullable,
+    guest_first_name: "guestFirstName" => optional_nullable,
+    guest_last_name: "guestLastName" => optional_nullable,
+    guest_language_code: "guestLanguageCode" => optional_nullable,
+    conversation_status: "conversationStatus" => optional_nullable,
+    conversation_type: "conversationType" => optional_nullable,
+    messages: "messages" => optional_nullable,
+});
 
 /// A message in a conversation.
 ///
 /// Assumption: This model is known only from the response sample: property names and types come from it, string properties are assumed nullable and `conversationId` is assumed to be a 64-bit integer (its width is not documented).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationMessage {
     /// `createDate`
-    #[serde(rename = "createDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `code`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub code: Option<Option<String>>,
     /// `isRead`
-    #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
     pub is_read: Option<bool>,
     /// `serviceCenterName`
-    #[serde(
-        rename = "serviceCenterName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub service_center_name: Option<Option<String>>,
     /// `messageType`
-    #[serde(
-        rename = "messageType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub message_type: Option<Option<String>>,
     /// `content`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub content: Option<Option<String>>,
     /// `firstName`
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub first_name: Option<Option<String>>,
     /// `lastName`
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub last_name: Option<Option<String>>,
     /// `languageCode`
-    #[serde(
-        rename = "languageCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub language_code: Option<Option<String>>,
     /// `isTranslated`
-    #[serde(rename = "isTranslated", default, skip_serializing_if = "Option::is_none")]
     pub is_translated: Option<bool>,
     /// `conversationId`
-    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i64>,
 }
 
+codegen_runtime::json_object!(ConversationMessage {
+    create_date: "createDate" => optional,
+    code: "code" => optional_nullable,
+    is_read: "isRead" => optional,
+    service_center_name: "serviceCenterName" => optional_nullable,
+    message_type: "messageType" => optional_nullable,
+    content: "content" => optional_nullable,
+    first_name: "firstName" => optional_nullable,
+    last_name: "lastName" => optional_nullable,
+    language_code: "languageCode" => optional_nullable,
+    is_translated: "isTranslated" => optional,
+    conversation_id: "conversationId" => optional,
+});
+
 /// The content of the `createConversationResponse` message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateConversationContent {
     /// `conversation`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<Conversation>,
 }
 
+codegen_runtime::json_object!(CreateConversationContent {
+    conversation: "conversation" => optional,
+});
+
 /// The request model (`CreateConversationRequest`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequest {
     /// The initial message in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Defines how conversation is created. Can be either empty or "guest". If "guest" then
     /// the guest's name will be used as message creator. (Not constrained to an enum: the
     /// page's own sample sends a placeholder value.)
-    #[serde(
-        rename = "conversationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_type: Option<String>,
     /// Outlet this conversation is connected to. Field is optional, but if left empty then
     /// the first available outlet will be selected.
-    #[serde(rename = "outletCode", default, skip_serializing_if = "Option::is_none")]
     pub outlet_code: Option<String>,
     /// Order this conversation is connected to. Field is optional.
-    #[serde(rename = "orderCode", default, skip_serializing_if = "Option::is_none")]
     pub order_code: Option<String>,
     /// The session token: the token associated with this session of API interactions. This
     /// token should always be included in API calls, because it contains important session
     /// state information. Send the newest token returned by the API.
-    #[serde(rename = "sessionToken")]
     pub session_token: String,
 }
 
+codegen_runtime::json_object!(CreateConversationRequest {
+    message: "message" => optional,
+    conversation_type: "conversationType" => optional,
+    outlet_code: "outletCode" => optional,
+    order_code: "orderCode" => optional,
+    session_token: "sessionToken" => required,
+});
+
 /// The `createConversationResponse` message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateConversationResponse {
     /// `content`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<CreateConversationContent>,
     /// Whether the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub succeeded: Option<bool>,
 }
 
+codegen_runtime::json_object!(CreateConversationResponse {
+    content: "content" => optional,
+    succeeded: "succeeded" => optional,
+});
+
 /// The composite response message (`ResponseContainerModel`) that wraps every iRiS API
 /// response.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseContainerModel {
     /// The token associated with this session of API interactions. Generally this is the
     /// same token passed with the API request parameters, but under certain circumstances
     /// this can be changed before being sent back to the caller.
-    #[serde(rename = "sessionToken", default, skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
     /// A list of response messages names contained in this composite message, for easy
     /// pre-parsing.
-    #[serde(
-        rename = "responsesIncluded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub responses_included: Option<String>,
     /// A list of response messages contained in this composite message. Each item is an
     /// object with a single key, the response message name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<ResponseItem>>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CompositeStatus>,
 }
+
+codegen_runtime::json_object!(ResponseContainerModel {
+    session_token: "sessionToken" => optional,
+    responses_included: "responsesIncluded" => optional,
+    responses: "responses" => optional,
+    status: "status" => optional,
+});
 
 /// One response message of a composite message: an object with a single key naming the
 /// message (for this operation `createConversationResponse`).
 ///
 /// Assumption: The page types `responses` only as "Collection of Object". Only the `createConversationResponse` message is documented for this operation; other message names are allowed as additional properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseItem {
     /// `createConversationResponse`
-    #[serde(
-        rename = "createConversationResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_conversation_response: Option<CreateConversationResponse>,
     /// Properties not declared by the schema (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+codegen_runtime::json_object!(ResponseItem {
+    create_conversation_response: "createConversationResponse" => optional,
+    ..additional_properties
+});

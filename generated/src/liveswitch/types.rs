@@ -7,155 +7,77 @@
 /// `attributeId` or by `attributeGroupName` + `attributeName`.
 ///
 /// Assumption: The page only says "array of objects" and names attributeId, attributeGroupName and attributeName; their types (string) and the property carrying the value (`value`, string) are assumptions.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttribute {
     /// The id of the attribute. Use either this or attributeGroupName + attributeName.
-    #[serde(
-        rename = "attributeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub attribute_id: Option<Option<String>>,
     /// The name of the attribute's group, used together with attributeName.
-    #[serde(
-        rename = "attributeGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub attribute_group_name: Option<Option<String>>,
     /// The name of the attribute, used together with attributeGroupName.
-    #[serde(
-        rename = "attributeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub attribute_name: Option<Option<String>>,
     /// The value to set.
     ///
     /// Assumption: The name and type of the property that carries the attribute value are not documented.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub value: Option<Option<String>>,
 }
 
+codegen_runtime::json_object!(ConversationAttribute {
+    attribute_id: "attributeId" => optional_nullable,
+    attribute_group_name: "attributeGroupName" => optional_nullable,
+    attribute_name: "attributeName" => optional_nullable,
+    value: "value" => optional_nullable,
+});
+
 /// DTO for a conversation create request (`ConversationCreateRequestDto`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationCreateRequestDto {
     /// The ID of the Contact record this Conversation will be associated with; if set and
     /// valid, the phone number will be ignored. If set and invalid, throws an error. If the
     /// contact exists, it will NOT be updated.
-    #[serde(
-        rename = "contactId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub contact_id: Option<Option<uuid::Uuid>>,
     /// The Phone of the Contact record this Conversation will be associated with; if set, the
     /// phone number will be looked up and if a Contact exists with that number, that Contact
     /// will be utilized. If the phone number does NOT exist, a new contact will be created
     /// using the specified number. If the contact exists, it will NOT be updated.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub phone: Option<Option<String>>,
     /// The Email of the Contact record this Conversation will be associated with if it is
     /// created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub email: Option<Option<String>>,
     /// The FirstName of the Contact record this Conversation will be associated with if it is
     /// created.
-    #[serde(
-        rename = "firstName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub first_name: Option<Option<String>>,
     /// The LastName of the Contact record this Conversation will be associated with if it is
     /// created.
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub last_name: Option<Option<String>>,
     /// The contents of the text message the user will receive.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub message: Option<Option<String>>,
     /// Optional name/title for the conversation. For StartRecording, this becomes the session
     /// name. For TakePhotos, this becomes the photo session name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub name: Option<Option<String>>,
     /// `type`
-    #[serde(rename = "type")]
     pub type_: ConversationType,
     /// Optional. Array of tag names to assign to the project. Tags will be auto-created if
     /// they don't exist.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub tags: Option<Option<Vec<String>>>,
     /// This only applies to LiveConversation.
     ///
     /// Assumption: The page documents a boolean "This only applies to LiveConversation" without showing its name or meaning; `liveConversationOption` is a placeholder wire name. A server that does not know the name ignores it, so this setting may have no effect.
-    #[serde(
-        rename = "liveConversationOption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub live_conversation_option: Option<bool>,
     /// When set to false, the user is not sent a text message invite to the Conversation.
     ///
     /// Assumption: The page does not show this boolean's wire name; `sendInvite` is a guess. Its default is not stated (the wording suggests the invite is sent when omitted).
-    #[serde(rename = "sendInvite", default, skip_serializing_if = "Option::is_none")]
     pub send_invite: Option<bool>,
     /// Optional. The id of a project to associate the conversation with. If specified, will
     /// link this session into the specified project. If this value is provided then
     /// ProjectExternalId will be ignored.
     ///
     /// Assumption: Wire name derived from the .NET property ProjectId named in the page's descriptions (camelCase, as every observed field of this model).
-    #[serde(
-        rename = "projectId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub project_id: Option<Option<String>>,
     /// Optional. The external id of a project to associate this conversation with. If
     /// specified, will link this session into the specified project. See
     /// `projectAutoCreate` for more.
     ///
     /// Assumption: Wire name derived from the .NET property ProjectExternalId named in the page's descriptions (camelCase, as every observed field of this model).
-    #[serde(
-        rename = "projectExternalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub project_external_id: Option<Option<String>>,
     /// Optional, default false. If this value is true, and no project with the specified
     /// ProjectExternalId exists, a project will be created using the ProjectExternalId and
@@ -166,76 +88,62 @@ pub struct ConversationCreateRequestDto {
     /// Assumption: Wire name derived from the .NET property ProjectAutoCreate named in the page's descriptions (camelCase, as every observed field of this model).
     ///
     /// Default when absent: `false`.
-    #[serde(
-        rename = "projectAutoCreate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub project_auto_create: Option<bool>,
+    pub project_auto_create: codegen_runtime::Defaulted<bool>,
     /// Optional, default empty. Only used if ProjectAutoCreate is true, and no project with a
     /// matching ProjectExternalId was found. If not specified, will auto-generate a name
     /// using the pattern "Project \[project external id\]". Note that project names must be
     /// unique.
     ///
     /// Assumption: Wire name derived from the .NET property ProjectName named in the page's descriptions (camelCase, as every observed field of this model).
-    #[serde(
-        rename = "projectName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub project_name: Option<Option<String>>,
     /// Optional attributes to set on the conversation. Use either attributeId or
     /// attributeGroupName+attributeName.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub attributes: Option<Option<Vec<ConversationAttribute>>>,
 }
+
+codegen_runtime::json_object!(ConversationCreateRequestDto {
+    contact_id: "contactId" => optional_nullable,
+    phone: "phone" => optional_nullable,
+    email: "email" => optional_nullable,
+    first_name: "firstName" => optional_nullable,
+    last_name: "lastName" => optional_nullable,
+    message: "message" => optional_nullable,
+    name: "name" => optional_nullable,
+    type_: "type" => required,
+    tags: "tags" => optional_nullable,
+    live_conversation_option: "liveConversationOption" => optional,
+    send_invite: "sendInvite" => optional,
+    project_id: "projectId" => optional_nullable,
+    project_external_id: "projectExternalId" => optional_nullable,
+    project_auto_create: "projectAutoCreate" => defaulted(false),
+    project_name: "projectName" => optional_nullable,
+    attributes: "attributes" => optional_nullable,
+});
 
 /// The created conversation with the links to join it.
 ///
 /// Assumption: The response body is not documented. These properties are the ones public integration code reads from the create response; their types (string) are assumed and other properties may be present.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationCreateResponse {
     /// The ID of the created conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// URL for the host to join the conversation.
-    #[serde(
-        rename = "hostJoinUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub host_join_url: Option<Option<String>>,
     /// URL for the participant to join the conversation.
-    #[serde(
-        rename = "participantJoinUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub participant_join_url: Option<Option<String>>,
     /// URL of the conversation.
-    #[serde(
-        rename = "conversationUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub conversation_url: Option<Option<String>>,
     /// URL of the conversation for embedding.
-    #[serde(
-        rename = "embeddedConversationUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub embedded_conversation_url: Option<Option<String>>,
 }
+
+codegen_runtime::json_object!(ConversationCreateResponse {
+    id: "id" => optional,
+    host_join_url: "hostJoinUrl" => optional_nullable,
+    participant_join_url: "participantJoinUrl" => optional_nullable,
+    conversation_url: "conversationUrl" => optional_nullable,
+    embedded_conversation_url: "embeddedConversationUrl" => optional_nullable,
+});
 
 codegen_runtime::string_enum! {
     /// Represents the type of Conversation. For `StartRecording` the conversation `name`

@@ -23,19 +23,24 @@ codegen_runtime::string_enum! {
 }
 
 /// A participant of the conversation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationParticipant {
     /// The end user client identifier.
     pub subject: String,
     /// `role`
     pub role: ParticipantRole,
     /// `appType`
-    #[serde(rename = "appType")]
     pub app_type: AppType,
 }
 
+codegen_runtime::json_object!(ConversationParticipant {
+    subject: "subject" => required,
+    role: "role" => required,
+    app_type: "appType" => required,
+});
+
 /// An Interaction Service error.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     /// The Interaction Service error code (for example 10053).
     pub code: i32,
@@ -43,48 +48,48 @@ pub struct ErrorResponse {
     pub message: String,
 }
 
+codegen_runtime::json_object!(ErrorResponse {
+    code: "code" => required,
+    message: "message" => required,
+});
+
 /// The request to establish a conversation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EstablishConversationRequest {
     /// The globally unique ID for the conversation channel
     /// (MessagingChannel.ChannelAddressIdentifier).
-    #[serde(rename = "channelAddressIdentifier")]
     pub channel_address_identifier: String,
     /// A list of end user and rep participants in the conversation: exactly one end-user
     /// participant. (The page's property table gives the type as "string"; it is a list of
     /// participant objects with `subject`, `role` and `appType`.)
     pub participants: Vec<ConversationParticipant>,
     /// Optional routing attributes, a map of string to string.
-    #[serde(
-        rename = "routingAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub routing_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
 
+codegen_runtime::json_object!(EstablishConversationRequest {
+    channel_address_identifier: "channelAddressIdentifier" => required,
+    participants: "participants" => required,
+    routing_attributes: "routingAttributes" => optional,
+});
+
 /// The established conversation.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EstablishConversationResponse {
     /// The conversation ID, used by other Interaction Service APIs (routing, AgentWork,
     /// historical conversation entries).
-    #[serde(
-        rename = "conversationIdentifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_identifier: Option<String>,
     /// The ID of the messaging session of the conversation.
-    #[serde(
-        rename = "messagingSessionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub messaging_session_id: Option<String>,
     /// Whether the request succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
+
+codegen_runtime::json_object!(EstablishConversationResponse {
+    conversation_identifier: "conversationIdentifier" => optional,
+    messaging_session_id: "messagingSessionId" => optional,
+    success: "success" => optional,
+});
 
 codegen_runtime::string_enum! {
     /// The role within the conversation. Set this value to EndUser.

@@ -5,72 +5,79 @@
 
 /// Conversation represents a Conversation. Timestamps are RFC 3339 date-times, as in the
 /// sample.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// `contact`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<CustomerContact>,
     /// `contactId`
-    #[serde(rename = "contactId", default, skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<i64>,
     /// CreatedAt is a read-only date marking the creation time.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `createdBy`
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<EntityRef>,
     /// DeletedAt is a read-only date marking the time of deletion. Is only returned when
     /// the object is marked as deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `deletedBy`
-    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
     pub deleted_by: Option<EntityRef>,
     /// `filter_args`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_args: Option<RequestCommons>,
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `messages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<ConversationMessage>>,
     /// `socket_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub socket_id: Option<String>,
     /// State is the status of the object. Typically this will be either active or deleted.
     /// When deleted the `deletedAt` and `deletedBy` relationship will be returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `ticket_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<i64>,
     /// The token used as the room name; it also identifies the conversation's history.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// UpdatedAt is a read-only date marking the last updated time. This field is not
     /// updated when the object is deleted.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `updatedBy`
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<EntityRef>,
     /// `users`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<ConversationUser>>,
 }
 
+codegen_runtime::json_object!(Conversation {
+    contact: "contact" => optional,
+    contact_id: "contactId" => optional,
+    created_at: "createdAt" => optional,
+    created_by: "createdBy" => optional,
+    deleted_at: "deletedAt" => optional,
+    deleted_by: "deletedBy" => optional,
+    filter_args: "filter_args" => optional,
+    id: "id" => optional,
+    messages: "messages" => optional,
+    socket_id: "socket_id" => optional,
+    state: "state" => optional,
+    ticket_id: "ticket_id" => optional,
+    token: "token" => optional,
+    updated_at: "updatedAt" => optional,
+    updated_by: "updatedBy" => optional,
+    users: "users" => optional,
+});
+
 /// ConversationAPIBody handles the get/create/update request/response for conversation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationApiBody {
     /// `conversation`
     pub conversation: Conversation,
     /// Side-loaded related entities, keyed by entity type (as in other Desk v2 bodies).
     ///
     /// Assumption: Not visible in the truncated sample; other Desk v2 single-entity bodies carry an `included` side-load object, so one may be present here. Its content is not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+
+codegen_runtime::json_object!(ConversationApiBody {
+    conversation: "conversation" => required,
+    included: "included" => optional,
+});
 
 /// A message of the conversation.
 ///
@@ -85,58 +92,64 @@ pub type ConversationUser = std::collections::BTreeMap<String, serde_json::Value
 /// CustomerContact is a customer contact detail.
 ///
 /// Assumption: Only `createdAt`, `createdBy`, `deletedAt` and `deletedBy` are visible in the truncated sample. `id`, `state`, `updatedAt` and `updatedBy` follow the common Desk entity pattern (the same fields as Conversation), and `value` and `isMain` are the contact fields of Teamwork's public Go SDK and side-loaded contacts. Other properties may be present.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerContact {
     /// CreatedAt is a read-only date marking the creation time.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `createdBy`
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<EntityRef>,
     /// DeletedAt is a read-only date marking the time of deletion.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `deletedBy`
-    #[serde(rename = "deletedBy", default, skip_serializing_if = "Option::is_none")]
     pub deleted_by: Option<EntityRef>,
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Whether this is the customer's main contact detail.
-    #[serde(rename = "isMain", default, skip_serializing_if = "Option::is_none")]
     pub is_main: Option<bool>,
     /// The status of the object, typically active or deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// UpdatedAt is a read-only date marking the last updated time.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `updatedBy`
-    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<EntityRef>,
     /// The contact detail itself (for example an email address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+codegen_runtime::json_object!(CustomerContact {
+    created_at: "createdAt" => optional,
+    created_by: "createdBy" => optional,
+    deleted_at: "deletedAt" => optional,
+    deleted_by: "deletedBy" => optional,
+    id: "id" => optional,
+    is_main: "isMain" => optional,
+    state: "state" => optional,
+    updated_at: "updatedAt" => optional,
+    updated_by: "updatedBy" => optional,
+    value: "value" => optional,
+});
 
 /// A reference to a related entity (used for `createdBy`, `deletedBy` and `updatedBy`).
 ///
 /// Assumption: The sample shows `type` as an integer (0) while Teamwork's public Go SDK types it as a string; the sample's shape is kept. Clients should expect either.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntityRef {
     /// The `delete` flag of the reference, as shown in the sample.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
     /// The id of the referenced entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Arbitrary metadata; values are any JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The type of the referenced entity.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
 }
+
+codegen_runtime::json_object!(EntityRef {
+    delete: "delete" => optional,
+    id: "id" => optional,
+    meta: "meta" => optional,
+    type_: "type" => optional,
+});
 
 /// RequestCommons allows specifying paging and sorting options. All API endpoints should
 /// embed the RequestOrder for consistency.
@@ -146,9 +159,12 @@ pub type RequestCommons = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// Validator hold the validation errors. Typically you shouldn't create this directly but
 /// use the New() function.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Validator {
     /// The validation errors, keyed by field name; each a list of messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
+
+codegen_runtime::json_object!(Validator {
+    errors: "errors" => optional,
+});

@@ -24,304 +24,156 @@ codegen_runtime::int_enum! {
 }
 
 /// A conversation object as returned by the create call ("Conversation created").
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// `active`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// `liveAgent`
-    #[serde(rename = "liveAgent", default, skip_serializing_if = "Option::is_none")]
     pub live_agent: Option<bool>,
     /// `from`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub from: Option<Option<String>>,
     /// `conversationId`
-    #[serde(
-        rename = "conversationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub conversation_id: Option<Option<String>>,
     /// `waterMark`
-    #[serde(
-        rename = "waterMark",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub water_mark: Option<Option<String>>,
     /// `token`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub token: Option<Option<String>>,
     /// `createdAt`
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `finishedAt`
-    #[serde(
-        rename = "finishedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub finished_at: Option<Option<chrono::DateTime<chrono::FixedOffset>>>,
     /// `queuedAt`
-    #[serde(
-        rename = "queuedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub queued_at: Option<Option<chrono::DateTime<chrono::FixedOffset>>>,
     /// `lastConversationUpdateTime`
-    #[serde(
-        rename = "lastConversationUpdateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_conversation_update_time: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `lastMessageContent`
-    #[serde(
-        rename = "lastMessageContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub last_message_content: Option<Option<String>>,
     /// `contactName`
-    #[serde(
-        rename = "contactName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub contact_name: Option<Option<String>>,
     /// `userId`
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i32>,
     /// `userName`
-    #[serde(
-        rename = "userName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub user_name: Option<Option<String>>,
     /// `counterpartUserId`
-    #[serde(
-        rename = "counterpartUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub counterpart_user_id: Option<i32>,
     /// `counterpartUserName`
-    #[serde(
-        rename = "counterpartUserName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub counterpart_user_name: Option<Option<String>>,
     /// `botId`
-    #[serde(rename = "botId", default, skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i32>,
     /// `botName`
-    #[serde(
-        rename = "botName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub bot_name: Option<Option<String>>,
     /// `fileUrl`
-    #[serde(
-        rename = "fileUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub file_url: Option<Option<String>>,
     /// `fileName`
-    #[serde(
-        rename = "fileName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub file_name: Option<Option<String>>,
     /// `tenantId`
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<i32>,
     /// `conversationSummary`
-    #[serde(
-        rename = "conversationSummary",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub conversation_summary: Option<Option<String>>,
     /// `messages`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub messages: Option<Option<Vec<ConversationMessage>>>,
     /// `score`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<i32>,
     /// `finalScore`
-    #[serde(rename = "finalScore", default, skip_serializing_if = "Option::is_none")]
     pub final_score: Option<i32>,
     /// `checklistId`
-    #[serde(rename = "checklistId", default, skip_serializing_if = "Option::is_none")]
     pub checklist_id: Option<i32>,
     /// `channelId`
-    #[serde(rename = "channelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<i32>,
     /// `conversationIntegrationType`
-    #[serde(
-        rename = "conversationIntegrationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_integration_type: Option<ConversationIntegrationType>,
     /// A .NET TimeSpan in the `[d.]hh:mm:ss[.fffffff]` form, e.g. `00:05:30`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub duration: Option<Option<String>>,
     /// `highImportanceErrorDetected`
-    #[serde(
-        rename = "highImportanceErrorDetected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub high_importance_error_detected: Option<bool>,
     /// `tags`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub tags: Option<Option<Vec<Tag>>>,
     /// `conversationEvaluationStatus`
-    #[serde(
-        rename = "conversationEvaluationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_evaluation_status: Option<ConversationEvaluationStatus>,
     /// `conversationEvaluationStatusMessage`
-    #[serde(
-        rename = "conversationEvaluationStatusMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub conversation_evaluation_status_message: Option<Option<String>>,
     /// `queueId`
-    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<i32>,
     /// `queueName`
-    #[serde(
-        rename = "queueName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub queue_name: Option<Option<String>>,
     /// `conversationEndedReasonId`
-    #[serde(
-        rename = "conversationEndedReasonId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_ended_reason_id: Option<i32>,
     /// `agentType`
-    #[serde(rename = "agentType", default, skip_serializing_if = "Option::is_none")]
     pub agent_type: Option<AgentType>,
     /// `conversationType`
-    #[serde(
-        rename = "conversationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_type: Option<ConversationType>,
     /// `applicationStatusId`
-    #[serde(
-        rename = "applicationStatusId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub application_status_id: Option<i32>,
     /// `overallSentiment`
-    #[serde(
-        rename = "overallSentiment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub overall_sentiment: Option<Option<String>>,
     /// `callStatus`
-    #[serde(
-        rename = "callStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub call_status: Option<Option<String>>,
     /// `disconnectionReason`
-    #[serde(
-        rename = "disconnectionReason",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub disconnection_reason: Option<Option<String>>,
     /// `callSuccessful`
-    #[serde(rename = "callSuccessful", default, skip_serializing_if = "Option::is_none")]
     pub call_successful: Option<bool>,
     /// `totalUnreadedMessagesByUser`
-    #[serde(
-        rename = "totalUnreadedMessagesByUser",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_unreaded_messages_by_user: Option<i32>,
     /// `dynamicVariables`
-    #[serde(
-        rename = "dynamicVariables",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub dynamic_variables: Option<Option<Vec<DynamicVariable>>>,
     /// `dataCollection`
-    #[serde(
-        rename = "dataCollection",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub data_collection: Option<Option<Vec<DataCollectionItem>>>,
     /// `agentId`
-    #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<i32>,
 }
+
+codegen_runtime::json_object!(Conversation {
+    id: "id" => optional,
+    active: "active" => optional,
+    live_agent: "liveAgent" => optional,
+    from: "from" => optional_nullable,
+    conversation_id: "conversationId" => optional_nullable,
+    water_mark: "waterMark" => optional_nullable,
+    token: "token" => optional_nullable,
+    created_at: "createdAt" => optional,
+    finished_at: "finishedAt" => optional_nullable,
+    queued_at: "queuedAt" => optional_nullable,
+    last_conversation_update_time: "lastConversationUpdateTime" => optional,
+    last_message_content: "lastMessageContent" => optional_nullable,
+    contact_name: "contactName" => optional_nullable,
+    user_id: "userId" => optional,
+    user_name: "userName" => optional_nullable,
+    counterpart_user_id: "counterpartUserId" => optional,
+    counterpart_user_name: "counterpartUserName" => optional_nullable,
+    bot_id: "botId" => optional,
+    bot_name: "botName" => optional_nullable,
+    file_url: "fileUrl" => optional_nullable,
+    file_name: "fileName" => optional_nullable,
+    tenant_id: "tenantId" => optional,
+    conversation_summary: "conversationSummary" => optional_nullable,
+    messages: "messages" => optional_nullable,
+    score: "score" => optional,
+    final_score: "finalScore" => optional,
+    checklist_id: "checklistId" => optional,
+    channel_id: "channelId" => optional,
+    conversation_integration_type: "conversationIntegrationType" => optional,
+    duration: "duration" => optional_nullable,
+    high_importance_error_detected: "highImportanceErrorDetected" => optional,
+    tags: "tags" => optional_nullable,
+    conversation_evaluation_status: "conversationEvaluationStatus" => optional,
+    conversation_evaluation_status_message: "conversationEvaluationStatusMessage" => optional_nullable,
+    queue_id: "queueId" => optional,
+    queue_name: "queueName" => optional_nullable,
+    conversation_ended_reason_id: "conversationEndedReasonId" => optional,
+    agent_type: "agentType" => optional,
+    conversation_type: "conversationType" => optional,
+    application_status_id: "applicationStatusId" => optional,
+    overall_sentiment: "overallSentiment" => optional_nullable,
+    call_status: "callStatus" => optional_nullable,
+    disconnection_reason: "disconnectionReason" => optional_nullable,
+    call_successful: "callSuccessful" => optional,
+    total_unreaded_messages_by_user: "totalUnreadedMessagesByUser" => optional,
+    dynamic_variables: "dynamicVariables" => optional_nullable,
+    data_collection: "dataCollection" => optional_nullable,
+    agent_id: "agentId" => optional,
+});
 
 codegen_runtime::int_enum! {
     /// The conversation evaluation status; the meanings of the values are not documented.
@@ -386,144 +238,87 @@ codegen_runtime::int_enum! {
 /// A message of a conversation.
 ///
 /// Assumption: The page lists `messages` only as "object\[\] | null" and does not expand the item. The properties and types come from the response sample; string properties are assumed nullable (as every string of the parent object is), `messageType` and `messageStatus` are integers whose enum values are not documented (the sample shows 0).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationMessage {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// `createdAt`
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `from`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub from: Option<Option<String>>,
     /// `to`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub to: Option<Option<String>>,
     /// `content`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub content: Option<Option<String>>,
     /// `conversationId`
-    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i32>,
     /// `sentiment`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub sentiment: Option<Option<String>>,
     /// `offset`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub offset: Option<Option<String>>,
     /// `isNPS`
-    #[serde(rename = "isNPS", default, skip_serializing_if = "Option::is_none")]
     pub is_nps: Option<bool>,
     /// `contentSid`
-    #[serde(
-        rename = "contentSid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub content_sid: Option<Option<String>>,
     /// An integer enum; its values are not documented.
-    #[serde(rename = "messageType", default, skip_serializing_if = "Option::is_none")]
     pub message_type: Option<i32>,
     /// `mediaUrl`
-    #[serde(
-        rename = "mediaUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub media_url: Option<Option<String>>,
     /// `mediaFileName`
-    #[serde(
-        rename = "mediaFileName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub media_file_name: Option<Option<String>>,
     /// `tenantId`
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<i32>,
     /// `userId`
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i32>,
     /// `contentVariables`
-    #[serde(
-        rename = "contentVariables",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub content_variables: Option<Option<String>>,
     /// `messageSid`
-    #[serde(
-        rename = "messageSid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub message_sid: Option<Option<String>>,
     /// An integer enum; its values are not documented.
-    #[serde(rename = "messageStatus", default, skip_serializing_if = "Option::is_none")]
     pub message_status: Option<i32>,
     /// `sent`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent: Option<bool>,
     /// `delivered`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered: Option<bool>,
     /// `read`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
     /// `errorCode`
-    #[serde(
-        rename = "errorCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub error_code: Option<Option<String>>,
     /// `errorMessage`
-    #[serde(
-        rename = "errorMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub error_message: Option<Option<String>>,
     /// `isReadByUser`
-    #[serde(rename = "isReadByUser", default, skip_serializing_if = "Option::is_none")]
     pub is_read_by_user: Option<bool>,
     /// Assumption: Nullability assumed; a message need not reference a document.
-    #[serde(
-        rename = "documentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub document_id: Option<Option<i32>>,
 }
+
+codegen_runtime::json_object!(ConversationMessage {
+    id: "id" => optional,
+    created_at: "createdAt" => optional,
+    from: "from" => optional_nullable,
+    to: "to" => optional_nullable,
+    content: "content" => optional_nullable,
+    conversation_id: "conversationId" => optional,
+    sentiment: "sentiment" => optional_nullable,
+    offset: "offset" => optional_nullable,
+    is_nps: "isNPS" => optional,
+    content_sid: "contentSid" => optional_nullable,
+    message_type: "messageType" => optional,
+    media_url: "mediaUrl" => optional_nullable,
+    media_file_name: "mediaFileName" => optional_nullable,
+    tenant_id: "tenantId" => optional,
+    user_id: "userId" => optional,
+    content_variables: "contentVariables" => optional_nullable,
+    message_sid: "messageSid" => optional_nullable,
+    message_status: "messageStatus" => optional,
+    sent: "sent" => optional,
+    delivered: "delivered" => optional,
+    read: "read" => optional,
+    error_code: "errorCode" => optional_nullable,
+    error_message: "errorMessage" => optional_nullable,
+    is_read_by_user: "isReadByUser" => optional,
+    document_id: "documentId" => optional_nullable,
+});
 
 codegen_runtime::int_enum! {
     /// The conversation type; the meanings of the values are not documented.
@@ -550,151 +345,113 @@ codegen_runtime::int_enum! {
 /// A value collected during a conversation.
 ///
 /// Assumption: The page lists `dataCollection` only as "object\[\] | null"; properties and types come from the response sample (the same shape as DynamicVariable), strings are assumed nullable.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataCollectionItem {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// `name`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub name: Option<Option<String>>,
     /// `value`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub value: Option<Option<String>>,
     /// `conversationId`
-    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i32>,
 }
+
+codegen_runtime::json_object!(DataCollectionItem {
+    id: "id" => optional,
+    name: "name" => optional_nullable,
+    value: "value" => optional_nullable,
+    conversation_id: "conversationId" => optional,
+});
 
 /// A dynamic variable of a conversation.
 ///
 /// Assumption: The page lists `dynamicVariables` only as "object\[\] | null"; properties and types come from the response sample, strings are assumed nullable.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicVariable {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// `name`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub name: Option<Option<String>>,
     /// `value`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub value: Option<Option<String>>,
     /// `conversationId`
-    #[serde(rename = "conversationId", default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i32>,
 }
 
+codegen_runtime::json_object!(DynamicVariable {
+    id: "id" => optional,
+    name: "name" => optional_nullable,
+    value: "value" => optional_nullable,
+    conversation_id: "conversationId" => optional,
+});
+
 /// The proactive conversation to create. The page marks no field as required and gives
 /// no field descriptions; the descriptions below only restate the field names.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProactiveConversationRequest {
     /// Id of the channel.
-    #[serde(rename = "channelId", default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<i32>,
     /// Id of the bot.
-    #[serde(rename = "botId", default, skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<i32>,
     /// The recipients.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub recipient: Option<Option<Vec<String>>>,
     /// Live-agent flag.
-    #[serde(rename = "liveAgent", default, skip_serializing_if = "Option::is_none")]
     pub live_agent: Option<bool>,
     /// Id of the conversation template.
-    #[serde(
-        rename = "conversationTemplateId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_template_id: Option<i32>,
     /// Id of the counterpart user.
-    #[serde(
-        rename = "counterpartUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub counterpart_user_id: Option<i32>,
     /// Id of the user.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i32>,
     /// Id of the queue.
-    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<i32>,
     /// Content variables (a free-form object).
-    #[serde(
-        rename = "contentVariables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_variables: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Account ids.
-    #[serde(
-        rename = "accountIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub account_ids: Option<Option<Vec<i32>>>,
     /// Contact ids.
-    #[serde(
-        rename = "contactIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub contact_ids: Option<Option<Vec<i32>>>,
     /// `conversationIntegrationType`
-    #[serde(
-        rename = "conversationIntegrationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_integration_type: Option<ConversationIntegrationType>,
 }
+
+codegen_runtime::json_object!(ProactiveConversationRequest {
+    channel_id: "channelId" => optional,
+    bot_id: "botId" => optional,
+    recipient: "recipient" => optional_nullable,
+    live_agent: "liveAgent" => optional,
+    conversation_template_id: "conversationTemplateId" => optional,
+    counterpart_user_id: "counterpartUserId" => optional,
+    user_id: "userId" => optional,
+    queue_id: "queueId" => optional,
+    content_variables: "contentVariables" => optional,
+    account_ids: "accountIds" => optional_nullable,
+    contact_ids: "contactIds" => optional_nullable,
+    conversation_integration_type: "conversationIntegrationType" => optional,
+});
 
 /// A tag on a conversation.
 ///
 /// Assumption: The page lists `tags` only as "object\[\] | null"; properties and types come from the response sample, `name` is assumed nullable.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     /// `name`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen_runtime::serde_helpers::deserialize_some"
-    )]
     pub name: Option<Option<String>>,
     /// `active`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// `createdAt`
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `tenantId`
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<i32>,
 }
+
+codegen_runtime::json_object!(Tag {
+    id: "id" => optional,
+    name: "name" => optional_nullable,
+    active: "active" => optional,
+    created_at: "createdAt" => optional,
+    tenant_id: "tenantId" => optional,
+});
