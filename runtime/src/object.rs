@@ -65,16 +65,18 @@ macro_rules! json_object {
             $( .. $rest:ident )?
         }
     ) => {
+        // The bodies avoid a `?` per field: each one is a branch that type and borrow
+        // checking pay for, thousands of times over in a large spec.
         impl $crate::__serde::Serialize for $name {
             fn serialize<S: $crate::__serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
-                let mut map = $crate::object::begin(serializer)?;
-                $( $crate::object::$presence::put(&mut map, $wire, &self.$field)?; )*
-                $( $crate::object::put_rest(&mut map, &self.$rest)?; )?
-                $crate::object::end(map)
+                let mut out = $crate::object::Out::begin(serializer)?;
+                $( $crate::object::$presence::put(&mut out, $wire, &self.$field); )*
+                $( out.rest(&self.$rest); )?
+                out.end()
             }
         }
 
@@ -92,15 +94,22 @@ macro_rules! json_object {
                         $( let mut $field = ::std::option::Option::None; )*
                         $( let mut $rest = ::std::collections::BTreeMap::new(); )?
                         while let ::std::option::Option::Some(key) = $crate::object::next_key(&mut map)? {
-                            match key.as_str() {
-                                $( $wire => $crate::object::fill(&mut map, &mut $field, $wire)?, )*
+                            let () = match key.as_str() {
+                                $( $wire => $crate::object::fill(&mut map, &mut $field, $wire), )*
                                 _ => $crate::__json_object_rest!(map, key $(, $rest)?),
-                            }
+                            }?;
+                        }
+                        // One check for every required property, rather than a branch each.
+                        let missing = $crate::object::first_missing(&[
+                            $( ($crate::__json_object_missing!($presence, $field), $wire), )*
+                        ]);
+                        if let ::std::option::Option::Some(wire) = missing {
+                            return ::std::result::Result::Err(
+                                <A::Error as $crate::__serde::de::Error>::missing_field(wire),
+                            );
                         }
                         ::std::result::Result::Ok($name {
-                            $( $field: $crate::object::$presence::finish::<_, A::Error>(
-                                $field, $wire $(, || $default)?
-                            )?, )*
+                            $( $field: $crate::object::$presence::finish($field $(, || $default)?), )*
                             $( $rest, )?
                         })
                     }
@@ -116,11 +125,28 @@ macro_rules! json_object {
 #[macro_export]
 macro_rules! __json_object_rest {
     ($map:ident, $key:ident) => {
-        $crate::object::skip(&mut $map)?
+        $crate::object::skip(&mut $map)
     };
     ($map:ident, $key:ident, $rest:ident) => {
-        $crate::object::fill_rest(&mut $map, &mut $rest, $key)?
+        $crate::object::fill_rest(&mut $map, &mut $rest, $key)
     };
+}
+
+/// Whether a property that must be present is missing.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __json_object_missing {
+    (required, $slot:ident) => {
+        $slot.is_none()
+    };
+    ($presence:ident, $slot:ident) => {
+        false
+    };
+}
+
+#[doc(hidden)]
+pub fn first_missing(fields: &[(bool, &'static str)]) -> Option<&'static str> {
+    fields.iter().find(|(missing, _)| *missing).map(|(_, wire)| *wire)
 }
 
 /// The part of a `Deserialize` impl that differs per struct: its name and how it reads
@@ -218,22 +244,43 @@ pub fn fill_rest<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
+/// A map being serialised that keeps the first error, so that a struct's impl adds its
+/// fields one after another without a `?` each.
 #[doc(hidden)]
-pub fn begin<S: serde::Serializer>(serializer: S) -> Result<S::SerializeMap, S::Error> {
-    serializer.serialize_map(None)
+pub struct Out<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
 }
 
-#[doc(hidden)]
-pub fn end<M: SerializeMap>(map: M) -> Result<M::Ok, M::Error> {
-    map.end()
-}
+impl<M: SerializeMap> Out<M> {
+    pub fn begin<S: serde::Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(
+        serializer: S,
+    ) -> Result<Self, S::Error> {
+        Ok(Self { map: serializer.serialize_map(None)?, error: None })
+    }
 
-#[doc(hidden)]
-pub fn put_rest<M: SerializeMap, T: Serialize>(
-    map: &mut M,
-    rest: &std::collections::BTreeMap<String, T>,
-) -> Result<(), M::Error> {
-    rest.iter().try_for_each(|(key, value)| map.serialize_entry(key, value))
+    pub fn entry<T: Serialize + ?Sized>(&mut self, wire: &'static str, value: &T) {
+        if self.error.is_none() {
+            if let Err(e) = self.map.serialize_entry(wire, value) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    pub fn rest<T: Serialize>(&mut self, rest: &std::collections::BTreeMap<String, T>) {
+        if self.error.is_none() {
+            if let Err(e) = rest.iter().try_for_each(|(key, value)| self.map.serialize_entry(key, value)) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(e) => Err(e),
+            None => self.map.end(),
+        }
+    }
 }
 
 /// Always present, never `null` (unless `T` itself takes `null`).
@@ -241,12 +288,15 @@ pub fn put_rest<M: SerializeMap, T: Serialize>(
 pub mod required {
     use super::*;
 
-    pub fn put<M: SerializeMap, T: Serialize>(map: &mut M, wire: &'static str, value: &T) -> Result<(), M::Error> {
-        map.serialize_entry(wire, value)
+    pub fn put<M: SerializeMap, T: Serialize>(out: &mut Out<M>, wire: &'static str, value: &T) {
+        out.entry(wire, value)
     }
 
-    pub fn finish<T, E: de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(wire))
+    /// The value of a property `visit` has checked is present.
+    pub fn finish<T>(slot: Option<T>) -> T {
+        // `json_object!` returns the missing-field error before any `finish`, so this
+        // branch is never taken; a panic here would be a bug in the macro, not bad input.
+        slot.expect("json_object! checks required properties before finishing")
     }
 }
 
@@ -256,12 +306,12 @@ pub mod required {
 pub mod required_nullable {
     use super::*;
 
-    pub fn put<M: SerializeMap, T: Serialize>(map: &mut M, wire: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-        map.serialize_entry(wire, value)
+    pub fn put<M: SerializeMap, T: Serialize>(out: &mut Out<M>, wire: &'static str, value: &Option<T>) {
+        out.entry(wire, value)
     }
 
-    pub fn finish<T, E: de::Error>(slot: Option<Option<T>>, _wire: &'static str) -> Result<Option<T>, E> {
-        Ok(slot.flatten())
+    pub fn finish<T>(slot: Option<Option<T>>) -> Option<T> {
+        slot.flatten()
     }
 }
 
@@ -270,15 +320,14 @@ pub mod required_nullable {
 pub mod optional {
     use super::*;
 
-    pub fn put<M: SerializeMap, T: Serialize>(map: &mut M, wire: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-        match value {
-            Some(value) => map.serialize_entry(wire, value),
-            None => Ok(()),
+    pub fn put<M: SerializeMap, T: Serialize>(out: &mut Out<M>, wire: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            out.entry(wire, value)
         }
     }
 
-    pub fn finish<T, E: de::Error>(slot: Option<Option<T>>, _wire: &'static str) -> Result<Option<T>, E> {
-        Ok(slot.flatten())
+    pub fn finish<T>(slot: Option<Option<T>>) -> Option<T> {
+        slot.flatten()
     }
 }
 
@@ -287,12 +336,12 @@ pub mod optional {
 pub mod optional_nullable {
     use super::*;
 
-    pub fn put<M: SerializeMap, T: Serialize>(map: &mut M, wire: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-        super::optional::put(map, wire, value)
+    pub fn put<M: SerializeMap, T: Serialize>(out: &mut Out<M>, wire: &'static str, value: &Option<T>) {
+        super::optional::put(out, wire, value)
     }
 
-    pub fn finish<T, E: de::Error>(slot: Option<T>, _wire: &'static str) -> Result<Option<T>, E> {
-        Ok(slot)
+    pub fn finish<T>(slot: Option<T>) -> Option<T> {
+        slot
     }
 }
 
@@ -301,22 +350,17 @@ pub mod optional_nullable {
 pub mod defaulted {
     use super::*;
 
-    pub fn put<M: SerializeMap, T: Serialize>(map: &mut M, wire: &'static str, value: &Defaulted<T>) -> Result<(), M::Error> {
-        match value.is_present() {
-            true => map.serialize_entry(wire, value.get()),
-            false => Ok(()),
+    pub fn put<M: SerializeMap, T: Serialize>(out: &mut Out<M>, wire: &'static str, value: &Defaulted<T>) {
+        if value.is_present() {
+            out.entry(wire, value.get())
         }
     }
 
-    pub fn finish<T, E: de::Error>(
-        slot: Option<T>,
-        _wire: &'static str,
-        default: impl FnOnce() -> T,
-    ) -> Result<Defaulted<T>, E> {
-        Ok(match slot {
+    pub fn finish<T>(slot: Option<T>, default: impl FnOnce() -> T) -> Defaulted<T> {
+        match slot {
             Some(value) => Defaulted::new(value),
             None => Defaulted::absent(default()),
-        })
+        }
     }
 }
 
