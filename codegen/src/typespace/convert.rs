@@ -161,6 +161,8 @@ impl<'a> TypeSpaceBuilder<'a> {
             self.fallback(&pointer, "a type alias cannot contain itself, even through an array or a map");
         }
         recursion::box_cycles(&mut self.space);
+        super::dedup::merge_identical_enums(&mut self.space);
+        super::dedup::merge_identical_structs(&mut self.space);
         self.space.fallbacks.sort();
         self.space.fallbacks.dedup();
         Ok(self.space)

@@ -4,6 +4,7 @@
 //! Built by [`convert`] from `openapiv3` schemas, read by `emit::types` to make tokens.
 
 mod convert;
+mod dedup;
 mod recursion;
 
 pub use convert::{schema_docs, unescape_pointer_token, SchemaRef, TypeSpaceBuilder};

@@ -234,7 +234,21 @@ mod names {
 
 mod enums {
     use super::*;
-    use snapshot_crate::enums::types::{Duplicates, Holder, Level, Priority, Status};
+    use snapshot_crate::enums::types::{
+        Access, AccessRead, AccessShare, AccessWrite, Duplicates, Holder, Level, Priority, Status,
+    };
+
+    #[test]
+    fn enums_with_the_same_values_are_one_type() {
+        let a: Access = roundtrip(json!({"read": "team", "write": "everyone", "share": "none"}));
+        // `AccessWrite` is an alias of `AccessRead`: the values mix freely.
+        let write: AccessWrite = a.read.clone().unwrap();
+        assert_eq!(write, AccessRead::Team);
+        assert_eq!(a.write, Some(AccessWrite::Everyone));
+        assert_eq!(a.share, Some(AccessShare::None));
+        assert_eq!(std::any::type_name::<AccessWrite>(), std::any::type_name::<AccessRead>());
+        assert_ne!(std::any::type_name::<AccessShare>(), std::any::type_name::<AccessRead>());
+    }
 
     #[test]
     fn string_enums_are_open() {
@@ -386,7 +400,27 @@ mod collections {
 
 mod inline {
     use super::*;
-    use snapshot_crate::inline::types::{Order, OrderCustomer, OrderCustomer2, OrderCustomer2Address, OrderStatus};
+    use snapshot_crate::inline::types::{
+        City, Order, OrderCustomer, OrderCustomer2, OrderCustomer2Address, OrderStatus, Shipment, ShipmentFrom,
+        ShipmentLegsItem, ShipmentReturnsItem, ShipmentTo, Town,
+    };
+
+    fn same_type<A: 'static, B: 'static>() -> bool {
+        std::any::TypeId::of::<A>() == std::any::TypeId::of::<B>()
+    }
+
+    #[test]
+    fn inline_objects_with_the_same_fields_are_one_type() {
+        assert!(same_type::<ShipmentFrom, City>());
+        assert!(same_type::<ShipmentTo, City>());
+        assert!(same_type::<OrderCustomer2Address, City>());
+        assert!(same_type::<ShipmentReturnsItem, ShipmentLegsItem>());
+        assert!(!same_type::<Town, City>(), "components keep their own types");
+        let s: Shipment = roundtrip(json!({"from": {"city": "Oslo"}, "to": {"city": "Bergen"}, "legs": [{"km": 1.5}]}));
+        let to: City = s.to.unwrap();
+        assert_eq!(to.city.as_deref(), Some("Bergen"));
+        let _: Town = roundtrip(json!({"city": "Oslo"}));
+    }
 
     #[test]
     fn inline_types_are_named_from_parent_and_property() {
