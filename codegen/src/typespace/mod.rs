@@ -62,8 +62,8 @@ impl TypeRef {
     pub const JSON: TypeRef = TypeRef::Prim(Prim::Json);
 }
 
-/// How a struct field may appear on the wire, which decides its Rust type and serde
-/// attributes so that absent stays absent and `null` stays `null`.
+/// How a struct field may appear on the wire, which decides its Rust type and its
+/// `json_object!` presence rule so that absent stays absent and `null` stays `null`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
     /// Always present, never null: `T`.
@@ -87,7 +87,8 @@ pub struct Field {
     pub ty: TypeRef,
     /// Presence rules.
     pub presence: Presence,
-    /// The schema's `default`, shown in docs and returned by an accessor.
+    /// The schema's `default`: documented, and (when it is a plain value) read through
+    /// `Defaulted<T>` when the property is absent.
     pub default: Option<serde_json::Value>,
     /// Docs from the property schema.
     pub docs: Docs,
