@@ -142,7 +142,13 @@ fn run_quiet(command: &mut Command) -> Result<(), Failure> {
 fn cargo_check(root: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result<Duration, Failure> {
     let target = root.join("target/bench-check");
     let cargo = |args: &[&str]| {
-        run_quiet(Command::new("cargo").args(args).env("CARGO_TARGET_DIR", &target).current_dir(crate_dir))
+        run_quiet(
+            Command::new("cargo")
+                .args(args)
+                .env("CARGO_TARGET_DIR", &target)
+                .env("CARGO_INCREMENTAL", "0")
+                .current_dir(crate_dir),
+        )
     };
     if !target.exists() {
         writeln!(out, "building the generated crates' dependencies once...").ok();
@@ -151,13 +157,7 @@ fn cargo_check(root: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result<Dur
     let name = crate_dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     cargo(&["clean", "--quiet", "--offline", "--package", name])?;
     let started = Instant::now();
-    run_quiet(
-        Command::new("cargo")
-            .args(["check", "--quiet", "--offline"])
-            .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_INCREMENTAL", "0")
-            .current_dir(crate_dir),
-    )?;
+    cargo(&["check", "--quiet", "--offline"])?;
     Ok(started.elapsed())
 }
 
