@@ -44,7 +44,11 @@ pub fn build_model(api: &ApiInput) -> Result<(TypeSpace, Operations), Error> {
 
 fn server(api: &ApiInput) -> Server {
     let Some(first) = api.spec.openapi.servers.first() else {
-        return Server { template: "/".into(), default_url: "/".into(), variables: Vec::new() };
+        return Server {
+            template: "/".into(),
+            default_url: "/".into(),
+            variables: Vec::new(),
+        };
     };
     let mut default_url = first.url.clone();
     let mut variables = Vec::new();
@@ -54,21 +58,36 @@ fn server(api: &ApiInput) -> Server {
         docs.text(var.description.as_deref());
         variables.push((name.clone(), var.default.clone(), docs));
     }
-    Server { template: first.url.clone(), default_url, variables }
+    Server {
+        template: first.url.clone(),
+        default_url,
+        variables,
+    }
 }
 
 /// Generates the module files of one API.
 pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
     let started = Instant::now();
     let (space, ops) = build_model(api)?;
-    let mut timings = Timings { model: started.elapsed(), ..Timings::default() };
+    let mut timings = Timings {
+        model: started.elapsed(),
+        ..Timings::default()
+    };
     let started = Instant::now();
-    let internal = |message: String| Error { file: api.spec.path.clone(), pointer: String::new(), message };
+    let internal = |message: String| Error {
+        file: api.spec.path.clone(),
+        pointer: String::new(),
+        message,
+    };
     let info = &api.spec.openapi.info;
     let module = &api.module;
 
     let mut module_docs = Docs::new();
-    module_docs.note(format!("{} (version {}).", crate::docs::escape_markdown(&info.title), crate::docs::escape_markdown(&info.version)));
+    module_docs.note(format!(
+        "{} (version {}).",
+        crate::docs::escape_markdown(&info.title),
+        crate::docs::escape_markdown(&info.version)
+    ));
     module_docs.text(info.description.as_deref());
     let module_docs = module_docs.lines_or("");
     let mod_prelude = quote! {
@@ -80,7 +99,10 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
         #[cfg(feature = "registry")]
         pub mod schemas;
     };
-    let types_doc = format!(" Models of the {} API, one per schema.", info.title.replace(['[', ']', '<', '>'], ""));
+    let types_doc = format!(
+        " Models of the {} API, one per schema.",
+        info.title.replace(['[', ']', '<', '>'], "")
+    );
     let types_prelude = quote!(#![doc = #types_doc]);
     timings.tokens += started.elapsed();
 
@@ -91,24 +113,48 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
     let types = all_types(&space);
     timings.tokens += started.elapsed();
     let started = Instant::now();
-    files.push((format!("src/{module}/types.rs"), format_items(types_prelude, types, header).map_err(internal)?));
+    files.push((
+        format!("src/{module}/types.rs"),
+        format_items(types_prelude, types, header).map_err(internal)?,
+    ));
     timings.format += started.elapsed();
 
     let started = Instant::now();
     let server = server(api);
-    let server_defaults = server.variables.iter().map(|(_, default, _)| default.clone()).collect();
+    let server_defaults = server
+        .variables
+        .iter()
+        .map(|(_, default, _)| default.clone())
+        .collect();
     let client = client_module(&space, &ops, &server);
     timings.tokens += started.elapsed();
     let started = Instant::now();
-    files.push((format!("src/{module}/mod.rs"), format_items(mod_prelude, client, header).map_err(internal)?));
+    files.push((
+        format!("src/{module}/mod.rs"),
+        format_items(mod_prelude, client, header).map_err(internal)?,
+    ));
     files.push((format!("src/{module}/schemas.rs"), registry(&space, header)));
     timings.format += started.elapsed();
     let fallbacks = space
         .fallbacks
         .iter()
-        .map(|(pointer, reason)| Fallback { module: module.clone(), pointer: pointer.clone(), reason: reason.clone() })
+        .map(|(pointer, reason)| Fallback {
+            module: module.clone(),
+            pointer: pointer.clone(),
+            reason: reason.clone(),
+        })
         .collect();
-    Ok(ApiOutput { module: module.clone(), server_defaults, title: info.title.clone(), files, types: space.entries.len(), operations: ops, space, fallbacks, timings })
+    Ok(ApiOutput {
+        module: module.clone(),
+        server_defaults,
+        title: info.title.clone(),
+        files,
+        types: space.entries.len(),
+        operations: ops,
+        space,
+        fallbacks,
+        timings,
+    })
 }
 
 /// `schemas.rs`: JSON pointer → generated type, so conformance tools can find the type
@@ -144,7 +190,10 @@ fn registry(space: &TypeSpace, header: &str) -> String {
          \x20   Some(match pointer {\n",
     );
     for (pointer, ty) in &space.by_pointer {
-        out.push_str(&format!("        {pointer:?} => via::<{}>(json),\n", type_text(ty)));
+        out.push_str(&format!(
+            "        {pointer:?} => via::<{}>(json),\n",
+            type_text(ty)
+        ));
     }
     out.push_str("        _ => return None,\n    })\n}\n");
     out

@@ -22,7 +22,11 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     let _ = writeln!(out, "name = \"{}\"", config.package_name);
     let _ = writeln!(out, "version = \"{}\"", config.version);
     let _ = writeln!(out, "edition = \"2021\"");
-    let _ = writeln!(out, "description = \"{}\"", config.description.replace('"', "'"));
+    let _ = writeln!(
+        out,
+        "description = \"{}\"",
+        config.description.replace('"', "'")
+    );
     let _ = writeln!(out, "readme = \"README.md\"");
     let _ = writeln!(out, "publish = false");
     if config.standalone {
@@ -39,18 +43,30 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
         let _ = writeln!(out, "# {}", api.title.replace('\n', " "));
         let _ = writeln!(out, "{} = []", api.module);
     }
-    let _ = writeln!(out, "# `<api>::schemas`: JSON pointer → type lookup, for conformance tools.");
+    let _ = writeln!(
+        out,
+        "# `<api>::schemas`: JSON pointer → type lookup, for conformance tools."
+    );
     let _ = writeln!(out, "registry = []");
     let _ = writeln!(out, "\n[dependencies]");
     let _ = writeln!(out, "codegen-runtime = {}", config.runtime_dependency);
-    let _ = writeln!(out, "serde = {{ version = \"1\", features = [\"derive\"] }}");
+    let _ = writeln!(
+        out,
+        "serde = {{ version = \"1\", features = [\"derive\"] }}"
+    );
     // `float_roundtrip`: numbers decode to the float that prints back the same, so a
     // value survives a round trip unchanged.
-    let _ = writeln!(out, "serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}");
+    let _ = writeln!(
+        out,
+        "serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}"
+    );
     let _ = writeln!(out, "chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}");
     let _ = writeln!(out, "uuid = {{ version = \"1\", features = [\"serde\"] }}");
     let _ = writeln!(out, "\n[dev-dependencies]");
-    let _ = writeln!(out, "tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}");
+    let _ = writeln!(
+        out,
+        "tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}"
+    );
     out
 }
 
@@ -71,7 +87,11 @@ pub fn lib_rs(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     out.push_str("/// The runtime the clients are built on: errors, responses, auth, retries.\npub use codegen_runtime as runtime;\n");
     out.push_str("/// Crates whose types appear in the models and clients, re-exported so that callers use\n/// the same versions without adding them.\npub use {chrono, serde_json, uuid};\n");
     for api in apis {
-        let _ = write!(out, "\n#[cfg(feature = \"{m}\")]\npub mod {m};\n", m = api.module);
+        let _ = write!(
+            out,
+            "\n#[cfg(feature = \"{m}\")]\npub mod {m};\n",
+            m = api.module
+        );
     }
     out
 }
@@ -88,17 +108,40 @@ pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     let _ = writeln!(out, "Each API is a module and a cargo feature (all on by default); to compile only what you use:\n");
     let first = apis.first().map(|a| a.module.as_str()).unwrap_or("api");
     let _ = writeln!(out, "```toml\n{} = {{ path = \"...\", default-features = false, features = [\"{first}\"] }}\n```\n", config.package_name);
-    let _ = writeln!(out, "| module | API | operations | types |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| module | API | operations | types |\n|---|---|---|---|"
+    );
     for api in apis {
-        let _ = writeln!(out, "| `{}` | {} | {} | {} |", api.module, readme_title(&api.title).replace('|', "/"), api.operations.methods.len(), api.types);
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            api.module,
+            readme_title(&api.title).replace('|', "/"),
+            api.operations.methods.len(),
+            api.types
+        );
     }
-    let _ = writeln!(out, "\nEvery operation is a method on the module's `Client` returning a request builder:");
-    let _ = writeln!(out, "required parameters are arguments, optional ones are setters, and `.await` sends it.");
-    let _ = writeln!(out, "Documented statuses decode into typed enums (`Ok` for 1xx–3xx, `runtime::Error::Api` for");
+    let _ = writeln!(
+        out,
+        "\nEvery operation is a method on the module's `Client` returning a request builder:"
+    );
+    let _ = writeln!(
+        out,
+        "required parameters are arguments, optional ones are setters, and `.await` sends it."
+    );
+    let _ = writeln!(
+        out,
+        "Documented statuses decode into typed enums (`Ok` for 1xx–3xx, `runtime::Error::Api` for"
+    );
     let _ = writeln!(out, "the others); anything else is a typed `runtime::Error` that keeps the status, headers and body.");
     for api in apis {
         if let Some(example) = readme::example(&crate_ident, api) {
-            let _ = writeln!(out, "\n## {}\n\n```rust,no_run\n{example}```", readme_title(&api.title));
+            let _ = writeln!(
+                out,
+                "\n## {}\n\n```rust,no_run\n{example}```",
+                readme_title(&api.title)
+            );
         }
     }
     out

@@ -53,7 +53,9 @@ impl Docs {
         } else {
             self.paragraphs.join("\n\n")
         };
-        text.lines().map(|l| format!(" {l}").trim_end().to_string()).collect()
+        text.lines()
+            .map(|l| format!(" {l}").trim_end().to_string())
+            .collect()
     }
 }
 
@@ -97,7 +99,13 @@ fn escape_line(line: &str) -> String {
         // Alternate text / code segments; code spans are inert already.
         line.split('`')
             .enumerate()
-            .map(|(i, seg)| if i % 2 == 0 { escape_prose(seg) } else { seg.to_string() })
+            .map(|(i, seg)| {
+                if i % 2 == 0 {
+                    escape_prose(seg)
+                } else {
+                    seg.to_string()
+                }
+            })
             .collect::<Vec<_>>()
             .join("`")
     } else {
@@ -119,7 +127,11 @@ fn escape_prose(text: &str) -> String {
             rest = &rest[len..];
             continue;
         }
-        if let Some(url_len) = rest.strip_prefix('<').and_then(url_at).filter(|&n| rest[1 + n..].starts_with('>')) {
+        if let Some(url_len) = rest
+            .strip_prefix('<')
+            .and_then(url_at)
+            .filter(|&n| rest[1 + n..].starts_with('>'))
+        {
             // Already an autolink (`<https://...>`): kept as it is.
             let (link, tail) = rest.split_at(url_len + 2);
             out.push_str(link);
@@ -196,17 +208,25 @@ mod tests {
             escape_markdown("See https://x.io/a. Use [x] or <string>."),
             "See <https://x.io/a>. Use \\[x\\] or \\<string\\>."
         );
-        assert_eq!(escape_markdown("keep `a[0] <b>` as code"), "keep `a[0] <b>` as code");
+        assert_eq!(
+            escape_markdown("keep `a[0] <b>` as code"),
+            "keep `a[0] <b>` as code"
+        );
         assert_eq!(escape_markdown("    indented"), "indented");
         assert_eq!(
-            escape_markdown("at [http://swagger.io](http://swagger.io) or [#irc](http://x.io/irc)."),
+            escape_markdown(
+                "at [http://swagger.io](http://swagger.io) or [#irc](http://x.io/irc)."
+            ),
             "at [<http://swagger.io>](http://swagger.io) or [#irc](http://x.io/irc)."
         );
     }
 
     #[test]
     fn autolinks_are_kept() {
-        assert_eq!(escape_markdown("see <https://x.io/a> and <b>"), "see <https://x.io/a> and \\<b\\>");
+        assert_eq!(
+            escape_markdown("see <https://x.io/a> and <b>"),
+            "see <https://x.io/a> and \\<b\\>"
+        );
     }
 
     #[test]

@@ -126,10 +126,22 @@ pub fn generate_crate(apis: &[ApiInput], config: &CrateConfig) -> Result<Generat
         outputs.push(api::generate(api, &header)?);
     }
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_string(), crate_files::cargo_toml(config, &outputs));
-    files.insert("README.md".to_string(), crate_files::readme_md(config, &outputs));
-    files.insert("src/lib.rs".to_string(), crate_files::lib_rs(config, &outputs));
-    let mut stats = Stats { specs: outputs.len(), ..Stats::default() };
+    files.insert(
+        "Cargo.toml".to_string(),
+        crate_files::cargo_toml(config, &outputs),
+    );
+    files.insert(
+        "README.md".to_string(),
+        crate_files::readme_md(config, &outputs),
+    );
+    files.insert(
+        "src/lib.rs".to_string(),
+        crate_files::lib_rs(config, &outputs),
+    );
+    let mut stats = Stats {
+        specs: outputs.len(),
+        ..Stats::default()
+    };
     for out in outputs {
         stats.types += out.types;
         stats.operations += out.operations.methods.len();

@@ -36,7 +36,11 @@ impl fmt::Display for SpecError {
         if let Some((line, col)) = self.position {
             write!(f, ":{line}:{col}")?;
         }
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(f, ": {pointer}: {}", self.message)
     }
 }
@@ -74,24 +78,37 @@ pub fn parse_spec(path: &Path, source: String) -> Result<LoadedSpec, SpecError> 
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();
             let pos = (inner.line() > 0).then(|| (inner.line(), inner.column()));
-            error(refine(path_to_pointer(e.path())), pos, strip_position(&inner.to_string()))
+            error(
+                refine(path_to_pointer(e.path())),
+                pos,
+                strip_position(&inner.to_string()),
+            )
         })
     } else {
         let de = serde_yaml::Deserializer::from_str(&source);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let inner = e.inner();
             let pos = inner.location().map(|l| (l.line(), l.column()));
-            error(refine(path_to_pointer(e.path())), pos, strip_position(&inner.to_string()))
+            error(
+                refine(path_to_pointer(e.path())),
+                pos,
+                strip_position(&inner.to_string()),
+            )
         })
     };
     // The version is checked on the parsed document; only when it is not 3.0 or the
     // document does not parse is the text read again, so that Swagger 2.0 and OpenAPI
     // 3.1 get one clear sentence instead of a field-by-field complaint.
     if !matches!(&parsed, Ok(doc) if doc.openapi.starts_with("3.0")) {
-        check_version(&source).map_err(|(key, m)| error(format!("/{key}"), key_position(&source, key), m))?;
+        check_version(&source)
+            .map_err(|(key, m)| error(format!("/{key}"), key_position(&source, key), m))?;
     }
     let openapi = parsed?;
-    Ok(LoadedSpec { path: path.to_path_buf(), source, openapi })
+    Ok(LoadedSpec {
+        path: path.to_path_buf(),
+        source,
+        openapi,
+    })
 }
 
 /// openapiv3 flattens `paths`, which hides where inside it a type error is. Decoding
@@ -108,7 +125,11 @@ fn refine_paths_pointer(source: &str) -> Option<String> {
         }
         let result: Result<openapiv3::PathItem, _> = serde_path_to_error::deserialize(item);
         if let Err(e) = result {
-            return Some(format!("/paths/{}{}", escape_pointer_token(path), path_to_pointer(e.path())));
+            return Some(format!(
+                "/paths/{}{}",
+                escape_pointer_token(path),
+                path_to_pointer(e.path())
+            ));
         }
     }
     None
@@ -146,7 +167,9 @@ fn check_version(source: &str) -> Result<(), (&'static str, String)> {
     }
     let version_error = |message: String| Err(("openapi", message));
     match head.openapi {
-        None => version_error("missing `openapi` version field; expected an OpenAPI 3.0.x document".into()),
+        None => version_error(
+            "missing `openapi` version field; expected an OpenAPI 3.0.x document".into(),
+        ),
         Some(v) => {
             let version = scalar_text(&v);
             if version.starts_with("3.0") {
@@ -156,7 +179,9 @@ fn check_version(source: &str) -> Result<(), (&'static str, String)> {
                     "OpenAPI {version} is not supported yet; only OpenAPI 3.0.x documents can be generated"
                 ))
             } else {
-                version_error(format!("unknown OpenAPI version `{version}`; expected 3.0.x"))
+                version_error(format!(
+                    "unknown OpenAPI version `{version}`; expected 3.0.x"
+                ))
             }
         }
     }

@@ -8,20 +8,51 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Keywords of every edition, plus the ones raw identifiers cannot express (`self`,
 /// `Self`, `crate`, `super`): all get a trailing underscore instead of `r#`.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
-    "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box",
-    "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual",
-    "yield", "union",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
 /// Type names that would shadow the prelude or the names generated code relies on.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default",
-    "Clone", "Copy", "Debug", "Send", "Sync", "Sized", "Fn", "FnMut", "FnOnce", "Drop",
-    "Iterator", "ToString", "Into", "From", "PartialEq", "Eq", "Ord", "PartialOrd", "Hash",
-    "BTreeMap", "Value", "Serialize", "Deserialize", "Client", "Error", "Response",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Send",
+    "Sync",
+    "Sized",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Drop",
+    "Iterator",
+    "ToString",
+    "Into",
+    "From",
+    "PartialEq",
+    "Eq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "BTreeMap",
+    "Value",
+    "Serialize",
+    "Deserialize",
+    "Client",
+    "Error",
+    "Response",
 ];
 
 /// Spells out characters that carry meaning in names (`+1` and `-1` are different
@@ -92,7 +123,11 @@ pub fn variant_name(raw: &str) -> String {
         return "Empty".to_string();
     }
     let name = fix_start(words(raw).to_upper_camel_case(), "V");
-    let name = if name.is_empty() { "Value".to_string() } else { name };
+    let name = if name.is_empty() {
+        "Value".to_string()
+    } else {
+        name
+    };
     unkeyword(name)
 }
 
@@ -121,7 +156,9 @@ impl UniqueNames {
 
     /// A scope in which `names` are already taken.
     pub fn with_taken<I: IntoIterator<Item = S>, S: Into<String>>(names: I) -> Self {
-        Self { taken: names.into_iter().map(Into::into).collect() }
+        Self {
+            taken: names.into_iter().map(Into::into).collect(),
+        }
     }
 
     /// Returns `name` if free, else the first free `name{n}` (n ≥ 2), and takes it.
@@ -158,7 +195,9 @@ mod tests {
 
     #[test]
     fn keywords_become_valid_identifiers() {
-        for kw in ["type", "self", "Self", "crate", "fn", "async", "match", "super"] {
+        for kw in [
+            "type", "self", "Self", "crate", "fn", "async", "match", "super",
+        ] {
             let f = field_name(kw);
             assert!(syn::parse_str::<syn::Ident>(&f).is_ok(), "{kw} -> {f}");
         }
@@ -177,7 +216,10 @@ mod tests {
         assert_eq!(type_name("über type"), "UfcBerType");
         for raw in ["ünïcødé", "名前", "a b c", "x-y-z", "__", "$", "123"] {
             for name in [field_name(raw), type_name(raw), variant_name(raw)] {
-                assert!(syn::parse_str::<syn::Ident>(&name).is_ok(), "{raw} -> {name}");
+                assert!(
+                    syn::parse_str::<syn::Ident>(&name).is_ok(),
+                    "{raw} -> {name}"
+                );
             }
         }
     }

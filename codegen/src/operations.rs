@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 use openapiv3::{
-    OpenAPI, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
-    QueryStyle, ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
+    OpenAPI, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
 };
 
 use crate::docs::Docs;
@@ -203,7 +203,9 @@ pub struct Operations {
     pub schemes: BTreeMap<String, Scheme>,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 fn path_item_ops(item: &PathItem) -> [(&'static str, Option<&Operation>); 8] {
     [
@@ -230,9 +232,9 @@ fn resolve_local<'d, T>(
             ReferenceOr::Item(t) => return Ok(t),
             ReferenceOr::Reference { reference } => {
                 let prefix = format!("#/components/{section}/");
-                let key = reference
-                    .strip_prefix(&prefix)
-                    .ok_or_else(|| format!("`$ref: {reference}`: expected a reference to {prefix}..."))?;
+                let key = reference.strip_prefix(&prefix).ok_or_else(|| {
+                    format!("`$ref: {reference}`: expected a reference to {prefix}...")
+                })?;
                 let key = crate::typespace::unescape_pointer_token(key);
                 current = map
                     .and_then(|m| m.get(&key))
@@ -244,17 +246,38 @@ fn resolve_local<'d, T>(
 }
 
 /// Builds the operations of `doc`, adding the types they need to `types`.
-pub fn build(doc: &OpenAPI, file: &std::path::Path, types: &mut TypeSpaceBuilder<'_>) -> Result<Operations, Error> {
-    let err = |pointer: &str, message: String| Error { file: file.to_path_buf(), pointer: pointer.to_string(), message };
+pub fn build(
+    doc: &OpenAPI,
+    file: &std::path::Path,
+    types: &mut TypeSpaceBuilder<'_>,
+) -> Result<Operations, Error> {
+    let err = |pointer: &str, message: String| Error {
+        file: file.to_path_buf(),
+        pointer: pointer.to_string(),
+        message,
+    };
     let components = doc.components.as_ref();
     let mut ops = Operations::default();
 
-    for (name, scheme) in components.map(|c| &c.security_schemes).into_iter().flatten() {
+    for (name, scheme) in components
+        .map(|c| &c.security_schemes)
+        .into_iter()
+        .flatten()
+    {
         let pointer = format!("/components/securitySchemes/{}", escape_pointer_token(name));
-        let scheme = resolve_local(scheme, "securitySchemes", components.map(|c| &c.security_schemes))
-            .map_err(|m| err(&pointer, m))?;
+        let scheme = resolve_local(
+            scheme,
+            "securitySchemes",
+            components.map(|c| &c.security_schemes),
+        )
+        .map_err(|m| err(&pointer, m))?;
         let (kind, description) = match scheme {
-            SecurityScheme::APIKey { location, name: key, description, .. } => (
+            SecurityScheme::APIKey {
+                location,
+                name: key,
+                description,
+                ..
+            } => (
                 match location {
                     openapiv3::APIKeyLocation::Header => SchemeKind::ApiKeyHeader(key.clone()),
                     openapiv3::APIKeyLocation::Query => SchemeKind::ApiKeyQuery(key.clone()),
@@ -262,21 +285,34 @@ pub fn build(doc: &OpenAPI, file: &std::path::Path, types: &mut TypeSpaceBuilder
                 },
                 description,
             ),
-            SecurityScheme::HTTP { scheme, description, .. } => match scheme.to_ascii_lowercase().as_str() {
+            SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } => match scheme.to_ascii_lowercase().as_str() {
                 "bearer" => (SchemeKind::Bearer, description),
                 "basic" => (SchemeKind::Basic, description),
                 // Digest and other HTTP schemes need a challenge round trip the client
                 // does not implement; operations that need only them send no auth.
                 _ => continue,
             },
-            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
+            SecurityScheme::OAuth2 { description, .. }
+            | SecurityScheme::OpenIDConnect { description, .. } => {
                 (SchemeKind::Bearer, description)
             }
         };
         let mut docs = Docs::new();
         docs.text(description.as_deref());
         let const_name = format!("SCHEME_{}", field_name(name).to_uppercase());
-        ops.schemes.insert(name.clone(), Scheme { name: name.clone(), const_name, kind, docs });
+        ops.schemes.insert(
+            name.clone(),
+            Scheme {
+                name: name.clone(),
+                const_name,
+                kind,
+                docs,
+            },
+        );
     }
 
     let mut method_names = UniqueNames::with_taken(["new", "builder", "transport", "base_url"]);
@@ -284,12 +320,18 @@ pub fn build(doc: &OpenAPI, file: &std::path::Path, types: &mut TypeSpaceBuilder
     for (path, item) in &doc.paths.paths {
         let item_pointer = format!("/paths/{}", escape_pointer_token(path));
         let ReferenceOr::Item(item) = item else {
-            return Err(err(&item_pointer, "path item `$ref`s are not supported".into()));
+            return Err(err(
+                &item_pointer,
+                "path item `$ref`s are not supported".into(),
+            ));
         };
         for (method, op) in path_item_ops(item) {
             let Some(op) = op else { continue };
             let pointer = format!("{item_pointer}/{method}");
-            let operation_id = op.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
+            let operation_id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| derived_operation_id(method, path));
             let method_name = method_names.claim(&method_name(&operation_id));
             let type_stem = claim_stem(&mut stems, &type_name(&operation_id));
 
@@ -299,19 +341,31 @@ pub fn build(doc: &OpenAPI, file: &std::path::Path, types: &mut TypeSpaceBuilder
             if let Some(a) = op.extensions.get("x-assumption").and_then(|v| v.as_str()) {
                 docs.text(Some(&format!("Assumption: {a}")));
             }
-            docs.note(format!("`{} {}`", method.to_uppercase(), path.replace('`', "'")));
+            docs.note(format!(
+                "`{} {}`",
+                method.to_uppercase(),
+                path.replace('`', "'")
+            ));
             if op.deprecated {
                 docs.note("**Deprecated** by the API.");
             }
 
-            let params = build_params(doc, &item.parameters, &op.parameters, &pointer, &type_stem, types)
-                .map_err(|(p, m)| err(&p, m))?;
+            let params = build_params(
+                doc,
+                &item.parameters,
+                &op.parameters,
+                &pointer,
+                &type_stem,
+                types,
+            )
+            .map_err(|(p, m)| err(&p, m))?;
             let body = match &op.request_body {
                 None => None,
                 Some(rb) => {
                     let body_pointer = format!("{pointer}/requestBody");
-                    let rb = resolve_local(rb, "requestBodies", components.map(|c| &c.request_bodies))
-                        .map_err(|m| err(&body_pointer, m))?;
+                    let rb =
+                        resolve_local(rb, "requestBodies", components.map(|c| &c.request_bodies))
+                            .map_err(|m| err(&body_pointer, m))?;
                     build_body(rb, &body_pointer, &type_stem, types)?
                 }
             };
@@ -329,7 +383,11 @@ pub fn build(doc: &OpenAPI, file: &std::path::Path, types: &mut TypeSpaceBuilder
                 })
                 .unwrap_or_default();
             let accept = accept_type(op);
-            let idempotent = op.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(false);
+            let idempotent = op
+                .extensions
+                .get("x-idempotent")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
             if idempotent {
                 docs.note("Safe to repeat (`x-idempotent`): a retry policy retries it like a GET.");
             }
@@ -354,7 +412,12 @@ pub fn build(doc: &OpenAPI, file: &std::path::Path, types: &mut TypeSpaceBuilder
 
 /// The item names emitted for an operation with type stem `stem`.
 fn stem_items(stem: &str) -> [String; 4] {
-    [stem.to_string(), format!("{stem}Response"), format!("{stem}Error"), format!("{stem}Body")]
+    [
+        stem.to_string(),
+        format!("{stem}Response"),
+        format!("{stem}Error"),
+        format!("{stem}Body"),
+    ]
 }
 
 /// Claims a type stem whose builder, response, error and body names are all free, so
@@ -368,7 +431,10 @@ fn claim_stem(stems: &mut UniqueNames, base: &str) -> String {
     };
     let mut candidate = base.clone();
     let mut n = 2;
-    while stem_items(&candidate).iter().any(|name| stems.contains(name)) {
+    while stem_items(&candidate)
+        .iter()
+        .any(|name| stems.contains(name))
+    {
         candidate = format!("{base}{n}");
         n += 1;
     }
@@ -380,15 +446,23 @@ fn claim_stem(stems: &mut UniqueNames, base: &str) -> String {
 
 /// The JSON media type of the first response that has one, successes first.
 fn accept_type(op: &Operation) -> Option<String> {
-    let mut responses: Vec<(&StatusCode, &ReferenceOr<Response>)> = op.responses.responses.iter().collect();
+    let mut responses: Vec<(&StatusCode, &ReferenceOr<Response>)> =
+        op.responses.responses.iter().collect();
     responses.sort_by_key(|(code, _)| match code {
         StatusCode::Code(c) => (*c >= 400, *c),
         StatusCode::Range(r) => (*r >= 4, *r * 100),
     });
     responses.into_iter().find_map(|(_, r)| match r {
         ReferenceOr::Item(r) => {
-            let json: Vec<&String> = r.content.keys().filter(|mt| body_kind(mt) == BodyKind::Json && *mt != "*/*").collect();
-            json.iter().find(|mt| mt.as_str() == "application/json").or(json.first()).map(|mt| mt.to_string())
+            let json: Vec<&String> = r
+                .content
+                .keys()
+                .filter(|mt| body_kind(mt) == BodyKind::Json && *mt != "*/*")
+                .collect();
+            json.iter()
+                .find(|mt| mt.as_str() == "application/json")
+                .or(json.first())
+                .map(|mt| mt.to_string())
         }
         ReferenceOr::Reference { .. } => None,
     })
@@ -425,8 +499,16 @@ fn build_params(
     for (i, p) in op_level.iter().enumerate() {
         let ptr = format!("{pointer}/parameters/{i}");
         let param = resolve_local(p, "parameters", components).map_err(|m| (ptr.clone(), m))?;
-        let key = (param.parameter_data_ref().name.clone(), std::mem::discriminant(param));
-        match merged.iter_mut().find(|(_, q)| (q.parameter_data_ref().name.clone(), std::mem::discriminant(*q)) == key) {
+        let key = (
+            param.parameter_data_ref().name.clone(),
+            std::mem::discriminant(param),
+        );
+        match merged.iter_mut().find(|(_, q)| {
+            (
+                q.parameter_data_ref().name.clone(),
+                std::mem::discriminant(*q),
+            ) == key
+        }) {
             Some(slot) => *slot = (ptr, param),
             None => merged.push((ptr, param)),
         }
@@ -436,11 +518,19 @@ fn build_params(
     for (ptr, param) in merged {
         let (location, data, explode) = match param {
             Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data, false),
-            Parameter::Query { parameter_data, style, .. } => {
-                let explode = parameter_data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+            Parameter::Query {
+                parameter_data,
+                style,
+                ..
+            } => {
+                let explode = parameter_data
+                    .explode
+                    .unwrap_or(matches!(style, QueryStyle::Form));
                 (ParamLocation::Query, parameter_data, explode)
             }
-            Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data, false),
+            Parameter::Header { parameter_data, .. } => {
+                (ParamLocation::Header, parameter_data, false)
+            }
             // Cookies are left to the caller's own `reqwest::Client` (cookie store).
             Parameter::Cookie { .. } => continue,
         };
@@ -469,17 +559,29 @@ fn build_params(
     Ok(params)
 }
 
-fn param_type(data: &ParameterData, pointer: &str, stem: &str, types: &mut TypeSpaceBuilder<'_>) -> Result<TypeRef, Error> {
+fn param_type(
+    data: &ParameterData,
+    pointer: &str,
+    stem: &str,
+    types: &mut TypeSpaceBuilder<'_>,
+) -> Result<TypeRef, Error> {
     match &data.format {
-        ParameterSchemaOrContent::Schema(s) => {
-            types.type_for(s.into(), &format!("{pointer}/schema"), &format!("{stem}{}", data.name.to_upper_camel_case()))
-        }
+        ParameterSchemaOrContent::Schema(s) => types.type_for(
+            s.into(),
+            &format!("{pointer}/schema"),
+            &format!("{stem}{}", data.name.to_upper_camel_case()),
+        ),
         ParameterSchemaOrContent::Content(_) => Ok(TypeRef::Prim(crate::typespace::Prim::String)),
     }
 }
 
 fn body_kind(media_type: &str) -> BodyKind {
-    let mt = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mt = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if mt == "application/json" || mt.ends_with("+json") || mt.ends_with("/json") || mt == "*/*" {
         BodyKind::Json
     } else if mt == "application/x-www-form-urlencoded" {
@@ -493,7 +595,12 @@ fn body_kind(media_type: &str) -> BodyKind {
     }
 }
 
-fn build_body(rb: &RequestBody, pointer: &str, stem: &str, types: &mut TypeSpaceBuilder<'_>) -> Result<Option<Body>, Error> {
+fn build_body(
+    rb: &RequestBody,
+    pointer: &str,
+    stem: &str,
+    types: &mut TypeSpaceBuilder<'_>,
+) -> Result<Option<Body>, Error> {
     let mut media = Vec::new();
     let mut variants = UniqueNames::new();
     let example = rb.content.values().next().and_then(|c| {
@@ -506,7 +613,10 @@ fn build_body(rb: &RequestBody, pointer: &str, stem: &str, types: &mut TypeSpace
     });
     for (media_type, content) in &rb.content {
         let kind = body_kind(media_type);
-        let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
+        let media_pointer = format!(
+            "{pointer}/content/{}/schema",
+            escape_pointer_token(media_type)
+        );
         let ty = match (kind, &content.schema) {
             (BodyKind::Text, _) => TypeRef::Prim(crate::typespace::Prim::String),
             (BodyKind::Bytes, _) => TypeRef::Prim(crate::typespace::Prim::Bytes),
@@ -521,35 +631,82 @@ fn build_body(rb: &RequestBody, pointer: &str, stem: &str, types: &mut TypeSpace
             BodyKind::Bytes if media_type == "application/octet-stream" => "Bytes",
             _ => media_type,
         }));
-        media.push(BodyMedia { media_type: media_type.clone(), kind, ty, variant });
+        media.push(BodyMedia {
+            media_type: media_type.clone(),
+            kind,
+            ty,
+            variant,
+        });
     }
     if media.is_empty() {
         return Ok(None);
     }
     let mut docs = Docs::new();
     docs.text(rb.description.as_deref());
-    Ok(Some(Body { required: rb.required, media, docs, example }))
+    Ok(Some(Body {
+        required: rb.required,
+        media,
+        docs,
+        example,
+    }))
 }
 
 fn status_variant(status: &StatusMatch) -> String {
     let name = match status {
         StatusMatch::Code(c) => match c {
-            100 => "Continue", 101 => "SwitchingProtocols", 200 => "Ok", 201 => "Created", 202 => "Accepted",
-            203 => "NonAuthoritativeInformation", 204 => "NoContent", 205 => "ResetContent",
-            206 => "PartialContent", 207 => "MultiStatus", 300 => "MultipleChoices",
-            301 => "MovedPermanently", 302 => "Found", 303 => "SeeOther", 304 => "NotModified",
-            307 => "TemporaryRedirect", 308 => "PermanentRedirect", 400 => "BadRequest",
-            401 => "Unauthorized", 402 => "PaymentRequired", 403 => "Forbidden", 404 => "NotFound",
-            405 => "MethodNotAllowed", 406 => "NotAcceptable", 408 => "RequestTimeout",
-            409 => "Conflict", 410 => "Gone", 411 => "LengthRequired", 412 => "PreconditionFailed",
-            413 => "PayloadTooLarge", 414 => "UriTooLong", 415 => "UnsupportedMediaType",
-            416 => "RangeNotSatisfiable", 417 => "ExpectationFailed", 421 => "MisdirectedRequest",
-            422 => "UnprocessableEntity", 423 => "Locked", 424 => "FailedDependency", 425 => "TooEarly",
-            426 => "UpgradeRequired", 428 => "PreconditionRequired", 429 => "TooManyRequests",
-            431 => "RequestHeaderFieldsTooLarge", 451 => "UnavailableForLegalReasons",
-            500 => "InternalServerError", 501 => "NotImplemented", 502 => "BadGateway",
-            503 => "ServiceUnavailable", 504 => "GatewayTimeout", 505 => "HttpVersionNotSupported",
-            507 => "InsufficientStorage", 508 => "LoopDetected", 511 => "NetworkAuthenticationRequired",
+            100 => "Continue",
+            101 => "SwitchingProtocols",
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritativeInformation",
+            204 => "NoContent",
+            205 => "ResetContent",
+            206 => "PartialContent",
+            207 => "MultiStatus",
+            300 => "MultipleChoices",
+            301 => "MovedPermanently",
+            302 => "Found",
+            303 => "SeeOther",
+            304 => "NotModified",
+            307 => "TemporaryRedirect",
+            308 => "PermanentRedirect",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            411 => "LengthRequired",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            414 => "UriTooLong",
+            415 => "UnsupportedMediaType",
+            416 => "RangeNotSatisfiable",
+            417 => "ExpectationFailed",
+            421 => "MisdirectedRequest",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            424 => "FailedDependency",
+            425 => "TooEarly",
+            426 => "UpgradeRequired",
+            428 => "PreconditionRequired",
+            429 => "TooManyRequests",
+            431 => "RequestHeaderFieldsTooLarge",
+            451 => "UnavailableForLegalReasons",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            505 => "HttpVersionNotSupported",
+            507 => "InsufficientStorage",
+            508 => "LoopDetected",
+            511 => "NetworkAuthenticationRequired",
             other => return format!("Status{other}"),
         },
         StatusMatch::Range(r) => return format!("Status{r}xx"),
@@ -558,7 +715,14 @@ fn status_variant(status: &StatusMatch) -> String {
     name.to_string()
 }
 
-fn build_responses(doc: &OpenAPI, file: &std::path::Path, op: &Operation, pointer: &str, stem: &str, types: &mut TypeSpaceBuilder<'_>) -> Result<Vec<ResponseCase>, Error> {
+fn build_responses(
+    doc: &OpenAPI,
+    file: &std::path::Path,
+    op: &Operation,
+    pointer: &str,
+    stem: &str,
+    types: &mut TypeSpaceBuilder<'_>,
+) -> Result<Vec<ResponseCase>, Error> {
     let components = doc.components.as_ref().map(|c| &c.responses);
     let mut cases = Vec::new();
     let mut entries: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = op
@@ -575,15 +739,26 @@ fn build_responses(doc: &OpenAPI, file: &std::path::Path, op: &Operation, pointe
     }
     for (status, key, response) in entries {
         let rp = format!("{pointer}/responses/{key}");
-        let response = resolve_local(response, "responses", components)
-            .map_err(|message| Error { file: file.to_path_buf(), pointer: rp.clone(), message })?;
+        let response =
+            resolve_local(response, "responses", components).map_err(|message| Error {
+                file: file.to_path_buf(),
+                pointer: rp.clone(),
+                message,
+            })?;
         let variant = status_variant(&status);
-        let json = response.content.iter().find(|(mt, _)| body_kind(mt) == BodyKind::Json);
+        let json = response
+            .content
+            .iter()
+            .find(|(mt, _)| body_kind(mt) == BodyKind::Json);
         let body = match json {
             Some((mt, content)) => match &content.schema {
                 Some(s) => {
                     let p = format!("{rp}/content/{}/schema", escape_pointer_token(mt));
-                    ResponseBody::Json(types.type_for(s.into(), &p, &format!("{stem}Response{key}"))?)
+                    ResponseBody::Json(types.type_for(
+                        s.into(),
+                        &p,
+                        &format!("{stem}Response{key}"),
+                    )?)
                 }
                 None => ResponseBody::Json(TypeRef::JSON),
             },
@@ -595,7 +770,12 @@ fn build_responses(doc: &OpenAPI, file: &std::path::Path, op: &Operation, pointe
         };
         let mut docs = Docs::new();
         docs.text(Some(&response.description));
-        cases.push(ResponseCase { status, variant, body, docs });
+        cases.push(ResponseCase {
+            status,
+            variant,
+            body,
+            docs,
+        });
     }
     Ok(cases)
 }

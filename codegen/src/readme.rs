@@ -11,7 +11,11 @@ use crate::typespace::{Prim, TypeKind, TypeRef, TypeSpace};
 /// Rust source of the example for `api`, or `None` when no operation can be called with
 /// values the spec provides.
 pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
-    let op = api.operations.methods.iter().find(|op| call_args(&api.space, op).is_some())?;
+    let op = api
+        .operations
+        .methods
+        .iter()
+        .find(|op| call_args(&api.space, op).is_some())?;
     let args = call_args(&api.space, op)?;
     let module = &api.module;
     let mut out = String::new();
@@ -19,21 +23,54 @@ pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
     let (server_import, builder) = if api.server_defaults.is_empty() {
         ("", "Client::builder()".to_string())
     } else {
-        let args: Vec<String> = api.server_defaults.iter().map(|d| format!("{d:?}")).collect();
-        ("server_url, ", format!("{crate_ident}::runtime::ClientBuilder::new(server_url({}))", args.join(", ")))
+        let args: Vec<String> = api
+            .server_defaults
+            .iter()
+            .map(|d| format!("{d:?}"))
+            .collect();
+        (
+            "server_url, ",
+            format!(
+                "{crate_ident}::runtime::ClientBuilder::new(server_url({}))",
+                args.join(", ")
+            ),
+        )
     };
     let types_import = if args.setup.is_empty() { "" } else { "types, " };
-    let _ = writeln!(out, "use {crate_ident}::{module}::{{{server_import}{types_import}Client}};\n");
-    let _ = writeln!(out, "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{");
-    let auth = op.security.first().and_then(|alt| alt.first()).and_then(|s| api.operations.schemes.get(s)).map(|s| match s.kind {
-        SchemeKind::Bearer => ".bearer_token(\"ACCESS_TOKEN\")",
-        SchemeKind::Basic => ".basic_auth(\"USER\", \"PASSWORD\")",
-        _ => ".api_key(\"API_KEY\")",
-    });
-    let _ = writeln!(out, "let client: Client = {builder}{}.build()?.into();", auth.unwrap_or(""));
+    let _ = writeln!(
+        out,
+        "use {crate_ident}::{module}::{{{server_import}{types_import}Client}};\n"
+    );
+    let _ = writeln!(
+        out,
+        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{"
+    );
+    let auth = op
+        .security
+        .first()
+        .and_then(|alt| alt.first())
+        .and_then(|s| api.operations.schemes.get(s))
+        .map(|s| match s.kind {
+            SchemeKind::Bearer => ".bearer_token(\"ACCESS_TOKEN\")",
+            SchemeKind::Basic => ".basic_auth(\"USER\", \"PASSWORD\")",
+            _ => ".api_key(\"API_KEY\")",
+        });
+    let _ = writeln!(
+        out,
+        "let client: Client = {builder}{}.build()?.into();",
+        auth.unwrap_or("")
+    );
     out.push_str(&args.setup);
-    let _ = writeln!(out, "let response = client.{}({}).await?;", op.method_name, args.call.join(", "));
-    let _ = writeln!(out, "println!(\"{{}}: {{:?}}\", response.status, response.body);");
+    let _ = writeln!(
+        out,
+        "let response = client.{}({}).await?;",
+        op.method_name,
+        args.call.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "println!(\"{{}}: {{:?}}\", response.status, response.body);"
+    );
     let _ = writeln!(out, "# Ok(())\n# }}");
     Some(out)
 }
@@ -51,13 +88,21 @@ fn call_args(space: &TypeSpace, op: &OperationMethod) -> Option<Args> {
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         let media = &body.media[0];
-        if !matches!(media.kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart) {
+        if !matches!(
+            media.kind,
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart
+        ) {
             return None;
         }
-        let TypeRef::Named(name) = &media.ty else { return None };
+        let TypeRef::Named(name) = &media.ty else {
+            return None;
+        };
         let example = media_example(space, op)?;
         let json = json_macro_input(&example, 0);
-        let _ = writeln!(setup, "let body: types::{name} = serde_json::from_value(serde_json::json!({json}))?;");
+        let _ = writeln!(
+            setup,
+            "let body: types::{name} = serde_json::from_value(serde_json::json!({json}))?;"
+        );
         call.push("body".into());
     }
     Some(Args { setup, call })
@@ -72,12 +117,17 @@ fn json_macro_input(value: &serde_json::Value, indent: usize) -> String {
     match value {
         Value::String(s) => format!("{s:?}"),
         Value::Array(items) if !items.is_empty() => {
-            let items: Vec<String> = items.iter().map(|v| format!("{pad}{}", json_macro_input(v, indent + 1))).collect();
+            let items: Vec<String> = items
+                .iter()
+                .map(|v| format!("{pad}{}", json_macro_input(v, indent + 1)))
+                .collect();
             format!("[\n{}\n{end}]", items.join(",\n"))
         }
         Value::Object(map) if !map.is_empty() => {
-            let entries: Vec<String> =
-                map.iter().map(|(k, v)| format!("{pad}{k:?}: {}", json_macro_input(v, indent + 1))).collect();
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{pad}{k:?}: {}", json_macro_input(v, indent + 1)))
+                .collect();
             format!("{{\n{}\n{end}}}", entries.join(",\n"))
         }
         other => other.to_string(),
@@ -94,18 +144,33 @@ fn param_value(space: &TypeSpace, p: &Param) -> Option<String> {
     let example = p.example.as_ref();
     match space.resolve_alias(&p.ty) {
         TypeRef::Prim(Prim::String) => {
-            let text = example.and_then(|e| e.as_str()).map(str::to_string).unwrap_or_else(|| p.wire.to_uppercase());
+            let text = example
+                .and_then(|e| e.as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| p.wire.to_uppercase());
             Some(format!("{text:?}"))
         }
-        TypeRef::Prim(Prim::I32 | Prim::I64) => Some(example.and_then(|e| e.as_i64()).unwrap_or(1).to_string()),
-        TypeRef::Prim(Prim::Bool) => Some(example.and_then(|e| e.as_bool()).unwrap_or(true).to_string()),
+        TypeRef::Prim(Prim::I32 | Prim::I64) => {
+            Some(example.and_then(|e| e.as_i64()).unwrap_or(1).to_string())
+        }
+        TypeRef::Prim(Prim::Bool) => Some(
+            example
+                .and_then(|e| e.as_bool())
+                .unwrap_or(true)
+                .to_string(),
+        ),
         TypeRef::Prim(Prim::Uuid) => {
-            let text = example.and_then(|e| e.as_str()).unwrap_or("00000000-0000-0000-0000-000000000000");
+            let text = example
+                .and_then(|e| e.as_str())
+                .unwrap_or("00000000-0000-0000-0000-000000000000");
             Some(format!("{text:?}.parse::<uuid::Uuid>()?"))
         }
         TypeRef::Named(name) => match space.get(name).map(|e| &e.kind) {
             Some(TypeKind::StringEnum(values)) => {
-                let text = example.and_then(|e| e.as_str()).map(str::to_string).or_else(|| values.first().map(|v| v.wire.clone()))?;
+                let text = example
+                    .and_then(|e| e.as_str())
+                    .map(str::to_string)
+                    .or_else(|| values.first().map(|v| v.wire.clone()))?;
                 Some(format!("{text:?}"))
             }
             _ => None,

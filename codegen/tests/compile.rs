@@ -21,8 +21,12 @@ fn random_apis(config: &CrateConfig, count: usize) -> Vec<ApiInput> {
             break;
         }
         let text = serde_json::to_string_pretty(&common::random::random_document(seed)).unwrap();
-        let spec = parse_spec(Path::new(&format!("random/{seed}.json")), text).expect("random documents parse");
-        let api = ApiInput { module: format!("random_{seed}"), spec };
+        let spec = parse_spec(Path::new(&format!("random/{seed}.json")), text)
+            .expect("random documents parse");
+        let api = ApiInput {
+            module: format!("random_{seed}"),
+            spec,
+        };
         if generate_crate(std::slice::from_ref(&api), config).is_ok() {
             apis.push(api);
         }
@@ -35,7 +39,9 @@ use std::time::Instant;
 /// `target/` of the workspace (the parent of `CARGO_TARGET_TMPDIR`).
 fn target_dir() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    tmp.parent().expect("CARGO_TARGET_TMPDIR is inside the target directory").to_path_buf()
+    tmp.parent()
+        .expect("CARGO_TARGET_TMPDIR is inside the target directory")
+        .to_path_buf()
 }
 
 /// Writes `contents` to `path` unless it already holds exactly that, so unchanged
@@ -45,7 +51,8 @@ fn write_if_changed(path: &Path, contents: &str) {
         return;
     }
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    std::fs::write(path, contents)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
 /// Removes files under `dir/sub` that are not in `keep` (left over from fixtures that
@@ -53,14 +60,20 @@ fn write_if_changed(path: &Path, contents: &str) {
 fn remove_stale(dir: &Path, sub: &str, keep: &[String]) {
     let mut stack = vec![dir.join(sub)];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
                 continue;
             }
-            let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             if !keep.contains(&rel) {
                 std::fs::remove_file(&path).unwrap();
             }
@@ -96,7 +109,14 @@ fn try_cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::O
     // their dependents rebuilt, on every switch between this test and a plain build.
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy();
-        let set_for_tests = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_", "CARGO_TARGET_TMPDIR"];
+        let set_for_tests = [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_CRATE_",
+            "CARGO_BIN_",
+            "CARGO_PRIMARY_",
+            "CARGO_TARGET_TMPDIR",
+        ];
         if set_for_tests.iter().any(|prefix| key.starts_with(prefix)) {
             command.env_remove(key.as_ref());
         }
@@ -108,7 +128,11 @@ fn try_cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::O
         .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run cargo {args:?}: {e}"));
-    eprintln!("cargo {} ({:.1}s)", args.join(" "), started.elapsed().as_secs_f64());
+    eprintln!(
+        "cargo {} ({:.1}s)",
+        args.join(" "),
+        started.elapsed().as_secs_f64()
+    );
     output
 }
 
@@ -120,10 +144,16 @@ fn crate_files() -> Vec<(String, String)> {
     let runtime = common::workspace_dir().join("runtime");
     let runtime = runtime.display().to_string().replace('\\', "/");
     let config = common::config(true, format!("{{ path = \"{runtime}\" }}"));
-    let mut apis: Vec<ApiInput> =
-        names.iter().map(|n| ApiInput { module: common::module_of(n), spec: common::load_fixture(n) }).collect();
+    let mut apis: Vec<ApiInput> = names
+        .iter()
+        .map(|n| ApiInput {
+            module: common::module_of(n),
+            spec: common::load_fixture(n),
+        })
+        .collect();
     apis.extend(random_apis(&config, RANDOM_MODULES));
-    let generated = generate_crate(&apis, &config).unwrap_or_else(|e| panic!("fixtures do not generate: {e}"));
+    let generated =
+        generate_crate(&apis, &config).unwrap_or_else(|e| panic!("fixtures do not generate: {e}"));
     let mut files: Vec<(String, String)> = generated.files.into_iter().collect();
     for (path, contents) in &mut files {
         if path == "Cargo.toml" {
@@ -135,7 +165,10 @@ fn crate_files() -> Vec<(String, String)> {
         }
     }
     let behaviour = common::package_dir().join("tests/compiled/behaviour.rs");
-    files.push(("tests/behaviour.rs".into(), std::fs::read_to_string(behaviour).unwrap()));
+    files.push((
+        "tests/behaviour.rs".into(),
+        std::fs::read_to_string(behaviour).unwrap(),
+    ));
     files
 }
 
@@ -164,6 +197,23 @@ fn every_fixture_compiles_lints_documents_and_behaves() {
     } else {
         check(&dir, &test, &output);
     }
-    cargo(&dir, &["clippy", "--offline", "--all-features", "--all-targets", "--quiet", "--", "-D", "warnings"], &[]);
-    cargo(&dir, &["doc", "--offline", "--all-features", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")]);
+    cargo(
+        &dir,
+        &[
+            "clippy",
+            "--offline",
+            "--all-features",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    );
+    cargo(
+        &dir,
+        &["doc", "--offline", "--all-features", "--no-deps", "--quiet"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
 }

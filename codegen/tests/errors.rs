@@ -9,12 +9,25 @@ use codegen::{generate_crate, parse_spec, ApiInput, Error, SpecError};
 
 fn generate_fixture(relative: &str) -> Result<codegen::GeneratedCrate, Error> {
     let spec = common::parse_fixture(relative).unwrap_or_else(|e| panic!("{relative} parses: {e}"));
-    generate_crate(&[ApiInput { module: "api".into(), spec }], &common::config(true, "{ path = \"../runtime\" }".into()))
+    generate_crate(
+        &[ApiInput {
+            module: "api".into(),
+            spec,
+        }],
+        &common::config(true, "{ path = \"../runtime\" }".into()),
+    )
 }
 
 fn generate_text(yaml: &str) -> Result<codegen::GeneratedCrate, Error> {
-    let spec = parse_spec(Path::new("inline.yaml"), yaml.to_string()).unwrap_or_else(|e| panic!("parses: {e}"));
-    generate_crate(&[ApiInput { module: "api".into(), spec }], &common::config(true, "{ path = \"../runtime\" }".into()))
+    let spec = parse_spec(Path::new("inline.yaml"), yaml.to_string())
+        .unwrap_or_else(|e| panic!("parses: {e}"));
+    generate_crate(
+        &[ApiInput {
+            module: "api".into(),
+            spec,
+        }],
+        &common::config(true, "{ path = \"../runtime\" }".into()),
+    )
 }
 
 fn spec_error(relative: &str) -> SpecError {
@@ -43,11 +56,20 @@ fn alias_cycle_is_an_error() {
     let e = generate_fixture("errors/alias_cycle.yaml").expect_err("an alias cycle is an error");
     assert_eq!(e.file, Path::new("tests/fixtures/errors/alias_cycle.yaml"));
     assert!(
-        ["/components/schemas/A", "/components/schemas/B", "/components/schemas/C"].contains(&e.pointer.as_str()),
+        [
+            "/components/schemas/A",
+            "/components/schemas/B",
+            "/components/schemas/C"
+        ]
+        .contains(&e.pointer.as_str()),
         "{e}"
     );
     assert!(e.message.contains("cycle of `$ref`s"), "{e}");
-    assert!(e.to_string().starts_with("tests/fixtures/errors/alias_cycle.yaml: /components/schemas/"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("tests/fixtures/errors/alias_cycle.yaml: /components/schemas/"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -81,7 +103,11 @@ fn swagger_2_is_refused_with_file_and_pointer() {
     assert_eq!(e.position, Some((1, 1)));
     assert!(e.message.contains("Swagger 2.0 document"), "{e}");
     assert!(e.message.contains("only OpenAPI 3.0.x is supported"), "{e}");
-    assert!(e.to_string().starts_with("tests/fixtures/errors/swagger2.yaml:1:1: /swagger: "), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("tests/fixtures/errors/swagger2.yaml:1:1: /swagger: "),
+        "{e}"
+    );
 }
 
 #[test]
@@ -91,16 +117,27 @@ fn openapi_3_1_is_refused_with_file_and_pointer() {
     assert_eq!(e.pointer, "/openapi");
     assert_eq!(e.position, Some((2, 3)));
     assert!(e.message.contains("OpenAPI 3.1.0 is not supported"), "{e}");
-    assert!(e.to_string().starts_with("tests/fixtures/errors/openapi31.json:2:3: /openapi: "), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("tests/fixtures/errors/openapi31.json:2:3: /openapi: "),
+        "{e}"
+    );
 }
 
 #[test]
 fn missing_version_and_unknown_version_are_refused() {
-    let e = parse_spec(Path::new("x.yaml"), "info: {title: t, version: '1'}\npaths: {}\n".into()).unwrap_err();
+    let e = parse_spec(
+        Path::new("x.yaml"),
+        "info: {title: t, version: '1'}\npaths: {}\n".into(),
+    )
+    .unwrap_err();
     assert_eq!(e.pointer, "/openapi");
     assert!(e.message.contains("missing `openapi`"), "{e}");
-    let e = parse_spec(Path::new("x.yaml"), "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n".into())
-        .unwrap_err();
+    let e = parse_spec(
+        Path::new("x.yaml"),
+        "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n".into(),
+    )
+    .unwrap_err();
     assert!(e.message.contains("unknown OpenAPI version `4.0.0`"), "{e}");
 }
 
@@ -151,7 +188,9 @@ fn dangling_refs_everywhere_are_errors() {
         ),
     ];
     for (what, body, pointer) in cases {
-        let e = generate_text(&format!("{head}{body}")).err().unwrap_or_else(|| panic!("{what}: should fail"));
+        let e = generate_text(&format!("{head}{body}"))
+            .err()
+            .unwrap_or_else(|| panic!("{what}: should fail"));
         assert_eq!(e.file, Path::new("inline.yaml"), "{what}");
         assert_eq!(&e.pointer, pointer, "{what}: {e}");
         assert!(e.message.contains("Gone"), "{what}: {e}");
@@ -166,5 +205,9 @@ fn type_errors_name_pointer_and_line() {
     // line and the message say which field.
     assert_eq!(e.pointer, "/components/schemas/Thing");
     assert!(e.position.is_some_and(|(line, _)| line >= 8), "{e}");
-    assert!(e.to_string().starts_with("tests/fixtures/errors/bad_type.yaml:"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("tests/fixtures/errors/bad_type.yaml:"),
+        "{e}"
+    );
 }

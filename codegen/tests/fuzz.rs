@@ -23,7 +23,13 @@ fn random_documents_generate_or_fail_cleanly() {
             Ok(spec) => spec,
             Err(e) => panic!("seed {seed}: the random document does not parse ({e}):\n{text}"),
         };
-        match generate_crate(&[ApiInput { module: "fuzz".into(), spec }], &config) {
+        match generate_crate(
+            &[ApiInput {
+                module: "fuzz".into(),
+                spec,
+            }],
+            &config,
+        ) {
             Ok(krate) => {
                 generated += 1;
                 for (file, contents) in krate.files.iter().filter(|(f, _)| f.ends_with(".rs")) {
@@ -38,10 +44,16 @@ fn random_documents_generate_or_fail_cleanly() {
                 assert!(e.pointer.starts_with('/'), "seed {seed}: {e}");
                 assert!(!e.message.is_empty(), "seed {seed}: {e}");
                 // Random `$ref`s may only fail as alias cycles: every target exists.
-                assert!(e.message.contains("cycle"), "seed {seed}: unexpected error {e}\n{text}");
+                assert!(
+                    e.message.contains("cycle"),
+                    "seed {seed}: unexpected error {e}\n{text}"
+                );
             }
         }
     }
     eprintln!("{generated} random documents generated, {refused} refused");
-    assert!(generated > 150, "most random documents generate ({generated} did, {refused} were refused)");
+    assert!(
+        generated > 150,
+        "most random documents generate ({generated} did, {refused} were refused)"
+    );
 }

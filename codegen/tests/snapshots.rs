@@ -52,7 +52,11 @@ fixture_snapshots!(
 fn every_fixture_has_a_snapshot() {
     let mut listed: Vec<String> = LISTED.iter().map(|s| s.to_string()).collect();
     listed.sort();
-    assert_eq!(listed, common::fixture_names(), "add new fixtures to `fixture_snapshots!`");
+    assert_eq!(
+        listed,
+        common::fixture_names(),
+        "add new fixtures to `fixture_snapshots!`"
+    );
 }
 
 /// The same input gives the same bytes: every file, parsed afresh each time, and whether
@@ -63,9 +67,15 @@ fn generation_is_deterministic() {
     let config = common::config(true, "{ path = \"../runtime\" }".into());
     let first = common::generate(&names, &config).expect("fixtures generate");
     let second = common::generate(&names, &config).expect("fixtures generate");
-    assert_eq!(first.files.keys().collect::<Vec<_>>(), second.files.keys().collect::<Vec<_>>());
+    assert_eq!(
+        first.files.keys().collect::<Vec<_>>(),
+        second.files.keys().collect::<Vec<_>>()
+    );
     for (path, contents) in &first.files {
-        assert!(contents == &second.files[path], "{path} differs between two runs");
+        assert!(
+            contents == &second.files[path],
+            "{path} differs between two runs"
+        );
     }
     let mut reversed = names.clone();
     reversed.reverse();
@@ -75,8 +85,14 @@ fn generation_is_deterministic() {
         let alone = common::generate_one(name);
         for file in ["types.rs", "mod.rs", "schemas.rs"] {
             let path = format!("src/{module}/{file}");
-            assert!(first.files[&path] == third.files[&path], "{path} depends on the order of the modules");
-            assert!(first.files[&path] == alone.files[&path], "{path} depends on the other modules");
+            assert!(
+                first.files[&path] == third.files[&path],
+                "{path} depends on the order of the modules"
+            );
+            assert!(
+                first.files[&path] == alone.files[&path],
+                "{path} depends on the other modules"
+            );
         }
     }
 }
@@ -85,12 +101,20 @@ fn generation_is_deterministic() {
 #[test]
 fn odd_schemas_report_their_fallbacks() {
     let generated = common::generate_one("odd");
-    let fallbacks: BTreeMap<String, String> =
-        generated.stats.fallbacks.into_iter().map(|f| (f.pointer, f.reason)).collect();
+    let fallbacks: BTreeMap<String, String> = generated
+        .stats
+        .fallbacks
+        .into_iter()
+        .map(|f| (f.pointer, f.reason))
+        .collect();
     let pointers: Vec<&str> = fallbacks.keys().map(String::as_str).collect();
     assert_eq!(
         pointers,
-        ["/components/schemas/AllOfNonObjects", "/components/schemas/Not", "/components/schemas/SelfMap"],
+        [
+            "/components/schemas/AllOfNonObjects",
+            "/components/schemas/Not",
+            "/components/schemas/SelfMap"
+        ],
         "{fallbacks:#?}"
     );
 }

@@ -29,12 +29,18 @@ pub struct Defaulted<T> {
 impl<T> Defaulted<T> {
     /// A value given explicitly: it is serialised.
     pub fn new(value: T) -> Self {
-        Self { value, present: true }
+        Self {
+            value,
+            present: true,
+        }
     }
 
     /// The schema's default standing in for an absent property: it is not serialised.
     pub fn absent(default: T) -> Self {
-        Self { value: default, present: false }
+        Self {
+            value: default,
+            present: false,
+        }
     }
 
     /// Whether the value was given (on the wire or by the caller) rather than defaulted.

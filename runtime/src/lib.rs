@@ -39,7 +39,6 @@
 
 pub use reqwest;
 
-
 #[doc(hidden)]
 pub mod object;
 
@@ -50,8 +49,8 @@ mod enums;
 pub use serde as __serde;
 
 mod auth;
-mod defaulted;
 mod client;
+mod defaulted;
 mod encoding;
 mod error;
 mod multipart;

@@ -146,7 +146,10 @@ macro_rules! __json_object_missing {
 
 #[doc(hidden)]
 pub fn first_missing(fields: &[(bool, &'static str)]) -> Option<&'static str> {
-    fields.iter().find(|(missing, _)| *missing).map(|(_, wire)| *wire)
+    fields
+        .iter()
+        .find(|(missing, _)| *missing)
+        .map(|(_, wire)| *wire)
 }
 
 /// The part of a `Deserialize` impl that differs per struct: its name and how it reads
@@ -173,7 +176,9 @@ impl<'de, F: Fields<'de>> Visitor<'de> for ObjectVisitor<F> {
 }
 
 #[doc(hidden)]
-pub fn deserialize<'de, D: Deserializer<'de>, F: Fields<'de>>(deserializer: D) -> Result<F::Value, D::Error> {
+pub fn deserialize<'de, D: Deserializer<'de>, F: Fields<'de>>(
+    deserializer: D,
+) -> Result<F::Value, D::Error> {
     deserializer.deserialize_map(ObjectVisitor::<F>(std::marker::PhantomData))
 }
 
@@ -256,7 +261,10 @@ impl<M: SerializeMap> Out<M> {
     pub fn begin<S: serde::Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(
         serializer: S,
     ) -> Result<Self, S::Error> {
-        Ok(Self { map: serializer.serialize_map(None)?, error: None })
+        Ok(Self {
+            map: serializer.serialize_map(None)?,
+            error: None,
+        })
     }
 
     pub fn entry<T: Serialize + ?Sized>(&mut self, wire: &'static str, value: &T) {
@@ -269,7 +277,10 @@ impl<M: SerializeMap> Out<M> {
 
     pub fn rest<T: Serialize>(&mut self, rest: &std::collections::BTreeMap<String, T>) {
         if self.error.is_none() {
-            if let Err(e) = rest.iter().try_for_each(|(key, value)| self.map.serialize_entry(key, value)) {
+            if let Err(e) = rest
+                .iter()
+                .try_for_each(|(key, value)| self.map.serialize_entry(key, value))
+            {
                 self.error = Some(e);
             }
         }
@@ -306,7 +317,11 @@ pub mod required {
 pub mod required_nullable {
     use super::*;
 
-    pub fn put<M: SerializeMap, T: Serialize>(out: &mut Out<M>, wire: &'static str, value: &Option<T>) {
+    pub fn put<M: SerializeMap, T: Serialize>(
+        out: &mut Out<M>,
+        wire: &'static str,
+        value: &Option<T>,
+    ) {
         out.entry(wire, value)
     }
 
@@ -320,7 +335,11 @@ pub mod required_nullable {
 pub mod optional {
     use super::*;
 
-    pub fn put<M: SerializeMap, T: Serialize>(out: &mut Out<M>, wire: &'static str, value: &Option<T>) {
+    pub fn put<M: SerializeMap, T: Serialize>(
+        out: &mut Out<M>,
+        wire: &'static str,
+        value: &Option<T>,
+    ) {
         if let Some(value) = value {
             out.entry(wire, value)
         }
@@ -336,7 +355,11 @@ pub mod optional {
 pub mod optional_nullable {
     use super::*;
 
-    pub fn put<M: SerializeMap, T: Serialize>(out: &mut Out<M>, wire: &'static str, value: &Option<T>) {
+    pub fn put<M: SerializeMap, T: Serialize>(
+        out: &mut Out<M>,
+        wire: &'static str,
+        value: &Option<T>,
+    ) {
         super::optional::put(out, wire, value)
     }
 
@@ -350,7 +373,11 @@ pub mod optional_nullable {
 pub mod defaulted {
     use super::*;
 
-    pub fn put<M: SerializeMap, T: Serialize>(out: &mut Out<M>, wire: &'static str, value: &Defaulted<T>) {
+    pub fn put<M: SerializeMap, T: Serialize>(
+        out: &mut Out<M>,
+        wire: &'static str,
+        value: &Defaulted<T>,
+    ) {
         if value.is_present() {
             out.entry(wire, value.get())
         }
@@ -421,7 +448,10 @@ mod tests {
     fn presence_rules_read_as_documented() {
         let e: Every = decode(r#"{"id":1,"label":null,"end":null,"any":null}"#).unwrap();
         assert_eq!(e.note, None, "a missing nullable reads as None");
-        assert_eq!(e.label, None, "null in a non-nullable optional reads as absent");
+        assert_eq!(
+            e.label, None,
+            "null in a non-nullable optional reads as absent"
+        );
         assert_eq!(e.end, Some(None));
         assert_eq!(e.any, Some(serde_json::Value::Null));
         assert_eq!((*e.size, e.size.is_present()), (20, false));
@@ -440,7 +470,9 @@ mod tests {
 
     #[test]
     fn missing_and_duplicate_properties_are_named() {
-        assert!(decode::<Every>("{}").unwrap_err().contains("missing field `id`"));
+        assert!(decode::<Every>("{}")
+            .unwrap_err()
+            .contains("missing field `id`"));
         let err = decode::<Every>(r#"{"id":1,"id":2}"#).unwrap_err();
         assert!(err.contains("duplicate field `id`"), "{err}");
     }
@@ -450,7 +482,9 @@ mod tests {
         assert_eq!(decode::<Empty>(r#"{"x":[{"y":1}]}"#).unwrap(), Empty {});
         assert_eq!(round_trip::<Empty>(r#"{"x":1}"#), "{}");
         assert_eq!(round_trip::<Open>(r#"{"b":2,"a":1}"#), r#"{"a":1,"b":2}"#);
-        assert!(decode::<Open>(r#"{"a":"text"}"#).unwrap_err().contains("expected i32"));
+        assert!(decode::<Open>(r#"{"a":"text"}"#)
+            .unwrap_err()
+            .contains("expected i32"));
     }
 
     #[test]

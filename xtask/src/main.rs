@@ -173,8 +173,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Verb::Test { skip_tools } => {
             xtask::test_cmd::run_test(&root, &TestOptions { skip_tools }, &mut stdout)
         }
-        Verb::Bench { no_check, no_github } => {
-            let options = xtask::bench::BenchOptions { check: !no_check, github: !no_github };
+        Verb::Bench {
+            no_check,
+            no_github,
+        } => {
+            let options = xtask::bench::BenchOptions {
+                check: !no_check,
+                github: !no_github,
+            };
             xtask::bench::run(&root, options, &mut stdout)
         }
         Verb::BenchOne { spec, dir } => xtask::bench::measure_one(&spec, &dir, &mut stdout),

@@ -123,7 +123,16 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
             name: "real-world specs".into(),
             action: run_step(
                 &cargo,
-                &["test", "-p", "xtask", "--test", "real_specs", "--", "--ignored", "--nocapture"],
+                &[
+                    "test",
+                    "-p",
+                    "xtask",
+                    "--test",
+                    "real_specs",
+                    "--",
+                    "--ignored",
+                    "--nocapture",
+                ],
             ),
         });
     }
@@ -178,7 +187,9 @@ impl Totals {
     /// Adds the counts of one libtest summary line (`test result: ok. 3 passed; 0 failed;
     /// 1 ignored; ...`); other lines are ignored.
     pub fn add_line(&mut self, line: &str) {
-        let Some(rest) = line.trim().strip_prefix("test result:") else { return };
+        let Some(rest) = line.trim().strip_prefix("test result:") else {
+            return;
+        };
         let count = |label: &str| -> u64 {
             rest.split(';')
                 .find_map(|part| part.trim().strip_suffix(label).map(str::trim))
@@ -213,7 +224,10 @@ fn run_and_tally(
         .spawn()
         .map_err(|e| format!("cannot run {program}: {e}"))?;
     if let Some(stdout) = child.stdout.take() {
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
             totals.add_line(&line);
             writeln!(out, "{line}").ok();
             out.flush().ok();

@@ -11,12 +11,22 @@ use xtask::bench::{fetch, EXTERNAL};
 
 fn generate_and_check(file: &str) {
     let root = xtask::workspace_root();
-    let (_, package, inner) = EXTERNAL.iter().copied().find(|(f, _, _)| *f == file).expect("known spec");
+    let (_, package, inner) = EXTERNAL
+        .iter()
+        .copied()
+        .find(|(f, _, _)| *f == file)
+        .expect("known spec");
     let mut log = Vec::new();
     let spec = fetch(&root.join("bench-cache"), file, package, inner, &mut log)
         .unwrap_or_else(|e| panic!("cannot fetch {file}: {e}"));
-    let out_dir = root.join("target/real-specs").join(file.trim_end_matches(".json"));
-    let command = format!("cargo xtask gen --spec {} --out {}", spec.display(), out_dir.display());
+    let out_dir = root
+        .join("target/real-specs")
+        .join(file.trim_end_matches(".json"));
+    let command = format!(
+        "cargo xtask gen --spec {} --out {}",
+        spec.display(),
+        out_dir.display()
+    );
     xtask::gen::run_standalone(&spec, &out_dir, &xtask::runtime_dir(), &command, &mut log)
         .unwrap_or_else(|e| panic!("generation failed: {e}\n{}", String::from_utf8_lossy(&log)));
     let summary = String::from_utf8_lossy(&log).to_string();
@@ -33,7 +43,11 @@ fn check(crate_dir: &Path, target_dir: &Path) {
         .current_dir(crate_dir)
         .output()
         .expect("cargo runs");
-    println!("cargo check of {} took {:.1} s", crate_dir.display(), started.elapsed().as_secs_f64());
+    println!(
+        "cargo check of {} took {:.1} s",
+        crate_dir.display(),
+        started.elapsed().as_secs_f64()
+    );
     assert!(
         output.status.success(),
         "cargo check of {} failed:\n{}",

@@ -64,7 +64,14 @@ fn skip_tools_leaves_out_the_scripts() {
     let empty = tempfile::tempdir().unwrap();
     assert_eq!(
         names(&test_cmd::plan(empty.path(), &TestOptions::default())),
-        ["gen --check", "lint", "clippy", "doc", "real-world specs", "cargo test"]
+        [
+            "gen --check",
+            "lint",
+            "clippy",
+            "doc",
+            "real-world specs",
+            "cargo test"
+        ]
     );
 }
 
@@ -146,10 +153,15 @@ fn in_process_steps_use_the_workspace_layout() {
 fn totals_add_up_libtest_summaries() {
     let mut totals = xtask::test_cmd::Totals::default();
     totals.add_line("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s");
-    totals.add_line("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out");
+    totals
+        .add_line("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out");
     totals.add_line("running 5 tests");
     assert_eq!(
         totals,
-        xtask::test_cmd::Totals { passed: 15, failed: 2, ignored: 1 }
+        xtask::test_cmd::Totals {
+            passed: 15,
+            failed: 2,
+            ignored: 1
+        }
     );
 }

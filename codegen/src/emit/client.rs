@@ -8,8 +8,8 @@ use super::ident;
 use super::types::type_ref_in;
 use crate::docs::Docs;
 use crate::operations::{
-    Body, BodyKind, OperationMethod, Operations, Param, ParamLocation, ResponseBody,
-    ResponseCase, SchemeKind, StatusMatch,
+    Body, BodyKind, OperationMethod, Operations, Param, ParamLocation, ResponseBody, ResponseCase,
+    SchemeKind, StatusMatch,
 };
 use crate::typespace::{Presence, Prim, TypeKind, TypeRef, TypeSpace};
 
@@ -66,7 +66,9 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> Ve
             SchemeKind::ApiKeyQuery(q) => quote!(rt::SchemeKind::ApiKeyQuery(#q)),
             SchemeKind::ApiKeyCookie(c) => quote!(rt::SchemeKind::ApiKeyCookie(#c)),
         };
-        let docs = s.docs.to_tokens_or(&format!("Security scheme {}.", crate::docs::code(&s.name)));
+        let docs = s
+            .docs
+            .to_tokens_or(&format!("Security scheme {}.", crate::docs::code(&s.name)));
         quote! {
             #docs
             pub const #name: rt::SecurityScheme = rt::SecurityScheme { name: #wire, kind: #kind };
@@ -118,18 +120,29 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> Ve
             #(#methods)*
         }
     };
-    std::iter::once(client).chain(items).map(super::Piece::Tokens).collect()
+    std::iter::once(client)
+        .chain(items)
+        .map(super::Piece::Tokens)
+        .collect()
 }
 
 fn server_url_fn(template: &str, vars: &[(String, String, Docs)]) -> TokenStream {
     if vars.is_empty() {
         return quote!();
     }
-    let args: Vec<Ident> = vars.iter().map(|(name, _, _)| ident(&crate::naming::field_name(name))).collect();
+    let args: Vec<Ident> = vars
+        .iter()
+        .map(|(name, _, _)| ident(&crate::naming::field_name(name)))
+        .collect();
     let placeholders = vars.iter().map(|(name, _, _)| format!("{{{name}}}"));
     let arg_docs = vars.iter().map(|(name, default, _)| {
         let code = crate::docs::code;
-        format!(" - `{}`: server variable {} (default {}).", crate::naming::field_name(name), code(name), code(default))
+        format!(
+            " - `{}`: server variable {} (default {}).",
+            crate::naming::field_name(name),
+            code(name),
+            code(default)
+        )
     });
     quote! {
         /// The spec's first server URL, with its `{variable}` placeholders.
@@ -158,7 +171,11 @@ fn client_method(op: &OperationMethod) -> TokenStream {
         .iter()
         .map(|p| {
             let n = ident(&p.name);
-            if p.required { quote!(#n: #n.into()) } else { quote!(#n: None) }
+            if p.required {
+                quote!(#n: #n.into())
+            } else {
+                quote!(#n: None)
+            }
         })
         .collect();
     let body_arg = op.body.as_ref().map(|b| {
@@ -171,7 +188,14 @@ fn client_method(op: &OperationMethod) -> TokenStream {
             quote!()
         }
     });
-    let arg_docs = required.iter().map(|p| format!(" - `{}`: {} {}.", p.name, location_word(p.location), crate::docs::code(&p.wire)));
+    let arg_docs = required.iter().map(|p| {
+        format!(
+            " - `{}`: {} {}.",
+            p.name,
+            location_word(p.location),
+            crate::docs::code(&p.wire)
+        )
+    });
     quote! {
         #docs
         ///
@@ -211,16 +235,28 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
     let fields = op.params.iter().map(|p| {
         let n = ident(&p.name);
         let t = qualified(&p.ty);
-        if p.required { quote!(#n: #t,) } else { quote!(#n: Option<#t>,) }
+        if p.required {
+            quote!(#n: #t,)
+        } else {
+            quote!(#n: Option<#t>,)
+        }
     });
     let body_field = op.body.as_ref().map(|b| {
         let t = body_type(op, b);
-        if b.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) }
+        if b.required {
+            quote!(body: #t,)
+        } else {
+            quote!(body: Option<#t>,)
+        }
     });
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let n = ident(&p.name);
         let t = qualified(&p.ty);
-        let docs = p.docs.to_tokens_or(&format!("{} {}.", location_word(p.location), crate::docs::code(&p.wire)));
+        let docs = p.docs.to_tokens_or(&format!(
+            "{} {}.",
+            location_word(p.location),
+            crate::docs::code(&p.wire)
+        ));
         quote! {
             #docs
             pub fn #n(mut self, value: impl Into<#t>) -> Self {
@@ -240,7 +276,11 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
             }
         }
     });
-    let body_enum = op.body.as_ref().filter(|b| b.media.len() > 1).map(|b| body_enum(space, op, b));
+    let body_enum = op
+        .body
+        .as_ref()
+        .filter(|b| b.media.len() > 1)
+        .map(|b| body_enum(space, op, b));
     let (send_body, decode_body) = send_fn(space, ops, op);
     let (response_enum, error_enum) = response_enums(op);
     let field_names: Vec<Ident> = op.params.iter().map(|p| ident(&p.name)).collect();
@@ -300,7 +340,10 @@ fn expand_aliases(space: &TypeSpace, ty: &TypeRef) -> TypeRef {
 
 fn body_enum(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStream {
     let name = format_ident!("{}Body", op.type_stem);
-    let doc = format!(" The request body of [`Client::{}`], in one of the media types it accepts.", op.method_name);
+    let doc = format!(
+        " The request body of [`Client::{}`], in one of the media types it accepts.",
+        op.method_name
+    );
     let variants = body.media.iter().map(|m| {
         let v = ident(&m.variant);
         let t = qualified(&m.ty);
@@ -337,7 +380,10 @@ fn body_enum(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStrea
 }
 
 fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
-    let has_default = op.responses.iter().any(|r| r.status == StatusMatch::Default);
+    let has_default = op
+        .responses
+        .iter()
+        .any(|r| r.status == StatusMatch::Default);
     let mk = |name: Ident, doc: String, cases: Vec<&ResponseCase>| {
         let variants = cases.iter().map(|c| {
             let v = ident(&c.variant);
@@ -376,12 +422,18 @@ fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
     (
         mk(
             format_ident!("{}Response", op.type_stem),
-            format!(" Documented successful responses of [`Client::{}`].", op.method_name),
+            format!(
+                " Documented successful responses of [`Client::{}`].",
+                op.method_name
+            ),
             success,
         ),
         mk(
             format_ident!("{}Error", op.type_stem),
-            format!(" Documented error responses of [`Client::{}`] (carried by `rt::Error::Api`).", op.method_name),
+            format!(
+                " Documented error responses of [`Client::{}`] (carried by `rt::Error::Api`).",
+                op.method_name
+            ),
             errors,
         ),
     )
@@ -401,16 +453,24 @@ fn path_segments(op: &OperationMethod, space: &TypeSpace) -> Vec<TokenStream> {
             let mut args: Vec<TokenStream> = Vec::new();
             let mut rest = segment;
             while let Some(start) = rest.find('{') {
-                let Some(len) = rest[start..].find('}') else { break };
+                let Some(len) = rest[start..].find('}') else {
+                    break;
+                };
                 let wire = &rest[start + 1..start + len];
                 fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-                match op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire) {
+                match op
+                    .params
+                    .iter()
+                    .find(|p| p.location == ParamLocation::Path && p.wire == wire)
+                {
                     Some(p) => {
                         fmt.push_str("{}");
                         let n = ident(&p.name);
                         args.push(match value_form(space, &p.ty) {
                             ValueForm::DateTime => quote!(#n.to_rfc3339()),
-                            ValueForm::Json => quote!(serde_json::to_string(&#n).unwrap_or_default()),
+                            ValueForm::Json => {
+                                quote!(serde_json::to_string(&#n).unwrap_or_default())
+                            }
                             ValueForm::Display => quote!(#n),
                         });
                     }
@@ -427,7 +487,11 @@ fn path_segments(op: &OperationMethod, space: &TypeSpace) -> Vec<TokenStream> {
                         && segment == format!("{{{}}}", p.wire)
                         && *space.resolve_alias(&p.ty) == TypeRef::Prim(Prim::String)
                 });
-                return if is_string { quote!(#arg.as_str()) } else { quote!(&#arg.to_string()) };
+                return if is_string {
+                    quote!(#arg.as_str())
+                } else {
+                    quote!(&#arg.to_string())
+                };
             }
             quote!(&format!(#fmt, #(#args),*))
         })
@@ -460,14 +524,25 @@ fn param_statement(space: &TypeSpace, p: &Param) -> TokenStream {
                 let explode = p.explode;
                 quote!(request = request.query_array(#wire, &#v.iter().map(|v| v.to_rfc3339()).collect::<Vec<_>>(), #explode);)
             }
-            (ParamLocation::Query, _, ValueForm::Json) | (ParamLocation::Query, Some(ValueForm::Json), _) => {
+            (ParamLocation::Query, _, ValueForm::Json)
+            | (ParamLocation::Query, Some(ValueForm::Json), _) => {
                 quote!(request = request.query_json(#wire, &#v);)
             }
-            (ParamLocation::Query, _, ValueForm::DateTime) => quote!(request = request.query(#wire, #v.to_rfc3339());),
-            (ParamLocation::Query, _, ValueForm::Display) => quote!(request = request.query(#wire, #v);),
-            (ParamLocation::Header, _, ValueForm::DateTime) => quote!(request = request.header(#wire, #v.to_rfc3339());),
-            (ParamLocation::Header, _, ValueForm::Json) => quote!(request = request.header(#wire, serde_json::to_string(&#v).unwrap_or_default());),
-            (ParamLocation::Header, _, ValueForm::Display) => quote!(request = request.header(#wire, #v);),
+            (ParamLocation::Query, _, ValueForm::DateTime) => {
+                quote!(request = request.query(#wire, #v.to_rfc3339());)
+            }
+            (ParamLocation::Query, _, ValueForm::Display) => {
+                quote!(request = request.query(#wire, #v);)
+            }
+            (ParamLocation::Header, _, ValueForm::DateTime) => {
+                quote!(request = request.header(#wire, #v.to_rfc3339());)
+            }
+            (ParamLocation::Header, _, ValueForm::Json) => {
+                quote!(request = request.header(#wire, serde_json::to_string(&#v).unwrap_or_default());)
+            }
+            (ParamLocation::Header, _, ValueForm::Display) => {
+                quote!(request = request.header(#wire, #v);)
+            }
             (ParamLocation::Path, _, _) => quote!(),
         }
     };
@@ -483,19 +558,22 @@ fn param_statement(space: &TypeSpace, p: &Param) -> TokenStream {
 }
 
 fn body_statement(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStream {
-    let encode = |kind: BodyKind, media_type: &str, ty: &TypeRef, value: TokenStream| -> TokenStream {
-        match kind {
-            BodyKind::Json if media_type == "application/json" => quote!(request.json_body(&#value)),
-            BodyKind::Json => quote!(request.json_body_as(&#value, #media_type)),
-            BodyKind::Form => quote!(request.form_body(&#value)),
-            BodyKind::Text => quote!(request.text_body(#value, #media_type)),
-            BodyKind::Bytes => quote!(request.bytes_body(#value, #media_type)),
-            BodyKind::Multipart => {
-                let form = multipart(space, ty, &value);
-                quote!(request.multipart_body(#form))
+    let encode =
+        |kind: BodyKind, media_type: &str, ty: &TypeRef, value: TokenStream| -> TokenStream {
+            match kind {
+                BodyKind::Json if media_type == "application/json" => {
+                    quote!(request.json_body(&#value))
+                }
+                BodyKind::Json => quote!(request.json_body_as(&#value, #media_type)),
+                BodyKind::Form => quote!(request.form_body(&#value)),
+                BodyKind::Text => quote!(request.text_body(#value, #media_type)),
+                BodyKind::Bytes => quote!(request.bytes_body(#value, #media_type)),
+                BodyKind::Multipart => {
+                    let form = multipart(space, ty, &value);
+                    quote!(request.multipart_body(#form))
+                }
             }
-        }
-    };
+        };
     let apply = |value: TokenStream| -> TokenStream {
         if body.media.len() == 1 {
             let m = &body.media[0];
@@ -537,7 +615,9 @@ fn multipart(space: &TypeSpace, ty: &TypeRef, value: &TokenStream) -> TokenStrea
         let wire = &f.wire;
         let part = |v: TokenStream| -> TokenStream {
             match space.resolve_alias(&f.ty) {
-                TypeRef::Prim(Prim::Bytes) => quote!(form = form.file(#wire, rt::FilePart::new(#v.clone()).file_name(#wire));),
+                TypeRef::Prim(Prim::Bytes) => {
+                    quote!(form = form.file(#wire, rt::FilePart::new(#v.clone()).file_name(#wire));)
+                }
                 t => match value_form(space, t) {
                     ValueForm::Display => quote!(form = form.text(#wire, #v.to_string());),
                     ValueForm::DateTime => quote!(form = form.text(#wire, #v.to_rfc3339());),
@@ -574,7 +654,11 @@ fn multipart(space: &TypeSpace, ty: &TypeRef, value: &TokenStream) -> TokenStrea
     })
 }
 
-fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> (TokenStream, TokenStream) {
+fn send_fn(
+    space: &TypeSpace,
+    ops: &Operations,
+    op: &OperationMethod,
+) -> (TokenStream, TokenStream) {
     let method = format_ident!("{}", op.http_method);
     let segments = path_segments(op, space);
     let op_id = &op.operation_id;
@@ -582,7 +666,10 @@ fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> (TokenS
         quote!()
     } else {
         let alternatives = op.security.iter().map(|alt| {
-            let consts = alt.iter().filter_map(|s| ops.schemes.get(s)).map(|s| format_ident!("{}", s.const_name));
+            let consts = alt
+                .iter()
+                .filter_map(|s| ops.schemes.get(s))
+                .map(|s| format_ident!("{}", s.const_name));
             quote!(&[#(&#consts),*])
         });
         quote! {
@@ -596,40 +683,76 @@ fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> (TokenS
     let body = op.body.as_ref().map(|b| body_statement(space, op, b));
     let response = format_ident!("{}Response", op.type_stem);
     let error = format_ident!("{}Error", op.type_stem);
-    let has_default = op.responses.iter().any(|r| r.status == StatusMatch::Default);
+    let has_default = op
+        .responses
+        .iter()
+        .any(|r| r.status == StatusMatch::Default);
     let arm_for = |c: &ResponseCase, success: bool| -> TokenStream {
         let v = ident(&c.variant);
         let (decode, value) = match &c.body {
             ResponseBody::Empty => (quote!(), None),
             ResponseBody::Json(t) => {
                 let t = qualified(t);
-                (quote!(let body = response.json::<#t, #error>()?;), Some(quote!(body)))
+                (
+                    quote!(let body = response.json::<#t, #error>()?;),
+                    Some(quote!(body)),
+                )
             }
-            ResponseBody::Text => (quote!(let body = response.text::<#error>()?;), Some(quote!(body))),
+            ResponseBody::Text => (
+                quote!(let body = response.text::<#error>()?;),
+                Some(quote!(body)),
+            ),
             ResponseBody::Bytes => (quote!(let body = response.bytes();), Some(quote!(body))),
         };
-        let (enum_name, wrap) = if success { (&response, quote!(into_response)) } else { (&error, quote!(into_api_error)) };
+        let (enum_name, wrap) = if success {
+            (&response, quote!(into_response))
+        } else {
+            (&error, quote!(into_api_error))
+        };
         let constructed = match value {
             Some(value) => quote!(#enum_name::#v(#value)),
             None => quote!(#enum_name::#v),
         };
-        let result = if success { quote!(Ok(response.#wrap(#constructed))) } else { quote!(Err(response.#wrap(#constructed))) };
+        let result = if success {
+            quote!(Ok(response.#wrap(#constructed)))
+        } else {
+            quote!(Err(response.#wrap(#constructed)))
+        };
         quote!({ #decode #result })
     };
     let mut arms: Vec<TokenStream> = Vec::new();
-    for c in op.responses.iter().filter(|c| matches!(c.status, StatusMatch::Code(_))) {
-        let StatusMatch::Code(code) = c.status else { continue };
+    for c in op
+        .responses
+        .iter()
+        .filter(|c| matches!(c.status, StatusMatch::Code(_)))
+    {
+        let StatusMatch::Code(code) = c.status else {
+            continue;
+        };
         let body = arm_for(c, c.is_success());
         let code = proc_macro2::Literal::u16_unsuffixed(code);
         arms.push(quote!(#code => #body));
     }
-    for c in op.responses.iter().filter(|c| matches!(c.status, StatusMatch::Range(_))) {
-        let StatusMatch::Range(r) = c.status else { continue };
-        let (lo, hi) = (proc_macro2::Literal::u16_unsuffixed(r * 100), proc_macro2::Literal::u16_unsuffixed(r * 100 + 99));
+    for c in op
+        .responses
+        .iter()
+        .filter(|c| matches!(c.status, StatusMatch::Range(_)))
+    {
+        let StatusMatch::Range(r) = c.status else {
+            continue;
+        };
+        let (lo, hi) = (
+            proc_macro2::Literal::u16_unsuffixed(r * 100),
+            proc_macro2::Literal::u16_unsuffixed(r * 100 + 99),
+        );
         let body = arm_for(c, c.is_success());
         arms.push(quote!(#lo..=#hi => #body));
     }
-    let fallback = match op.responses.iter().find(|c| c.status == StatusMatch::Default) {
+    let fallback = match op
+        .responses
+        .iter()
+        .find(|c| c.status == StatusMatch::Default)
+    {
         Some(c) if has_default => {
             let ok = arm_for(c, true);
             let err = arm_for(c, false);
@@ -648,7 +771,8 @@ fn send_fn(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> (TokenS
         }
     };
     let params: Vec<TokenStream> = params.filter(|t| !t.is_empty()).collect();
-    let mutable = (!security.is_empty() || !params.is_empty() || body.is_some()).then(|| quote!(mut));
+    let mutable =
+        (!security.is_empty() || !params.is_empty() || body.is_some()).then(|| quote!(mut));
     let send = quote! {
         let #mutable request = client
             .transport

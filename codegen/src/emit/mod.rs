@@ -30,8 +30,15 @@ pub enum Piece {
 /// Formats a file made of `prelude` (inner attributes, `use`s) and `items`, in
 /// parallel chunks: formatting dominates generation time on large specs, and
 /// prettyplease formats items independently, so chunks join into the same text.
-pub fn format_items(prelude: TokenStream, items: Vec<Piece>, header: &str) -> Result<String, String> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+pub fn format_items(
+    prelude: TokenStream,
+    items: Vec<Piece>,
+    header: &str,
+) -> Result<String, String> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
     // Small chunks keep each syn tree small (peak memory); threads take runs of them.
     let chunk_len = 128;
     let prelude = format_file(prelude, "")?;
@@ -85,7 +92,10 @@ pub fn format_items(prelude: TokenStream, items: Vec<Piece>, header: &str) -> Re
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("internal error: formatting thread failed".into())))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("internal error: formatting thread failed".into()))
+            })
             .collect()
     });
     let mut body = String::new();
@@ -105,7 +115,8 @@ fn format_batch(batch: Vec<(bool, String)>) -> Result<String, String> {
     let mut out = String::new();
     for (is_tokens, text) in batch {
         if is_tokens {
-            let file = syn::parse_file(&text).map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
+            let file = syn::parse_file(&text)
+                .map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
             out.push_str(&prettyplease::unparse(&file));
         } else {
             out.push_str(&text);
@@ -117,25 +128,47 @@ fn format_batch(batch: Vec<(bool, String)>) -> Result<String, String> {
 /// Formats tokens of a whole file. Tokens that do not parse are a generator bug; the
 /// error says so instead of writing broken code.
 pub fn format_file(tokens: TokenStream, header: &str) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
-    Ok(format!("{header}{}", space_items(&prettyplease::unparse(&file))))
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
+    Ok(format!(
+        "{header}{}",
+        space_items(&prettyplease::unparse(&file))
+    ))
 }
 
 /// prettyplease puts items right under each other; a blank line between items (and
 /// after inner docs) makes the files read like hand-written code.
 fn space_items(source: &str) -> String {
-    const ITEM_STARTS: [&str; 13] =
-        ["///", "#[", "pub ", "impl", "fn ", "const ", "struct ", "enum ", "type ", "mod ", "use ", "async fn ", "codegen_runtime::"];
+    const ITEM_STARTS: [&str; 13] = [
+        "///",
+        "#[",
+        "pub ",
+        "impl",
+        "fn ",
+        "const ",
+        "struct ",
+        "enum ",
+        "type ",
+        "mod ",
+        "use ",
+        "async fn ",
+        "codegen_runtime::",
+    ];
     let mut out = String::with_capacity(source.len() + source.len() / 16);
     let mut prev: Option<&str> = None;
     for line in source.lines() {
         if let Some(p) = prev {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let p_trim = p.trim();
-            let ends_item = p_trim.ends_with('}') || p_trim.ends_with(';') || p_trim.starts_with("//!");
-            let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s)) && !line.trim_start().starts_with("//!");
-            let is_inner_doc_end = p_trim.starts_with("//!") && !line.trim_start().starts_with("//!");
-            if (ends_item && starts_item && indent(line) <= indent(p) && !p_trim.starts_with("///")) || is_inner_doc_end {
+            let ends_item =
+                p_trim.ends_with('}') || p_trim.ends_with(';') || p_trim.starts_with("//!");
+            let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s))
+                && !line.trim_start().starts_with("//!");
+            let is_inner_doc_end =
+                p_trim.starts_with("//!") && !line.trim_start().starts_with("//!");
+            if (ends_item && starts_item && indent(line) <= indent(p) && !p_trim.starts_with("///"))
+                || is_inner_doc_end
+            {
                 out.push('\n');
             }
         }

@@ -60,11 +60,19 @@ fn prim(p: Prim) -> TokenStream {
 
 /// Every type of the space, in name order.
 pub fn all_types(space: &TypeSpace) -> Vec<Piece> {
-    space.entries.values().flat_map(|entry| type_entry(space, entry)).collect()
+    space
+        .entries
+        .values()
+        .flat_map(|entry| type_entry(space, entry))
+        .collect()
 }
 
 fn fallback_doc(entry: &TypeEntry) -> String {
-    format!("`{}` (schema {}).", entry.name, crate::docs::code(&entry.pointer))
+    format!(
+        "`{}` (schema {}).",
+        entry.name,
+        crate::docs::code(&entry.pointer)
+    )
 }
 
 fn type_entry(space: &TypeSpace, entry: &TypeEntry) -> Vec<Piece> {
@@ -72,7 +80,8 @@ fn type_entry(space: &TypeSpace, entry: &TypeEntry) -> Vec<Piece> {
     let name = ident(&entry.name);
     let body = match &entry.kind {
         TypeKind::Struct { fields, additional } => {
-            let fields: Vec<StructField> = fields.iter().map(|f| StructField::new(space, f)).collect();
+            let fields: Vec<StructField> =
+                fields.iter().map(|f| StructField::new(space, f)).collect();
             let item = struct_item(&name, &fields, additional.as_ref());
             return vec![
                 Piece::Tokens(quote! {
@@ -84,8 +93,14 @@ fn type_entry(space: &TypeSpace, entry: &TypeEntry) -> Vec<Piece> {
         }
         TypeKind::StringEnum(variants) => return vec![string_enum(entry, variants)],
         TypeKind::IntEnum(variants) => return vec![int_enum(entry, variants)],
-        TypeKind::Union { variants, discriminator: None } => untagged_union(&name, variants),
-        TypeKind::Union { variants, discriminator: Some(tag) } => tagged_union(&name, variants, tag),
+        TypeKind::Union {
+            variants,
+            discriminator: None,
+        } => untagged_union(&name, variants),
+        TypeKind::Union {
+            variants,
+            discriminator: Some(tag),
+        } => tagged_union(&name, variants, tag),
         TypeKind::Alias(ty) => {
             let ty = type_ref(ty);
             quote!(pub type #name = #ty;)
@@ -106,13 +121,22 @@ pub struct StructField<'a> {
 
 impl<'a> StructField<'a> {
     pub fn new(space: &TypeSpace, field: &'a Field) -> Self {
-        let optional = matches!(field.presence, Presence::Optional | Presence::OptionalNullable);
+        let optional = matches!(
+            field.presence,
+            Presence::Optional | Presence::OptionalNullable
+        );
         let default = match (&field.default, optional) {
             (Some(value), true) => {
                 let nullable = field.presence == Presence::OptionalNullable;
                 match value {
                     serde_json::Value::Null if nullable => Some("None".to_string()),
-                    value => default_expr(space, &field.ty, value).map(|e| if nullable { format!("Some({e})") } else { e }),
+                    value => default_expr(space, &field.ty, value).map(|e| {
+                        if nullable {
+                            format!("Some({e})")
+                        } else {
+                            e
+                        }
+                    }),
                 }
             }
             _ => None,
@@ -143,7 +167,9 @@ impl<'a> StructField<'a> {
         match (self.field.presence, self.default.is_some()) {
             (Presence::Required, _) => inner,
             (Presence::Optional, true) => quote!(codegen_runtime::Defaulted<#inner>),
-            (Presence::OptionalNullable, true) => quote!(codegen_runtime::Defaulted<Option<#inner>>),
+            (Presence::OptionalNullable, true) => {
+                quote!(codegen_runtime::Defaulted<Option<#inner>>)
+            }
             (Presence::RequiredNullable | Presence::Optional, _) => quote!(Option<#inner>),
             (Presence::OptionalNullable, false) => quote!(Option<Option<#inner>>),
         }
@@ -158,18 +184,23 @@ fn default_expr(space: &TypeSpace, ty: &TypeRef, value: &serde_json::Value) -> O
     Some(match (space.resolve_alias(ty), value) {
         (TypeRef::Prim(Prim::Bool), Value::Bool(b)) => b.to_string(),
         (TypeRef::Prim(Prim::I64), Value::Number(n)) => n.as_i64()?.to_string(),
-        (TypeRef::Prim(Prim::I32), Value::Number(n)) => i32::try_from(n.as_i64()?).ok()?.to_string(),
+        (TypeRef::Prim(Prim::I32), Value::Number(n)) => {
+            i32::try_from(n.as_i64()?).ok()?.to_string()
+        }
         (TypeRef::Prim(Prim::F64), Value::Number(n)) => format!("{:?}_f64", n.as_f64()?),
         (TypeRef::Prim(Prim::F32), Value::Number(n)) => format!("{:?}_f32", n.as_f64()? as f32),
         (TypeRef::Prim(Prim::String), Value::String(s)) => format!("String::from({s:?})"),
         (TypeRef::Prim(Prim::Json), value) => format!("serde_json::json!({})", json_literal(value)),
         (TypeRef::Vec(item), Value::Array(items)) => {
-            let items: Option<Vec<String>> = items.iter().map(|v| default_expr(space, item, v)).collect();
+            let items: Option<Vec<String>> =
+                items.iter().map(|v| default_expr(space, item, v)).collect();
             format!("vec![{}]", items?.join(", "))
         }
         (TypeRef::Named(name), value) => match (&space.get(name)?.kind, value) {
             (TypeKind::StringEnum(_), Value::String(s)) => format!("{name}::from({s:?})"),
-            (TypeKind::IntEnum(_), Value::Number(n)) => format!("{name}::from({}_i64)", n.as_i64()?),
+            (TypeKind::IntEnum(_), Value::Number(n)) => {
+                format!("{name}::from({}_i64)", n.as_i64()?)
+            }
             _ => return None,
         },
         _ => return None,
@@ -182,17 +213,36 @@ fn json_literal(value: &serde_json::Value) -> String {
     use serde_json::Value;
     match value {
         Value::String(s) => format!("{s:?}"),
-        Value::Array(items) => format!("[{}]", items.iter().map(json_literal).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(json_literal)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Value::Object(map) => {
-            let entries: Vec<String> = map.iter().map(|(k, v)| format!("{k:?}: {}", json_literal(v))).collect();
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k:?}: {}", json_literal(v)))
+                .collect();
             format!("{{{}}}", entries.join(", "))
         }
         scalar => scalar.to_string(),
     }
 }
 
-fn struct_item(name: &proc_macro2::Ident, fields: &[StructField], additional: Option<&TypeRef>) -> TokenStream {
-    let all_optional = fields.iter().all(|f| matches!(f.field.presence, Presence::Optional | Presence::OptionalNullable));
+fn struct_item(
+    name: &proc_macro2::Ident,
+    fields: &[StructField],
+    additional: Option<&TypeRef>,
+) -> TokenStream {
+    let all_optional = fields.iter().all(|f| {
+        matches!(
+            f.field.presence,
+            Presence::Optional | Presence::OptionalNullable
+        )
+    });
     let has_defaults = fields.iter().any(|f| f.default.is_some());
     let derive_default = (all_optional && !has_defaults).then(|| quote!(Default,));
     let fields_tokens = fields.iter().map(field);
@@ -203,7 +253,8 @@ fn struct_item(name: &proc_macro2::Ident, fields: &[StructField], additional: Op
             pub additional_properties: std::collections::BTreeMap<String, #ty>,
         }
     });
-    let default_impl = (all_optional && has_defaults).then(|| default_impl(name, fields, additional.is_some()));
+    let default_impl =
+        (all_optional && has_defaults).then(|| default_impl(name, fields, additional.is_some()));
     quote! {
         #[derive(Debug, Clone, PartialEq, #derive_default)]
         pub struct #name {
@@ -216,7 +267,11 @@ fn struct_item(name: &proc_macro2::Ident, fields: &[StructField], additional: Op
 
 /// `Default` for a struct whose fields may all be absent and some have schema defaults:
 /// every field absent, the defaulted ones holding their (unsent) defaults.
-fn default_impl(name: &proc_macro2::Ident, fields: &[StructField], additional: bool) -> TokenStream {
+fn default_impl(
+    name: &proc_macro2::Ident,
+    fields: &[StructField],
+    additional: bool,
+) -> TokenStream {
     let inits = fields.iter().map(|f| {
         let n = ident(&f.field.name);
         match &f.default {
@@ -227,7 +282,8 @@ fn default_impl(name: &proc_macro2::Ident, fields: &[StructField], additional: b
             None => quote!(#n: None,),
         }
     });
-    let extra = additional.then(|| quote!(additional_properties: std::collections::BTreeMap::new(),));
+    let extra =
+        additional.then(|| quote!(additional_properties: std::collections::BTreeMap::new(),));
     quote! {
         impl Default for #name {
             /// Every property absent; those with a schema default read as it.
@@ -241,7 +297,10 @@ fn default_impl(name: &proc_macro2::Ident, fields: &[StructField], additional: b
 fn field(f: &StructField) -> TokenStream {
     let mut docs = f.field.docs.clone();
     if let Some(default) = &f.field.default {
-        docs.note(format!("Default when absent: {}.", crate::docs::code(&default.to_string())));
+        docs.note(format!(
+            "Default when absent: {}.",
+            crate::docs::code(&default.to_string())
+        ));
     }
     let docs = docs.to_tokens_or(&crate::docs::code(&f.field.wire));
     let name = ident(&f.field.name);
@@ -257,7 +316,12 @@ fn field(f: &StructField) -> TokenStream {
 fn json_object(name: &str, fields: &[StructField], additional: bool) -> String {
     let mut out = format!("codegen_runtime::json_object!({name} {{\n");
     for f in fields {
-        out.push_str(&format!("    {}: {:?} => {},\n", f.field.name, f.field.wire, f.presence()));
+        out.push_str(&format!(
+            "    {}: {:?} => {},\n",
+            f.field.name,
+            f.field.wire,
+            f.presence()
+        ));
     }
     if additional {
         out.push_str("    ..additional_properties\n");
@@ -268,14 +332,21 @@ fn json_object(name: &str, fields: &[StructField], additional: bool) -> String {
 
 /// An enum declared through the runtime's `string_enum!` / `int_enum!` macro. Written as
 /// text because prettyplease leaves macro bodies unformatted.
-fn enum_macro(macro_name: &str, name: &str, docs: &[String], variants: Vec<(String, String, String)>) -> Piece {
+fn enum_macro(
+    macro_name: &str,
+    name: &str,
+    docs: &[String],
+    variants: Vec<(String, String, String)>,
+) -> Piece {
     let mut out = format!("codegen_runtime::{macro_name}! {{\n");
     for line in docs {
         out.push_str(&format!("    ///{line}\n"));
     }
     out.push_str(&format!("    pub enum {name} {{\n"));
     for (variant, value, doc) in variants {
-        out.push_str(&format!("        /// {doc}\n        {variant} = {value},\n"));
+        out.push_str(&format!(
+            "        /// {doc}\n        {variant} = {value},\n"
+        ));
     }
     out.push_str("    }\n}\n");
     Piece::Text(out)
@@ -287,13 +358,31 @@ fn inline_code(text: &str) -> String {
 
 fn string_enum(entry: &TypeEntry, variants: &[StringVariant]) -> Piece {
     let docs = entry.docs.lines_or(&fallback_doc(entry));
-    let variants = variants.iter().map(|v| (v.name.clone(), format!("{:?}", v.wire), inline_code(&v.wire))).collect();
+    let variants = variants
+        .iter()
+        .map(|v| {
+            (
+                v.name.clone(),
+                format!("{:?}", v.wire),
+                inline_code(&v.wire),
+            )
+        })
+        .collect();
     enum_macro("string_enum", &entry.name, &docs, variants)
 }
 
 fn int_enum(entry: &TypeEntry, variants: &[IntVariant]) -> Piece {
     let docs = entry.docs.lines_or(&fallback_doc(entry));
-    let variants = variants.iter().map(|v| (v.name.clone(), v.value.to_string(), inline_code(&v.value.to_string()))).collect();
+    let variants = variants
+        .iter()
+        .map(|v| {
+            (
+                v.name.clone(),
+                v.value.to_string(),
+                inline_code(&v.value.to_string()),
+            )
+        })
+        .collect();
     enum_macro("int_enum", &entry.name, &docs, variants)
 }
 
@@ -301,7 +390,11 @@ fn variant_docs(v: &UnionVariant) -> String {
     if v.tags.is_empty() {
         format!(" The `{}` form.", v.name)
     } else {
-        let tags: Vec<String> = v.tags.iter().map(|t| format!("`{}`", t.replace('`', "'"))).collect();
+        let tags: Vec<String> = v
+            .tags
+            .iter()
+            .map(|t| format!("`{}`", t.replace('`', "'")))
+            .collect();
         format!(" Selected by the tag value {}.", tags.join(" or "))
     }
 }
@@ -326,13 +419,19 @@ fn tagged_union(name: &proc_macro2::Ident, variants: &[UnionVariant], tag: &str)
     let docs = variants.iter().map(variant_docs);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let tys = variants.iter().map(|v| type_ref(&v.ty));
-    let first_tags: Vec<&str> = variants.iter().map(|v| v.tags.first().map(String::as_str).unwrap_or_default()).collect();
+    let first_tags: Vec<&str> = variants
+        .iter()
+        .map(|v| v.tags.first().map(String::as_str).unwrap_or_default())
+        .collect();
     let match_arms = variants.iter().map(|v| {
         let id = ident(&v.name);
         let tags = &v.tags;
         quote!( #( #tags )|* => serde_json::from_value(value).map(Self::#id), )
     });
-    let all_tags: Vec<&str> = variants.iter().flat_map(|v| v.tags.iter().map(String::as_str)).collect();
+    let all_tags: Vec<&str> = variants
+        .iter()
+        .flat_map(|v| v.tags.iter().map(String::as_str))
+        .collect();
     quote! {
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use heck::ToUpperCamelCase;
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, OpenAPI,
-    ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, OpenAPI, ReferenceOr,
+    Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::{
@@ -85,27 +85,43 @@ impl<'a> TypeSpaceBuilder<'a> {
                 components.insert(key.clone(), names.claim(&type_name(key)));
             }
         }
-        Self { doc, file: file.to_path_buf(), names, components, space: TypeSpace::default() }
+        Self {
+            doc,
+            file: file.to_path_buf(),
+            names,
+            components,
+            space: TypeSpace::default(),
+        }
     }
 
     /// Converts every component schema.
     pub fn add_components(&mut self) -> Result<(), Error> {
         let doc: &'a OpenAPI = self.doc;
-        let Some(components) = &doc.components else { return Ok(()) };
+        let Some(components) = &doc.components else {
+            return Ok(());
+        };
         for (key, schema) in &components.schemas {
             let name = self.components[key].clone();
             let pointer = format!("/components/schemas/{}", escape_pointer_token(key));
             let ty = self.convert(schema.into(), &pointer, Target::Fixed(name.clone()))?;
             if ty == TypeRef::Named(name.clone()) && !self.space.entries.contains_key(&name) {
                 // `$ref: itself`, or a one-member `allOf`/`oneOf`/`anyOf` of itself.
-                return Err(self.error(&pointer, "cycle of `$ref`s with no type in between: the schema stands for itself"));
+                return Err(self.error(
+                    &pointer,
+                    "cycle of `$ref`s with no type in between: the schema stands for itself",
+                ));
             }
             if ty != TypeRef::Named(name.clone()) {
                 let docs = match schema {
                     ReferenceOr::Item(s) => schema_docs(&s.schema_data),
                     ReferenceOr::Reference { .. } => Docs::new(),
                 };
-                self.insert(TypeEntry { name: name.clone(), pointer: pointer.clone(), docs, kind: TypeKind::Alias(ty) });
+                self.insert(TypeEntry {
+                    name: name.clone(),
+                    pointer: pointer.clone(),
+                    docs,
+                    kind: TypeKind::Alias(ty),
+                });
             }
             self.space.by_pointer.insert(pointer, TypeRef::Named(name));
         }
@@ -114,9 +130,17 @@ impl<'a> TypeSpaceBuilder<'a> {
 
     /// The Rust type for a schema used by an operation; inline objects and enums become
     /// types named from `hint`.
-    pub fn type_for(&mut self, schema: SchemaRef<'_>, pointer: &str, hint: &str) -> Result<TypeRef, Error> {
+    pub fn type_for(
+        &mut self,
+        schema: SchemaRef<'_>,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeRef, Error> {
         let ty = self.convert(schema, pointer, Target::Hint(hint.to_string()))?;
-        self.space.by_pointer.entry(pointer.to_string()).or_insert_with(|| ty.clone());
+        self.space
+            .by_pointer
+            .entry(pointer.to_string())
+            .or_insert_with(|| ty.clone());
         Ok(ty)
     }
 
@@ -155,10 +179,16 @@ impl<'a> TypeSpaceBuilder<'a> {
     /// Finishes the space: breaks recursion with `Box`, rejects alias cycles.
     pub fn finish(mut self) -> Result<TypeSpace, Error> {
         if let Some(pointer) = recursion::alias_cycle(&self.space) {
-            return Err(self.error(&pointer, "cycle of `$ref`s with no type in between: the type would be infinite"));
+            return Err(self.error(
+                &pointer,
+                "cycle of `$ref`s with no type in between: the type would be infinite",
+            ));
         }
         for pointer in recursion::break_alias_recursion(&mut self.space) {
-            self.fallback(&pointer, "a type alias cannot contain itself, even through an array or a map");
+            self.fallback(
+                &pointer,
+                "a type alias cannot contain itself, even through an array or a map",
+            );
         }
         recursion::box_cycles(&mut self.space);
         super::dedup::merge_identical_enums(&mut self.space);
@@ -169,7 +199,11 @@ impl<'a> TypeSpaceBuilder<'a> {
     }
 
     fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
-        Error { file: self.file.clone(), pointer: pointer.to_string(), message: message.into() }
+        Error {
+            file: self.file.clone(),
+            pointer: pointer.to_string(),
+            message: message.into(),
+        }
     }
 
     fn insert(&mut self, entry: TypeEntry) {
@@ -177,7 +211,9 @@ impl<'a> TypeSpaceBuilder<'a> {
     }
 
     fn fallback(&mut self, pointer: &str, reason: &str) -> TypeRef {
-        self.space.fallbacks.push((pointer.to_string(), reason.to_string()));
+        self.space
+            .fallbacks
+            .push((pointer.to_string(), reason.to_string()));
         TypeRef::JSON
     }
 
@@ -193,17 +229,28 @@ impl<'a> TypeSpaceBuilder<'a> {
             let key = unescape_pointer_token(key);
             return match self.components.get(&key) {
                 Some(name) => Ok(TypeRef::Named(name.clone())),
-                None => Err(self.error(pointer, format!("`$ref: {reference}` points to no schema in components/schemas"))),
+                None => Err(self.error(
+                    pointer,
+                    format!("`$ref: {reference}` points to no schema in components/schemas"),
+                )),
             };
         }
         if reference.starts_with('#') {
             Err(self.error(pointer, format!("`$ref: {reference}`: only references to #/components/schemas/... are supported for schemas")))
         } else {
-            Ok(self.fallback(pointer, &format!("external `$ref: {reference}` is not followed")))
+            Ok(self.fallback(
+                pointer,
+                &format!("external `$ref: {reference}` is not followed"),
+            ))
         }
     }
 
-    fn convert(&mut self, schema: SchemaRef<'_>, pointer: &str, target: Target) -> Result<TypeRef, Error> {
+    fn convert(
+        &mut self,
+        schema: SchemaRef<'_>,
+        pointer: &str,
+        target: Target,
+    ) -> Result<TypeRef, Error> {
         let schema = match schema {
             SchemaRef::Ref(r) => return self.resolve_ref(r, pointer),
             SchemaRef::Inline(s) => s,
@@ -215,12 +262,20 @@ impl<'a> TypeSpaceBuilder<'a> {
         }
         let ty = self.convert_kind(schema, pointer, &target)?;
         if let TypeRef::Named(_) = &ty {
-            self.space.by_pointer.entry(pointer.to_string()).or_insert_with(|| ty.clone());
+            self.space
+                .by_pointer
+                .entry(pointer.to_string())
+                .or_insert_with(|| ty.clone());
         }
         Ok(ty)
     }
 
-    fn convert_kind(&mut self, schema: &Schema, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+    fn convert_kind(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        target: &Target,
+    ) -> Result<TypeRef, Error> {
         let data = &schema.schema_data;
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -241,20 +296,35 @@ impl<'a> TypeSpaceBuilder<'a> {
             }
             SchemaKind::Type(Type::Number(n)) => Ok(TypeRef::Prim(number_format(&n.format))),
             SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Prim(Prim::Bool)),
-            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref().map(SchemaRef::from), pointer, target),
+            SchemaKind::Type(Type::Array(a)) => {
+                self.array(a.items.as_ref().map(SchemaRef::from), pointer, target)
+            }
             SchemaKind::Type(Type::Object(o)) => self.object(o, data, pointer, target),
             SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", data, pointer, target),
             SchemaKind::AnyOf { any_of } => self.union(any_of, "anyOf", data, pointer, target),
             SchemaKind::AllOf { all_of } => self.all_of(all_of, data, pointer, target),
-            SchemaKind::Not { .. } => Ok(self.fallback(pointer, "`not` cannot be expressed as a Rust type")),
+            SchemaKind::Not { .. } => {
+                Ok(self.fallback(pointer, "`not` cannot be expressed as a Rust type"))
+            }
             SchemaKind::Any(any) => self.any(any, data, pointer, target),
         }
     }
 
-    fn array(&mut self, items: Option<SchemaRef<'_>>, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
-        let Some(items) = items else { return Ok(TypeRef::Vec(Box::new(TypeRef::JSON))) };
+    fn array(
+        &mut self,
+        items: Option<SchemaRef<'_>>,
+        pointer: &str,
+        target: &Target,
+    ) -> Result<TypeRef, Error> {
+        let Some(items) = items else {
+            return Ok(TypeRef::Vec(Box::new(TypeRef::JSON)));
+        };
         let item_pointer = format!("{pointer}/items");
-        let item = self.convert(items, &item_pointer, Target::Hint(format!("{}Item", target.hint())))?;
+        let item = self.convert(
+            items,
+            &item_pointer,
+            Target::Hint(format!("{}Item", target.hint())),
+        )?;
         Ok(TypeRef::Vec(Box::new(self.nullable_wrap(items, item))))
     }
 
@@ -267,7 +337,12 @@ impl<'a> TypeSpaceBuilder<'a> {
         }
     }
 
-    fn additional(&mut self, additional: Option<&AdditionalProperties>, pointer: &str, target: &Target) -> Result<Option<TypeRef>, Error> {
+    fn additional(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        pointer: &str,
+        target: &Target,
+    ) -> Result<Option<TypeRef>, Error> {
         Ok(match additional {
             None | Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::JSON),
@@ -280,13 +355,32 @@ impl<'a> TypeSpaceBuilder<'a> {
         })
     }
 
-    fn object(&mut self, o: &ObjectType, data: &SchemaData, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+    fn object(
+        &mut self,
+        o: &ObjectType,
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> Result<TypeRef, Error> {
         let props: Vec<(String, SchemaRef<'_>, String)> = o
             .properties
             .iter()
-            .map(|(k, v)| (k.clone(), v.into(), format!("{pointer}/properties/{}", escape_pointer_token(k))))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.into(),
+                    format!("{pointer}/properties/{}", escape_pointer_token(k)),
+                )
+            })
             .collect();
-        self.object_from_parts(props, &o.required, o.additional_properties.as_ref(), data, pointer, target)
+        self.object_from_parts(
+            props,
+            &o.required,
+            o.additional_properties.as_ref(),
+            data,
+            pointer,
+            target,
+        )
     }
 
     fn object_from_parts(
@@ -300,13 +394,17 @@ impl<'a> TypeSpaceBuilder<'a> {
     ) -> Result<TypeRef, Error> {
         if props.is_empty() {
             // A free-form object: a map (of any JSON unless a value schema is given).
-            let value = self.additional(additional, pointer, target)?.unwrap_or(TypeRef::JSON);
+            let value = self
+                .additional(additional, pointer, target)?
+                .unwrap_or(TypeRef::JSON);
             return Ok(TypeRef::Map(Box::new(value)));
         }
         let name = self.claim(target);
         // Claim the name first so nested inline types are named after it, and a
         // recursive reference to it resolves.
-        self.space.by_pointer.insert(pointer.to_string(), TypeRef::Named(name.clone()));
+        self.space
+            .by_pointer
+            .insert(pointer.to_string(), TypeRef::Named(name.clone()));
         let mut field_names = UniqueNames::with_taken(["additional_properties"]);
         let mut fields = Vec::with_capacity(props.len());
         for (wire, prop, prop_pointer) in props {
@@ -314,7 +412,9 @@ impl<'a> TypeSpaceBuilder<'a> {
             let ty = self.convert(prop, &prop_pointer, Target::Hint(hint))?;
             let prop_data = self.schema_data(prop).cloned();
             let nullable = prop_data.as_ref().is_some_and(|d| d.nullable) && ty != TypeRef::JSON;
-            let read_or_write_only = prop_data.as_ref().is_some_and(|d| d.read_only || d.write_only);
+            let read_or_write_only = prop_data
+                .as_ref()
+                .is_some_and(|d| d.read_only || d.write_only);
             // A readOnly/writeOnly property is required in one direction only; as one
             // type serves both, it is optional here so both directions decode.
             let required = required.contains(&wire) && !read_or_write_only;
@@ -325,25 +425,43 @@ impl<'a> TypeSpaceBuilder<'a> {
                 (false, true) => Presence::OptionalNullable,
             };
             let (mut docs, default) = match prop {
-                SchemaRef::Inline(s) => (schema_docs(&s.schema_data), s.schema_data.default.clone()),
+                SchemaRef::Inline(s) => {
+                    (schema_docs(&s.schema_data), s.schema_data.default.clone())
+                }
                 SchemaRef::Ref(_) => (Docs::new(), None),
             };
             if is_byte_string(self.resolve(prop)) {
                 docs.note("Base64 text (`format: byte`): decode it to get the bytes.");
             }
-            fields.push(Field { name: field_names.claim(&field_name(&wire)), wire, ty, presence, default, docs });
+            fields.push(Field {
+                name: field_names.claim(&field_name(&wire)),
+                wire,
+                ty,
+                presence,
+                default,
+                docs,
+            });
         }
         let extra = self.additional(additional, pointer, &Target::Hint(name.clone()))?;
         self.insert(TypeEntry {
             name: name.clone(),
             pointer: pointer.to_string(),
             docs: schema_docs(data),
-            kind: TypeKind::Struct { fields, additional: extra },
+            kind: TypeKind::Struct {
+                fields,
+                additional: extra,
+            },
         });
         Ok(TypeRef::Named(name))
     }
 
-    fn string_enum(&mut self, values: Vec<String>, data: &SchemaData, pointer: &str, target: &Target) -> TypeRef {
+    fn string_enum(
+        &mut self,
+        values: Vec<String>,
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> TypeRef {
         let name = self.claim(target);
         let mut variant_names = UniqueNames::with_taken(["Other"]);
         let mut variants: Vec<StringVariant> = Vec::new();
@@ -351,18 +469,33 @@ impl<'a> TypeSpaceBuilder<'a> {
             if variants.iter().any(|v| v.wire == wire) {
                 continue;
             }
-            variants.push(StringVariant { name: variant_names.claim(&variant_name(&wire)), wire });
+            variants.push(StringVariant {
+                name: variant_names.claim(&variant_name(&wire)),
+                wire,
+            });
         }
-        self.insert(TypeEntry { name: name.clone(), pointer: pointer.into(), docs: schema_docs(data), kind: TypeKind::StringEnum(variants) });
+        self.insert(TypeEntry {
+            name: name.clone(),
+            pointer: pointer.into(),
+            docs: schema_docs(data),
+            kind: TypeKind::StringEnum(variants),
+        });
         TypeRef::Named(name)
     }
 
-    fn int_enum(&mut self, values: Vec<i64>, data: &SchemaData, pointer: &str, target: &Target) -> TypeRef {
+    fn int_enum(
+        &mut self,
+        values: Vec<i64>,
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> TypeRef {
         let name = self.claim(target);
         // Labels come only from the spec (`x-enum-varnames`), never invented.
         let labels: Option<Vec<String>> = ["x-enum-varnames", "x-enumNames"].iter().find_map(|k| {
             let arr = data.extensions.get(*k)?.as_array()?;
-            let labels: Option<Vec<String>> = arr.iter().map(|v| v.as_str().map(str::to_string)).collect();
+            let labels: Option<Vec<String>> =
+                arr.iter().map(|v| v.as_str().map(str::to_string)).collect();
             labels.filter(|l| l.len() == values.len())
         });
         let mut variant_names = UniqueNames::with_taken(["Other"]);
@@ -376,21 +509,42 @@ impl<'a> TypeSpaceBuilder<'a> {
                 None if value < 0 => format!("ValueMinus{}", value.unsigned_abs()),
                 None => format!("Value{value}"),
             };
-            variants.push(IntVariant { name: variant_names.claim(&raw), value });
+            variants.push(IntVariant {
+                name: variant_names.claim(&raw),
+                value,
+            });
         }
-        self.insert(TypeEntry { name: name.clone(), pointer: pointer.into(), docs: schema_docs(data), kind: TypeKind::IntEnum(variants) });
+        self.insert(TypeEntry {
+            name: name.clone(),
+            pointer: pointer.into(),
+            docs: schema_docs(data),
+            kind: TypeKind::IntEnum(variants),
+        });
         TypeRef::Named(name)
     }
 
-    fn union(&mut self, members: &[ReferenceOr<Schema>], keyword: &str, data: &SchemaData, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+    fn union(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        keyword: &str,
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> Result<TypeRef, Error> {
         if members.len() == 1 {
-            return self.convert((&members[0]).into(), &format!("{pointer}/{keyword}/0"), target.clone());
+            return self.convert(
+                (&members[0]).into(),
+                &format!("{pointer}/{keyword}/0"),
+                target.clone(),
+            );
         }
         if members.is_empty() {
             return Ok(self.fallback(pointer, &format!("empty `{keyword}`")));
         }
         let name = self.claim(target);
-        self.space.by_pointer.insert(pointer.to_string(), TypeRef::Named(name.clone()));
+        self.space
+            .by_pointer
+            .insert(pointer.to_string(), TypeRef::Named(name.clone()));
         let mut variant_names = UniqueNames::new();
         let mut variants = Vec::with_capacity(members.len());
         // The reference of each variant (aligned with `variants`).
@@ -416,11 +570,19 @@ impl<'a> TypeSpaceBuilder<'a> {
                 ReferenceOr::Item(schema) => {
                     all_refs = false;
                     let kind = kind_word(schema);
-                    let ty = self.convert(SchemaRef::Inline(schema), &member_pointer, Target::Hint(format!("{name}{kind}")))?;
+                    let ty = self.convert(
+                        SchemaRef::Inline(schema),
+                        &member_pointer,
+                        Target::Hint(format!("{name}{kind}")),
+                    )?;
                     (kind.to_string(), ty)
                 }
             };
-            variants.push(UnionVariant { name: variant_names.claim(&variant_name(&label)), ty, tags: Vec::new() });
+            variants.push(UnionVariant {
+                name: variant_names.claim(&variant_name(&label)),
+                ty,
+                tags: Vec::new(),
+            });
             variant_refs.push(match member {
                 ReferenceOr::Reference { reference } => Some(reference),
                 ReferenceOr::Item(_) => None,
@@ -430,8 +592,12 @@ impl<'a> TypeSpaceBuilder<'a> {
             Some(d) if all_refs => {
                 let mut used_tags = std::collections::BTreeSet::new();
                 for (variant, reference) in variants.iter_mut().zip(&variant_refs) {
-                    let Some(reference) = *reference else { continue };
-                    let key = reference.strip_prefix(COMPONENT_PREFIX).unwrap_or(reference);
+                    let Some(reference) = *reference else {
+                        continue;
+                    };
+                    let key = reference
+                        .strip_prefix(COMPONENT_PREFIX)
+                        .unwrap_or(reference);
                     let mut tags: Vec<String> = d
                         .mapping
                         .iter()
@@ -455,14 +621,27 @@ impl<'a> TypeSpaceBuilder<'a> {
             name: name.clone(),
             pointer: pointer.into(),
             docs: schema_docs(data),
-            kind: TypeKind::Union { variants, discriminator },
+            kind: TypeKind::Union {
+                variants,
+                discriminator,
+            },
         });
         Ok(TypeRef::Named(name))
     }
 
-    fn all_of(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+    fn all_of(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> Result<TypeRef, Error> {
         if members.len() == 1 {
-            return self.convert((&members[0]).into(), &format!("{pointer}/allOf/0"), target.clone());
+            return self.convert(
+                (&members[0]).into(),
+                &format!("{pointer}/allOf/0"),
+                target.clone(),
+            );
         }
         let mut props: Vec<(String, SchemaRef<'_>, String)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
@@ -481,7 +660,14 @@ impl<'a> TypeSpaceBuilder<'a> {
                     self.resolve_ref(reference, &format!("{pointer}/allOf/{i}"))?;
                 }
             }
-            if !self.collect_object(member.into(), &member_pointer, &mut props, &mut required, &mut additional, 0) {
+            if !self.collect_object(
+                member.into(),
+                &member_pointer,
+                &mut props,
+                &mut required,
+                &mut additional,
+                0,
+            ) {
                 return Ok(self.fallback(pointer, "`allOf` whose members are not all objects"));
             }
         }
@@ -507,20 +693,39 @@ impl<'a> TypeSpaceBuilder<'a> {
         }
         let (schema, pointer) = match schema {
             SchemaRef::Ref(r) => {
-                let Some(key) = r.strip_prefix(COMPONENT_PREFIX) else { return false };
-                let Some(s) = self.resolve(SchemaRef::Ref(r)) else { return false };
+                let Some(key) = r.strip_prefix(COMPONENT_PREFIX) else {
+                    return false;
+                };
+                let Some(s) = self.resolve(SchemaRef::Ref(r)) else {
+                    return false;
+                };
                 (s, format!("/components/schemas/{key}"))
             }
             SchemaRef::Inline(s) => (s, pointer.to_string()),
         };
         let (o_props, o_required, o_additional) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, o.additional_properties.as_ref()),
-            SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "object") && a.all_of.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.items.is_none() => {
+            SchemaKind::Type(Type::Object(o)) => {
+                (&o.properties, &o.required, o.additional_properties.as_ref())
+            }
+            SchemaKind::Any(a)
+                if a.typ.as_deref().is_none_or(|t| t == "object")
+                    && a.all_of.is_empty()
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.items.is_none() =>
+            {
                 (&a.properties, &a.required, a.additional_properties.as_ref())
             }
             SchemaKind::AllOf { all_of } => {
                 return all_of.iter().enumerate().all(|(i, m)| {
-                    self.collect_object(m.into(), &format!("{pointer}/allOf/{i}"), props, required, additional, depth + 1)
+                    self.collect_object(
+                        m.into(),
+                        &format!("{pointer}/allOf/{i}"),
+                        props,
+                        required,
+                        additional,
+                        depth + 1,
+                    )
                 });
             }
             _ => return false,
@@ -544,7 +749,13 @@ impl<'a> TypeSpaceBuilder<'a> {
         true
     }
 
-    fn any(&mut self, any: &AnySchema, data: &SchemaData, pointer: &str, target: &Target) -> Result<TypeRef, Error> {
+    fn any(
+        &mut self,
+        any: &AnySchema,
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> Result<TypeRef, Error> {
         if !any.all_of.is_empty() {
             return self.all_of(&any.all_of, data, pointer, target);
         }
@@ -555,13 +766,29 @@ impl<'a> TypeSpaceBuilder<'a> {
             return self.union(&any.any_of, "anyOf", data, pointer, target);
         }
         let typ = any.typ.as_deref();
-        if typ == Some("object") || !any.properties.is_empty() || any.additional_properties.is_some() {
+        if typ == Some("object")
+            || !any.properties.is_empty()
+            || any.additional_properties.is_some()
+        {
             let props = any
                 .properties
                 .iter()
-                .map(|(k, v)| (k.clone(), v.into(), format!("{pointer}/properties/{}", escape_pointer_token(k))))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.into(),
+                        format!("{pointer}/properties/{}", escape_pointer_token(k)),
+                    )
+                })
                 .collect();
-            return self.object_from_parts(props, &any.required, any.additional_properties.as_ref(), data, pointer, target);
+            return self.object_from_parts(
+                props,
+                &any.required,
+                any.additional_properties.as_ref(),
+                data,
+                pointer,
+                target,
+            );
         }
         if typ == Some("array") || any.items.is_some() {
             return self.array(any.items.as_ref().map(SchemaRef::from), pointer, target);
@@ -569,15 +796,27 @@ impl<'a> TypeSpaceBuilder<'a> {
         let format = any.format.as_deref().unwrap_or("");
         Ok(match typ {
             Some("string") => {
-                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+                let values: Vec<String> = any
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
                 if values.is_empty() {
                     TypeRef::Prim(string_format_name(format))
                 } else {
                     self.string_enum(values, data, pointer, target)
                 }
             }
-            Some("integer") => TypeRef::Prim(if format == "int32" { Prim::I32 } else { Prim::I64 }),
-            Some("number") => TypeRef::Prim(if format == "float" { Prim::F32 } else { Prim::F64 }),
+            Some("integer") => TypeRef::Prim(if format == "int32" {
+                Prim::I32
+            } else {
+                Prim::I64
+            }),
+            Some("number") => TypeRef::Prim(if format == "float" {
+                Prim::F32
+            } else {
+                Prim::F64
+            }),
             Some("boolean") => TypeRef::Prim(Prim::Bool),
             None => TypeRef::JSON,
             Some(other) => self.fallback(pointer, &format!("unknown type `{other}`")),
@@ -670,7 +909,11 @@ fn number_format(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> Prim {
 /// `ticket_id` → `TicketId`, `createdBy` → `CreatedBy` (for names of inline types).
 fn wire_to_camel(wire: &str) -> String {
     let camel = wire.to_upper_camel_case();
-    if camel.is_empty() { "Field".into() } else { camel }
+    if camel.is_empty() {
+        "Field".into()
+    } else {
+        camel
+    }
 }
 
 /// Decodes one JSON pointer token (RFC 6901).

@@ -15,8 +15,14 @@ use super::{TypeEntry, TypeKind, TypeRef, TypeSpace};
 /// What makes two enums the same type: their variants' names and wire values.
 fn enum_key(_: &TypeSpace, entry: &TypeEntry) -> Option<String> {
     match &entry.kind {
-        TypeKind::StringEnum(vs) => Some(format!("{:?}", vs.iter().map(|v| (&v.name, &v.wire)).collect::<Vec<_>>())),
-        TypeKind::IntEnum(vs) => Some(format!("{:?}", vs.iter().map(|v| (&v.name, v.value)).collect::<Vec<_>>())),
+        TypeKind::StringEnum(vs) => Some(format!(
+            "{:?}",
+            vs.iter().map(|v| (&v.name, &v.wire)).collect::<Vec<_>>()
+        )),
+        TypeKind::IntEnum(vs) => Some(format!(
+            "{:?}",
+            vs.iter().map(|v| (&v.name, v.value)).collect::<Vec<_>>()
+        )),
         _ => None,
     }
 }
@@ -42,10 +48,21 @@ pub fn merge_identical_structs(space: &mut TypeSpace) -> usize {
 
 /// The fields of a struct with every type reference resolved through aliases, as text.
 fn struct_key(space: &TypeSpace, entry: &TypeEntry) -> Option<String> {
-    let TypeKind::Struct { fields, additional } = &entry.kind else { return None };
+    let TypeKind::Struct { fields, additional } = &entry.kind else {
+        return None;
+    };
     let fields: Vec<_> = fields
         .iter()
-        .map(|f| (&f.name, &f.wire, resolved(space, &f.ty), f.presence, &f.default, &f.docs))
+        .map(|f| {
+            (
+                &f.name,
+                &f.wire,
+                resolved(space, &f.ty),
+                f.presence,
+                &f.default,
+                &f.docs,
+            )
+        })
         .collect();
     let additional = additional.as_ref().map(|t| resolved(space, t));
     Some(format!("{fields:?} {additional:?}"))
@@ -66,11 +83,17 @@ fn resolved(space: &TypeSpace, ty: &TypeRef) -> TypeRef {
 /// Component schemas are names the spec's authors chose for their own concepts, so each
 /// keeps its type even when another has the same shape; an inline type is preferably
 /// merged into a component of its shape, else into the first inline one (by name).
-fn merge(space: &mut TypeSpace, key: impl Fn(&TypeSpace, &TypeEntry) -> Option<String>, what: &str) -> usize {
+fn merge(
+    space: &mut TypeSpace,
+    key: impl Fn(&TypeSpace, &TypeEntry) -> Option<String>,
+    what: &str,
+) -> usize {
     let mut first: BTreeMap<String, &str> = BTreeMap::new();
     let mut repeats: Vec<(String, String)> = Vec::new();
-    let (components, inline): (Vec<&TypeEntry>, Vec<&TypeEntry>) =
-        space.entries.values().partition(|e| is_component(&e.pointer));
+    let (components, inline): (Vec<&TypeEntry>, Vec<&TypeEntry>) = space
+        .entries
+        .values()
+        .partition(|e| is_component(&e.pointer));
     for entry in components {
         if let Some(key) = key(space, entry) {
             first.entry(key).or_insert(&entry.name);
@@ -89,9 +112,14 @@ fn merge(space: &mut TypeSpace, key: impl Fn(&TypeSpace, &TypeEntry) -> Option<S
     for (name, kept) in &repeats {
         if let Some(entry) = space.entries.get_mut(name) {
             if entry.docs.is_empty() {
-                entry.docs.note(format!("`{name}` (schema {}).", crate::docs::code(&entry.pointer)));
+                entry.docs.note(format!(
+                    "`{name}` (schema {}).",
+                    crate::docs::code(&entry.pointer)
+                ));
             }
-            entry.docs.note(format!("The same {what} as [`{kept}`], so the same type."));
+            entry
+                .docs
+                .note(format!("The same {what} as [`{kept}`], so the same type."));
             entry.kind = TypeKind::Alias(TypeRef::Named(kept.clone()));
         }
     }
@@ -100,5 +128,7 @@ fn merge(space: &mut TypeSpace, key: impl Fn(&TypeSpace, &TypeEntry) -> Option<S
 
 /// Whether `pointer` names a component schema itself (not a schema inside one).
 fn is_component(pointer: &str) -> bool {
-    pointer.strip_prefix("/components/schemas/").is_some_and(|name| !name.contains('/'))
+    pointer
+        .strip_prefix("/components/schemas/")
+        .is_some_and(|name| !name.contains('/'))
 }

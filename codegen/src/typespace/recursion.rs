@@ -21,8 +21,13 @@ fn inline_edges(space: &TypeSpace) -> BTreeMap<&str, Vec<&str>> {
         .iter()
         .map(|(name, entry)| {
             let targets: Vec<&str> = match &entry.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| inline_target(&f.ty)).collect(),
-                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| inline_target(&v.ty)).collect(),
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().filter_map(|f| inline_target(&f.ty)).collect()
+                }
+                TypeKind::Union { variants, .. } => variants
+                    .iter()
+                    .filter_map(|v| inline_target(&v.ty))
+                    .collect(),
                 TypeKind::Alias(ty) => inline_target(ty).into_iter().collect(),
                 TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
             };
@@ -48,7 +53,9 @@ fn reaches(edges: &BTreeMap<&str, Vec<&str>>, from: &str, to: &str) -> bool {
 /// Pointer of the first type alias that leads back to itself through aliases only.
 pub fn alias_cycle(space: &TypeSpace) -> Option<String> {
     for (name, entry) in &space.entries {
-        let TypeKind::Alias(mut ty) = entry.kind.clone() else { continue };
+        let TypeKind::Alias(mut ty) = entry.kind.clone() else {
+            continue;
+        };
         let mut seen = BTreeSet::from([name.clone()]);
         while let TypeRef::Named(next) = ty {
             if !seen.insert(next.clone()) {
@@ -68,7 +75,9 @@ fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
     match ty {
         TypeRef::Named(name) => out.push(name),
         TypeRef::Prim(_) => {}
-        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => named_in(t, out),
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => {
+            named_in(t, out)
+        }
     }
 }
 
@@ -97,7 +106,9 @@ fn replace_named(ty: &mut TypeRef, doomed: &dyn Fn(&str) -> bool) {
     match ty {
         TypeRef::Named(name) if doomed(name) => *ty = TypeRef::JSON,
         TypeRef::Named(_) | TypeRef::Prim(_) => {}
-        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => replace_named(t, doomed),
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => {
+            replace_named(t, doomed)
+        }
     }
 }
 
@@ -108,11 +119,16 @@ pub fn break_alias_recursion(space: &mut TypeSpace) -> Vec<String> {
     let mut changed = Vec::new();
     let names: Vec<String> = space.entries.keys().cloned().collect();
     for name in names {
-        let Some(TypeKind::Alias(ty)) = space.entries.get(&name).map(|e| &e.kind) else { continue };
+        let Some(TypeKind::Alias(ty)) = space.entries.get(&name).map(|e| &e.kind) else {
+            continue;
+        };
         let mut targets = Vec::new();
         named_in(ty, &mut targets);
-        let doomed: BTreeSet<String> =
-            targets.into_iter().filter(|t| alias_reaches(space, t, &name)).map(str::to_string).collect();
+        let doomed: BTreeSet<String> = targets
+            .into_iter()
+            .filter(|t| alias_reaches(space, t, &name))
+            .map(str::to_string)
+            .collect();
         if doomed.is_empty() {
             continue;
         }
@@ -153,7 +169,9 @@ pub fn box_cycles(space: &mut TypeSpace) {
         found
     };
     for (name, index) in on_cycle {
-        let Some(entry) = space.entries.get_mut(&name) else { continue };
+        let Some(entry) = space.entries.get_mut(&name) else {
+            continue;
+        };
         match &mut entry.kind {
             TypeKind::Struct { fields, .. } => boxed(&mut fields[index].ty),
             TypeKind::Union { variants, .. } => boxed(&mut variants[index].ty),

@@ -15,7 +15,10 @@ pub fn package_dir() -> PathBuf {
 
 /// The workspace root (parent of `codegen/`).
 pub fn workspace_dir() -> PathBuf {
-    package_dir().parent().expect("codegen has a parent directory").to_path_buf()
+    package_dir()
+        .parent()
+        .expect("codegen has a parent directory")
+        .to_path_buf()
 }
 
 /// `codegen/tests/fixtures`.
@@ -46,7 +49,8 @@ pub fn parse_fixture(relative: &str) -> Result<LoadedSpec, codegen::SpecError> {
 
 /// Parses `fixtures/<name>.yaml`, which must be a valid document.
 pub fn load_fixture(name: &str) -> LoadedSpec {
-    parse_fixture(&format!("{name}.yaml")).unwrap_or_else(|e| panic!("fixture {name} does not parse: {e}"))
+    parse_fixture(&format!("{name}.yaml"))
+        .unwrap_or_else(|e| panic!("fixture {name} does not parse: {e}"))
 }
 
 /// The crate settings the tests use.
@@ -68,13 +72,21 @@ pub fn module_of(name: &str) -> String {
 
 /// Generates a crate with the given fixtures, one module each.
 pub fn generate(names: &[String], config: &CrateConfig) -> Result<GeneratedCrate, codegen::Error> {
-    let apis: Vec<ApiInput> =
-        names.iter().map(|n| ApiInput { module: module_of(n), spec: load_fixture(n) }).collect();
+    let apis: Vec<ApiInput> = names
+        .iter()
+        .map(|n| ApiInput {
+            module: module_of(n),
+            spec: load_fixture(n),
+        })
+        .collect();
     generate_crate(&apis, config)
 }
 
 /// Generates a crate with one fixture, with the placeholder runtime dependency.
 pub fn generate_one(name: &str) -> GeneratedCrate {
-    generate(&[name.to_string()], &config(true, "{ path = \"../runtime\" }".into()))
-        .unwrap_or_else(|e| panic!("fixture {name} does not generate: {e}"))
+    generate(
+        &[name.to_string()],
+        &config(true, "{ path = \"../runtime\" }".into()),
+    )
+    .unwrap_or_else(|e| panic!("fixture {name} does not generate: {e}"))
 }

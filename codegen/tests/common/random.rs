@@ -30,14 +30,58 @@ impl Rng {
 }
 
 const NAMES: &[&str] = &[
-    "type", "self", "Self", "crate", "fn", "async", "match", "super", "_", "", "2fa", "@id", "a-b", "a b",
-    "fooBaz", "foo_baz", "FooBaz", "über", "名前", "$", "!!", "...", "+1", "-1", "Other", "other",
-    "additional_properties", "value", "Value", "String", "Option", "Client", "Box", "Vec", "a`b[c]", "*/",
+    "type",
+    "self",
+    "Self",
+    "crate",
+    "fn",
+    "async",
+    "match",
+    "super",
+    "_",
+    "",
+    "2fa",
+    "@id",
+    "a-b",
+    "a b",
+    "fooBaz",
+    "foo_baz",
+    "FooBaz",
+    "über",
+    "名前",
+    "$",
+    "!!",
+    "...",
+    "+1",
+    "-1",
+    "Other",
+    "other",
+    "additional_properties",
+    "value",
+    "Value",
+    "String",
+    "Option",
+    "Client",
+    "Box",
+    "Vec",
+    "a`b[c]",
+    "*/",
 ];
 
 const TEXTS: &[&str] = &[
-    "plain", "*/ closes", "#[attr]", "\"quoted\" \\ back", "[link]", "<tag>", "https://example.com/x.",
-    "```\nfn main() {}\n```", "    indented", "`code [x]`", "~~~\nx\n", "a & b", "line\n\nparagraph",
+    "plain",
+    "*/ closes",
+    "#[attr]",
+    "\"quoted\" \\ back",
+    "[link]",
+    "<tag>",
+    "https://example.com/x.",
+    "```\nfn main() {}\n```",
+    "    indented",
+    "`code [x]`",
+    "~~~\nx\n",
+    "a & b",
+    "line\n\nparagraph",
 ];
 
 struct Builder<'r> {
@@ -52,7 +96,9 @@ impl Builder<'_> {
     }
 
     fn decorate(&mut self, mut schema: Value) -> Value {
-        let Some(map) = schema.as_object_mut() else { return schema };
+        let Some(map) = schema.as_object_mut() else {
+            return schema;
+        };
         if map.contains_key("$ref") {
             return schema;
         }
@@ -97,11 +143,21 @@ impl Builder<'_> {
 
     fn schema(&mut self, depth: usize) -> Value {
         let leaf = depth >= 4;
-        let choice = if leaf { self.rng.below(7) } else { self.rng.below(15) };
+        let choice = if leaf {
+            self.rng.below(7)
+        } else {
+            self.rng.below(15)
+        };
         let schema = match choice {
-            0 => json!({ "type": "string", "format": *self.rng.pick(&["", "date-time", "date", "uuid", "byte", "binary", "email", "weird"]) }),
-            1 => json!({ "type": "integer", "format": *self.rng.pick(&["", "int32", "int64", "uint8"]) }),
-            2 => json!({ "type": "number", "format": *self.rng.pick(&["", "float", "double", "decimal"]) }),
+            0 => {
+                json!({ "type": "string", "format": *self.rng.pick(&["", "date-time", "date", "uuid", "byte", "binary", "email", "weird"]) })
+            }
+            1 => {
+                json!({ "type": "integer", "format": *self.rng.pick(&["", "int32", "int64", "uint8"]) })
+            }
+            2 => {
+                json!({ "type": "number", "format": *self.rng.pick(&["", "float", "double", "decimal"]) })
+            }
             3 => json!({ "type": "boolean" }),
             4 => {
                 let n = 1 + self.rng.below(5);
@@ -110,7 +166,9 @@ impl Builder<'_> {
             }
             5 => {
                 let n = 1 + self.rng.below(4);
-                let values: Vec<Value> = (0..n).map(|_| json!(self.rng.below(7) as i64 - 3)).collect();
+                let values: Vec<Value> = (0..n)
+                    .map(|_| json!(self.rng.below(7) as i64 - 3))
+                    .collect();
                 let mut e = json!({ "type": "integer", "enum": values });
                 if self.rng.chance(40) {
                     let labels: Vec<&str> = (0..n).map(|_| *self.rng.pick(NAMES)).collect();
@@ -125,8 +183,11 @@ impl Builder<'_> {
                 for _ in 0..self.rng.below(5) {
                     props.insert(self.rng.pick(NAMES).to_string(), self.schema(depth + 1));
                 }
-                let required: Vec<Value> =
-                    props.keys().filter(|_| self.rng.chance(50)).map(|k| json!(k)).collect();
+                let required: Vec<Value> = props
+                    .keys()
+                    .filter(|_| self.rng.chance(50))
+                    .map(|k| json!(k))
+                    .collect();
                 let mut object = json!({ "type": "object", "properties": props });
                 if !required.is_empty() {
                     object["required"] = json!(required);
@@ -141,24 +202,34 @@ impl Builder<'_> {
             }
             10 => json!({ "type": "object", "additionalProperties": self.schema(depth + 1) }),
             11 => {
-                let members: Vec<Value> = (0..1 + self.rng.below(3)).map(|_| self.schema(depth + 1)).collect();
+                let members: Vec<Value> = (0..1 + self.rng.below(3))
+                    .map(|_| self.schema(depth + 1))
+                    .collect();
                 json!({ "allOf": members })
             }
             12 | 13 => {
                 let keyword = if choice == 12 { "oneOf" } else { "anyOf" };
                 let all_refs = self.rng.chance(50);
                 let members: Vec<Value> = (0..1 + self.rng.below(4))
-                    .map(|_| if all_refs { self.reference() } else { self.schema(depth + 1) })
+                    .map(|_| {
+                        if all_refs {
+                            self.reference()
+                        } else {
+                            self.schema(depth + 1)
+                        }
+                    })
                     .collect();
                 let mut union = json!({ keyword: members.clone() });
                 if all_refs && self.rng.chance(60) {
                     let mut mapping = Map::new();
                     for member in &members {
                         if self.rng.chance(50) {
-                            mapping.insert(self.rng.pick(NAMES).to_string(), member["$ref"].clone());
+                            mapping
+                                .insert(self.rng.pick(NAMES).to_string(), member["$ref"].clone());
                         }
                     }
-                    union["discriminator"] = json!({ "propertyName": *self.rng.pick(NAMES), "mapping": mapping });
+                    union["discriminator"] =
+                        json!({ "propertyName": *self.rng.pick(NAMES), "mapping": mapping });
                 }
                 union
             }
@@ -171,8 +242,12 @@ impl Builder<'_> {
         match self.rng.below(8) {
             0 => json!({ "type": "string" }),
             1 => json!({ "type": "integer", "format": *self.rng.pick(&["int32", "int64"]) }),
-            2 => json!({ "type": "string", "format": *self.rng.pick(&["date-time", "date", "uuid"]) }),
-            3 => json!({ "type": "string", "enum": [*self.rng.pick(NAMES), *self.rng.pick(NAMES)] }),
+            2 => {
+                json!({ "type": "string", "format": *self.rng.pick(&["date-time", "date", "uuid"]) })
+            }
+            3 => {
+                json!({ "type": "string", "enum": [*self.rng.pick(NAMES), *self.rng.pick(NAMES)] })
+            }
             4 => json!({ "type": "array", "items": self.param_schema() }),
             5 => json!({ "type": "boolean" }),
             6 => self.reference(),
@@ -184,7 +259,9 @@ impl Builder<'_> {
         let mut content = Map::new();
         for _ in 0..1 + self.rng.below(3) {
             let media_type = *self.rng.pick(media_types);
-            let schema = if media_type.starts_with("multipart/") || media_type.ends_with("urlencoded") {
+            let schema = if media_type.starts_with("multipart/")
+                || media_type.ends_with("urlencoded")
+            {
                 let mut props = Map::new();
                 for _ in 0..1 + self.rng.below(4) {
                     let value = match self.rng.below(4) {
@@ -212,7 +289,11 @@ impl Builder<'_> {
         for _ in 0..self.rng.below(5) {
             let location = *self.rng.pick(&["query", "query", "header", "cookie"]);
             let name = *self.rng.pick(NAMES);
-            if name.is_empty() || params.iter().any(|p| p["name"] == name && p["in"] == location) {
+            if name.is_empty()
+                || params
+                    .iter()
+                    .any(|p| p["name"] == name && p["in"] == location)
+            {
                 continue;
             }
             let mut param = json!({ "name": name, "in": location, "required": self.rng.chance(30), "schema": self.param_schema() });
@@ -223,24 +304,41 @@ impl Builder<'_> {
         }
         let mut responses = Map::new();
         for _ in 0..1 + self.rng.below(4) {
-            let code = *self.rng.pick(&["200", "201", "202", "204", "206", "2XX", "301", "400", "404", "4XX", "500", "default"]);
+            let code = *self.rng.pick(&[
+                "200", "201", "202", "204", "206", "2XX", "301", "400", "404", "4XX", "500",
+                "default",
+            ]);
             let mut response = json!({ "description": *self.rng.pick(TEXTS) });
             if code != "204" && self.rng.chance(70) {
-                response["content"] = self.content(&["application/json", "application/problem+json", "text/plain", "application/octet-stream"]);
+                response["content"] = self.content(&[
+                    "application/json",
+                    "application/problem+json",
+                    "text/plain",
+                    "application/octet-stream",
+                ]);
             }
             responses.insert(code.to_string(), response);
         }
         let mut op = json!({ "parameters": params, "responses": responses });
         if self.rng.chance(80) {
-            op["operationId"] = json!(format!("{}{}", self.rng.pick(NAMES), self.rng.pick(&["", "", "Response", "Error", "Body", "_2"])));
+            op["operationId"] = json!(format!(
+                "{}{}",
+                self.rng.pick(NAMES),
+                self.rng.pick(&["", "", "Response", "Error", "Body", "_2"])
+            ));
         }
         if self.rng.chance(20) {
             op["description"] = json!(*self.rng.pick(TEXTS));
         }
         if self.rng.chance(60) {
             let media_types = [
-                "application/json", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain",
-                "application/octet-stream", "application/vnd.api+json", "*/*",
+                "application/json",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+                "text/plain",
+                "application/octet-stream",
+                "application/vnd.api+json",
+                "*/*",
             ];
             let mut content = self.content(&media_types);
             if self.rng.chance(50) {
@@ -261,14 +359,26 @@ impl Builder<'_> {
     }
 }
 
-const PATHS: &[&str] = &["/things/{id}", "/a/{x}-{y}/b", "/", "/items", "/users/{type}/{self}", "/files/{name}.json"];
+const PATHS: &[&str] = &[
+    "/things/{id}",
+    "/a/{x}-{y}/b",
+    "/",
+    "/items",
+    "/users/{type}/{self}",
+    "/files/{name}.json",
+];
 
 /// The document for `seed`: the same seed always gives the same document.
 pub fn random_document(seed: u64) -> Value {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let count = 1 + rng.below(6);
-    let components: Vec<String> = (0..count).map(|i| format!("{}{i}", rng.pick(NAMES))).collect();
-    let mut builder = Builder { rng: &mut rng, components: components.clone() };
+    let components: Vec<String> = (0..count)
+        .map(|i| format!("{}{i}", rng.pick(NAMES)))
+        .collect();
+    let mut builder = Builder {
+        rng: &mut rng,
+        components: components.clone(),
+    };
     let mut schemas = Map::new();
     for name in &components {
         schemas.insert(name.clone(), builder.schema(0));
