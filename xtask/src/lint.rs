@@ -6,9 +6,18 @@
 //!   `examples[*].value`, parameter and header `example`/`examples`, schema `example`);
 //! - every component schema is used (reachable from `paths`, transitively);
 //! - every operation documents a success (2xx or `default`) response;
+//! - every `{name}` of a path template is a declared path parameter, and every path
+//!   parameter is in the template;
+//! - every discriminator mapping names a schema that exists;
+//! - every schema `default` validates against its schema;
+//! - the generator can build the document's model (what `gen` refuses, such as a cycle
+//!   of `$ref`s, is an error here with `gen`'s message);
 //! - and, for reviewers, every `x-assumption` marker is listed as an info line.
+//!
+//! Documents are read by the loader `gen` uses ([`Doc::load`]): what `gen` cannot read
+//! is the one error reported, with `gen`'s message.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -27,15 +36,19 @@ pub fn lint_doc(doc: &Doc) -> Vec<Diagnostic> {
     let mut linter = Linter {
         doc,
         out: Vec::new(),
-        defs: HashMap::new(),
-        broken_schemas: BTreeSet::new(),
+        checks: Vec::new(),
     };
-    linter.openapi_shape();
+    if let Some(d) = doc.model_error() {
+        linter.out.push(d);
+    }
     linter.refs();
     linter.operation_ids();
     linter.success_responses();
+    linter.path_parameters();
+    linter.discriminator_mappings();
     linter.unused_schemas();
     linter.examples();
+    linter.run_checks();
     linter.assumptions();
     let mut out = linter.out;
     out.sort_by(|a, b| {
@@ -58,7 +71,7 @@ pub fn lint_doc(doc: &Doc) -> Vec<Diagnostic> {
 
 /// Lints the file at `path`, shown as `file`.
 pub fn lint_file(path: &Path, file: &str) -> Vec<Diagnostic> {
-    match Doc::read(path, file) {
+    match spec::read_text(path, file).and_then(|text| Doc::load(file, text)) {
         Ok(doc) => lint_doc(&doc),
         Err(d) => vec![d],
     }
@@ -116,8 +129,20 @@ pub fn run_lint(
 struct Linter<'a> {
     doc: &'a Doc,
     out: Vec<Diagnostic>,
-    defs: HashMap<Direction, Value>,
-    broken_schemas: BTreeSet<String>,
+    /// Values to validate against schemas, run together by [`Linter::run_checks`].
+    checks: Vec<Check>,
+}
+
+/// One value (an example or a default) to validate against a schema.
+struct Check {
+    schema: Value,
+    schema_ptr: String,
+    instance: Value,
+    instance_ptr: String,
+    dir: Direction,
+    used_by: Option<String>,
+    /// `example` or `default`, for the message.
+    what: &'static str,
 }
 
 /// Keys whose values are payloads, not spec structure: no `$ref` or marker inside them
@@ -166,6 +191,21 @@ fn refs_under(value: &Value, pointer: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The `{name}`s of a path template, in order.
+fn template_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            break;
+        };
+        out.push(after[..close].to_string());
+        rest = &after[close + 1..];
+    }
+    out
+}
+
 fn method_path(op: &spec::OperationRef<'_>) -> String {
     format!("{} {}", op.method.to_uppercase(), op.path)
 }
@@ -178,23 +218,6 @@ impl Linter<'_> {
 
     fn root(&self) -> &Value {
         &self.doc.value
-    }
-
-    /// The document must be OpenAPI 3.0 that the generator can read at all.
-    fn openapi_shape(&mut self) {
-        let path = Path::new(&self.doc.file);
-        if let Err(e) = codegen::parse_spec(path, self.doc.source.clone()) {
-            // The node the pointer names is more precise than where the parser stopped.
-            let located = (!e.pointer.is_empty()).then(|| self.doc.locator.locate(&e.pointer));
-            let position = located.flatten().or(e.position);
-            self.out.push(Diagnostic {
-                severity: Severity::Error,
-                file: self.doc.file.clone(),
-                position,
-                pointer: e.pointer.clone(),
-                message: format!("not a valid OpenAPI 3.0 document: {}", e.message),
-            });
-        }
     }
 
     fn refs(&mut self) {
@@ -286,6 +309,96 @@ impl Linter<'_> {
                 ));
             }
         }
+        for (p, m) in found {
+            self.error(&p, m);
+        }
+    }
+
+    /// Every `{name}` of a path template is a path parameter of each operation under
+    /// it (declared on the operation or on the path item), and every path parameter is
+    /// in the template.
+    fn path_parameters(&mut self) {
+        let root = self.root();
+        let mut found = BTreeSet::new();
+        for op in spec::operations(root) {
+            let template = template_names(op.path);
+            let mut declared: BTreeMap<String, String> = BTreeMap::new();
+            for (container, base) in [(op.item, &op.item_pointer), (op.op, &op.pointer)] {
+                let Some(params) = container.get("parameters").and_then(Value::as_array) else {
+                    continue;
+                };
+                for (i, p) in params.iter().enumerate() {
+                    let ptr = format!("{base}/parameters/{i}");
+                    let (p, _) = spec::deref(root, p, &ptr);
+                    if p.get("in").and_then(Value::as_str) != Some("path") {
+                        continue;
+                    }
+                    if let Some(name) = p.get("name").and_then(Value::as_str) {
+                        declared.insert(name.to_string(), ptr);
+                    }
+                }
+            }
+            for name in &template {
+                if !declared.contains_key(name) {
+                    found.insert((
+                        op.pointer.clone(),
+                        format!(
+                            "{} has `{{{name}}}` in its path but no path parameter `{name}` (declare one with `in: path`)",
+                            method_path(&op)
+                        ),
+                    ));
+                }
+            }
+            for (name, ptr) in declared {
+                if !template.contains(&name) {
+                    found.insert((
+                        ptr,
+                        format!(
+                            "path parameter `{name}` is not in the path template `{}`",
+                            op.path
+                        ),
+                    ));
+                }
+            }
+        }
+        for (p, m) in found {
+            self.error(&p, m);
+        }
+    }
+
+    /// Every value of a discriminator's `mapping` names a schema that exists (by
+    /// reference, or by its name under `components/schemas`).
+    fn discriminator_mappings(&mut self) {
+        let root = self.root();
+        let mut found = Vec::new();
+        walk(root, "", &mut |parent, key, v| {
+            if key != "discriminator" {
+                return;
+            }
+            let Some(mapping) = v.get("mapping").and_then(Value::as_object) else {
+                return;
+            };
+            let base = join(&join(parent, "discriminator"), "mapping");
+            for (tag, target) in mapping {
+                let Some(t) = target.as_str() else {
+                    continue;
+                };
+                let pointer = match local_ref_pointer(t) {
+                    Some(p) => p,
+                    None if !t.contains('#') => join("/components/schemas", t),
+                    // External references are reported where `$ref`s are.
+                    None => continue,
+                };
+                if root.pointer(&pointer).is_none() {
+                    found.push((
+                        join(&base, tag),
+                        format!(
+                            "discriminator mapping `{tag}` names `{t}`, which does not exist (nothing at {pointer})"
+                        ),
+                    ));
+                }
+            }
+        });
         for (p, m) in found {
             self.error(&p, m);
         }
@@ -475,6 +588,7 @@ impl Linter<'_> {
                 &format!("{pointer}/example"),
                 dir,
                 None,
+                "example",
             );
         }
         let Some(examples) = holder.get("examples").and_then(Value::as_object) else {
@@ -493,6 +607,7 @@ impl Linter<'_> {
                     &format!("{target_ptr}/value"),
                     dir,
                     used_by,
+                    "example",
                 );
             }
         }
@@ -514,6 +629,18 @@ impl Linter<'_> {
                 &format!("{pointer}/example"),
                 Direction::Any,
                 None,
+                "example",
+            );
+        }
+        if let Some(default) = obj.get("default") {
+            self.check(
+                schema,
+                pointer,
+                default,
+                &format!("{pointer}/default"),
+                Direction::Any,
+                None,
+                "default",
             );
         }
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
@@ -535,55 +662,89 @@ impl Linter<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn check(
         &mut self,
         schema: &Value,
         schema_ptr: &str,
-        example: &Value,
-        example_ptr: &str,
+        instance: &Value,
+        instance_ptr: &str,
         dir: Direction,
         used_by: Option<String>,
+        what: &'static str,
     ) {
+        self.checks.push(Check {
+            schema: schema.clone(),
+            schema_ptr: schema_ptr.to_string(),
+            instance: instance.clone(),
+            instance_ptr: instance_ptr.to_string(),
+            dir,
+            used_by,
+            what,
+        });
+    }
+
+    /// Validates every collected value. One validator per direction holds every schema
+    /// (as a property of one object) beside the component schemas, so the component
+    /// schemas are converted and compiled once, not once per example: linear in the
+    /// size of the document. When that validator cannot be built, each schema is
+    /// compiled alone to say which is broken.
+    fn run_checks(&mut self) {
+        let checks = std::mem::take(&mut self.checks);
         let root = &self.doc.value;
-        let defs = self
-            .defs
-            .entry(dir)
-            .or_insert_with(|| schema::definitions(root, dir));
-        let json_schema = schema::document(root, schema, dir, defs);
-        let validator = match jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft4)
-            .should_validate_formats(true)
-            .build(&json_schema)
-        {
-            Ok(v) => v,
-            Err(e) => {
-                if self.broken_schemas.insert(schema_ptr.to_string()) {
-                    self.error(
-                        schema_ptr,
-                        format!("schema cannot be used to check examples: {e}"),
-                    );
-                }
-                return;
-            }
-        };
         let mut found = Vec::new();
-        for (n, err) in validator.iter_errors(example).enumerate() {
-            if n == MAX_ERRORS_PER_EXAMPLE {
-                found.push((
-                    example_ptr.to_string(),
-                    "(more schema violations in this example not shown)".to_string(),
-                ));
-                break;
+        for dir in [Direction::Request, Direction::Response, Direction::Any] {
+            let mine: Vec<&Check> = checks.iter().filter(|c| c.dir == dir).collect();
+            if mine.is_empty() {
+                continue;
             }
-            let instance = err.instance_path().to_string();
-            let via = used_by
-                .as_ref()
-                .map(|u| format!(" (used by {u})"))
-                .unwrap_or_default();
-            found.push((
-                format!("{example_ptr}{instance}"),
-                format!("example does not match schema {schema_ptr}{via}: {err}"),
-            ));
+            let defs = schema::definitions(root, dir);
+            let mut properties = serde_json::Map::new();
+            for (i, c) in mine.iter().enumerate() {
+                let wrapped =
+                    serde_json::json!({ "allOf": [schema::convert(root, &c.schema, dir, 0)] });
+                properties.insert(format!("c{i}"), wrapped);
+            }
+            let combined = serde_json::json!({ "definitions": defs, "properties": properties });
+            match build_validator(&combined) {
+                Ok(validator) => {
+                    for (i, c) in mine.iter().enumerate() {
+                        let key = format!("c{i}");
+                        let mut instance = serde_json::Map::new();
+                        instance.insert(key.clone(), c.instance.clone());
+                        let instance = Value::Object(instance);
+                        let prefix = format!("/{key}");
+                        let errors = validator.iter_errors(&instance).map(|e| {
+                            let path = e.instance_path().to_string();
+                            let path = path.strip_prefix(&prefix).unwrap_or(&path).to_string();
+                            (path, e.to_string())
+                        });
+                        found.extend(report(c, errors));
+                    }
+                }
+                Err(_) => {
+                    let mut broken = BTreeSet::new();
+                    for c in &mine {
+                        let doc = schema::document(root, &c.schema, dir, &defs);
+                        match build_validator(&doc) {
+                            Ok(validator) => {
+                                let errors = validator
+                                    .iter_errors(&c.instance)
+                                    .map(|e| (e.instance_path().to_string(), e.to_string()));
+                                found.extend(report(c, errors));
+                            }
+                            Err(e) => {
+                                if broken.insert(c.schema_ptr.clone()) {
+                                    found.push((
+                                        c.schema_ptr.clone(),
+                                        format!("schema cannot be used to check examples: {e}"),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         for (p, m) in found {
             self.error(&p, m);
@@ -608,6 +769,41 @@ impl Linter<'_> {
             self.out.push(d);
         }
     }
+}
+
+fn build_validator(schema: &Value) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(schema)
+        .map_err(|e| e.to_string())
+}
+
+/// The lint errors for one check's validation errors (instance path, message).
+fn report(c: &Check, errors: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (n, (instance, err)) in errors.enumerate() {
+        if n == MAX_ERRORS_PER_EXAMPLE {
+            out.push((
+                c.instance_ptr.clone(),
+                format!("(more schema violations in this {} not shown)", c.what),
+            ));
+            break;
+        }
+        let via = c
+            .used_by
+            .as_ref()
+            .map(|u| format!(" (used by {u})"))
+            .unwrap_or_default();
+        out.push((
+            format!("{}{instance}", c.instance_ptr),
+            format!(
+                "{} does not match schema {}{via}: {err}",
+                c.what, c.schema_ptr
+            ),
+        ));
+    }
+    out
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
