@@ -2036,7 +2036,9 @@ pub fn specs_at(root: &Path, rev: &str) -> Result<BTreeMap<String, String>, Fail
         }
         let text = git(root, &["show", &format!("{rev}:{name}")])
             .map_err(|e| Failure::new(e).with_code(2))?;
-        out.insert(name, String::from_utf8_lossy(&text).into_owned());
+        let text = spec::text_of(&name, text)
+            .map_err(|d| Failure::new(format!("cannot parse specs at {rev}:\n{d}")).with_code(2))?;
+        out.insert(name, text);
     }
     Ok(out)
 }
@@ -2109,9 +2111,11 @@ pub fn report_for_repo(root: &Path, base: Option<&str>) -> Result<Report, Failur
     for path in
         spec::collect_specs(&specs_dir).map_err(|e| Failure::io(&specs_dir, e).with_code(2))?
     {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| Failure::io(&path, e).with_code(2))?;
-        new_files.insert(spec::display_path(root, &path), text);
+        let file = spec::display_path(root, &path);
+        let text = spec::read_text(&path, &file).map_err(|d| {
+            Failure::new(format!("cannot parse specs in the working tree:\n{d}")).with_code(2)
+        })?;
+        new_files.insert(file, text);
     }
     let new = parse_all(new_files, "specs in the working tree")?;
     let label = match base {
