@@ -217,6 +217,64 @@ impl<'a> TypeSpaceBuilder<'a> {
         TypeRef::JSON
     }
 
+    /// A schema that is represented, but less exactly than the spec says: reported
+    /// beside the fallbacks so that nothing is narrowed or widened silently.
+    fn inexact(&mut self, pointer: &str, reason: &str) {
+        self.space
+            .fallbacks
+            .push((pointer.to_string(), reason.to_string()));
+    }
+
+    /// An `enum` that the typed model of `openapiv3` could not read (values of another
+    /// type than `type` says, or integers beyond `i64`): what can be expressed exactly is,
+    /// everything else is a located fallback, never a silently shortened list.
+    fn untyped_enum(
+        &mut self,
+        any: &AnySchema,
+        typ: Option<&str>,
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> TypeRef {
+        use serde_json::Value;
+        let values: Vec<&Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
+        let listed = || {
+            let shown: Vec<String> = values.iter().take(6).map(|v| v.to_string()).collect();
+            let more = if values.len() > 6 { ", ..." } else { "" };
+            format!("[{}{more}]", shown.join(", "))
+        };
+        match typ {
+            Some("string") if values.iter().all(|v| v.is_string()) => {
+                let values = values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+                self.string_enum(values, data, pointer, target)
+            }
+            Some("integer") if values.iter().all(|v| v.as_i64().is_some()) => {
+                let values = values.iter().filter_map(|v| v.as_i64()).collect();
+                self.int_enum(values, data, pointer, target)
+            }
+            Some("integer") if values.iter().all(|v| v.is_u64() || v.is_i64()) => self.fallback(
+                pointer,
+                &format!("an integer enum with values beyond i64 {} is kept as any JSON value", listed()),
+            ),
+            Some("number") if values.iter().all(|v| v.is_number()) => {
+                self.inexact(pointer, "an enum of numbers is a plain number type: the listed values are documented, not enforced");
+                TypeRef::Prim(if any.format.as_deref() == Some("float") { Prim::F32 } else { Prim::F64 })
+            }
+            Some("boolean") if values.iter().all(|v| v.is_boolean()) => {
+                self.inexact(pointer, "an enum of booleans is a plain `bool`: the listed values are documented, not enforced");
+                TypeRef::Prim(Prim::Bool)
+            }
+            Some(t) => self.fallback(
+                pointer,
+                &format!("an enum of type `{t}` whose values {} are not all of that type is kept as any JSON value", listed()),
+            ),
+            None => self.fallback(
+                pointer,
+                &format!("an enum without a `type` ({}) is kept as any JSON value", listed()),
+            ),
+        }
+    }
+
     fn claim(&mut self, target: &Target) -> String {
         match target {
             Target::Fixed(name) => name.clone(),
@@ -294,8 +352,18 @@ impl<'a> TypeSpaceBuilder<'a> {
                     Ok(self.int_enum(values, data, pointer, target))
                 }
             }
-            SchemaKind::Type(Type::Number(n)) => Ok(TypeRef::Prim(number_format(&n.format))),
-            SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Prim(Prim::Bool)),
+            SchemaKind::Type(Type::Number(n)) => {
+                if n.enumeration.iter().flatten().next().is_some() {
+                    self.inexact(pointer, "an enum of numbers is a plain number type: the listed values are documented, not enforced");
+                }
+                Ok(TypeRef::Prim(number_format(&n.format)))
+            }
+            SchemaKind::Type(Type::Boolean(b)) => {
+                if b.enumeration.iter().flatten().next().is_some() {
+                    self.inexact(pointer, "an enum of booleans is a plain `bool`: the listed values are documented, not enforced");
+                }
+                Ok(TypeRef::Prim(Prim::Bool))
+            }
             SchemaKind::Type(Type::Array(a)) => {
                 self.array(a.items.as_ref().map(SchemaRef::from), pointer, target)
             }
@@ -792,6 +860,9 @@ impl<'a> TypeSpaceBuilder<'a> {
         }
         if typ == Some("array") || any.items.is_some() {
             return self.array(any.items.as_ref().map(SchemaRef::from), pointer, target);
+        }
+        if !any.enumeration.is_empty() {
+            return Ok(self.untyped_enum(any, typ, data, pointer, target));
         }
         let format = any.format.as_deref().unwrap_or("");
         Ok(match typ {
