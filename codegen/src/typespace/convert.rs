@@ -211,18 +211,20 @@ impl<'a> TypeSpaceBuilder<'a> {
     }
 
     fn fallback(&mut self, pointer: &str, reason: &str) -> TypeRef {
-        self.space
-            .fallbacks
-            .push((pointer.to_string(), reason.to_string()));
+        self.space.fallbacks.push((
+            pointer.to_string(),
+            format!("fallback to serde_json::Value: {reason}"),
+        ));
         TypeRef::JSON
     }
 
     /// A schema that is represented, but less exactly than the spec says: reported
     /// beside the fallbacks so that nothing is narrowed or widened silently.
     fn inexact(&mut self, pointer: &str, reason: &str) {
-        self.space
-            .fallbacks
-            .push((pointer.to_string(), reason.to_string()));
+        self.space.fallbacks.push((
+            pointer.to_string(),
+            format!("represented inexactly: {reason}"),
+        ));
     }
 
     /// An `enum` that the typed model of `openapiv3` could not read (values of another
