@@ -209,7 +209,7 @@ fn default_expr(space: &TypeSpace, ty: &TypeRef, value: &serde_json::Value) -> O
 
 /// JSON as the argument of `serde_json::json!`: JSON's own text is not always Rust
 /// (`"\u0001"` is not a Rust string escape), so strings are written as Rust literals.
-fn json_literal(value: &serde_json::Value) -> String {
+pub(crate) fn json_literal(value: &serde_json::Value) -> String {
     use serde_json::Value;
     match value {
         Value::String(s) => format!("{s:?}"),
@@ -304,6 +304,42 @@ const SHADOWING_SETTER_NAMES: &[&str] = &[
     "deref",
 ];
 
+/// The setters of one struct field: the one that takes a value, and for a nullable
+/// field the one that sends `null`.
+pub struct SetterNames {
+    /// Takes the value.
+    pub set: String,
+    /// Sends `null` (nullable fields only).
+    pub null: Option<String>,
+}
+
+/// The setter names of each field, in order (`None` for required fields, which `new`
+/// takes): the field's name, or `with_<name>` where that would shadow a method callers
+/// rely on; unique within the struct and never `new`.
+pub fn setter_names<'a>(fields: impl Iterator<Item = &'a Field>) -> Vec<Option<SetterNames>> {
+    let mut names = crate::naming::UniqueNames::with_taken(["new"]);
+    fields
+        .map(|f| {
+            if f.presence == Presence::Required {
+                return None;
+            }
+            let base = if SHADOWING_SETTER_NAMES.contains(&f.name.as_str()) {
+                format!("with_{}", f.name.trim_end_matches('_'))
+            } else {
+                f.name.clone()
+            };
+            let set = names.claim(&base);
+            let nullable = matches!(
+                f.presence,
+                Presence::RequiredNullable | Presence::OptionalNullable
+            );
+            let null =
+                nullable.then(|| names.claim(&format!("{}_null", base.trim_end_matches('_'))));
+            Some(SetterNames { set, null })
+        })
+        .collect()
+}
+
 /// `new(required..)` and one chainable setter per optional field, so that callers build
 /// any model without a struct literal. Structs are `#[non_exhaustive]` (a new optional
 /// property must not break callers), so this is the only way to build one outside the
@@ -353,20 +389,14 @@ fn constructors(
             additional.then(|| quote!(additional_properties: std::collections::BTreeMap::new(),));
         quote!(Self { #(#inits)* #extra })
     };
-    let mut names = crate::naming::UniqueNames::with_taken(["new"]);
     let mut setters = Vec::new();
-    for f in fields
-        .iter()
-        .filter(|f| f.field.presence != Presence::Required)
-    {
+    let names = setter_names(fields.iter().map(|f| f.field));
+    for (f, names) in fields.iter().zip(names) {
+        let Some(names) = names else { continue };
         let field = ident(&f.field.name);
         let wire = crate::docs::code(&f.field.wire);
         let summary = f.field.docs.first_paragraph();
         let ty = type_ref(&f.field.ty);
-        let nullable = matches!(
-            f.field.presence,
-            Presence::RequiredNullable | Presence::OptionalNullable
-        );
         let set = match (f.default.is_some(), f.field.presence) {
             (true, Presence::OptionalNullable) => {
                 quote!(codegen_runtime::Defaulted::new(Some(value.into())))
@@ -375,12 +405,7 @@ fn constructors(
             (false, Presence::OptionalNullable) => quote!(Some(Some(value.into()))),
             (false, _) => quote!(Some(value.into())),
         };
-        let setter_name = if SHADOWING_SETTER_NAMES.contains(&f.field.name.as_str()) {
-            format!("with_{}", f.field.name.trim_end_matches('_'))
-        } else {
-            f.field.name.clone()
-        };
-        let setter = ident(&names.claim(&setter_name));
+        let setter = ident(&names.set);
         let doc = format!(" Sets {wire} (field `{}`).", f.field.name);
         let summary_docs = summary.iter().map(|line| quote!(#[doc = #line]));
         let gap = (!summary.is_empty()).then(|| quote!(#[doc = ""]));
@@ -393,14 +418,13 @@ fn constructors(
                 self
             }
         });
-        if nullable {
+        if let Some(null_setter) = &names.null {
             let null = match (f.default.is_some(), f.field.presence) {
                 (true, _) => quote!(codegen_runtime::Defaulted::new(None)),
                 (false, Presence::OptionalNullable) => quote!(Some(None)),
                 (false, _) => quote!(None),
             };
-            let setter =
-                ident(&names.claim(&format!("{}_null", setter_name.trim_end_matches('_'))));
+            let setter = ident(null_setter);
             let doc = format!(" Sends {wire} as `null` (field `{}`).", f.field.name);
             setters.push(quote! {
                 #[doc = #doc]
