@@ -882,3 +882,24 @@ mod odd_enums {
         assert_eq!(loose, LooseIntEnum::Value2);
     }
 }
+
+/// `allOf: [{$ref: X}, {description: ..}]` is X: the annotations reach the field.
+mod annotated_all_of {
+    use super::*;
+    use snapshot_crate::composition::types::{Annotated, Base, BaseAlias};
+
+    #[test]
+    fn the_referenced_type_with_the_annotations_applied() {
+        let a: Annotated = roundtrip(json!({"base": {"id": "b"}, "size": 3, "maybeBase": null}));
+        assert_eq!(a.base, Base::new("b"));
+        assert_eq!(a.maybe_base, Some(None));
+        // `default: 10` from the annotation member.
+        assert_eq!(*a.limit, 10);
+        let alias: BaseAlias = Base::new("c");
+        let built = Annotated::new(alias, 7).maybe_base_null().limit(5);
+        assert_eq!(
+            serde_json::to_value(&built).unwrap(),
+            json!({"base": {"id": "c"}, "size": 7, "maybeBase": null, "limit": 5})
+        );
+    }
+}
