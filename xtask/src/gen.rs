@@ -229,7 +229,7 @@ fn fallback_lines(specs: &[SpecFile], inputs: &[ApiInput], krate: &GeneratedCrat
     fallbacks
         .iter()
         .map(|f| {
-            let message = format!("fallback to serde_json::Value: {}", f.reason);
+            let message = f.reason.clone();
             let input = inputs.iter().find(|i| i.module == f.module);
             let file = specs
                 .iter()
@@ -261,7 +261,7 @@ pub fn summary_line(krate: &GeneratedCrate, seconds: f64) -> String {
     );
     if !s.fallbacks.is_empty() {
         line.push_str(&format!(
-            " ({} fallback{} to serde_json::Value)",
+            " ({} schema{} not expressed exactly)",
             s.fallbacks.len(),
             if s.fallbacks.len() == 1 { "" } else { "s" }
         ));
