@@ -687,63 +687,84 @@ impl Linter<'_> {
     /// Validates every collected value. One validator per direction holds every schema
     /// (as a property of one object) beside the component schemas, so the component
     /// schemas are converted and compiled once, not once per example: linear in the
-    /// size of the document. When that validator cannot be built, each schema is
-    /// compiled alone to say which is broken.
+    /// size of the document. A schema the meta-schema or the compiler refuses is
+    /// reported once, where it is, and set aside (a component schema then accepts
+    /// anything); the others are still checked.
     fn run_checks(&mut self) {
         let checks = std::mem::take(&mut self.checks);
         let root = &self.doc.value;
         let mut found = Vec::new();
+        let mut broken: BTreeSet<String> = BTreeSet::new();
         for dir in [Direction::Request, Direction::Response, Direction::Any] {
             let mine: Vec<&Check> = checks.iter().filter(|c| c.dir == dir).collect();
             if mine.is_empty() {
                 continue;
             }
-            let defs = schema::definitions(root, dir);
             let mut properties = serde_json::Map::new();
             for (i, c) in mine.iter().enumerate() {
                 let wrapped =
                     serde_json::json!({ "allOf": [schema::convert(root, &c.schema, dir, 0)] });
                 properties.insert(format!("c{i}"), wrapped);
             }
-            let combined = serde_json::json!({ "definitions": defs, "properties": properties });
-            match build_validator(&combined) {
-                Ok(validator) => {
-                    for (i, c) in mine.iter().enumerate() {
-                        let key = format!("c{i}");
-                        let mut instance = serde_json::Map::new();
-                        instance.insert(key.clone(), c.instance.clone());
-                        let instance = Value::Object(instance);
-                        let prefix = format!("/{key}");
-                        let errors = validator.iter_errors(&instance).map(|e| {
-                            let path = e.instance_path().to_string();
-                            let path = path.strip_prefix(&prefix).unwrap_or(&path).to_string();
-                            (path, e.to_string())
-                        });
-                        found.extend(report(c, errors));
+            let mut combined = serde_json::json!({
+                "definitions": schema::definitions(root, dir),
+                "properties": properties,
+            });
+            let mut aside = SetAside {
+                root,
+                checks: &mine,
+                broken: &mut broken,
+                found: &mut found,
+            };
+            let meta = jsonschema::draft4::meta::validator();
+            let problems: Vec<(String, String)> = meta
+                .iter_errors(&combined)
+                .map(|e| (e.instance_path().to_string(), e.to_string()))
+                .collect();
+            for (path, message) in problems {
+                aside.apply(&mut combined, &path, &message);
+            }
+            let mut validator = None;
+            for _ in 0..MAX_SET_ASIDE {
+                match jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft4)
+                    .should_validate_formats(true)
+                    .build(&combined)
+                {
+                    Ok(v) => {
+                        validator = Some(v);
+                        break;
                     }
-                }
-                Err(_) => {
-                    let mut broken = BTreeSet::new();
-                    for c in &mine {
-                        let doc = schema::document(root, &c.schema, dir, &defs);
-                        match build_validator(&doc) {
-                            Ok(validator) => {
-                                let errors = validator
-                                    .iter_errors(&c.instance)
-                                    .map(|e| (e.instance_path().to_string(), e.to_string()));
-                                found.extend(report(c, errors));
-                            }
-                            Err(e) => {
-                                if broken.insert(c.schema_ptr.clone()) {
-                                    found.push((
-                                        c.schema_ptr.clone(),
-                                        format!("schema cannot be used to check examples: {e}"),
-                                    ));
-                                }
-                            }
+                    Err(e) => {
+                        let (path, message) = (e.instance_path().to_string(), e.to_string());
+                        if !aside.apply(&mut combined, &path, &message) {
+                            found.push((
+                                String::new(),
+                                format!("examples and defaults were not checked: the schemas cannot be compiled: {message}"),
+                            ));
+                            break;
                         }
                     }
                 }
+            }
+            let Some(validator) = validator else {
+                continue;
+            };
+            for (i, c) in mine.iter().enumerate() {
+                let key = format!("c{i}");
+                if combined["properties"].get(&key).is_none() {
+                    continue;
+                }
+                let mut instance = serde_json::Map::new();
+                instance.insert(key.clone(), c.instance.clone());
+                let instance = Value::Object(instance);
+                let prefix = format!("/{key}");
+                let errors = validator.iter_errors(&instance).map(|e| {
+                    let path = e.instance_path().to_string();
+                    let path = path.strip_prefix(&prefix).unwrap_or(&path).to_string();
+                    (path, e.to_string())
+                });
+                found.extend(report(c, errors));
             }
         }
         for (p, m) in found {
@@ -771,12 +792,68 @@ impl Linter<'_> {
     }
 }
 
-fn build_validator(schema: &Value) -> Result<jsonschema::Validator, String> {
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .build(schema)
-        .map_err(|e| e.to_string())
+/// Most schemas set aside one at a time because the compiler refuses them.
+const MAX_SET_ASIDE: usize = 100;
+
+/// Sets aside the schemas of a combined validator that cannot be compiled.
+struct SetAside<'a, 'c> {
+    root: &'a Value,
+    checks: &'a [&'c Check],
+    broken: &'a mut BTreeSet<String>,
+    found: &'a mut Vec<(String, String)>,
+}
+
+impl SetAside<'_, '_> {
+    /// Sets aside the schema holding `path` (a pointer into the combined schema), and
+    /// reports `message` once at the closest place in the document. `false` when the
+    /// path is in no schema of ours.
+    fn apply(&mut self, combined: &mut Value, path: &str, message: &str) -> bool {
+        let tokens: Vec<String> = path
+            .split('/')
+            .skip(1)
+            .map(crate::locate::unescape_token)
+            .collect();
+        let (base, rest) = match tokens.as_slice() {
+            [folder, name, rest @ ..] if folder == "definitions" => {
+                match combined["definitions"].get_mut(name.as_str()) {
+                    Some(def) => *def = serde_json::json!({}),
+                    None => return false,
+                }
+                (join("/components/schemas", name), rest)
+            }
+            [folder, key, rest @ ..] if folder == "properties" => {
+                let Some(i) = key.strip_prefix('c').and_then(|n| n.parse::<usize>().ok()) else {
+                    return false;
+                };
+                let Some(check) = self.checks.get(i) else {
+                    return false;
+                };
+                if let Some(props) = combined["properties"].as_object_mut() {
+                    props.remove(key.as_str());
+                }
+                // Inside the `allOf: [..]` wrapper.
+                (check.schema_ptr.clone(), rest.get(2..).unwrap_or(&[]))
+            }
+            _ => return false,
+        };
+        // The converted schema mostly mirrors the original; where it does not (the
+        // wrapper of `nullable`), point at the deepest node the document has.
+        let mut pointer = base.clone();
+        for token in rest {
+            let next = join(&pointer, token);
+            if self.root.pointer(&next).is_none() {
+                break;
+            }
+            pointer = next;
+        }
+        if self.broken.insert(pointer.clone()) {
+            self.found.push((
+                pointer,
+                format!("schema cannot be used to check examples: {message}"),
+            ));
+        }
+        true
+    }
 }
 
 /// The lint errors for one check's validation errors (instance path, message).

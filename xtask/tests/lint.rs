@@ -189,3 +189,58 @@ fn json_documents_get_positions_too() {
     );
     let _ = Path::new("");
 }
+
+/// A schema that cannot be compiled (`required: []` is not Draft 4) is reported once,
+/// where it is, and every other example is still checked: one validator serves them all.
+#[test]
+fn a_broken_schema_is_reported_once_and_the_rest_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("api.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Broken'}
+              example: {x: 1}
+  /b:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Fine'}
+              example: {y: 1}
+components:
+  schemas:
+    Broken:
+      type: object
+      required: []
+    Fine:
+      type: object
+      properties:
+        y: {type: string}
+",
+    )
+    .unwrap();
+    let lines: Vec<String> = lint::lint_file(&path, "api.yaml")
+        .iter()
+        .map(lint::format_diagnostic)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "api.yaml:21:25: /paths/~1b/get/responses/200/content/application~1json/example/y: error: example does not match schema /paths/~1b/get/responses/200/content/application~1json/schema: 1 is not of type \"string\"",
+            "api.yaml:26:7: /components/schemas/Broken/required: error: schema cannot be used to check examples: [] has less than 1 item",
+        ],
+        "{lines:#?}"
+    );
+}
