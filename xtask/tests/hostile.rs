@@ -432,6 +432,38 @@ fn what_gen_refuses_in_the_model_lint_and_diff_refuse_too() {
     );
 }
 
+/// `diff` reads the base revision (from git) through the same loader: a spec that was
+/// committed broken is refused with the same located line, not read lossily.
+#[test]
+fn diff_reads_the_base_revision_through_the_same_loader() {
+    let mut latin1 = format!("{VALID}x-a: caf").into_bytes();
+    latin1.extend([0xE9, b'\n']);
+    let duplicate = format!("{VALID}paths: {{}}\n");
+    for (bytes, line) in [
+        (
+            latin1,
+            "specs/api.yaml:4:9: /: the file is not UTF-8: byte 0xE9 (offset 64) is not valid here; save the file as UTF-8",
+        ),
+        (
+            duplicate.into_bytes(),
+            "specs/api.yaml:4:1: /paths: duplicate key `paths` (first at line 3); keys of a mapping must be unique",
+        ),
+    ] {
+        let ws = repo("api.yaml", &bytes);
+        let root = ws.path();
+        git(root, &["add", "."]);
+        git(root, &["commit", "-q", "-m", "broken"]);
+        std::fs::write(root.join("specs/api.yaml"), VALID).unwrap();
+        let run = xtask(root, &["--root", ".", "diff", "--base", "HEAD"]);
+        run.bounded().exits(2);
+        assert!(
+            run.stderr.lines().any(|l| l == line),
+            "{}\nexpected the line:\n{line}",
+            run.stderr
+        );
+    }
+}
+
 /// What `gen` accepts but cannot be right: lint flags it (gen's output would compile,
 /// but not do what the document says).
 #[test]
