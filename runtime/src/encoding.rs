@@ -253,7 +253,8 @@ impl Style {
     }
 
     /// Sets `allowReserved` (query only): reserved characters that are harmless in a
-    /// query value (`:/?@!$'()*,;`) and percent-encoded triples are sent as they are.
+    /// query value (`:/?@!$'()*,;`) and percent-encoded triples are sent as they are
+    /// (except `'`, which the URL parser encodes as `%27` in http(s) queries).
     pub const fn allow_reserved(mut self, allow_reserved: bool) -> Self {
         self.allow_reserved = allow_reserved;
         self
