@@ -45,7 +45,9 @@ fixture_snapshots!(
     names,
     objects,
     odd,
+    param_names,
     presence,
+    styles,
 );
 
 #[test]

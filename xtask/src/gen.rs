@@ -238,13 +238,19 @@ pub fn generate(specs: &[SpecFile], config: &CrateConfig) -> Result<GeneratedCra
     Ok(krate)
 }
 
+/// One located warning line per fallback, then per request warning.
 fn fallback_lines(specs: &[SpecFile], krate: &GeneratedCrate) -> Vec<String> {
     let mut fallbacks = krate.stats.fallbacks.clone();
     fallbacks.sort();
+    let mut warnings = krate.stats.warnings.clone();
+    warnings.sort();
+    let fallbacks = fallbacks
+        .into_iter()
+        .map(|f| (format!("fallback to serde_json::Value: {}", f.reason), f));
+    let warnings = warnings.into_iter().map(|w| (w.reason.clone(), w));
     fallbacks
-        .iter()
-        .map(|f| {
-            let message = format!("fallback to serde_json::Value: {}", f.reason);
+        .chain(warnings)
+        .map(|(message, f)| {
             let d = match specs.iter().find(|s| module_name(&s.path) == f.module) {
                 Some(s) => {
                     let locator =
@@ -281,6 +287,13 @@ pub fn summary_line(krate: &GeneratedCrate, seconds: f64) -> String {
             " ({} fallback{} to serde_json::Value)",
             s.fallbacks.len(),
             if s.fallbacks.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if !s.warnings.is_empty() {
+        line.push_str(&format!(
+            " ({} request warning{})",
+            s.warnings.len(),
+            if s.warnings.len() == 1 { "" } else { "s" }
         ));
     }
     line
