@@ -404,13 +404,16 @@ pub fn build(
                 docs.note("**Deprecated** by the API.");
             }
 
+            let site = Site {
+                path,
+                pointer: &pointer,
+                stem: &type_stem,
+            };
             let params = build_params(
                 doc,
                 &item.parameters,
                 &op.parameters,
-                &pointer,
-                path,
-                &type_stem,
+                &site,
                 types,
                 &mut ops.warnings,
             )
@@ -536,16 +539,26 @@ fn derived_operation_id(method: &str, path: &str) -> String {
 
 type PErr = (String, String);
 
+/// Where an operation is: its path template, its JSON pointer and its type stem.
+struct Site<'a> {
+    path: &'a str,
+    pointer: &'a str,
+    stem: &'a str,
+}
+
 fn build_params(
     doc: &OpenAPI,
     path_level: &[ReferenceOr<Parameter>],
     op_level: &[ReferenceOr<Parameter>],
-    pointer: &str,
-    path: &str,
-    stem: &str,
+    site: &Site<'_>,
     types: &mut TypeSpaceBuilder<'_>,
     warnings: &mut Warnings,
 ) -> Result<Vec<Param>, PErr> {
+    let Site {
+        path,
+        pointer,
+        stem,
+    } = *site;
     let components = doc.components.as_ref().map(|c| &c.parameters);
     // Operation parameters override path-level ones with the same name and location.
     let mut merged: Vec<(String, &Parameter)> = Vec::new();
