@@ -78,7 +78,8 @@ pub struct Stats {
     pub operations: usize,
     /// Total lines over all files.
     pub lines: usize,
-    /// Places where a schema could not be expressed and `serde_json::Value` was used.
+    /// Places where a schema could not be expressed exactly: `serde_json::Value` was used,
+    /// or a wider type than the schema allows (the reason says which).
     pub fallbacks: Vec<Fallback>,
     /// Places where a request is not sent exactly as the document says (a parameter that
     /// OpenAPI says to ignore, a style undefined for the parameter's schema), and why.

@@ -239,18 +239,17 @@ pub fn generate(specs: &[SpecFile], config: &CrateConfig) -> Result<GeneratedCra
 }
 
 /// One located warning line per fallback, then per request warning.
+/// One located warning line per fallback, then per request warning.
 fn fallback_lines(specs: &[SpecFile], krate: &GeneratedCrate) -> Vec<String> {
     let mut fallbacks = krate.stats.fallbacks.clone();
     fallbacks.sort();
     let mut warnings = krate.stats.warnings.clone();
     warnings.sort();
-    let fallbacks = fallbacks
-        .into_iter()
-        .map(|f| (format!("fallback to serde_json::Value: {}", f.reason), f));
-    let warnings = warnings.into_iter().map(|w| (w.reason.clone(), w));
     fallbacks
-        .chain(warnings)
-        .map(|(message, f)| {
+        .iter()
+        .chain(&warnings)
+        .map(|f| {
+            let message = f.reason.clone();
             let d = match specs.iter().find(|s| module_name(&s.path) == f.module) {
                 Some(s) => {
                     let locator =
@@ -284,7 +283,7 @@ pub fn summary_line(krate: &GeneratedCrate, seconds: f64) -> String {
     );
     if !s.fallbacks.is_empty() {
         line.push_str(&format!(
-            " ({} fallback{} to serde_json::Value)",
+            " ({} schema{} not expressed exactly)",
             s.fallbacks.len(),
             if s.fallbacks.len() == 1 { "" } else { "s" }
         ));

@@ -100,7 +100,7 @@ fn values() -> [Color; 4] {
         Color::String(String::new()),
         Color::String("blue".into()),
         Color::Array(vec!["blue".into(), "black".into(), "brown".into()]),
-        Color::Rgb(Rgb { r: 100, g: 200, b: 150 }),
+        Color::Rgb(Rgb::new(100, 200, 150)),
     ]
 }
 
@@ -294,7 +294,7 @@ async fn allow_reserved_content_and_optional_parameters() {
         .client()
         .reserved("a/b?c:d@e!$'()*,;f&g=h#i[j]%2F %")
         .plain("x/y&z")
-        .filter(Rgb { r: 1, g: 2, b: 3 })
+        .filter(Rgb::new(1, 2, 3))
         .x_note("a \"note\", as is")
         .since(since)
         .ids(vec![Some(1), None, Some(3)])
@@ -381,7 +381,7 @@ mod names {
     #[tokio::test]
     async fn multipart_beside_parameters_named_like_its_locals() {
         let server = Recorder::start();
-        let body = UploadRequest { note: Some("n".into()), file: None };
+        let body = UploadRequest::new().note("n");
         client(&server).upload("f").v("1").value("2").body(body).await.unwrap();
         let head = server.next();
         assert!(head.starts_with("POST /v1/upload?form=f&v=1&value=2 HTTP/1.1\r\n"), "{head}");
