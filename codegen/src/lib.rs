@@ -20,6 +20,7 @@ pub mod docs;
 mod emit;
 pub mod load;
 pub mod naming;
+pub mod normalize;
 pub mod operations;
 mod readme;
 pub mod typespace;
