@@ -671,6 +671,25 @@ impl<'a> TypeSpaceBuilder<'a> {
                 ReferenceOr::Item(_) => None,
             });
         }
+        // A mapping to a schema that does not exist is an error, not a dropped tag. A bare
+        // value names a component schema; other documents are not followed.
+        for (tag, target) in data.discriminator.iter().flat_map(|d| &d.mapping) {
+            let reference = if target.starts_with('#') {
+                target.clone()
+            } else if target.contains('/') {
+                continue;
+            } else {
+                format!(
+                    "{COMPONENT_PREFIX}{}",
+                    crate::load::escape_pointer_token(target)
+                )
+            };
+            let tag_pointer = format!(
+                "{pointer}/discriminator/mapping/{}",
+                crate::load::escape_pointer_token(tag)
+            );
+            self.resolve_ref(&reference, &tag_pointer)?;
+        }
         let discriminator = match &data.discriminator {
             Some(d) if all_refs => {
                 let mut used_tags = std::collections::BTreeSet::new();
