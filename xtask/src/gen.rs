@@ -223,11 +223,15 @@ pub fn generate(specs: &[SpecFile], config: &CrateConfig) -> Result<GeneratedCra
     generate_loaded(&load(specs)?, config)
 }
 
+/// One located warning line per fallback, then per request warning.
 fn fallback_lines(specs: &[SpecFile], inputs: &[ApiInput], krate: &GeneratedCrate) -> Vec<String> {
     let mut fallbacks = krate.stats.fallbacks.clone();
     fallbacks.sort();
+    let mut warnings = krate.stats.warnings.clone();
+    warnings.sort();
     fallbacks
         .iter()
+        .chain(&warnings)
         .map(|f| {
             let message = f.reason.clone();
             let input = inputs.iter().find(|i| i.module == f.module);
@@ -264,6 +268,13 @@ pub fn summary_line(krate: &GeneratedCrate, seconds: f64) -> String {
             " ({} schema{} not expressed exactly)",
             s.fallbacks.len(),
             if s.fallbacks.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if !s.warnings.is_empty() {
+        line.push_str(&format!(
+            " ({} request warning{})",
+            s.warnings.len(),
+            if s.warnings.len() == 1 { "" } else { "s" }
         ));
     }
     line

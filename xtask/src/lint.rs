@@ -342,9 +342,10 @@ impl Linter<'_> {
                 if !declared.contains_key(name) {
                     found.insert((
                         op.pointer.clone(),
+                        // gen's words, so that the two findings are one line.
                         format!(
-                            "{} has `{{{name}}}` in its path but no path parameter `{name}` (declare one with `in: path`)",
-                            method_path(&op)
+                            "the path template `{}` has the variable `{{{name}}}`, but the operation declares no path parameter `{name}` (here or in the path item)",
+                            op.path
                         ),
                     ));
                 }
@@ -354,7 +355,7 @@ impl Linter<'_> {
                     found.insert((
                         ptr,
                         format!(
-                            "path parameter `{name}` is not in the path template `{}`",
+                            "path parameter `{name}` does not appear in the path template `{}`",
                             op.path
                         ),
                     ));
