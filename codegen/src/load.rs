@@ -755,6 +755,24 @@ mod tests {
     }
 
     #[test]
+    fn documents_larger_than_the_limit_are_refused_where_it_is_crossed() {
+        let mut text = format!("{HEAD}paths: {{}}\nx-big: |\n");
+        while text.len() <= MAX_DOCUMENT_BYTES {
+            text.push_str(
+                "  0123456789012345678901234567890123456789012345678901234567890123456789\n",
+            );
+        }
+        let lines_before = text[..MAX_DOCUMENT_BYTES].matches('\n').count();
+        let e = parse(&text).unwrap_err();
+        assert!(e.message.contains("larger than 64 MiB"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(lines_before + 1), "{e}");
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &text).unwrap();
+        let e = load_spec(file.path()).unwrap_err();
+        assert!(e.message.contains("larger than 64 MiB"), "{e}");
+    }
+
+    #[test]
     fn one_document_per_file() {
         let e = parse(&format!("{HEAD}paths: {{}}\n---\na: 1\n")).unwrap_err();
         assert!(e.message.contains("more than one YAML document"), "{e}");
