@@ -308,15 +308,26 @@ pub fn ensure_replaceable(dir: &Path, spec: &Path, keep: &[&str]) -> Result<(), 
     if dir.join(".git").symlink_metadata().is_ok() {
         return Err(refuse("it is a git repository (it contains .git)".into()));
     }
+    let owned = read_manifest(dir);
+    // A folder without a manifest is refused whatever it holds: a few names are enough
+    // to say what (and `--out /` does not walk the whole disk).
+    let limit = if owned.is_some() {
+        usize::MAX
+    } else {
+        MAX_LISTED + 1
+    };
     let mut found = Vec::new();
-    walk_names(dir, "", keep, &mut found).map_err(|e| Failure::io(dir, e))?;
+    walk_names(dir, "", keep, limit, &mut found).map_err(|e| Failure::io(dir, e))?;
     if found.is_empty() {
         return Ok(());
     }
-    let Some(owned) = read_manifest(dir) else {
+    let Some(owned) = owned else {
+        let mut names = listing(&found[..found.len().min(MAX_LISTED)]);
+        if found.len() > MAX_LISTED {
+            names.push_str(" and more");
+        }
         return Err(refuse(format!(
-            "it was not written by `cargo xtask gen --spec` (it has no {MANIFEST}) and holds {}",
-            listing(&found)
+            "it was not written by `cargo xtask gen --spec` (it has no {MANIFEST}) and holds {names}"
         )));
     };
     let foreign: Vec<String> = found
@@ -336,12 +347,21 @@ pub fn ensure_replaceable(dir: &Path, spec: &Path, keep: &[&str]) -> Result<(), 
     }
 }
 
-/// Every file, symbolic link and empty folder under `dir`, '/'-separated, sorted;
-/// the top-level entries named in `skip` are left out.
-fn walk_names(dir: &Path, prefix: &str, skip: &[&str], out: &mut Vec<String>) -> io::Result<()> {
+/// Every file, symbolic link and empty folder under `dir`, '/'-separated, sorted, up
+/// to `limit` of them; the top-level entries named in `skip` are left out.
+fn walk_names(
+    dir: &Path,
+    prefix: &str,
+    skip: &[&str],
+    limit: usize,
+    out: &mut Vec<String>,
+) -> io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
+        if out.len() >= limit {
+            return Ok(());
+        }
         let name = entry.file_name().to_string_lossy().into_owned();
         if prefix.is_empty() && skip.contains(&name.as_str()) {
             continue;
@@ -353,7 +373,7 @@ fn walk_names(dir: &Path, prefix: &str, skip: &[&str], out: &mut Vec<String>) ->
         };
         let before = out.len();
         if entry.file_type()?.is_dir() {
-            walk_names(&entry.path(), &rel, &[], out)?;
+            walk_names(&entry.path(), &rel, &[], limit, out)?;
             if out.len() == before {
                 out.push(format!("{rel}/"));
             }
