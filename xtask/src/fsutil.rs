@@ -285,7 +285,7 @@ fn listing(names: &[String]) -> String {
 pub fn ensure_replaceable(dir: &Path, spec: &Path, keep: &[&str]) -> Result<(), Failure> {
     let refuse = |why: String| {
         Failure::new(format!(
-            "refusing to replace {}: {why}; nothing was changed (remove it or choose another --out)",
+            "refusing to replace {}: {why}; nothing was changed (choose another --out)",
             dir.display()
         ))
     };
