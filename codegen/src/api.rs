@@ -146,9 +146,16 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
             reason: reason.clone(),
         })
         .collect();
+    let notes = api
+        .spec
+        .notes
+        .iter()
+        .map(|n| (n.pointer.clone(), n.message.clone()));
     let warnings = ops
         .warnings
         .iter()
+        .cloned()
+        .chain(notes)
         .map(|(pointer, reason)| Fallback {
             module: module.clone(),
             pointer: pointer.clone(),

@@ -52,6 +52,9 @@ pub struct LoadedSpec {
     pub openapi: OpenAPI,
     /// Where each node of `source` is (built on first use).
     pub positions: LazyPositions,
+    /// What the normalising pass (OpenAPI 3.1, `$ref`s the typed model cannot follow)
+    /// could not carry over exactly, by JSON pointer into `source`.
+    pub notes: Vec<crate::normalize::Note>,
 }
 
 impl LoadedSpec {
@@ -357,6 +360,9 @@ impl Checked {
 
     /// The typed document.
     pub fn typed(self) -> Result<LoadedSpec, SpecError> {
+        if self.needs_normalizing() {
+            return self.typed_normalized();
+        }
         let path = self.path.as_path();
         let parsed: Result<OpenAPI, (String, Option<Position>, String)> = match self.format {
             Format::Json => {
@@ -390,6 +396,7 @@ impl Checked {
                 source: self.source,
                 openapi,
                 positions: self.positions,
+                notes: Vec::new(),
             }),
             Err((pointer, parser_pos, message)) => {
                 let pointer = if pointer == "/paths" {
@@ -407,6 +414,57 @@ impl Checked {
                     (a, b) => a.or(b),
                 };
                 Err(spec_error(path, &pointer, position, message))
+            }
+        }
+    }
+
+    /// Whether the text is OpenAPI 3.1 or has a `$ref` that is not to a component by
+    /// name (see [`crate::normalize`]); most documents are neither, and are read by the
+    /// typed parse straight from the text, which keeps the parser's own positions.
+    fn needs_normalizing(&self) -> bool {
+        let version = |key: &str| {
+            let at = self.source.find(key)?;
+            let rest = self.source[at + key.len()..].trim_start_matches(['"', '\'', ':', ' ']);
+            Some(rest.starts_with("3.1"))
+        };
+        version("openapi").unwrap_or(false) || refs_need_normalizing(&self.source)
+    }
+
+    /// The normalising route: the JSON tree, normalised, then typed. Other files named by
+    /// `$ref`s are read through the same checks as this one, each once.
+    fn typed_normalized(self) -> Result<LoadedSpec, SpecError> {
+        let mut value = self.value()?;
+        let folder = self
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let mut load = |file: &str| -> Result<serde_json::Value, String> {
+            let path = folder.join(file);
+            let bytes = read_file(&path).map_err(|e| e.to_string())?;
+            let text = text_from_bytes(&path, bytes).map_err(|e| e.to_string())?;
+            check_other_file(&path, text)
+                .and_then(|c| c.value())
+                .map_err(|e| e.to_string())
+        };
+        let notes = crate::normalize::normalize(&mut value, &mut load).map_err(|e| {
+            let position = self.locate(&e.pointer);
+            spec_error(&self.path, &e.pointer, position, e.message)
+        })?;
+        let parsed: Result<OpenAPI, _> = serde_path_to_error::deserialize(&value);
+        match parsed {
+            Ok(openapi) => Ok(LoadedSpec {
+                path: self.path,
+                source: self.source,
+                openapi,
+                positions: self.positions,
+                notes,
+            }),
+            Err(e) => {
+                let pointer = path_to_pointer(e.path());
+                let position = self.locate(&pointer);
+                let message = strip_position(&e.inner().to_string());
+                Err(spec_error(&self.path, &pointer, position, message))
             }
         }
     }
@@ -450,10 +508,65 @@ fn refine_paths_pointer(source: &str, format: Format) -> Option<String> {
     None
 }
 
-/// Whether `text` is `3.0.N` (N a number): the only versions the generator reads.
-fn is_openapi_30(text: &str) -> bool {
-    text.strip_prefix("3.0.")
-        .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
+/// Whether `text` is `3.0.N` or `3.1.N` (N a number): the versions the generator reads
+/// (3.1 through [`crate::normalize`]).
+fn is_openapi_3x(text: &str) -> bool {
+    ["3.0.", "3.1."].iter().any(|prefix| {
+        text.strip_prefix(prefix)
+            .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The checks of [`check`] for a file named by a `$ref`: any well-formed document
+/// (it need not be a whole OpenAPI document, so no version is required).
+fn check_other_file(path: &Path, source: String) -> Result<Checked, SpecError> {
+    check_size(path, source.as_bytes())?;
+    let format = format_of(&source);
+    scan(&source, format, false).map_err(|f| match f {
+        ScanFailure::Refused(r) => spec_error(path, &r.pointer, Some(r.position), r.message),
+        ScanFailure::Syntax(position, message) => spec_error(path, "", position, message),
+    })?;
+    Ok(Checked {
+        path: path.to_path_buf(),
+        source,
+        format,
+        positions: LazyPositions::default(),
+    })
+}
+
+/// Whether some `$ref` in `source` is not of the form `#/components/<kind>/<name>` that
+/// `openapiv3` follows itself (it points elsewhere in the document, into another file,
+/// or is percent-encoded). A textual scan: a false positive only costs the slower route.
+fn refs_need_normalizing(source: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "schemas",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "headers",
+        "examples",
+        "securitySchemes",
+        "links",
+        "callbacks",
+    ];
+    let mut rest = source;
+    while let Some(at) = rest.find("$ref") {
+        rest = &rest[at + 4..];
+        let value = rest.trim_start_matches(['"', '\'', ':', ' ', '\t']);
+        let end = value
+            .find(['"', '\'', '\n', '\r', ',', '}'])
+            .unwrap_or(value.len());
+        let target = value[..end].trim();
+        let canonical = target.strip_prefix("#/components/").is_some_and(|tail| {
+            tail.split_once('/').is_some_and(|(kind, name)| {
+                KINDS.contains(&kind) && !name.is_empty() && !name.contains(['/', '%'])
+            })
+        });
+        if !canonical {
+            return true;
+        }
+    }
+    false
 }
 
 /// Refuses Swagger 2.0, OpenAPI 3.1 and anything but `3.0.N`, with one sentence each.
@@ -482,19 +595,11 @@ fn check_version(head: &Head) -> Result<(), (&'static str, Position, String)> {
             "`openapi` must be a version such as 3.0.3, not a mapping or a list".into(),
         ));
     };
-    if is_openapi_30(version) {
+    if is_openapi_3x(version) {
         return Ok(());
     }
-    let is_31 = version
-        .strip_prefix("3.1.")
-        .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()));
-    let message = if is_31 {
-        format!(
-            "OpenAPI {version} is not supported yet; only OpenAPI 3.0.x documents can be generated"
-        )
-    } else {
-        format!("unknown OpenAPI version `{version}`; expected 3.0.x, such as 3.0.3")
-    };
+    let message =
+        format!("unknown OpenAPI version `{version}`; expected 3.0.x or 3.1.x, such as 3.0.3");
     Err(("/openapi", field.position, message))
 }
 
@@ -595,9 +700,11 @@ mod tests {
     }
 
     #[test]
-    fn refuses_openapi_3_1() {
-        let e = parse("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
-        assert!(e.message.contains("3.1.0 is not supported"), "{e}");
+    fn reads_openapi_3_1_and_refuses_3_2() {
+        let doc = parse("openapi: 3.1.0\ninfo: {title: t, version: '1'}\n").expect("3.1 is read");
+        assert!(doc.openapi.paths.paths.is_empty());
+        let e = parse("openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
+        assert!(e.message.contains("unknown OpenAPI version `3.2.0`"), "{e}");
     }
 
     #[test]

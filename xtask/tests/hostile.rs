@@ -346,14 +346,17 @@ fn duplicate_keys_are_refused_at_the_second_key() {
 #[test]
 fn versions_must_be_3_0_n() {
     for (version, message) in [
-        ("3.0", "unknown OpenAPI version `3.0`; expected 3.0.x"),
         (
-            "3.0-banana",
-            "unknown OpenAPI version `3.0-banana`; expected 3.0.x",
+            "3.0",
+            "unknown OpenAPI version `3.0`; expected 3.0.x or 3.1.x",
         ),
         (
-            "3.1.0",
-            "OpenAPI 3.1.0 is not supported yet; only OpenAPI 3.0.x documents can be generated",
+            "3.0-banana",
+            "unknown OpenAPI version `3.0-banana`; expected 3.0.x or 3.1.x",
+        ),
+        (
+            "3.2.0",
+            "unknown OpenAPI version `3.2.0`; expected 3.0.x or 3.1.x",
         ),
     ] {
         let text = format!("openapi: {version}\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n");

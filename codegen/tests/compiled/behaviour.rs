@@ -905,3 +905,48 @@ mod annotated_all_of {
         );
     }
 }
+
+/// OpenAPI 3.1 documents: type lists, `const`, numeric exclusive bounds, a `$ref` with a
+/// sibling, `$defs`, `contentEncoding`.
+mod openapi31 {
+    use super::*;
+    use snapshot_crate::openapi31::types::{Thing, ThingKind, ThingScore, ThingTag};
+
+    #[test]
+    fn three_one_constructs_round_trip() {
+        let t: Thing = roundtrip(json!({
+            "id": 1, "kind": "thing", "label": null, "data": "AAEC",
+            "parent": {"id": 2, "kind": "thing"},
+            "tag": {"name": "t"}, "score": "high",
+        }));
+        assert_eq!(t.kind, ThingKind::Thing);
+        assert_eq!(t.label, Some(None));
+        assert_eq!(t.tag, Some(ThingTag::new().name("t")));
+        assert_eq!(t.score, Some(ThingScore::String("high".into())));
+        assert_eq!(t.parent.map(|p| p.id), Some(2));
+        fails::<Thing>(json!({"kind": "thing"}));
+    }
+}
+
+/// `$ref`s into `paths`, into a component's property, percent-encoded, and into
+/// another file.
+mod refs {
+    use super::*;
+    use snapshot_crate::refs::types::{Detail, DiskFilesystem, FooBar, Order, OrdersGet404, Problem};
+
+    #[test]
+    fn every_ref_form_resolves_to_a_type() {
+        let order = Order::new("o1")
+            .status(DiskFilesystem::Xfs)
+            .missing(OrdersGet404::new().reason("gone"))
+            .spaced(FooBar::new().a("x"))
+            .problem(Problem::new("p").detail(Detail::new().code(7)));
+        let back: Order = roundtrip(serde_json::to_value(&order).unwrap());
+        assert_eq!(back, order);
+        assert_eq!(
+            serde_json::to_value(&order).unwrap(),
+            json!({"id": "o1", "status": "xfs", "missing": {"reason": "gone"}, "spaced": {"a": "x"},
+                   "problem": {"title": "p", "detail": {"code": 7}}})
+        );
+    }
+}
