@@ -169,44 +169,20 @@ fn call_args(crate_ident: &str, space: &TypeSpace, op: &OperationMethod) -> Opti
         ) {
             return None;
         }
-        let TypeRef::Named(name) = &media.ty else {
+        if !matches!(media.ty, TypeRef::Named(_)) {
             return None;
-        };
+        }
         let example = media_example(space, op)?;
-        let json = json_macro_input(&example, 0);
-        let _ = writeln!(
-            args.setup,
-            "let body: types::{name} = serde_json::from_value(serde_json::json!({json}))?;"
-        );
+        // The body is built as a caller builds it: `new(..)` and setters.
+        let cx = crate::emit::example::Context {
+            types: "types::",
+            krate: &format!("{crate_ident}::"),
+        };
+        let expr = crate::emit::example::value_expr(space, &media.ty, &example, &cx, false)?;
+        let _ = writeln!(args.setup, "let body = {expr};");
         args.body = true;
     }
     Some(args)
-}
-
-/// `value` as the input of `serde_json::json!`: JSON text, except that strings are Rust
-/// literals (JSON's `\u0001` is not a Rust escape; `\u{1}` is).
-fn json_macro_input(value: &serde_json::Value, indent: usize) -> String {
-    use serde_json::Value;
-    let pad = "  ".repeat(indent + 1);
-    let end = "  ".repeat(indent);
-    match value {
-        Value::String(s) => format!("{s:?}"),
-        Value::Array(items) if !items.is_empty() => {
-            let items: Vec<String> = items
-                .iter()
-                .map(|v| format!("{pad}{}", json_macro_input(v, indent + 1)))
-                .collect();
-            format!("[\n{}\n{end}]", items.join(",\n"))
-        }
-        Value::Object(map) if !map.is_empty() => {
-            let entries: Vec<String> = map
-                .iter()
-                .map(|(k, v)| format!("{pad}{k:?}: {}", json_macro_input(v, indent + 1)))
-                .collect();
-            format!("{{\n{}\n{end}}}", entries.join(",\n"))
-        }
-        other => other.to_string(),
-    }
 }
 
 fn media_example(_space: &TypeSpace, op: &OperationMethod) -> Option<serde_json::Value> {
