@@ -289,10 +289,7 @@ async fn a_success_status_with_the_error_body_is_the_default_error() {
             ..
         } => {
             assert_eq!(status.as_u16(), 200);
-            assert_eq!(
-                body,
-                &types::ErrorResponse::new(10055, "Retry.")
-            );
+            assert_eq!(body, &types::ErrorResponse::new(10055, "Retry."));
         }
         other => panic!("expected Error::Api, got {other:?}"),
     }
