@@ -805,3 +805,74 @@ fn build_responses(
     }
     Ok(cases)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::stem_items;
+    use crate::{api::build_model, parse_spec, ApiInput};
+
+    /// A model named like an operation's builder or reply enum: the operation gets a
+    /// numbered stem, so that no name of the module is also a name of its `types`.
+    #[test]
+    fn operation_items_never_take_a_model_name() {
+        let yaml = r##"
+openapi: 3.0.3
+info: {title: Names, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/CreateThing"}
+      responses:
+        "201": {description: Created.}
+    get:
+      operationId: listThings
+      responses:
+        "200":
+          description: The things.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ListThingsReply"}
+    delete:
+      operationId: deleteThings
+      responses:
+        "204": {description: Gone.}
+components:
+  schemas:
+    CreateThing:
+      type: object
+      properties: {name: {type: string}}
+    ListThingsReply:
+      type: array
+      items: {$ref: "#/components/schemas/CreateThing"}
+"##;
+        let api = ApiInput {
+            module: "api".into(),
+            spec: parse_spec(Path::new("names.yaml"), yaml.to_string()).unwrap(),
+        };
+        let (space, ops) = build_model(&api).unwrap();
+        let stems: Vec<(&str, &str)> = ops
+            .methods
+            .iter()
+            .map(|op| (op.operation_id.as_str(), op.type_stem.as_str()))
+            .collect();
+        assert_eq!(
+            stems,
+            [
+                ("listThings", "ListThings2"),
+                ("createThing", "CreateThing2"),
+                ("deleteThings", "DeleteThings"),
+            ]
+        );
+        for op in &ops.methods {
+            for name in stem_items(&op.type_stem) {
+                assert!(!space.entries.contains_key(&name), "{name} is a model too");
+            }
+        }
+    }
+}

@@ -257,8 +257,14 @@ fn client_method(op: &OperationMethod) -> TokenStream {
         })
         .collect();
     let params_struct = format_ident!("{}Params", op.type_stem);
+    // The argument's name must not be a path parameter's.
+    let params_arg = ["params", "parameters", "required_params"]
+        .into_iter()
+        .find(|candidate| positional.iter().all(|p| p.name != *candidate))
+        .map(ident)
+        .unwrap_or_else(|| format_ident!("params_struct"));
     if !named.is_empty() {
-        args.push(quote!(params: #params_struct));
+        args.push(quote!(#params_arg: #params_struct));
     }
     let mut inits: Vec<TokenStream> = op
         .params
@@ -270,7 +276,7 @@ fn client_method(op: &OperationMethod) -> TokenStream {
             } else if p.location == ParamLocation::Path {
                 quote!(#n: #n.into())
             } else {
-                quote!(#n: params.#n)
+                quote!(#n: #params_arg.#n)
             }
         })
         .collect();
@@ -298,7 +304,7 @@ fn client_method(op: &OperationMethod) -> TokenStream {
     if !named.is_empty() {
         let names: Vec<String> = named.iter().map(|p| crate::docs::code(&p.wire)).collect();
         arg_docs.push(format!(
-            " - `params`: the required {} (see [`{}`]).",
+            " - `{params_arg}`: the required {} (see [`{}`]).",
             names.join(", "),
             params_struct
         ));
@@ -307,7 +313,7 @@ fn client_method(op: &OperationMethod) -> TokenStream {
         arg_docs.push(" - `body`: the request body.".to_string());
     }
     let errors_doc = format!(
-        " Replies: [`{stem}Reply`] for documented successes, [`{stem}Error`] inside `rt::Error::Api` for documented error bodies; anything else is another `rt::Error` variant (see the crate's error model).",
+        " Replies: [`{stem}Reply`] for documented successes, [`{stem}Error`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.",
         stem = op.type_stem
     );
     quote! {

@@ -803,6 +803,54 @@ mod client {
     }
 
     #[tokio::test]
+    async fn a_path_parameter_named_params_and_a_required_header() {
+        use snapshot_crate::client::{TagThingParams, TagThingReply};
+        let server = OneShot::reply(204, "", "");
+        let response = client(&server.url)
+            .tag_thing("p 1", TagThingParams { x_tag: "blue".into() })
+            .await
+            .expect("204");
+        assert_eq!(response.body, TagThingReply::NoContent);
+        let (head, _) = server.request();
+        assert!(head.starts_with("PUT /v1/tags/p%201 "), "{head}");
+        assert_eq!(header(&head, "x-tag"), Some("blue"));
+    }
+
+    #[tokio::test]
+    async fn a_default_only_response_is_the_success_too() {
+        use snapshot_crate::client::{GetStatusError, GetStatusReply, LogoutReply};
+        let cases: [(u16, &str, &str); 4] = [
+            (200, "application/json", r#"{"id":1}"#),
+            (200, "text/html", "<html>"),
+            (500, "application/json", r#"{"id":2}"#),
+            (500, "text/plain", "oops"),
+        ];
+        let mut outcomes = Vec::new();
+        for (status, content_type, body) in cases {
+            let server = OneShot::reply(status, content_type, body);
+            outcomes.push(client(&server.url).get_status().await);
+            server.request();
+        }
+        let [ok, html, api, text] = outcomes.try_into().unwrap();
+        assert_eq!(ok.expect("a matching 200").body, GetStatusReply::Default(Photo::new(1)));
+        assert!(matches!(html, Err(runtime::Error::Status { status, .. }) if status == 200));
+        let Err(runtime::Error::Api { status, body: GetStatusError::Default(photo), .. }) = api else {
+            panic!("{api:?}")
+        };
+        assert_eq!((status.as_u16(), photo), (500, Photo::new(2)));
+        assert!(matches!(text, Err(runtime::Error::Status { status, .. }) if status == 500));
+
+        let server = OneShot::reply(200, "", "");
+        assert_eq!(client(&server.url).logout().await.expect("200").body, LogoutReply::Default);
+        server.request();
+        let server = OneShot::reply(500, "text/plain", "down");
+        let error = client(&server.url).logout().await.expect_err("500");
+        assert!(matches!(&error, runtime::Error::Status { .. }), "{error:?}");
+        assert_eq!(error.to_string(), "the server replied 500 Internal Server Error: down");
+        server.request();
+    }
+
+    #[tokio::test]
     async fn required_credentials_are_checked_before_sending() {
         // Nothing listens on the discard port: the error comes before any connection.
         let client = Client::builder().base_url("http://127.0.0.1:9").build().expect("builds");

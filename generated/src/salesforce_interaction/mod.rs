@@ -124,7 +124,7 @@ impl Client {
     /// - `params`: the required `OrgId`, `AuthorizationContext`, `RequestId` (see [`EstablishConversationParams`]).
     /// - `body`: the request body.
     ///
-    /// Replies: [`EstablishConversationReply`] for documented successes, [`EstablishConversationError`] inside `rt::Error::Api` for documented error bodies; anything else is another `rt::Error` variant (see the crate's error model).
+    /// Replies: [`EstablishConversationReply`] for documented successes, [`EstablishConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
     pub fn establish_conversation(
         &self,
         params: EstablishConversationParams,

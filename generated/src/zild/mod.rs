@@ -84,7 +84,7 @@ impl Client {
     /// Returns a request builder: set optional parameters on it, then `.await` it.
     /// - `body`: the request body.
     ///
-    /// Replies: [`CreateProactiveConversationReply`] for documented successes, [`CreateProactiveConversationError`] inside `rt::Error::Api` for documented error bodies; anything else is another `rt::Error` variant (see the crate's error model).
+    /// Replies: [`CreateProactiveConversationReply`] for documented successes, [`CreateProactiveConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
     pub fn create_proactive_conversation(
         &self,
         body: impl Into<types::ProactiveConversationRequest>,
