@@ -268,7 +268,17 @@ impl<C> ClientBuilder<C> {
 
     /// Checks the configuration and builds the transport.
     fn build_transport(self) -> Result<Transport, BuildError> {
-        let base_url = parse_base_url(&self.resolve_url()?)?;
+        let base_url =
+            parse_base_url(&self.resolve_url()?).map_err(|error| match (error, &self.target) {
+                // The spec's server is not a usable URL (a relative `/`, a placeholder).
+                (BuildError::InvalidBaseUrl(reason), Target::Server(server)) => {
+                    BuildError::InvalidBaseUrl(format!(
+                        "{reason} (the spec's server is `{}`; set one with `base_url`)",
+                        server.url
+                    ))
+                }
+                (error, _) => error,
+            })?;
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
@@ -526,6 +536,26 @@ mod tests {
             build(ClientBuilder::for_server(&SERVER).base_url("http://h")).unwrap(),
             "http://h/"
         );
+    }
+
+    #[test]
+    fn a_relative_spec_server_asks_for_a_base_url() {
+        const RELATIVE: Server = Server {
+            url: "/",
+            variables: &[],
+        };
+        let error = ClientBuilder::<Transport>::for_server(&RELATIVE)
+            .build()
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("set one with `base_url`"),
+            "{error}"
+        );
+        let built = ClientBuilder::<Transport>::for_server(&RELATIVE)
+            .base_url("http://h/api")
+            .build()
+            .unwrap();
+        assert_eq!(built.base_url(), "http://h/api");
     }
 
     #[test]
