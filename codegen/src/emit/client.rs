@@ -934,8 +934,12 @@ fn decode_body(op: &OperationMethod) -> TokenStream {
             ResponseBody::Empty if success => quote!(Ok(response.into_response(#reply::#v))),
             ResponseBody::Empty => quote!(Err(response.into_status_error())),
             ResponseBody::Bytes => {
-                let ok = wrap(quote!(response.bytes()));
-                quote!(#ok)
+                // Any bytes match.
+                let ok = wrap(quote!(body));
+                quote!({
+                    let body = response.bytes();
+                    #ok
+                })
             }
             ResponseBody::Json(t) => {
                 let t = qualified(t);

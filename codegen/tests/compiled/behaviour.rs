@@ -843,6 +843,18 @@ mod client {
         let server = OneShot::reply(200, "", "");
         assert_eq!(client(&server.url).logout().await.expect("200").body, LogoutReply::Default);
         server.request();
+        let server = OneShot::reply(200, "application/octet-stream", "PNG");
+        let avatar = client(&server.url).get_avatar().await.expect("200");
+        assert_eq!(avatar.body, snapshot_crate::client::GetAvatarReply::Default(b"PNG".to_vec()));
+        server.request();
+        let server = OneShot::reply(404, "application/octet-stream", "none");
+        let error = client(&server.url).get_avatar().await.expect_err("404");
+        let runtime::Error::Api { body: snapshot_crate::client::GetAvatarError::Default(bytes), .. } = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(bytes, b"none");
+        server.request();
+
         let server = OneShot::reply(500, "text/plain", "down");
         let error = client(&server.url).logout().await.expect_err("500");
         assert!(matches!(&error, runtime::Error::Status { .. }), "{error:?}");
