@@ -48,6 +48,11 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
         "# `<api>::schemas`: JSON pointer → type lookup, for conformance tools."
     );
     let _ = writeln!(out, "registry = []");
+    let _ = writeln!(
+        out,
+        "# A `tracing` span per request and per attempt (operation, method, status, attempt)."
+    );
+    let _ = writeln!(out, "tracing = [\"codegen-runtime/tracing\"]");
     let _ = writeln!(out, "\n[dependencies]");
     let _ = writeln!(out, "codegen-runtime = {}", config.runtime_dependency);
     let _ = writeln!(
@@ -61,7 +66,11 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
         "serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}"
     );
     let _ = writeln!(out, "chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}");
-    let _ = writeln!(out, "uuid = {{ version = \"1\", features = [\"serde\"] }}");
+    // `v4`: callers make fresh request ids with the re-exported `uuid::Uuid::new_v4()`.
+    let _ = writeln!(
+        out,
+        "uuid = {{ version = \"1\", features = [\"serde\", \"v4\"] }}"
+    );
     let _ = writeln!(out, "\n[dev-dependencies]");
     let _ = writeln!(
         out,
@@ -96,6 +105,60 @@ pub fn lib_rs(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     out
 }
 
+/// The part of the README that is the same for every API: set-up, the error model,
+/// features. `{crate}` stands for the crate's name as a Rust identifier.
+const CLIENT_GUIDE: &str = r#"
+## Set-up
+
+Every API module has a `Client`. `Client::builder()` starts from the spec's server
+(`.base_url(url)` for another one, such as a test server; `.server_variable(name, value)`
+fills the variables of the spec's server URL), takes credentials (`.bearer_token(..)`,
+`.token_source(..)`, `.api_key(..)`, `.basic_auth(..)`, or `.credential(scheme, ..)` for one
+security scheme), default headers, a user agent, a retry policy and your own
+`reqwest::Client`, and `.build()` returns the module's `Client`. Each attempt of a request
+times out after 30 seconds (`runtime::ClientBuilder::DEFAULT_TIMEOUT`) unless `.timeout(..)`
+or `.no_timeout()` says otherwise. An operation whose security requires credentials the
+client does not have fails with `runtime::Error::MissingCredentials` before anything is
+sent; an operation that also allows anonymous access (`{}`) is sent without them.
+
+Every operation is a method on `Client` returning a request builder: path parameters are
+arguments in the order of the path, required header and query parameters are the named
+fields of the operation's `<Operation>Params` struct (so two of the same type cannot be
+swapped unnoticed), optional parameters are setters, and `.await` sends it. A fresh request
+id is `{crate}::uuid::Uuid::new_v4()`.
+
+## Replies and errors
+
+Every operation of every API sorts a reply by the same rule, so one `match` serves all of
+them:
+
+| the reply | you get |
+|---|---|
+| a status the spec documents with a body schema, and a body that matches it | its typed variant: `Ok(Response)` whose `body` is the operation's `<Operation>Reply` for 1xx–3xx, `Err(Error::Api)` whose `body` is its `<Operation>Error` for 4xx/5xx |
+| a status the spec documents with a schema, and a body that does not match it (wrong shape, truncated JSON, an HTML error page) | `Err(Error::Decode)` with the serde path and the raw body |
+| a success status the spec documents without a schema | `Ok(Response)` with the status's unit variant |
+| an error status documented without a schema, or any status the spec does not document (a `201` where only `200` is documented, a `503` from a proxy) | `Err(Error::Status)` with status, headers and body |
+| a status covered only by `default` | decoded with `default`'s schema when the body matches it, otherwise `Err(Error::Status)` |
+
+(`Error` is `runtime::Error`.) When an operation lists a success status, `default` describes
+its errors, so its typed variant is in `<Operation>Error` only. The raw bytes of every reply
+stay reachable: `response.raw_body()` on success, `error.raw_body()` on `Api`, `Status` and
+`Decode`. Without a reply there are `Timeout` and `Transport`; before sending,
+`InvalidRequest`, `MissingCredentials` and `Auth`. The reply and error enums are
+`#[non_exhaustive]`: a status an API documents later is not a breaking change.
+
+An error's `Display` carries what the server said: the message fields of a typed body (or a
+short rendering of it), the first 200 characters of an untyped one (control characters
+escaped); never a header or credential. So `?` into `Box<dyn Error>` keeps the message.
+
+## Features
+
+One feature per API (all on by default), `registry` (the JSON pointer → type table of each
+API, for conformance tools) and `tracing`: every request runs in a `request` span of the
+[`tracing`](https://docs.rs/tracing) crate (operation, method, status, attempt) and every
+attempt in an `attempt` span, so retries are visible.
+"#;
+
 /// `README.md`: what the crate holds and, per API, an example that is also a doctest.
 pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     let mut out = format!(
@@ -122,19 +185,7 @@ pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
             api.types
         );
     }
-    let _ = writeln!(
-        out,
-        "\nEvery operation is a method on the module's `Client` returning a request builder:"
-    );
-    let _ = writeln!(
-        out,
-        "required parameters are arguments, optional ones are setters, and `.await` sends it."
-    );
-    let _ = writeln!(
-        out,
-        "Documented statuses decode into typed enums (`Ok` for 1xx–3xx, `runtime::Error::Api` for"
-    );
-    let _ = writeln!(out, "the others); anything else is a typed `runtime::Error` that keeps the status, headers and body.");
+    out.push_str(&CLIENT_GUIDE.replace("{crate}", &crate_ident));
     for api in apis {
         if let Some(example) = readme::example(&crate_ident, api) {
             let _ = writeln!(

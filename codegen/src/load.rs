@@ -55,6 +55,9 @@ pub struct LoadedSpec {
     /// What the normalising pass (OpenAPI 3.1, `$ref`s the typed model cannot follow)
     /// could not carry over exactly, by JSON pointer into `source`.
     pub notes: Vec<crate::normalize::Note>,
+    /// `$ref`s that point to nothing (or into a file that cannot be read), found by the
+    /// normalising pass; the model refuses the first, `lint` lists them all.
+    pub unresolved: Vec<crate::normalize::Note>,
 }
 
 impl LoadedSpec {
@@ -397,6 +400,7 @@ impl Checked {
                 openapi,
                 positions: self.positions,
                 notes: Vec::new(),
+                unresolved: Vec::new(),
             }),
             Err((pointer, parser_pos, message)) => {
                 let pointer = if pointer == "/paths" {
@@ -441,13 +445,13 @@ impl Checked {
             .unwrap_or_default();
         let mut load = |file: &str| -> Result<serde_json::Value, String> {
             let path = folder.join(file);
-            let bytes = read_file(&path).map_err(|e| e.to_string())?;
+            let bytes = read_file(&path).map_err(|e| e.message)?;
             let text = text_from_bytes(&path, bytes).map_err(|e| e.to_string())?;
             check_other_file(&path, text)
                 .and_then(|c| c.value())
                 .map_err(|e| e.to_string())
         };
-        let notes = crate::normalize::normalize(&mut value, &mut load).map_err(|e| {
+        let normalized = crate::normalize::normalize(&mut value, &mut load).map_err(|e| {
             let position = self.locate(&e.pointer);
             spec_error(&self.path, &e.pointer, position, e.message)
         })?;
@@ -458,7 +462,8 @@ impl Checked {
                 source: self.source,
                 openapi,
                 positions: self.positions,
-                notes,
+                notes: normalized.notes,
+                unresolved: normalized.unresolved,
             }),
             Err(e) => {
                 let pointer = path_to_pointer(e.path());

@@ -628,7 +628,7 @@ struct Ctx {
     /// Whether the field at the end of `field` is optional (an `Option` in Rust).
     optional: bool,
     /// For operations: the Rust path of the request builder (`...::zild::CreateX`), whose
-    /// name also starts the response enums (`CreateXResponse`, `CreateXError`).
+    /// name also starts the reply and error enums (`CreateXReply`, `CreateXError`).
     stem: Option<String>,
 }
 
@@ -722,12 +722,12 @@ fn operation_id(op: &Value, method: &str, path: &str) -> String {
     }
 }
 
-/// The enum that holds a status's variant: `<Stem>Response` for success statuses,
+/// The enum that holds a status's variant: `<Stem>Reply` for success statuses,
 /// `<Stem>Error` for the others.
 fn status_enum(ctx: &Ctx, status: &str) -> Option<String> {
     let stem = ctx.stem.as_ref()?;
     Some(if is_success(status) {
-        format!("{stem}Response")
+        format!("{stem}Reply")
     } else {
         format!("{stem}Error")
     })

@@ -1,6 +1,6 @@
 //! `cargo xtask lint`: checks a validator does not make.
 //!
-//! - every `$ref` resolves (local `#/...` references; external ones are unsupported);
+//! - every `$ref` resolves (local ones, and references into other files);
 //! - operationIds are unique within a file;
 //! - every example validates against its schema (media type `example` and
 //!   `examples[*].value`, parameter and header `example`/`examples`, schema `example`);
@@ -38,10 +38,16 @@ pub fn lint_doc(doc: &Doc) -> Vec<Diagnostic> {
         out: Vec::new(),
         checks: Vec::new(),
     };
-    if let Some(d) = doc.model_error() {
-        linter.out.push(d);
+    if doc.spec.unresolved.is_empty() {
+        if let Some(d) = doc.model_error() {
+            linter.out.push(d);
+        }
+        linter.refs();
+    } else {
+        // The loader followed every `$ref` (other files too) and kept those that lead
+        // nowhere; the model would only repeat the first.
+        linter.unresolved_refs();
     }
-    linter.refs();
     linter.operation_ids();
     linter.success_responses();
     linter.path_parameters();
@@ -220,16 +226,39 @@ impl Linter<'_> {
         &self.doc.value
     }
 
+    /// The `$ref`s the loader could not follow, with a hint for local ones.
+    fn unresolved_refs(&mut self) {
+        for u in &self.doc.spec.unresolved {
+            let reference = self
+                .doc
+                .get(&u.pointer)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let hint = local_ref_pointer(reference)
+                .and_then(|target| self.closest_name(&target))
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            let message = format!("{}{hint}", u.message);
+            self.error(&u.pointer, message);
+        }
+    }
+
+    /// Local `$ref`s that lead nowhere. (A document with other kinds of `$ref` goes
+    /// through the loader's normalising pass, which follows them all: see
+    /// [`Linter::unresolved_refs`].)
     fn refs(&mut self) {
         for (pointer, reference) in refs_under(self.root(), "") {
             match local_ref_pointer(&reference) {
-                None => self.error(
-                    &pointer,
-                    format!("external $ref `{reference}` is not supported; only local references (`#/...`) are"),
-                ),
+                None => {}
                 Some(target) if self.root().pointer(&target).is_none() => {
-                    let hint = self.closest_name(&target).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
-                    self.error(&pointer, format!("$ref `{reference}` does not resolve: nothing at {target}{hint}"))
+                    let hint = self
+                        .closest_name(&target)
+                        .map(|n| format!(" (did you mean `{n}`?)"))
+                        .unwrap_or_default();
+                    self.error(
+                        &pointer,
+                        format!("$ref `{reference}` does not resolve: nothing at {target}{hint}"),
+                    )
                 }
                 Some(_) => {}
             }

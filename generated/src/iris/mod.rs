@@ -26,10 +26,24 @@ pub mod schemas;
 /// The spec's first server, with its variables at their defaults.
 pub const DEFAULT_BASE_URL: &str = "https://api.iris.net";
 
+/// The spec's first server: its URL template and variables. [`Client::builder`]
+/// starts from it.
+pub const SERVER: rt::Server = rt::Server {
+    url: "https://{domain}",
+    variables: &[
+        rt::ServerVariable {
+            name: "domain",
+            default: "api.iris.net",
+            allowed: &[],
+        },
+    ],
+};
+
 /// The spec's first server URL, with its `{variable}` placeholders.
 pub const SERVER_TEMPLATE: &str = "https://{domain}";
 
 /// [`SERVER_TEMPLATE`] with its variables filled in; values are inserted as given.
+/// [`Client::builder`] fills them with `.server_variable(name, value)`.
 /// - `domain`: server variable `domain` (default `api.iris.net`).
 pub fn server_url(domain: &str) -> String {
     SERVER_TEMPLATE.to_string().replace("{domain}", domain)
@@ -37,8 +51,9 @@ pub fn server_url(domain: &str) -> String {
 
 /// The API client: cheap to clone, safe to share between tasks.
 ///
-/// Build one with [`Client::builder`] (auth, headers, timeout, retries, your own
-/// `reqwest::Client`) and `.build()?.into()`, or [`Client::new`] for defaults.
+/// Build one with [`Client::builder`] (base URL or server variables, credentials,
+/// headers, timeout, retries, your own `reqwest::Client`), or [`Client::new`] for
+/// defaults. Every operation is a method returning a request builder; `.await` it.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: rt::Transport,
@@ -51,15 +66,23 @@ impl From<rt::Transport> for Client {
 }
 
 impl Client {
-    /// A builder preset with [`DEFAULT_BASE_URL`]; pass another URL to
-    /// [`rt::ClientBuilder::new`] for another server.
-    pub fn builder() -> rt::ClientBuilder {
-        rt::ClientBuilder::new(DEFAULT_BASE_URL)
+    /// A builder for this API's client; `.build()` returns the [`Client`].
+    ///
+    /// Requests go to the spec's server [`DEFAULT_BASE_URL`] (`https://api.iris.net`) unless
+    /// `.base_url(..)` names another (a test server, a proxy).
+    /// Fill the server's variables with `.server_variable(name, value)`, e.g. `.server_variable("domain", "api.iris.net")`:
+    /// - `domain` (default `api.iris.net`): The API host of your iRiS installation, e.g. `api.iris.net` or, for testing,  `api.sandbox.iris.net`.
+    ///
+    /// Each attempt times out after [`rt::ClientBuilder::DEFAULT_TIMEOUT`] (30 s) unless
+    /// `.timeout(..)` or `.no_timeout()` says otherwise.
+    pub fn builder() -> rt::ClientBuilder<Client> {
+        rt::ClientBuilder::for_server(&SERVER)
     }
 
-    /// A client for `base_url` with default settings and no credentials.
+    /// A client for `base_url` with default settings (a timeout of
+    /// [`rt::ClientBuilder::DEFAULT_TIMEOUT`] per attempt) and no credentials.
     pub fn new(base_url: &str) -> Result<Self, rt::BuildError> {
-        rt::ClientBuilder::new(base_url).build().map(Self::from)
+        Self::builder().base_url(base_url).build()
     }
 
     /// The transport this client sends requests with.
@@ -77,6 +100,9 @@ impl Client {
     /// `POST /API/V40/Interactive/Messages/Conversations`
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it.
+    /// - `body`: the request body.
+    ///
+    /// Replies: [`CreateConversationReply`] for documented successes, [`CreateConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
     pub fn create_conversation(
         &self,
         body: impl Into<CreateConversationBody>,
@@ -100,7 +126,7 @@ impl<'a> CreateConversation<'a> {
     /// Sends the request; the future resolves to the response decoded by its status.
     pub fn send(
         self,
-    ) -> rt::ResponseFuture<CreateConversationResponse, CreateConversationError> {
+    ) -> rt::ResponseFuture<CreateConversationReply, CreateConversationError> {
         let mut request = self
             .client
             .transport
@@ -118,35 +144,33 @@ impl<'a> CreateConversation<'a> {
         request.execute(Self::decode)
     }
 
-    /// The operation's documented statuses: each decodes into its typed variant.
+    /// Sorts a reply by the crate's error model: documented statuses decode into
+    /// their typed variants, everything else keeps its raw body.
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
-        rt::Response<CreateConversationResponse>,
+        rt::Response<CreateConversationReply>,
         rt::Error<CreateConversationError>,
     > {
         match response.status().as_u16() {
             200 => {
                 let body = response
                     .json::<types::ResponseContainerModel, CreateConversationError>()?;
-                Ok(response.into_response(CreateConversationResponse::Ok(body)))
+                Ok(response.into_response(CreateConversationReply::Ok(body)))
             }
-            _ if response.status().is_success() => {
-                Ok(response.into_response(CreateConversationResponse::Default))
-            }
-            _ => Err(response.into_api_error(CreateConversationError::Default)),
+            _ => Err(response.into_status_error()),
         }
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateConversation<'a> {
     type Output = Result<
-        rt::Response<CreateConversationResponse>,
+        rt::Response<CreateConversationReply>,
         rt::Error<CreateConversationError>,
     >;
 
     type IntoFuture = rt::ResponseFuture<
-        CreateConversationResponse,
+        CreateConversationReply,
         CreateConversationError,
     >;
 
@@ -172,25 +196,18 @@ impl From<types::CreateConversationRequest> for CreateConversationBody {
     }
 }
 
-/// Documented successful responses of [`Client::create_conversation`].
+/// Documented successful replies of [`Client::create_conversation`], one variant per status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateConversationResponse {
+#[non_exhaustive]
+pub enum CreateConversationReply {
     /// The composite response message. Its `sessionToken` is the token to use on the next
     /// call.
     ///
     /// Status 200.
     Ok(types::ResponseContainerModel),
-    /// Any other status. Error status codes and bodies are not documented.
-    ///
-    /// Status any other status.
-    Default,
 }
 
-/// Documented error responses of [`Client::create_conversation`] (carried by `rt::Error::Api`).
+/// Documented error bodies of [`Client::create_conversation`]: none, so every error status is `rt::Error::Status` (status, headers and body).
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateConversationError {
-    /// Any other status. Error status codes and bodies are not documented.
-    ///
-    /// Status any other status.
-    Default,
-}
+#[non_exhaustive]
+pub enum CreateConversationError {}

@@ -21,6 +21,13 @@ pub mod schemas;
 /// The spec's first server, with its variables at their defaults.
 pub const DEFAULT_BASE_URL: &str = "https://public-api.production.liveswitch.com";
 
+/// The spec's first server: its URL template and variables. [`Client::builder`]
+/// starts from it.
+pub const SERVER: rt::Server = rt::Server {
+    url: "https://public-api.production.liveswitch.com",
+    variables: &[],
+};
+
 /// OAuth 2.0 authorization-code flow on LiveSwitch's identity service; the access token is
 /// sent as `Authorization: Bearer <token>`.
 pub const SCHEME_LIVE_SWITCH_O_AUTH: rt::SecurityScheme = rt::SecurityScheme {
@@ -30,8 +37,9 @@ pub const SCHEME_LIVE_SWITCH_O_AUTH: rt::SecurityScheme = rt::SecurityScheme {
 
 /// The API client: cheap to clone, safe to share between tasks.
 ///
-/// Build one with [`Client::builder`] (auth, headers, timeout, retries, your own
-/// `reqwest::Client`) and `.build()?.into()`, or [`Client::new`] for defaults.
+/// Build one with [`Client::builder`] (base URL or server variables, credentials,
+/// headers, timeout, retries, your own `reqwest::Client`), or [`Client::new`] for
+/// defaults. Every operation is a method returning a request builder; `.await` it.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: rt::Transport,
@@ -44,15 +52,21 @@ impl From<rt::Transport> for Client {
 }
 
 impl Client {
-    /// A builder preset with [`DEFAULT_BASE_URL`]; pass another URL to
-    /// [`rt::ClientBuilder::new`] for another server.
-    pub fn builder() -> rt::ClientBuilder {
-        rt::ClientBuilder::new(DEFAULT_BASE_URL)
+    /// A builder for this API's client; `.build()` returns the [`Client`].
+    ///
+    /// Requests go to the spec's server [`DEFAULT_BASE_URL`] (`https://public-api.production.liveswitch.com`) unless
+    /// `.base_url(..)` names another (a test server, a proxy).
+    ///
+    /// Each attempt times out after [`rt::ClientBuilder::DEFAULT_TIMEOUT`] (30 s) unless
+    /// `.timeout(..)` or `.no_timeout()` says otherwise.
+    pub fn builder() -> rt::ClientBuilder<Client> {
+        rt::ClientBuilder::for_server(&SERVER)
     }
 
-    /// A client for `base_url` with default settings and no credentials.
+    /// A client for `base_url` with default settings (a timeout of
+    /// [`rt::ClientBuilder::DEFAULT_TIMEOUT`] per attempt) and no credentials.
     pub fn new(base_url: &str) -> Result<Self, rt::BuildError> {
-        rt::ClientBuilder::new(base_url).build().map(Self::from)
+        Self::builder().base_url(base_url).build()
     }
 
     /// The transport this client sends requests with.
@@ -74,6 +88,9 @@ impl Client {
     /// `POST /v1/conversations`
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it.
+    /// - `body`: the request body.
+    ///
+    /// Replies: [`CreateConversationReply`] for documented successes, [`CreateConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
     pub fn create_conversation(
         &self,
         body: impl Into<types::ConversationCreateRequestDto>,
@@ -97,7 +114,7 @@ impl<'a> CreateConversation<'a> {
     /// Sends the request; the future resolves to the response decoded by its status.
     pub fn send(
         self,
-    ) -> rt::ResponseFuture<CreateConversationResponse, CreateConversationError> {
+    ) -> rt::ResponseFuture<CreateConversationReply, CreateConversationError> {
         let mut request = self
             .client
             .transport
@@ -112,11 +129,12 @@ impl<'a> CreateConversation<'a> {
         request.execute(Self::decode)
     }
 
-    /// The operation's documented statuses: each decodes into its typed variant.
+    /// Sorts a reply by the crate's error model: documented statuses decode into
+    /// their typed variants, everything else keeps its raw body.
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
-        rt::Response<CreateConversationResponse>,
+        rt::Response<CreateConversationReply>,
         rt::Error<CreateConversationError>,
     > {
         match response.status().as_u16() {
@@ -126,24 +144,21 @@ impl<'a> CreateConversation<'a> {
                         types::ConversationCreateResponse,
                         CreateConversationError,
                     >()?;
-                Ok(response.into_response(CreateConversationResponse::Ok(body)))
+                Ok(response.into_response(CreateConversationReply::Ok(body)))
             }
-            _ if response.status().is_success() => {
-                Ok(response.into_response(CreateConversationResponse::Default))
-            }
-            _ => Err(response.into_api_error(CreateConversationError::Default)),
+            _ => Err(response.into_status_error()),
         }
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateConversation<'a> {
     type Output = Result<
-        rt::Response<CreateConversationResponse>,
+        rt::Response<CreateConversationReply>,
         rt::Error<CreateConversationError>,
     >;
 
     type IntoFuture = rt::ResponseFuture<
-        CreateConversationResponse,
+        CreateConversationReply,
         CreateConversationError,
     >;
 
@@ -152,27 +167,18 @@ impl<'a> std::future::IntoFuture for CreateConversation<'a> {
     }
 }
 
-/// Documented successful responses of [`Client::create_conversation`].
+/// Documented successful replies of [`Client::create_conversation`], one variant per status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateConversationResponse {
+#[non_exhaustive]
+pub enum CreateConversationReply {
     /// The conversation was created. The success status code (200 or 201) is not stated on
     /// the page.
     ///
     /// Status 200.
     Ok(types::ConversationCreateResponse),
-    /// Any error (for example an invalid `contactId`, or `projectAutoCreate: true` without
-    /// `projectExternalId`). The error status codes and body are not documented.
-    ///
-    /// Status any other status.
-    Default,
 }
 
-/// Documented error responses of [`Client::create_conversation`] (carried by `rt::Error::Api`).
+/// Documented error bodies of [`Client::create_conversation`]: none, so every error status is `rt::Error::Status` (status, headers and body).
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateConversationError {
-    /// Any error (for example an invalid `contactId`, or `projectAutoCreate: true` without
-    /// `projectExternalId`). The error status codes and body are not documented.
-    ///
-    /// Status any other status.
-    Default,
-}
+#[non_exhaustive]
+pub enum CreateConversationError {}

@@ -25,10 +25,24 @@ pub mod schemas;
 /// The spec's first server, with its variables at their defaults.
 pub const DEFAULT_BASE_URL: &str = "https://example.my.salesforce-scrt.com";
 
+/// The spec's first server: its URL template and variables. [`Client::builder`]
+/// starts from it.
+pub const SERVER: rt::Server = rt::Server {
+    url: "https://{myDomain}.my.salesforce-scrt.com",
+    variables: &[
+        rt::ServerVariable {
+            name: "myDomain",
+            default: "example",
+            allowed: &[],
+        },
+    ],
+};
+
 /// The spec's first server URL, with its `{variable}` placeholders.
 pub const SERVER_TEMPLATE: &str = "https://{myDomain}.my.salesforce-scrt.com";
 
 /// [`SERVER_TEMPLATE`] with its variables filled in; values are inserted as given.
+/// [`Client::builder`] fills them with `.server_variable(name, value)`.
 /// - `my_domain`: server variable `myDomain` (default `example`).
 pub fn server_url(my_domain: &str) -> String {
     SERVER_TEMPLATE.to_string().replace("{myDomain}", my_domain)
@@ -44,8 +58,9 @@ pub const SCHEME_BEARER_AUTH: rt::SecurityScheme = rt::SecurityScheme {
 
 /// The API client: cheap to clone, safe to share between tasks.
 ///
-/// Build one with [`Client::builder`] (auth, headers, timeout, retries, your own
-/// `reqwest::Client`) and `.build()?.into()`, or [`Client::new`] for defaults.
+/// Build one with [`Client::builder`] (base URL or server variables, credentials,
+/// headers, timeout, retries, your own `reqwest::Client`), or [`Client::new`] for
+/// defaults. Every operation is a method returning a request builder; `.await` it.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: rt::Transport,
@@ -58,15 +73,23 @@ impl From<rt::Transport> for Client {
 }
 
 impl Client {
-    /// A builder preset with [`DEFAULT_BASE_URL`]; pass another URL to
-    /// [`rt::ClientBuilder::new`] for another server.
-    pub fn builder() -> rt::ClientBuilder {
-        rt::ClientBuilder::new(DEFAULT_BASE_URL)
+    /// A builder for this API's client; `.build()` returns the [`Client`].
+    ///
+    /// Requests go to the spec's server [`DEFAULT_BASE_URL`] (`https://example.my.salesforce-scrt.com`) unless
+    /// `.base_url(..)` names another (a test server, a proxy).
+    /// Fill the server's variables with `.server_variable(name, value)`, e.g. `.server_variable("myDomain", "example")`:
+    /// - `myDomain` (default `example`): Your Salesforce My Domain name (the sub-domain part).
+    ///
+    /// Each attempt times out after [`rt::ClientBuilder::DEFAULT_TIMEOUT`] (30 s) unless
+    /// `.timeout(..)` or `.no_timeout()` says otherwise.
+    pub fn builder() -> rt::ClientBuilder<Client> {
+        rt::ClientBuilder::for_server(&SERVER)
     }
 
-    /// A client for `base_url` with default settings and no credentials.
+    /// A client for `base_url` with default settings (a timeout of
+    /// [`rt::ClientBuilder::DEFAULT_TIMEOUT`] per attempt) and no credentials.
     pub fn new(base_url: &str) -> Result<Self, rt::BuildError> {
-        rt::ClientBuilder::new(base_url).build().map(Self::from)
+        Self::builder().base_url(base_url).build()
     }
 
     /// The transport this client sends requests with.
@@ -98,21 +121,20 @@ impl Client {
     /// Safe to repeat (`x-idempotent`): a retry policy retries it like a GET.
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it.
-    /// - `org_id`: header `OrgId`.
-    /// - `authorization_context`: header `AuthorizationContext`.
-    /// - `request_id`: header `RequestId`.
+    /// - `params`: the required `OrgId`, `AuthorizationContext`, `RequestId` (see [`EstablishConversationParams`]).
+    /// - `body`: the request body.
+    ///
+    /// Replies: [`EstablishConversationReply`] for documented successes, [`EstablishConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
     pub fn establish_conversation(
         &self,
-        org_id: impl Into<String>,
-        authorization_context: impl Into<String>,
-        request_id: impl Into<uuid::Uuid>,
+        params: EstablishConversationParams,
         body: impl Into<EstablishConversationBody>,
     ) -> EstablishConversation<'_> {
         EstablishConversation {
             client: self,
-            org_id: org_id.into(),
-            authorization_context: authorization_context.into(),
-            request_id: request_id.into(),
+            org_id: params.org_id,
+            authorization_context: params.authorization_context,
+            request_id: params.request_id,
             body: body.into(),
         }
     }
@@ -133,7 +155,7 @@ impl<'a> EstablishConversation<'a> {
     /// Sends the request; the future resolves to the response decoded by its status.
     pub fn send(
         self,
-    ) -> rt::ResponseFuture<EstablishConversationResponse, EstablishConversationError> {
+    ) -> rt::ResponseFuture<EstablishConversationReply, EstablishConversationError> {
         let mut request = self
             .client
             .transport
@@ -176,11 +198,12 @@ impl<'a> EstablishConversation<'a> {
         request.execute(Self::decode)
     }
 
-    /// The operation's documented statuses: each decodes into its typed variant.
+    /// Sorts a reply by the crate's error model: documented statuses decode into
+    /// their typed variants, everything else keeps its raw body.
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
-        rt::Response<EstablishConversationResponse>,
+        rt::Response<EstablishConversationReply>,
         rt::Error<EstablishConversationError>,
     > {
         match response.status().as_u16() {
@@ -190,17 +213,18 @@ impl<'a> EstablishConversation<'a> {
                         types::EstablishConversationResponse,
                         EstablishConversationError,
                     >()?;
-                Ok(response.into_response(EstablishConversationResponse::Accepted(body)))
-            }
-            _ if response.status().is_success() => {
-                let body = response
-                    .json::<types::ErrorResponse, EstablishConversationError>()?;
-                Ok(response.into_response(EstablishConversationResponse::Default(body)))
+                Ok(response.into_response(EstablishConversationReply::Accepted(body)))
             }
             _ => {
-                let body = response
-                    .json::<types::ErrorResponse, EstablishConversationError>()?;
-                Err(response.into_api_error(EstablishConversationError::Default(body)))
+                match response.try_json::<types::ErrorResponse>() {
+                    Some(body) => {
+                        Err(
+                            response
+                                .into_api_error(EstablishConversationError::Default(body)),
+                        )
+                    }
+                    None => Err(response.into_status_error()),
+                }
             }
         }
     }
@@ -208,18 +232,37 @@ impl<'a> EstablishConversation<'a> {
 
 impl<'a> std::future::IntoFuture for EstablishConversation<'a> {
     type Output = Result<
-        rt::Response<EstablishConversationResponse>,
+        rt::Response<EstablishConversationReply>,
         rt::Error<EstablishConversationError>,
     >;
 
     type IntoFuture = rt::ResponseFuture<
-        EstablishConversationResponse,
+        EstablishConversationReply,
         EstablishConversationError,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
+}
+
+/// The required header and query parameters of [`Client::establish_conversation`], passed by name so that two values of the same type cannot be swapped unnoticed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstablishConversationParams {
+    /// The 15-character Org ID of the Salesforce org.
+    ///
+    /// The header `OrgId`.
+    pub org_id: String,
+    /// The ConversationChannelDefinition developer name in the format
+    /// {prefix}_{ConversationChannelDefinitionName}. The prefix must match the developer name
+    /// prefix of the corresponding connected app. For example, Partner1_ChannelDefinition1.
+    ///
+    /// The header `AuthorizationContext`.
+    pub authorization_context: String,
+    /// A globally unique ID (GUID) for this request.
+    ///
+    /// The header `RequestId`.
+    pub request_id: uuid::Uuid,
 }
 
 /// The request body of [`Client::establish_conversation`], in one of the media types it accepts.
@@ -237,26 +280,19 @@ impl From<types::EstablishConversationRequest> for EstablishConversationBody {
     }
 }
 
-/// Documented successful responses of [`Client::establish_conversation`].
+/// Documented successful replies of [`Client::establish_conversation`], one variant per status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
-pub enum EstablishConversationResponse {
+#[non_exhaustive]
+pub enum EstablishConversationReply {
     /// Accepted. The conversation was established (or the existing one found).
     ///
     /// Status 202.
     Accepted(types::EstablishConversationResponse),
-    /// Error. The body carries an Interaction Service error code and message, for example
-    /// 10016 invalid header, 10037 app type not supported, 10038 role not supported,
-    /// 10042/10044 exactly one end-user participant required, 10052 invalid
-    /// channelAddressIdentifier, 10053 participants invalid or empty, 10054 invalid
-    /// subject, 10055/10056 retry the request, 10069/10070 channel address not valid for
-    /// the authorization context.
-    ///
-    /// Status any other status.
-    Default(types::ErrorResponse),
 }
 
-/// Documented error responses of [`Client::establish_conversation`] (carried by `rt::Error::Api`).
+/// Documented error bodies of [`Client::establish_conversation`], carried by `rt::Error::Api`. An error status documented without a body, or not documented, is `rt::Error::Status`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EstablishConversationError {
     /// Error. The body carries an Interaction Service error code and message, for example
     /// 10016 invalid header, 10037 app type not supported, 10038 role not supported,
@@ -265,6 +301,6 @@ pub enum EstablishConversationError {
     /// subject, 10055/10056 retry the request, 10069/10070 channel address not valid for
     /// the authorization context.
     ///
-    /// Status any other status.
+    /// `default`: any status not listed, when the body matches.
     Default(types::ErrorResponse),
 }

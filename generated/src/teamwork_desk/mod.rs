@@ -23,10 +23,24 @@ pub mod schemas;
 /// The spec's first server, with its variables at their defaults.
 pub const DEFAULT_BASE_URL: &str = "https://example.teamwork.com";
 
+/// The spec's first server: its URL template and variables. [`Client::builder`]
+/// starts from it.
+pub const SERVER: rt::Server = rt::Server {
+    url: "https://{siteName}.teamwork.com",
+    variables: &[
+        rt::ServerVariable {
+            name: "siteName",
+            default: "example",
+            allowed: &[],
+        },
+    ],
+};
+
 /// The spec's first server URL, with its `{variable}` placeholders.
 pub const SERVER_TEMPLATE: &str = "https://{siteName}.teamwork.com";
 
 /// [`SERVER_TEMPLATE`] with its variables filled in; values are inserted as given.
+/// [`Client::builder`] fills them with `.server_variable(name, value)`.
 /// - `site_name`: server variable `siteName` (default `example`).
 pub fn server_url(site_name: &str) -> String {
     SERVER_TEMPLATE.to_string().replace("{siteName}", site_name)
@@ -47,8 +61,9 @@ pub const SCHEME_BEARER_AUTH: rt::SecurityScheme = rt::SecurityScheme {
 
 /// The API client: cheap to clone, safe to share between tasks.
 ///
-/// Build one with [`Client::builder`] (auth, headers, timeout, retries, your own
-/// `reqwest::Client`) and `.build()?.into()`, or [`Client::new`] for defaults.
+/// Build one with [`Client::builder`] (base URL or server variables, credentials,
+/// headers, timeout, retries, your own `reqwest::Client`), or [`Client::new`] for
+/// defaults. Every operation is a method returning a request builder; `.await` it.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: rt::Transport,
@@ -61,15 +76,23 @@ impl From<rt::Transport> for Client {
 }
 
 impl Client {
-    /// A builder preset with [`DEFAULT_BASE_URL`]; pass another URL to
-    /// [`rt::ClientBuilder::new`] for another server.
-    pub fn builder() -> rt::ClientBuilder {
-        rt::ClientBuilder::new(DEFAULT_BASE_URL)
+    /// A builder for this API's client; `.build()` returns the [`Client`].
+    ///
+    /// Requests go to the spec's server [`DEFAULT_BASE_URL`] (`https://example.teamwork.com`) unless
+    /// `.base_url(..)` names another (a test server, a proxy).
+    /// Fill the server's variables with `.server_variable(name, value)`, e.g. `.server_variable("siteName", "example")`:
+    /// - `siteName` (default `example`): The name of your Teamwork site (the sub-domain of teamwork.com).
+    ///
+    /// Each attempt times out after [`rt::ClientBuilder::DEFAULT_TIMEOUT`] (30 s) unless
+    /// `.timeout(..)` or `.no_timeout()` says otherwise.
+    pub fn builder() -> rt::ClientBuilder<Client> {
+        rt::ClientBuilder::for_server(&SERVER)
     }
 
-    /// A client for `base_url` with default settings and no credentials.
+    /// A client for `base_url` with default settings (a timeout of
+    /// [`rt::ClientBuilder::DEFAULT_TIMEOUT`] per attempt) and no credentials.
     pub fn new(base_url: &str) -> Result<Self, rt::BuildError> {
-        rt::ClientBuilder::new(base_url).build().map(Self::from)
+        Self::builder().base_url(base_url).build()
     }
 
     /// The transport this client sends requests with.
@@ -87,6 +110,9 @@ impl Client {
     /// `POST /desk/api/v2/conversations.json`
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it.
+    /// - `body`: the request body.
+    ///
+    /// Replies: [`CreateConversationReply`] for documented successes, [`CreateConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
     pub fn create_conversation(
         &self,
         body: impl Into<types::ConversationApiBody>,
@@ -110,7 +136,7 @@ impl<'a> CreateConversation<'a> {
     /// Sends the request; the future resolves to the response decoded by its status.
     pub fn send(
         self,
-    ) -> rt::ResponseFuture<CreateConversationResponse, CreateConversationError> {
+    ) -> rt::ResponseFuture<CreateConversationReply, CreateConversationError> {
         let mut request = self
             .client
             .transport
@@ -128,36 +154,37 @@ impl<'a> CreateConversation<'a> {
         request.execute(Self::decode)
     }
 
-    /// The operation's documented statuses: each decodes into its typed variant.
+    /// Sorts a reply by the crate's error model: documented statuses decode into
+    /// their typed variants, everything else keeps its raw body.
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
-        rt::Response<CreateConversationResponse>,
+        rt::Response<CreateConversationReply>,
         rt::Error<CreateConversationError>,
     > {
         match response.status().as_u16() {
             201 => {
                 let body = response
                     .json::<types::ConversationApiBody, CreateConversationError>()?;
-                Ok(response.into_response(CreateConversationResponse::Created(body)))
+                Ok(response.into_response(CreateConversationReply::Created(body)))
             }
             400 => {
                 let body = response.json::<types::Validator, CreateConversationError>()?;
                 Err(response.into_api_error(CreateConversationError::BadRequest(body)))
             }
-            _ => Err(response.into_unexpected()),
+            _ => Err(response.into_status_error()),
         }
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateConversation<'a> {
     type Output = Result<
-        rt::Response<CreateConversationResponse>,
+        rt::Response<CreateConversationReply>,
         rt::Error<CreateConversationError>,
     >;
 
     type IntoFuture = rt::ResponseFuture<
-        CreateConversationResponse,
+        CreateConversationReply,
         CreateConversationError,
     >;
 
@@ -166,9 +193,10 @@ impl<'a> std::future::IntoFuture for CreateConversation<'a> {
     }
 }
 
-/// Documented successful responses of [`Client::create_conversation`].
+/// Documented successful replies of [`Client::create_conversation`], one variant per status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateConversationResponse {
+#[non_exhaustive]
+pub enum CreateConversationReply {
     /// 201 Created. ConversationAPIBody handles the get/create/update request/response for
     /// conversation.
     ///
@@ -176,8 +204,9 @@ pub enum CreateConversationResponse {
     Created(types::ConversationApiBody),
 }
 
-/// Documented error responses of [`Client::create_conversation`] (carried by `rt::Error::Api`).
+/// Documented error bodies of [`Client::create_conversation`], carried by `rt::Error::Api`. An error status documented without a body, or not documented, is `rt::Error::Status`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateConversationError {
     /// 400 Bad Request. Validator hold the validation errors.
     ///

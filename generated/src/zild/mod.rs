@@ -20,6 +20,13 @@ pub mod schemas;
 /// The spec's first server, with its variables at their defaults.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 
+/// The spec's first server: its URL template and variables. [`Client::builder`]
+/// starts from it.
+pub const SERVER: rt::Server = rt::Server {
+    url: "https://api.example.com",
+    variables: &[],
+};
+
 /// `Authorization: Bearer {your_token}` ("Fill the JWT token. Bearer {your_token}"). How
 /// the token is issued is not documented.
 pub const SCHEME_BEARER_AUTH: rt::SecurityScheme = rt::SecurityScheme {
@@ -29,8 +36,9 @@ pub const SCHEME_BEARER_AUTH: rt::SecurityScheme = rt::SecurityScheme {
 
 /// The API client: cheap to clone, safe to share between tasks.
 ///
-/// Build one with [`Client::builder`] (auth, headers, timeout, retries, your own
-/// `reqwest::Client`) and `.build()?.into()`, or [`Client::new`] for defaults.
+/// Build one with [`Client::builder`] (base URL or server variables, credentials,
+/// headers, timeout, retries, your own `reqwest::Client`), or [`Client::new`] for
+/// defaults. Every operation is a method returning a request builder; `.await` it.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: rt::Transport,
@@ -43,15 +51,21 @@ impl From<rt::Transport> for Client {
 }
 
 impl Client {
-    /// A builder preset with [`DEFAULT_BASE_URL`]; pass another URL to
-    /// [`rt::ClientBuilder::new`] for another server.
-    pub fn builder() -> rt::ClientBuilder {
-        rt::ClientBuilder::new(DEFAULT_BASE_URL)
+    /// A builder for this API's client; `.build()` returns the [`Client`].
+    ///
+    /// Requests go to the spec's server [`DEFAULT_BASE_URL`] (`https://api.example.com`) unless
+    /// `.base_url(..)` names another (a test server, a proxy).
+    ///
+    /// Each attempt times out after [`rt::ClientBuilder::DEFAULT_TIMEOUT`] (30 s) unless
+    /// `.timeout(..)` or `.no_timeout()` says otherwise.
+    pub fn builder() -> rt::ClientBuilder<Client> {
+        rt::ClientBuilder::for_server(&SERVER)
     }
 
-    /// A client for `base_url` with default settings and no credentials.
+    /// A client for `base_url` with default settings (a timeout of
+    /// [`rt::ClientBuilder::DEFAULT_TIMEOUT`] per attempt) and no credentials.
     pub fn new(base_url: &str) -> Result<Self, rt::BuildError> {
-        rt::ClientBuilder::new(base_url).build().map(Self::from)
+        Self::builder().base_url(base_url).build()
     }
 
     /// The transport this client sends requests with.
@@ -68,6 +82,9 @@ impl Client {
     /// `POST /api/Conversation/proactive-conversation`
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it.
+    /// - `body`: the request body.
+    ///
+    /// Replies: [`CreateProactiveConversationReply`] for documented successes, [`CreateProactiveConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
     pub fn create_proactive_conversation(
         &self,
         body: impl Into<types::ProactiveConversationRequest>,
@@ -92,7 +109,7 @@ impl<'a> CreateProactiveConversation<'a> {
     pub fn send(
         self,
     ) -> rt::ResponseFuture<
-        CreateProactiveConversationResponse,
+        CreateProactiveConversationReply,
         CreateProactiveConversationError,
     > {
         let mut request = self
@@ -109,11 +126,12 @@ impl<'a> CreateProactiveConversation<'a> {
         request.execute(Self::decode)
     }
 
-    /// The operation's documented statuses: each decodes into its typed variant.
+    /// Sorts a reply by the crate's error model: documented statuses decode into
+    /// their typed variants, everything else keeps its raw body.
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
-        rt::Response<CreateProactiveConversationResponse>,
+        rt::Response<CreateProactiveConversationReply>,
         rt::Error<CreateProactiveConversationError>,
     > {
         match response.status().as_u16() {
@@ -123,24 +141,21 @@ impl<'a> CreateProactiveConversation<'a> {
                         Vec<types::Conversation>,
                         CreateProactiveConversationError,
                     >()?;
-                Ok(response.into_response(CreateProactiveConversationResponse::Ok(body)))
+                Ok(response.into_response(CreateProactiveConversationReply::Ok(body)))
             }
-            _ if response.status().is_success() => {
-                Ok(response.into_response(CreateProactiveConversationResponse::Default))
-            }
-            _ => Err(response.into_api_error(CreateProactiveConversationError::Default)),
+            _ => Err(response.into_status_error()),
         }
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateProactiveConversation<'a> {
     type Output = Result<
-        rt::Response<CreateProactiveConversationResponse>,
+        rt::Response<CreateProactiveConversationReply>,
         rt::Error<CreateProactiveConversationError>,
     >;
 
     type IntoFuture = rt::ResponseFuture<
-        CreateProactiveConversationResponse,
+        CreateProactiveConversationReply,
         CreateProactiveConversationError,
     >;
 
@@ -149,24 +164,17 @@ impl<'a> std::future::IntoFuture for CreateProactiveConversation<'a> {
     }
 }
 
-/// Documented successful responses of [`Client::create_proactive_conversation`].
+/// Documented successful replies of [`Client::create_proactive_conversation`], one variant per status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateProactiveConversationResponse {
+#[non_exhaustive]
+pub enum CreateProactiveConversationReply {
     /// Conversation created
     ///
     /// Status 200.
     Ok(Vec<types::Conversation>),
-    /// Any error. The page documents no error responses.
-    ///
-    /// Status any other status.
-    Default,
 }
 
-/// Documented error responses of [`Client::create_proactive_conversation`] (carried by `rt::Error::Api`).
+/// Documented error bodies of [`Client::create_proactive_conversation`]: none, so every error status is `rt::Error::Status` (status, headers and body).
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateProactiveConversationError {
-    /// Any error. The page documents no error responses.
-    ///
-    /// Status any other status.
-    Default,
-}
+#[non_exhaustive]
+pub enum CreateProactiveConversationError {}
