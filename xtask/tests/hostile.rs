@@ -8,6 +8,8 @@
 //! and `lint` of a 600-schema file about a minute. Large inputs are generated here.
 
 #![cfg(unix)]
+// `wait4` and `pre_exec`, to measure and bound the child processes.
+#![allow(unsafe_code)]
 
 mod common;
 
