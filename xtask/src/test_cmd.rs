@@ -9,7 +9,8 @@
 //! 7. `cargo clippy --workspace --all-targets --all-features -- -D warnings`;
 //! 8. `RUSTDOCFLAGS="-D warnings" cargo doc -p conversation-apis --no-deps`;
 //! 9. with the tools, the real-world specs (Petstore and GitHub generate crates that
-//!    `cargo check` accepts);
+//!    `cargo check` accepts) and a fixed sample of APIs.guru's corpus (40 documents
+//!    generate, and their crates pass `cargo check`);
 //! 10. `cargo test --workspace`, last, so that its summary lines end the output.
 //!
 //! `--skip-tools` leaves out steps 1–3. Child processes get `tools/node_modules/.bin`
@@ -150,6 +151,22 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
                     "--",
                     "--ignored",
                     "--nocapture",
+                ],
+            ),
+        });
+    }
+    if !options.skip_tools {
+        // A fixed sample of real-world documents, so that a regression on specs no one
+        // here wrote is caught: every one generates and its crate compiles.
+        let xtask = std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "xtask".into());
+        steps.push(Step {
+            name: "corpus sample".into(),
+            action: run_step(
+                &xtask,
+                &[
+                    "corpus", "--sample", "40", "--check", "40", "--seed", "1", "--strict",
                 ],
             ),
         });

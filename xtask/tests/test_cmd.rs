@@ -71,6 +71,7 @@ fn skip_tools_leaves_out_the_scripts() {
             "clippy",
             "doc",
             "real-world specs",
+            "corpus sample",
             "cargo test"
         ]
     );
