@@ -39,6 +39,19 @@ impl Docs {
         self.paragraphs.is_empty()
     }
 
+    /// The doc lines of the first paragraph (each with the leading space rustdoc
+    /// expects); empty when there is no text.
+    pub fn first_paragraph(&self) -> Vec<String> {
+        self.paragraphs
+            .first()
+            .map(|p| {
+                p.lines()
+                    .map(|l| format!(" {l}").trim_end().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// `#[doc = "..."]` attributes; `fallback` is used when there is no text, so that
     /// every public item is documented.
     pub fn to_tokens_or(&self, fallback: &str) -> TokenStream {

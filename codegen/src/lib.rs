@@ -76,7 +76,8 @@ pub struct Stats {
     pub operations: usize,
     /// Total lines over all files.
     pub lines: usize,
-    /// Places where a schema could not be expressed and `serde_json::Value` was used.
+    /// Places where a schema could not be expressed exactly: `serde_json::Value` was used,
+    /// or a wider type than the schema allows (the reason says which).
     pub fallbacks: Vec<Fallback>,
     /// Where the time went (for `cargo xtask bench`; never written to files).
     pub timings: Timings,

@@ -136,9 +136,39 @@ pub fn method_name(operation_id: &str) -> String {
     field_name(operation_id)
 }
 
-/// The module (and cargo feature) name for a spec file stem.
+/// Module names a spec's module must not take: the crate root's own file (`lib`,
+/// `main`), the crates and modules the generated crate re-exports or refers to by path,
+/// and the cargo features the generated crate declares besides one per API.
+const RESERVED_MODULES: &[&str] = &[
+    "lib",
+    "main",
+    "build",
+    "std",
+    "core",
+    "alloc",
+    "chrono",
+    "uuid",
+    "serde",
+    "serde_json",
+    "runtime",
+    "codegen_runtime",
+    "reqwest",
+    "types",
+    "schemas",
+    "registry",
+    "default",
+    "tracing",
+];
+
+/// The module (and cargo feature) name for a spec file stem; a reserved name gets an
+/// `_api` suffix (`lib.yaml` → `lib_api`).
 pub fn module_name(stem: &str) -> String {
-    field_name(stem)
+    let name = field_name(stem);
+    if RESERVED_MODULES.contains(&name.as_str()) {
+        format!("{}_api", name.trim_end_matches('_'))
+    } else {
+        name
+    }
 }
 
 /// Hands out names that are unique within one scope, deterministically: the first
@@ -192,6 +222,23 @@ impl UniqueNames {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_files_cannot_take_the_names_the_crate_uses() {
+        for (stem, module) in [
+            ("lib", "lib_api"),
+            ("chrono", "chrono_api"),
+            ("uuid", "uuid_api"),
+            ("serde_json", "serde_json_api"),
+            ("serde-json", "serde_json_api"),
+            ("runtime", "runtime_api"),
+            ("registry", "registry_api"),
+            ("self", "self_"),
+            ("teamwork-desk", "teamwork_desk"),
+        ] {
+            assert_eq!(module_name(stem), module, "{stem}");
+        }
+    }
 
     #[test]
     fn keywords_become_valid_identifiers() {

@@ -15,8 +15,8 @@ pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
         .operations
         .methods
         .iter()
-        .find(|op| call_args(&api.space, op).is_some())?;
-    let args = call_args(&api.space, op)?;
+        .find(|op| call_args(crate_ident, &api.space, op).is_some())?;
+    let args = call_args(crate_ident, &api.space, op)?;
     let module = &api.module;
     let mut out = String::new();
     // APIs whose host is per customer show `server_url` with the spec's defaults.
@@ -80,7 +80,7 @@ struct Args {
     call: Vec<String>,
 }
 
-fn call_args(space: &TypeSpace, op: &OperationMethod) -> Option<Args> {
+fn call_args(crate_ident: &str, space: &TypeSpace, op: &OperationMethod) -> Option<Args> {
     let mut setup = String::new();
     let mut call = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
@@ -94,44 +94,20 @@ fn call_args(space: &TypeSpace, op: &OperationMethod) -> Option<Args> {
         ) {
             return None;
         }
-        let TypeRef::Named(name) = &media.ty else {
+        if !matches!(media.ty, TypeRef::Named(_)) {
             return None;
-        };
+        }
         let example = media_example(space, op)?;
-        let json = json_macro_input(&example, 0);
-        let _ = writeln!(
-            setup,
-            "let body: types::{name} = serde_json::from_value(serde_json::json!({json}))?;"
-        );
+        // The body is built as a caller builds it: `new(..)` and setters.
+        let cx = crate::emit::example::Context {
+            types: "types::",
+            krate: &format!("{crate_ident}::"),
+        };
+        let expr = crate::emit::example::value_expr(space, &media.ty, &example, &cx, false)?;
+        let _ = writeln!(setup, "let body = {expr};");
         call.push("body".into());
     }
     Some(Args { setup, call })
-}
-
-/// `value` as the input of `serde_json::json!`: JSON text, except that strings are Rust
-/// literals (JSON's `\u0001` is not a Rust escape; `\u{1}` is).
-fn json_macro_input(value: &serde_json::Value, indent: usize) -> String {
-    use serde_json::Value;
-    let pad = "  ".repeat(indent + 1);
-    let end = "  ".repeat(indent);
-    match value {
-        Value::String(s) => format!("{s:?}"),
-        Value::Array(items) if !items.is_empty() => {
-            let items: Vec<String> = items
-                .iter()
-                .map(|v| format!("{pad}{}", json_macro_input(v, indent + 1)))
-                .collect();
-            format!("[\n{}\n{end}]", items.join(",\n"))
-        }
-        Value::Object(map) if !map.is_empty() => {
-            let entries: Vec<String> = map
-                .iter()
-                .map(|(k, v)| format!("{pad}{k:?}: {}", json_macro_input(v, indent + 1)))
-                .collect();
-            format!("{{\n{}\n{end}}}", entries.join(",\n"))
-        }
-        other => other.to_string(),
-    }
 }
 
 fn media_example(_space: &TypeSpace, op: &OperationMethod) -> Option<serde_json::Value> {

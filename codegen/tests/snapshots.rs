@@ -42,6 +42,7 @@ fixture_snapshots!(
     enums,
     formats,
     inline,
+    lib,
     names,
     objects,
     odd,
@@ -112,9 +113,31 @@ fn odd_schemas_report_their_fallbacks() {
         pointers,
         [
             "/components/schemas/AllOfNonObjects",
+            "/components/schemas/BooleanEnum",
+            "/components/schemas/HugeIntEnum",
+            "/components/schemas/MixedEnum",
             "/components/schemas/Not",
-            "/components/schemas/SelfMap"
+            "/components/schemas/NumberEnum",
+            "/components/schemas/SelfMap",
+            "/components/schemas/UntypedEnum",
         ],
         "{fallbacks:#?}"
+    );
+    // Each names what it lost; the mixed enum lists every value it keeps as JSON.
+    assert!(fallbacks["/components/schemas/HugeIntEnum"].contains("18446744073709551615"));
+    assert!(fallbacks["/components/schemas/MixedEnum"].contains(r#"["a", 1, true]"#));
+    assert!(fallbacks["/components/schemas/NumberEnum"].contains("not enforced"));
+}
+
+/// An integer enum the typed parser skips (a non-integer `minimum`) keeps its values.
+#[test]
+fn an_enum_read_without_its_typed_form_keeps_its_values() {
+    let generated = common::generate_one("odd");
+    let types = &generated.files["src/odd/types.rs"];
+    let start = types.find("pub enum LooseIntEnum").expect("an enum");
+    let item = &types[start..start + types[start..].find('}').unwrap()];
+    assert!(
+        item.contains("Value1 = 1") && item.contains("Value2 = 2"),
+        "{item}"
     );
 }

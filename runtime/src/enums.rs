@@ -32,6 +32,8 @@ macro_rules! string_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        // A value the spec adds later must not break callers' `match`es.
+        #[non_exhaustive]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// A value the spec does not list, kept as received so that it survives
@@ -104,6 +106,8 @@ macro_rules! int_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        // A value the spec adds later must not break callers' `match`es.
+        #[non_exhaustive]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// A value the spec does not list, kept as received so that it survives

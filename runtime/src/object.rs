@@ -65,13 +65,16 @@ macro_rules! json_object {
             $( .. $rest:ident )?
         }
     ) => {
+        // Generic parameters and the helper struct have `__` names, which no generated
+        // type name (UpperCamelCase) can take, so a schema named `A`, `D` or `Fields`
+        // cannot shadow them.
         // The bodies avoid a `?` per field: each one is a branch that type and borrow
         // checking pay for, thousands of times over in a large spec.
         impl $crate::__serde::Serialize for $name {
-            fn serialize<S: $crate::__serde::Serializer>(
+            fn serialize<__S: $crate::__serde::Serializer>(
                 &self,
-                serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer: __S,
+            ) -> ::std::result::Result<__S::Ok, __S::Error> {
                 #[allow(unused_mut)]
                 let mut out = $crate::object::Out::begin(serializer)?;
                 $( $crate::object::$presence::put(&mut out, $wire, &self.$field); )*
@@ -81,16 +84,16 @@ macro_rules! json_object {
         }
 
         impl<'de> $crate::__serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::std::result::Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> $crate::object::Fields<'de> for Fields {
+            fn deserialize<__D: $crate::__serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::std::result::Result<Self, __D::Error> {
+                struct __Fields;
+                impl<'de> $crate::object::Fields<'de> for __Fields {
                     type Value = $name;
                     const NAME: &'static str = stringify!($name);
-                    fn visit<A: $crate::__serde::de::MapAccess<'de>>(
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
+                    fn visit<__A: $crate::__serde::de::MapAccess<'de>>(
+                        mut map: __A,
+                    ) -> ::std::result::Result<$name, __A::Error> {
                         $( let mut $field = ::std::option::Option::None; )*
                         $( let mut $rest = ::std::collections::BTreeMap::new(); )?
                         while let ::std::option::Option::Some(key) = $crate::object::next_key(&mut map)? {
@@ -105,7 +108,7 @@ macro_rules! json_object {
                         ]);
                         if let ::std::option::Option::Some(wire) = missing {
                             return ::std::result::Result::Err(
-                                <A::Error as $crate::__serde::de::Error>::missing_field(wire),
+                                <__A::Error as $crate::__serde::de::Error>::missing_field(wire),
                             );
                         }
                         ::std::result::Result::Ok($name {
@@ -114,7 +117,7 @@ macro_rules! json_object {
                         })
                     }
                 }
-                $crate::object::deserialize::<D, Fields>(deserializer)
+                $crate::object::deserialize::<__D, __Fields>(deserializer)
             }
         }
     };

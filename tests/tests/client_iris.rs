@@ -120,10 +120,7 @@ async fn form_body_has_one_field_per_property_of_the_example() {
 async fn form_values_are_percent_encoded() {
     let server = ok_server().await;
     let tricky = "a&b=c+d 50% é/?#";
-    let body = types::CreateConversationRequest {
-        message: Some(tricky.to_owned()),
-        ..typed(json!({"sessionToken": "t+/=="}))
-    };
+    let body = types::CreateConversationRequest::new("t+/==").message(tricky);
     client(&server)
         .create_conversation(CreateConversationBody::Form(body))
         .await

@@ -62,16 +62,12 @@ async fn sends_the_spec_example_with_bearer_auth() {
 #[tokio::test]
 async fn absent_fields_are_left_out_and_explicit_nulls_are_sent() {
     let server = server_replying(ResponseTemplate::new(200).set_body_json(json!({}))).await;
-    let mut body = types::ConversationCreateRequestDto {
-        type_: types::ConversationType::TakePhotos,
-        ..typed(json!({"type": "TakePhotos"}))
-    };
+    let body = types::ConversationCreateRequestDto::new(types::ConversationType::TakePhotos);
     client(&server)
         .create_conversation(body.clone())
         .await
         .unwrap();
-    body.phone = Some(None);
-    body.send_invite = Some(false);
+    let body = body.phone_null().send_invite(false);
     client(&server).create_conversation(body).await.unwrap();
 
     let requests = support::received(&server).await;

@@ -274,10 +274,7 @@ async fn another_success_status_is_the_default_response() {
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(
         response.body,
-        EstablishConversationResponse::Default(types::ErrorResponse {
-            code: 10055,
-            message: "Retry.".into()
-        })
+        EstablishConversationResponse::Default(types::ErrorResponse::new(10055, "Retry."))
     );
 }
 

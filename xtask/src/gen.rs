@@ -244,7 +244,7 @@ fn fallback_lines(specs: &[SpecFile], krate: &GeneratedCrate) -> Vec<String> {
     fallbacks
         .iter()
         .map(|f| {
-            let message = format!("fallback to serde_json::Value: {}", f.reason);
+            let message = f.reason.clone();
             let d = match specs.iter().find(|s| module_name(&s.path) == f.module) {
                 Some(s) => {
                     let locator =
@@ -278,7 +278,7 @@ pub fn summary_line(krate: &GeneratedCrate, seconds: f64) -> String {
     );
     if !s.fallbacks.is_empty() {
         line.push_str(&format!(
-            " ({} fallback{} to serde_json::Value)",
+            " ({} schema{} not expressed exactly)",
             s.fallbacks.len(),
             if s.fallbacks.len() == 1 { "" } else { "s" }
         ));

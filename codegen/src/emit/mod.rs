@@ -1,6 +1,7 @@
 //! The intermediate model → tokens (`quote`) → formatted source (`prettyplease`).
 
 pub mod client;
+pub mod example;
 pub mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

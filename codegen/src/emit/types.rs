@@ -209,7 +209,7 @@ fn default_expr(space: &TypeSpace, ty: &TypeRef, value: &serde_json::Value) -> O
 
 /// JSON as the argument of `serde_json::json!`: JSON's own text is not always Rust
 /// (`"\u0001"` is not a Rust string escape), so strings are written as Rust literals.
-fn json_literal(value: &serde_json::Value) -> String {
+pub(crate) fn json_literal(value: &serde_json::Value) -> String {
     use serde_json::Value;
     match value {
         Value::String(s) => format!("{s:?}"),
@@ -237,12 +237,11 @@ fn struct_item(
     fields: &[StructField],
     additional: Option<&TypeRef>,
 ) -> TokenStream {
-    let all_optional = fields.iter().all(|f| {
-        matches!(
-            f.field.presence,
-            Presence::Optional | Presence::OptionalNullable
-        )
-    });
+    // `Default` whenever `new` takes no argument: every property may be absent, or
+    // (required but nullable) starts as `null`.
+    let all_optional = fields
+        .iter()
+        .all(|f| f.field.presence != Presence::Required);
     let has_defaults = fields.iter().any(|f| f.default.is_some());
     let derive_default = (all_optional && !has_defaults).then(|| quote!(Default,));
     let fields_tokens = fields.iter().map(field);
@@ -255,13 +254,195 @@ fn struct_item(
     });
     let default_impl =
         (all_optional && has_defaults).then(|| default_impl(name, fields, additional.is_some()));
+    let constructors = constructors(name, fields, additional.is_some(), all_optional);
     quote! {
         #[derive(Debug, Clone, PartialEq, #derive_default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields_tokens)*
             #extra
         }
         #default_impl
+        #constructors
+    }
+}
+
+/// Methods a setter must not shadow: a by-value inherent method named like a trait
+/// method the type has (or callers use) would be picked first by method resolution
+/// and break `value.clone()` and the like.
+const SHADOWING_SETTER_NAMES: &[&str] = &[
+    "new",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "hash",
+    "serialize",
+    "deserialize",
+    "into",
+    "try_into",
+    "from",
+    "try_from",
+    "to_owned",
+    "to_string",
+    "default",
+    "borrow",
+    "borrow_mut",
+    "as_ref",
+    "as_mut",
+    "type_id",
+    "cmp",
+    "partial_cmp",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "max",
+    "min",
+    "clamp",
+    "deref",
+];
+
+/// The setters of one struct field: the one that takes a value, and for a nullable
+/// field the one that sends `null`.
+pub struct SetterNames {
+    /// Takes the value.
+    pub set: String,
+    /// Sends `null` (nullable fields only).
+    pub null: Option<String>,
+}
+
+/// The setter names of each field, in order (`None` for required fields, which `new`
+/// takes): the field's name, or `with_<name>` where that would shadow a method callers
+/// rely on; unique within the struct and never `new`.
+pub fn setter_names<'a>(fields: impl Iterator<Item = &'a Field>) -> Vec<Option<SetterNames>> {
+    let mut names = crate::naming::UniqueNames::with_taken(["new"]);
+    fields
+        .map(|f| {
+            if f.presence == Presence::Required {
+                return None;
+            }
+            let base = if SHADOWING_SETTER_NAMES.contains(&f.name.as_str()) {
+                format!("with_{}", f.name.trim_end_matches('_'))
+            } else {
+                f.name.clone()
+            };
+            let set = names.claim(&base);
+            let nullable = matches!(
+                f.presence,
+                Presence::RequiredNullable | Presence::OptionalNullable
+            );
+            let null =
+                nullable.then(|| names.claim(&format!("{}_null", base.trim_end_matches('_'))));
+            Some(SetterNames { set, null })
+        })
+        .collect()
+}
+
+/// `new(required..)` and one chainable setter per optional field, so that callers build
+/// any model without a struct literal. Structs are `#[non_exhaustive]` (a new optional
+/// property must not break callers), so this is the only way to build one outside the
+/// crate.
+fn constructors(
+    name: &proc_macro2::Ident,
+    fields: &[StructField],
+    additional: bool,
+    all_optional: bool,
+) -> TokenStream {
+    let required: Vec<&StructField> = fields
+        .iter()
+        .filter(|f| f.field.presence == Presence::Required)
+        .collect();
+    let params = required.iter().map(|f| {
+        let n = ident(&f.field.name);
+        let ty = type_ref(&f.field.ty);
+        quote!(#n: impl Into<#ty>)
+    });
+    let new_doc = if required.is_empty() {
+        " A value with every property absent (the same as `Default`).".to_string()
+    } else {
+        let names: Vec<String> = required
+            .iter()
+            .map(|f| crate::docs::code(&f.field.wire))
+            .collect();
+        format!(
+            " A value with the required properties ({}) set and every other property absent.",
+            names.join(", ")
+        )
+    };
+    let new_body = if all_optional {
+        quote!(Self::default())
+    } else {
+        let inits = fields.iter().map(|f| {
+            let n = ident(&f.field.name);
+            match (&f.default, f.field.presence) {
+                (Some(expr), _) => {
+                    let expr: TokenStream = expr.parse().unwrap_or_default();
+                    quote!(#n: codegen_runtime::Defaulted::absent(#expr),)
+                }
+                (None, Presence::Required) => quote!(#n: #n.into(),),
+                (None, _) => quote!(#n: None,),
+            }
+        });
+        let extra =
+            additional.then(|| quote!(additional_properties: std::collections::BTreeMap::new(),));
+        quote!(Self { #(#inits)* #extra })
+    };
+    let mut setters = Vec::new();
+    let names = setter_names(fields.iter().map(|f| f.field));
+    for (f, names) in fields.iter().zip(names) {
+        let Some(names) = names else { continue };
+        let field = ident(&f.field.name);
+        let wire = crate::docs::code(&f.field.wire);
+        let summary = f.field.docs.first_paragraph();
+        let ty = type_ref(&f.field.ty);
+        let set = match (f.default.is_some(), f.field.presence) {
+            (true, Presence::OptionalNullable) => {
+                quote!(codegen_runtime::Defaulted::new(Some(value.into())))
+            }
+            (true, _) => quote!(codegen_runtime::Defaulted::new(value.into())),
+            (false, Presence::OptionalNullable) => quote!(Some(Some(value.into()))),
+            (false, _) => quote!(Some(value.into())),
+        };
+        let setter = ident(&names.set);
+        let doc = format!(" Sets {wire} (field `{}`).", f.field.name);
+        let summary_docs = summary.iter().map(|line| quote!(#[doc = #line]));
+        let gap = (!summary.is_empty()).then(|| quote!(#[doc = ""]));
+        setters.push(quote! {
+            #[doc = #doc]
+            #gap
+            #(#summary_docs)*
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#field = #set;
+                self
+            }
+        });
+        if let Some(null_setter) = &names.null {
+            let null = match (f.default.is_some(), f.field.presence) {
+                (true, _) => quote!(codegen_runtime::Defaulted::new(None)),
+                (false, Presence::OptionalNullable) => quote!(Some(None)),
+                (false, _) => quote!(None),
+            };
+            let setter = ident(null_setter);
+            let doc = format!(" Sends {wire} as `null` (field `{}`).", f.field.name);
+            setters.push(quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self) -> Self {
+                    self.#field = #null;
+                    self
+                }
+            });
+        }
+    }
+    quote! {
+        impl #name {
+            #[doc = #new_doc]
+            pub fn new(#(#params),*) -> Self {
+                #new_body
+            }
+            #(#setters)*
+        }
     }
 }
 
@@ -406,6 +587,7 @@ fn untagged_union(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> Token
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #docs] #idents(#tys), )*
         }
@@ -434,6 +616,7 @@ fn tagged_union(name: &proc_macro2::Ident, variants: &[UnionVariant], tag: &str)
         .collect();
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #docs] #idents(#tys), )*
         }

@@ -1,5 +1,6 @@
 //! `openapiv3` schemas → [`TypeSpace`] entries.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -113,7 +114,10 @@ impl<'a> TypeSpaceBuilder<'a> {
             }
             if ty != TypeRef::Named(name.clone()) {
                 let docs = match schema {
-                    ReferenceOr::Item(s) => schema_docs(&s.schema_data),
+                    ReferenceOr::Item(_) => self
+                        .schema_data(schema.into())
+                        .map(|data| schema_docs(&data))
+                        .unwrap_or_default(),
                     ReferenceOr::Reference { .. } => Docs::new(),
                 };
                 self.insert(TypeEntry {
@@ -169,11 +173,19 @@ impl<'a> TypeSpaceBuilder<'a> {
         None
     }
 
-    fn schema_data<'s>(&self, schema: SchemaRef<'s>) -> Option<&'s SchemaData>
+    /// The annotations of a schema (following `$ref`s): its own, and for an annotated
+    /// `allOf` those of the members that only annotate (see [`annotated_all_of`]).
+    fn schema_data<'s>(&self, schema: SchemaRef<'s>) -> Option<Cow<'s, SchemaData>>
     where
         'a: 's,
     {
-        self.resolve(schema).map(|s| &s.schema_data)
+        let schema = self.resolve(schema)?;
+        Some(match annotated_all_of(schema) {
+            Some((_, annotations)) => {
+                Cow::Owned(merge_annotations(&schema.schema_data, &annotations))
+            }
+            None => Cow::Borrowed(&schema.schema_data),
+        })
     }
 
     /// Finishes the space: breaks recursion with `Box`, rejects alias cycles.
@@ -211,10 +223,70 @@ impl<'a> TypeSpaceBuilder<'a> {
     }
 
     fn fallback(&mut self, pointer: &str, reason: &str) -> TypeRef {
-        self.space
-            .fallbacks
-            .push((pointer.to_string(), reason.to_string()));
+        self.space.fallbacks.push((
+            pointer.to_string(),
+            format!("fallback to serde_json::Value: {reason}"),
+        ));
         TypeRef::JSON
+    }
+
+    /// A schema that is represented, but less exactly than the spec says: reported
+    /// beside the fallbacks so that nothing is narrowed or widened silently.
+    fn inexact(&mut self, pointer: &str, reason: &str) {
+        self.space.fallbacks.push((
+            pointer.to_string(),
+            format!("represented inexactly: {reason}"),
+        ));
+    }
+
+    /// An `enum` that the typed model of `openapiv3` could not read (values of another
+    /// type than `type` says, or integers beyond `i64`): what can be expressed exactly is,
+    /// everything else is a located fallback, never a silently shortened list.
+    fn untyped_enum(
+        &mut self,
+        any: &AnySchema,
+        typ: Option<&str>,
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> TypeRef {
+        use serde_json::Value;
+        let values: Vec<&Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
+        let listed = || {
+            let shown: Vec<String> = values.iter().take(6).map(|v| v.to_string()).collect();
+            let more = if values.len() > 6 { ", ..." } else { "" };
+            format!("[{}{more}]", shown.join(", "))
+        };
+        match typ {
+            Some("string") if values.iter().all(|v| v.is_string()) => {
+                let values = values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+                self.string_enum(values, data, pointer, target)
+            }
+            Some("integer") if values.iter().all(|v| v.as_i64().is_some()) => {
+                let values = values.iter().filter_map(|v| v.as_i64()).collect();
+                self.int_enum(values, data, pointer, target)
+            }
+            Some("integer") if values.iter().all(|v| v.is_u64() || v.is_i64()) => self.fallback(
+                pointer,
+                &format!("an integer enum with values beyond i64 {} is kept as any JSON value", listed()),
+            ),
+            Some("number") if values.iter().all(|v| v.is_number()) => {
+                self.inexact(pointer, "an enum of numbers is a plain number type: the listed values are documented, not enforced");
+                TypeRef::Prim(if any.format.as_deref() == Some("float") { Prim::F32 } else { Prim::F64 })
+            }
+            Some("boolean") if values.iter().all(|v| v.is_boolean()) => {
+                self.inexact(pointer, "an enum of booleans is a plain `bool`: the listed values are documented, not enforced");
+                TypeRef::Prim(Prim::Bool)
+            }
+            Some(t) => self.fallback(
+                pointer,
+                &format!("an enum of type `{t}` whose values {} are not all of that type is kept as any JSON value", listed()),
+            ),
+            None => self.fallback(
+                pointer,
+                &format!("an enum without a `type` ({}) is kept as any JSON value", listed()),
+            ),
+        }
     }
 
     fn claim(&mut self, target: &Target) -> String {
@@ -294,8 +366,18 @@ impl<'a> TypeSpaceBuilder<'a> {
                     Ok(self.int_enum(values, data, pointer, target))
                 }
             }
-            SchemaKind::Type(Type::Number(n)) => Ok(TypeRef::Prim(number_format(&n.format))),
-            SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Prim(Prim::Bool)),
+            SchemaKind::Type(Type::Number(n)) => {
+                if n.enumeration.iter().flatten().next().is_some() {
+                    self.inexact(pointer, "an enum of numbers is a plain number type: the listed values are documented, not enforced");
+                }
+                Ok(TypeRef::Prim(number_format(&n.format)))
+            }
+            SchemaKind::Type(Type::Boolean(b)) => {
+                if b.enumeration.iter().flatten().next().is_some() {
+                    self.inexact(pointer, "an enum of booleans is a plain `bool`: the listed values are documented, not enforced");
+                }
+                Ok(TypeRef::Prim(Prim::Bool))
+            }
             SchemaKind::Type(Type::Array(a)) => {
                 self.array(a.items.as_ref().map(SchemaRef::from), pointer, target)
             }
@@ -410,7 +492,7 @@ impl<'a> TypeSpaceBuilder<'a> {
         for (wire, prop, prop_pointer) in props {
             let hint = format!("{name}{}", wire_to_camel(&wire));
             let ty = self.convert(prop, &prop_pointer, Target::Hint(hint))?;
-            let prop_data = self.schema_data(prop).cloned();
+            let prop_data = self.schema_data(prop).map(Cow::into_owned);
             let nullable = prop_data.as_ref().is_some_and(|d| d.nullable) && ty != TypeRef::JSON;
             let read_or_write_only = prop_data
                 .as_ref()
@@ -424,11 +506,9 @@ impl<'a> TypeSpaceBuilder<'a> {
                 (false, false) => Presence::Optional,
                 (false, true) => Presence::OptionalNullable,
             };
-            let (mut docs, default) = match prop {
-                SchemaRef::Inline(s) => {
-                    (schema_docs(&s.schema_data), s.schema_data.default.clone())
-                }
-                SchemaRef::Ref(_) => (Docs::new(), None),
+            let (mut docs, default) = match (prop, &prop_data) {
+                (SchemaRef::Inline(_), Some(data)) => (schema_docs(data), data.default.clone()),
+                _ => (Docs::new(), None),
             };
             if is_byte_string(self.resolve(prop)) {
                 docs.note("Base64 text (`format: byte`): decode it to get the bytes.");
@@ -643,6 +723,15 @@ impl<'a> TypeSpaceBuilder<'a> {
                 target.clone(),
             );
         }
+        // `allOf: [{$ref: X}, {description: ..}]`: the type is X; the annotations go to
+        // the docs and presence of whatever uses it (see `schema_data`).
+        if let Some((typed, _)) = annotated_members(members) {
+            return self.convert(
+                (&members[typed]).into(),
+                &format!("{pointer}/allOf/{typed}"),
+                target.clone(),
+            );
+        }
         let mut props: Vec<(String, SchemaRef<'_>, String)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional: Option<&AdditionalProperties> = None;
@@ -793,6 +882,9 @@ impl<'a> TypeSpaceBuilder<'a> {
         if typ == Some("array") || any.items.is_some() {
             return self.array(any.items.as_ref().map(SchemaRef::from), pointer, target);
         }
+        if !any.enumeration.is_empty() {
+            return Ok(self.untyped_enum(any, typ, data, pointer, target));
+        }
         let format = any.format.as_deref().unwrap_or("");
         Ok(match typ {
             Some("string") => {
@@ -822,6 +914,76 @@ impl<'a> TypeSpaceBuilder<'a> {
             Some(other) => self.fallback(pointer, &format!("unknown type `{other}`")),
         })
     }
+}
+
+/// Whether an `allOf` member only annotates (description, title, example, default,
+/// readOnly, nullable, constraints) and says nothing about the value's type or shape.
+fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = member else {
+        return false;
+    };
+    let SchemaKind::Any(any) = &schema.schema_kind else {
+        return false;
+    };
+    any.typ.is_none()
+        && any.format.is_none()
+        && any.properties.is_empty()
+        && any.required.is_empty()
+        && any.additional_properties.is_none()
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.all_of.is_empty()
+        && any.one_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+        && schema.schema_data.discriminator.is_none()
+}
+
+/// For an annotated `allOf` (exactly one member with a type, every other member
+/// annotation only): the index of the typed member and the other members' annotations.
+fn annotated_all_of(schema: &Schema) -> Option<(usize, Vec<&SchemaData>)> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => annotated_members(all_of),
+        SchemaKind::Any(any) if !any.all_of.is_empty() => annotated_members(&any.all_of),
+        _ => None,
+    }
+}
+
+/// [`annotated_all_of`] of the members of an `allOf`.
+fn annotated_members(members: &[ReferenceOr<Schema>]) -> Option<(usize, Vec<&SchemaData>)> {
+    let mut typed = None;
+    let mut annotations = Vec::new();
+    for (i, member) in members.iter().enumerate() {
+        match member {
+            ReferenceOr::Item(s) if is_annotation_only(member) => annotations.push(&s.schema_data),
+            _ if typed.is_none() => typed = Some(i),
+            _ => return None,
+        }
+    }
+    Some((typed?, annotations)).filter(|(_, a)| !a.is_empty())
+}
+
+/// `own` with the annotations of an annotated `allOf`'s members added: the first
+/// title, description and default win; nullable, readOnly, writeOnly and deprecated
+/// hold if any member says so.
+fn merge_annotations(own: &SchemaData, annotations: &[&SchemaData]) -> SchemaData {
+    let mut data = own.clone();
+    for a in annotations {
+        data.title = data.title.take().or_else(|| a.title.clone());
+        data.description = data.description.take().or_else(|| a.description.clone());
+        data.default = data.default.take().or_else(|| a.default.clone());
+        data.example = data.example.take().or_else(|| a.example.clone());
+        data.nullable |= a.nullable;
+        data.read_only |= a.read_only;
+        data.write_only |= a.write_only;
+        data.deprecated |= a.deprecated;
+        for (k, v) in &a.extensions {
+            data.extensions
+                .entry(k.clone())
+                .or_insert_with(|| v.clone());
+        }
+    }
+    data
 }
 
 /// Docs of a schema: title, description, assumption, deprecation.

@@ -84,8 +84,8 @@ mod presence {
         assert_eq!(p.required_nullable.as_deref(), Some("b"));
         assert_eq!(p.optional, Some(3));
         assert_eq!(p.optional_nullable, Some(Some(4)));
-        assert_eq!(p.optional_ref, Some(Child { a: Some("c".into()) }));
-        assert_eq!(p.optional_nullable_ref, Some(Some(NullableChild { b: Some("d".into()) })));
+        assert_eq!(p.optional_ref, Some(Child::new().a("c")));
+        assert_eq!(p.optional_nullable_ref, Some(Some(NullableChild::new().b("d"))));
         assert_eq!(p.nullable_items, Some(vec![Some("e".to_string()), None]));
         let values = p.nullable_values.expect("present");
         assert_eq!(values["k"], None);
@@ -107,19 +107,9 @@ mod presence {
 
     #[test]
     fn none_is_omitted_when_encoding() {
-        let p = Presence {
-            required: "a".into(),
-            required_nullable: None,
-            optional: None,
-            optional_nullable: Some(None),
-            required_any: Value::Null,
-            optional_any: None,
-            optional_ref: None,
-            optional_nullable_ref: None,
-            read_only_required: None,
-            nullable_items: None,
-            nullable_values: None,
-        };
+        // Built in typed Rust: the required properties go to `new`, a nullable one is
+        // sent as `null` by its `_null` setter, and everything else stays absent.
+        let p = Presence::new("a", Value::Null).optional_nullable_null();
         assert_eq!(
             serde_json::to_value(&p).unwrap(),
             json!({"required": "a", "requiredNullable": null, "optionalNullable": null, "requiredAny": null})
@@ -359,7 +349,7 @@ mod collections {
             "mapOfLists": {"x": [{"id": "1"}]},
         }));
         assert_eq!(c.matrix, Some(vec![vec![1.0, 2.5], vec![]]));
-        assert_eq!(c.map_of_lists.unwrap()["x"], vec![Item { id: "1".into() }]);
+        assert_eq!(c.map_of_lists.unwrap()["x"], vec![Item::new("1")]);
         let list: ItemList = roundtrip(json!([{"id": "a"}, {"id": "b"}]));
         assert_eq!(list.len(), 2);
         let map: StringMap = roundtrip(json!({"a": "b"}));
@@ -464,9 +454,9 @@ mod composition {
         assert!(matches!(&pet, Pet::Dog(Dog { bark: Some(_), .. })));
         // Not in the mapping: the schema name is the tag.
         let pet: Pet = roundtrip(json!({"petType": "Lizard", "scales": 3}));
-        assert_eq!(pet, Pet::Lizard(Lizard { scales: Some(3) }));
+        assert_eq!(pet, Pet::Lizard(Lizard::new().scales(3)));
         // Encoding adds the tag when the member does not carry it.
-        assert_eq!(serde_json::to_value(Pet::Lizard(Lizard { scales: None })).unwrap(), json!({"petType": "Lizard"}));
+        assert_eq!(serde_json::to_value(Pet::Lizard(Lizard::new())).unwrap(), json!({"petType": "Lizard"}));
         fails::<Pet>(json!({"petType": "fish"}));
         fails::<Pet>(json!({"meow": true}));
         fails::<Pet>(json!({"petType": "cat"}));
@@ -498,7 +488,7 @@ mod composition {
         let expr: Expr =
             roundtrip(json!({"left": {"value": 1.5}, "right": {"left": {"value": 2.5}, "right": {"value": -3.5}}}));
         let Expr::Sum(sum) = expr else { panic!("a sum") };
-        let Sum { left, right } = *sum;
+        let Sum { left, right, .. } = *sum;
         assert!(matches!(*left, Expr::Literal(_)));
         assert!(matches!(*right, Expr::Sum(_)));
         let folder: Folder = roundtrip(json!({
@@ -534,7 +524,7 @@ mod defaults {
         assert_eq!(*s.page_size, 20);
         assert_eq!(*s.sort, SettingsSort::Desc);
         assert_eq!(s.tags.get(), &vec!["a".to_string()]);
-        let chosen = Settings { verbose: true.into(), ..Settings::default() };
+        let chosen = Settings::new().verbose(true);
         assert_eq!(serde_json::to_value(&chosen).unwrap(), json!({"verbose": true}));
     }
 }
@@ -598,7 +588,7 @@ mod odd {
     fn duplicate_union_members_are_listed_once() {
         let t: TaggedDuplicates = roundtrip(json!({"@": "EmptyObject", "$": "x"}));
         // One variant only: the tags go to the first member that claims them.
-        let TaggedDuplicates::Symbols(s) = t;
+        let TaggedDuplicates::Symbols(s) = t else { panic!("one variant") };
         assert_eq!(s.at.as_deref(), Some("EmptyObject"));
         assert!(matches!(roundtrip::<TaggedDuplicates>(json!({"@": "sym"})), TaggedDuplicates::Symbols(_)));
         fails::<TaggedDuplicates>(json!({"@": "Symbols"}));
@@ -719,7 +709,7 @@ mod client {
     #[tokio::test]
     async fn form_body_and_204() {
         let server = OneShot::reply(204, "", "");
-        let body = CreatePetBody::Form(NewPet { name: "Rex & Co".into(), age: Some(3) });
+        let body = CreatePetBody::Form(NewPet::new("Rex & Co").age(3));
         let response = client(&server.url).create_pet(body).await.expect("204 is documented");
         assert_eq!(response.body, CreatePetResponse::NoContent);
         let (head, body) = server.request();
@@ -736,7 +726,7 @@ mod client {
     async fn json_body_and_documented_error() {
         let server = OneShot::reply(404, "", "");
         let error = client(&server.url)
-            .create_pet(NewPet { name: "Rex".into(), age: None })
+            .create_pet(NewPet::new("Rex"))
             .await
             .expect_err("404 is an error");
         assert!(matches!(&error, runtime::Error::Api { body: CreatePetError::NotFound, .. }), "{error:?}");
@@ -751,14 +741,14 @@ mod client {
         let server = OneShot::reply(500, "application/json", r#"{"title":"boom","status":500}"#);
         let error = client(&server.url).create_pet(CreatePetBody::Text("hi".into())).await.expect_err("500");
         let runtime::Error::Api { body: CreatePetError::Default(problem), .. } = error else { panic!("{error:?}") };
-        assert_eq!(problem, Problem { title: Some("boom".into()), status: Some(500) });
+        assert_eq!(problem, Problem::new().title("boom").status(500));
         let (head, body) = server.request();
         assert!(header(&head, "content-type").unwrap().starts_with("text/plain"), "{head}");
         assert_eq!(body, b"hi");
 
         let server = OneShot::reply(299, "application/json", r#"{"title":"odd"}"#);
         let response = client(&server.url).create_pet(CreatePetBody::Bytes(vec![0, 1])).await.expect("2xx");
-        assert_eq!(response.body, CreatePetResponse::Default(Problem { title: Some("odd".into()), status: None }));
+        assert_eq!(response.body, CreatePetResponse::Default(Problem::new().title("odd")));
         let (head, body) = server.request();
         assert_eq!(header(&head, "content-type"), Some("application/octet-stream"));
         assert_eq!(body, [0, 1]);
@@ -767,7 +757,7 @@ mod client {
     #[tokio::test]
     async fn text_response_and_undocumented_status() {
         let server = OneShot::reply(202, "text/plain", "queued");
-        let response = client(&server.url).create_pet(NewPet { name: "a".into(), age: None }).await.unwrap();
+        let response = client(&server.url).create_pet(NewPet::new("a")).await.unwrap();
         assert_eq!(response.body, CreatePetResponse::Accepted("queued".into()));
         server.request();
 
@@ -780,14 +770,9 @@ mod client {
     #[tokio::test]
     async fn multipart_upload_with_path_and_header_parameters() {
         let server = OneShot::reply(201, "application/json", r#"{"id":9,"url":"u"}"#);
-        let upload = UploadPhotoRequest {
-            file: b"PNGDATA".to_vec(),
-            caption: Some("cap".into()),
-            taken_at: None,
-            meta: None,
-        };
+        let upload = UploadPhotoRequest::new(b"PNGDATA".to_vec()).caption("cap");
         let response = client(&server.url).upload_photo(7, "trace-1", upload).await.expect("201");
-        assert_eq!(response.body, UploadPhotoResponse::Created(Photo { id: 9, url: Some("u".into()) }));
+        assert_eq!(response.body, UploadPhotoResponse::Created(Photo::new(9).url("u")));
         let (head, body) = server.request();
         assert!(head.starts_with("POST /v1/pets/7/photos "), "{head}");
         assert_eq!(header(&head, "x-trace"), Some("trace-1"));
@@ -806,5 +791,115 @@ mod client {
         let (head, _) = server.request();
         assert_eq!(header(&head, "authorization"), None, "{head}");
         assert_eq!(header(&head, "x-api-key"), None, "{head}");
+    }
+}
+
+/// Names a spec chose that the generator or the runtime macros also use: the crate
+/// compiles (schemas `A`, `D`, `S`, `Fields`; properties `map`, `key`, `out`; a module
+/// from a file named `lib`), and setters never shadow trait methods.
+mod hygiene {
+    use super::*;
+    use snapshot_crate::lib_api::types::{Fields, Methods, A, D, S};
+
+    #[test]
+    fn helper_names_are_free_for_specs() {
+        let fields = Fields::new("m", "k").out("o").serializer("s");
+        let a = A::new(D::new().s(S::new().fields(fields)));
+        let a: A = roundtrip(serde_json::to_value(&a).unwrap());
+        assert_eq!(
+            serde_json::to_value(&a).unwrap(),
+            json!({"d": {"s": {"fields": {"map": "m", "key": "k", "out": "o", "serializer": "s"}}}})
+        );
+        fails::<Fields>(json!({"map": "m"}));
+    }
+
+    #[test]
+    fn setters_named_like_trait_methods_do_not_shadow_them() {
+        let m = Methods::new().with_clone(3).with_new("n").note_null().note_null_2("x");
+        // `.clone()` and `==` are still the derived ones.
+        let copy = m.clone();
+        assert!(copy == m);
+        assert_eq!(
+            serde_json::to_value(&copy).unwrap(),
+            json!({"new": "n", "clone": 3, "note": null, "note_null": "x"})
+        );
+    }
+}
+
+/// Typed construction: `new` takes the required properties, setters the rest, and
+/// what is not set is not sent.
+mod construction {
+    use super::*;
+    use snapshot_crate::defaults::types::Settings;
+    use snapshot_crate::presence::types::{Child, Presence};
+
+    #[test]
+    fn required_optional_null_and_default_fields_from_rust() {
+        let p = Presence::new("r", json!({"any": 1}))
+            .required_nullable("rn")
+            .optional(7)
+            .optional_nullable_null()
+            .optional_ref(Child::new().a("c"))
+            .nullable_items(vec![Some("x".to_string()), None]);
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            json!({
+                "required": "r",
+                "requiredNullable": "rn",
+                "optional": 7,
+                "optionalNullable": null,
+                "requiredAny": {"any": 1},
+                "optionalRef": {"a": "c"},
+                "nullableItems": ["x", null],
+            })
+        );
+        // A required-but-nullable property that is not set is sent as `null`.
+        assert_eq!(
+            serde_json::to_value(Presence::new("r", 1)).unwrap(),
+            json!({"required": "r", "requiredNullable": null, "requiredAny": 1})
+        );
+        // A default-valued property left unset reads as its default and is not sent.
+        let s = Settings::new().label("x");
+        assert_eq!(*s.page_size, 20);
+        assert_eq!(serde_json::to_value(&s).unwrap(), json!({"label": "x"}));
+    }
+}
+
+/// Enums the typed parser could not read keep every value (or are JSON, with a
+/// reported fallback), and an enum's values can grow without breaking a `match`.
+mod odd_enums {
+    use super::*;
+    use snapshot_crate::odd::types::{HugeIntEnum, LooseIntEnum, MixedEnum};
+
+    #[test]
+    fn values_are_not_lost() {
+        let huge: HugeIntEnum = roundtrip(json!(18446744073709551615_u64));
+        assert_eq!(huge, json!(18446744073709551615_u64));
+        for v in [json!("a"), json!(1), json!(true), Value::Null] {
+            let _: MixedEnum = roundtrip(v);
+        }
+        let loose: LooseIntEnum = roundtrip(json!(2));
+        assert_eq!(loose, LooseIntEnum::Value2);
+    }
+}
+
+/// `allOf: [{$ref: X}, {description: ..}]` is X: the annotations reach the field.
+mod annotated_all_of {
+    use super::*;
+    use snapshot_crate::composition::types::{Annotated, Base, BaseAlias};
+
+    #[test]
+    fn the_referenced_type_with_the_annotations_applied() {
+        let a: Annotated = roundtrip(json!({"base": {"id": "b"}, "size": 3, "maybeBase": null}));
+        assert_eq!(a.base, Base::new("b"));
+        assert_eq!(a.maybe_base, Some(None));
+        // `default: 10` from the annotation member.
+        assert_eq!(*a.limit, 10);
+        let alias: BaseAlias = Base::new("c");
+        let built = Annotated::new(alias, 7).maybe_base_null().limit(5);
+        assert_eq!(
+            serde_json::to_value(&built).unwrap(),
+            json!({"base": {"id": "c"}, "size": 7, "maybeBase": null, "limit": 5})
+        );
     }
 }

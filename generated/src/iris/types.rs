@@ -17,6 +17,7 @@ codegen_runtime::string_enum! {
 ///
 /// Assumption: This model is known only from the response sample: property names and types come from it, descriptions are not documented, and string properties are assumed nullable (the help page does not state nullability).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Conversation {
     /// The conversation's code.
     pub code: Option<Option<String>>,
@@ -46,6 +47,175 @@ pub struct Conversation {
     pub messages: Option<Option<Vec<ConversationMessage>>>,
 }
 
+impl Conversation {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `code` (field `code`).
+    ///
+    /// The conversation's code.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `code` as `null` (field `code`).
+    pub fn code_null(mut self) -> Self {
+        self.code = Some(None);
+        self
+    }
+
+    /// Sets `subject` (field `subject`).
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `subject` as `null` (field `subject`).
+    pub fn subject_null(mut self) -> Self {
+        self.subject = Some(None);
+        self
+    }
+
+    /// Sets `outletCode` (field `outlet_code`).
+    ///
+    /// Code of the outlet the conversation is connected to.
+    pub fn outlet_code(mut self, value: impl Into<String>) -> Self {
+        self.outlet_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `outletCode` as `null` (field `outlet_code`).
+    pub fn outlet_code_null(mut self) -> Self {
+        self.outlet_code = Some(None);
+        self
+    }
+
+    /// Sets `orderCode` (field `order_code`).
+    ///
+    /// Code of the order the conversation is connected to.
+    pub fn order_code(mut self, value: impl Into<String>) -> Self {
+        self.order_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `orderCode` as `null` (field `order_code`).
+    pub fn order_code_null(mut self) -> Self {
+        self.order_code = Some(None);
+        self
+    }
+
+    /// Sets `outletName` (field `outlet_name`).
+    pub fn outlet_name(mut self, value: impl Into<String>) -> Self {
+        self.outlet_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `outletName` as `null` (field `outlet_name`).
+    pub fn outlet_name_null(mut self) -> Self {
+        self.outlet_name = Some(None);
+        self
+    }
+
+    /// Sets `propertyCode` (field `property_code`).
+    pub fn property_code(mut self, value: impl Into<String>) -> Self {
+        self.property_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `propertyCode` as `null` (field `property_code`).
+    pub fn property_code_null(mut self) -> Self {
+        self.property_code = Some(None);
+        self
+    }
+
+    /// Sets `roomNumber` (field `room_number`).
+    pub fn room_number(mut self, value: impl Into<String>) -> Self {
+        self.room_number = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `roomNumber` as `null` (field `room_number`).
+    pub fn room_number_null(mut self) -> Self {
+        self.room_number = Some(None);
+        self
+    }
+
+    /// Sets `guestFirstName` (field `guest_first_name`).
+    pub fn guest_first_name(mut self, value: impl Into<String>) -> Self {
+        self.guest_first_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `guestFirstName` as `null` (field `guest_first_name`).
+    pub fn guest_first_name_null(mut self) -> Self {
+        self.guest_first_name = Some(None);
+        self
+    }
+
+    /// Sets `guestLastName` (field `guest_last_name`).
+    pub fn guest_last_name(mut self, value: impl Into<String>) -> Self {
+        self.guest_last_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `guestLastName` as `null` (field `guest_last_name`).
+    pub fn guest_last_name_null(mut self) -> Self {
+        self.guest_last_name = Some(None);
+        self
+    }
+
+    /// Sets `guestLanguageCode` (field `guest_language_code`).
+    pub fn guest_language_code(mut self, value: impl Into<String>) -> Self {
+        self.guest_language_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `guestLanguageCode` as `null` (field `guest_language_code`).
+    pub fn guest_language_code_null(mut self) -> Self {
+        self.guest_language_code = Some(None);
+        self
+    }
+
+    /// Sets `conversationStatus` (field `conversation_status`).
+    pub fn conversation_status(mut self, value: impl Into<String>) -> Self {
+        self.conversation_status = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `conversationStatus` as `null` (field `conversation_status`).
+    pub fn conversation_status_null(mut self) -> Self {
+        self.conversation_status = Some(None);
+        self
+    }
+
+    /// Sets `conversationType` (field `conversation_type`).
+    pub fn conversation_type(mut self, value: impl Into<String>) -> Self {
+        self.conversation_type = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `conversationType` as `null` (field `conversation_type`).
+    pub fn conversation_type_null(mut self) -> Self {
+        self.conversation_type = Some(None);
+        self
+    }
+
+    /// Sets `messages` (field `messages`).
+    pub fn messages(mut self, value: impl Into<Vec<ConversationMessage>>) -> Self {
+        self.messages = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `messages` as `null` (field `messages`).
+    pub fn messages_null(mut self) -> Self {
+        self.messages = Some(None);
+        self
+    }
+}
+
 codegen_runtime::json_object!(Conversation {
     code: "code" => optional_nullable,
     subject: "subject" => optional_nullable,
@@ -66,6 +236,7 @@ codegen_runtime::json_object!(Conversation {
 ///
 /// Assumption: This model is known only from the response sample: property names and types come from it, string properties are assumed nullable and `conversationId` is assumed to be a 64-bit integer (its width is not documented).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationMessage {
     /// `createDate`
     pub create_date: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -91,6 +262,124 @@ pub struct ConversationMessage {
     pub conversation_id: Option<i64>,
 }
 
+impl ConversationMessage {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `createDate` (field `create_date`).
+    pub fn create_date(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+
+    /// Sets `code` (field `code`).
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `code` as `null` (field `code`).
+    pub fn code_null(mut self) -> Self {
+        self.code = Some(None);
+        self
+    }
+
+    /// Sets `isRead` (field `is_read`).
+    pub fn is_read(mut self, value: impl Into<bool>) -> Self {
+        self.is_read = Some(value.into());
+        self
+    }
+
+    /// Sets `serviceCenterName` (field `service_center_name`).
+    pub fn service_center_name(mut self, value: impl Into<String>) -> Self {
+        self.service_center_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `serviceCenterName` as `null` (field `service_center_name`).
+    pub fn service_center_name_null(mut self) -> Self {
+        self.service_center_name = Some(None);
+        self
+    }
+
+    /// Sets `messageType` (field `message_type`).
+    pub fn message_type(mut self, value: impl Into<String>) -> Self {
+        self.message_type = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `messageType` as `null` (field `message_type`).
+    pub fn message_type_null(mut self) -> Self {
+        self.message_type = Some(None);
+        self
+    }
+
+    /// Sets `content` (field `content`).
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `content` as `null` (field `content`).
+    pub fn content_null(mut self) -> Self {
+        self.content = Some(None);
+        self
+    }
+
+    /// Sets `firstName` (field `first_name`).
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `firstName` as `null` (field `first_name`).
+    pub fn first_name_null(mut self) -> Self {
+        self.first_name = Some(None);
+        self
+    }
+
+    /// Sets `lastName` (field `last_name`).
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `lastName` as `null` (field `last_name`).
+    pub fn last_name_null(mut self) -> Self {
+        self.last_name = Some(None);
+        self
+    }
+
+    /// Sets `languageCode` (field `language_code`).
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `languageCode` as `null` (field `language_code`).
+    pub fn language_code_null(mut self) -> Self {
+        self.language_code = Some(None);
+        self
+    }
+
+    /// Sets `isTranslated` (field `is_translated`).
+    pub fn is_translated(mut self, value: impl Into<bool>) -> Self {
+        self.is_translated = Some(value.into());
+        self
+    }
+
+    /// Sets `conversationId` (field `conversation_id`).
+    pub fn conversation_id(mut self, value: impl Into<i64>) -> Self {
+        self.conversation_id = Some(value.into());
+        self
+    }
+}
+
 codegen_runtime::json_object!(ConversationMessage {
     create_date: "createDate" => optional,
     code: "code" => optional_nullable,
@@ -107,9 +396,23 @@ codegen_runtime::json_object!(ConversationMessage {
 
 /// The content of the `createConversationResponse` message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateConversationContent {
     /// `conversation`
     pub conversation: Option<Conversation>,
+}
+
+impl CreateConversationContent {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `conversation` (field `conversation`).
+    pub fn conversation(mut self, value: impl Into<Conversation>) -> Self {
+        self.conversation = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(CreateConversationContent {
@@ -118,6 +421,7 @@ codegen_runtime::json_object!(CreateConversationContent {
 
 /// The request model (`CreateConversationRequest`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateConversationRequest {
     /// The initial message in the conversation.
     pub message: Option<String>,
@@ -136,6 +440,54 @@ pub struct CreateConversationRequest {
     pub session_token: String,
 }
 
+impl CreateConversationRequest {
+    /// A value with the required properties (`sessionToken`) set and every other property absent.
+    pub fn new(session_token: impl Into<String>) -> Self {
+        Self {
+            message: None,
+            conversation_type: None,
+            outlet_code: None,
+            order_code: None,
+            session_token: session_token.into(),
+        }
+    }
+
+    /// Sets `message` (field `message`).
+    ///
+    /// The initial message in the conversation.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `conversationType` (field `conversation_type`).
+    ///
+    /// Defines how conversation is created. Can be either empty or "guest". If "guest" then
+    /// the guest's name will be used as message creator. (Not constrained to an enum: the
+    /// page's own sample sends a placeholder value.)
+    pub fn conversation_type(mut self, value: impl Into<String>) -> Self {
+        self.conversation_type = Some(value.into());
+        self
+    }
+
+    /// Sets `outletCode` (field `outlet_code`).
+    ///
+    /// Outlet this conversation is connected to. Field is optional, but if left empty then
+    /// the first available outlet will be selected.
+    pub fn outlet_code(mut self, value: impl Into<String>) -> Self {
+        self.outlet_code = Some(value.into());
+        self
+    }
+
+    /// Sets `orderCode` (field `order_code`).
+    ///
+    /// Order this conversation is connected to. Field is optional.
+    pub fn order_code(mut self, value: impl Into<String>) -> Self {
+        self.order_code = Some(value.into());
+        self
+    }
+}
+
 codegen_runtime::json_object!(CreateConversationRequest {
     message: "message" => optional,
     conversation_type: "conversationType" => optional,
@@ -146,11 +498,33 @@ codegen_runtime::json_object!(CreateConversationRequest {
 
 /// The `createConversationResponse` message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateConversationResponse {
     /// `content`
     pub content: Option<CreateConversationContent>,
     /// Whether the conversation was created.
     pub succeeded: Option<bool>,
+}
+
+impl CreateConversationResponse {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `content` (field `content`).
+    pub fn content(mut self, value: impl Into<CreateConversationContent>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `succeeded` (field `succeeded`).
+    ///
+    /// Whether the conversation was created.
+    pub fn succeeded(mut self, value: impl Into<bool>) -> Self {
+        self.succeeded = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(CreateConversationResponse {
@@ -161,6 +535,7 @@ codegen_runtime::json_object!(CreateConversationResponse {
 /// The composite response message (`ResponseContainerModel`) that wraps every iRiS API
 /// response.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResponseContainerModel {
     /// The token associated with this session of API interactions. Generally this is the
     /// same token passed with the API request parameters, but under certain circumstances
@@ -176,6 +551,47 @@ pub struct ResponseContainerModel {
     pub status: Option<CompositeStatus>,
 }
 
+impl ResponseContainerModel {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `sessionToken` (field `session_token`).
+    ///
+    /// The token associated with this session of API interactions. Generally this is the
+    /// same token passed with the API request parameters, but under certain circumstances
+    /// this can be changed before being sent back to the caller.
+    pub fn session_token(mut self, value: impl Into<String>) -> Self {
+        self.session_token = Some(value.into());
+        self
+    }
+
+    /// Sets `responsesIncluded` (field `responses_included`).
+    ///
+    /// A list of response messages names contained in this composite message, for easy
+    /// pre-parsing.
+    pub fn responses_included(mut self, value: impl Into<String>) -> Self {
+        self.responses_included = Some(value.into());
+        self
+    }
+
+    /// Sets `responses` (field `responses`).
+    ///
+    /// A list of response messages contained in this composite message. Each item is an
+    /// object with a single key, the response message name.
+    pub fn responses(mut self, value: impl Into<Vec<ResponseItem>>) -> Self {
+        self.responses = Some(value.into());
+        self
+    }
+
+    /// Sets `status` (field `status`).
+    pub fn status(mut self, value: impl Into<CompositeStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
 codegen_runtime::json_object!(ResponseContainerModel {
     session_token: "sessionToken" => optional,
     responses_included: "responsesIncluded" => optional,
@@ -188,11 +604,28 @@ codegen_runtime::json_object!(ResponseContainerModel {
 ///
 /// Assumption: The page types `responses` only as "Collection of Object". Only the `createConversationResponse` message is documented for this operation; other message names are allowed as additional properties.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResponseItem {
     /// `createConversationResponse`
     pub create_conversation_response: Option<CreateConversationResponse>,
     /// Properties not declared by the schema (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ResponseItem {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `createConversationResponse` (field `create_conversation_response`).
+    pub fn create_conversation_response(
+        mut self,
+        value: impl Into<CreateConversationResponse>,
+    ) -> Self {
+        self.create_conversation_response = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(ResponseItem {

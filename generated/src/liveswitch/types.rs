@@ -8,6 +8,7 @@
 ///
 /// Assumption: The page only says "array of objects" and names attributeId, attributeGroupName and attributeName; their types (string) and the property carrying the value (`value`, string) are assumptions.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationAttribute {
     /// The id of the attribute. Use either this or attributeGroupName + attributeName.
     pub attribute_id: Option<Option<String>>,
@@ -21,6 +22,69 @@ pub struct ConversationAttribute {
     pub value: Option<Option<String>>,
 }
 
+impl ConversationAttribute {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `attributeId` (field `attribute_id`).
+    ///
+    /// The id of the attribute. Use either this or attributeGroupName + attributeName.
+    pub fn attribute_id(mut self, value: impl Into<String>) -> Self {
+        self.attribute_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `attributeId` as `null` (field `attribute_id`).
+    pub fn attribute_id_null(mut self) -> Self {
+        self.attribute_id = Some(None);
+        self
+    }
+
+    /// Sets `attributeGroupName` (field `attribute_group_name`).
+    ///
+    /// The name of the attribute's group, used together with attributeName.
+    pub fn attribute_group_name(mut self, value: impl Into<String>) -> Self {
+        self.attribute_group_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `attributeGroupName` as `null` (field `attribute_group_name`).
+    pub fn attribute_group_name_null(mut self) -> Self {
+        self.attribute_group_name = Some(None);
+        self
+    }
+
+    /// Sets `attributeName` (field `attribute_name`).
+    ///
+    /// The name of the attribute, used together with attributeGroupName.
+    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
+        self.attribute_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `attributeName` as `null` (field `attribute_name`).
+    pub fn attribute_name_null(mut self) -> Self {
+        self.attribute_name = Some(None);
+        self
+    }
+
+    /// Sets `value` (field `value`).
+    ///
+    /// The value to set.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `value` as `null` (field `value`).
+    pub fn value_null(mut self) -> Self {
+        self.value = Some(None);
+        self
+    }
+}
+
 codegen_runtime::json_object!(ConversationAttribute {
     attribute_id: "attributeId" => optional_nullable,
     attribute_group_name: "attributeGroupName" => optional_nullable,
@@ -30,6 +94,7 @@ codegen_runtime::json_object!(ConversationAttribute {
 
 /// DTO for a conversation create request (`ConversationCreateRequestDto`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationCreateRequestDto {
     /// The ID of the Contact record this Conversation will be associated with; if set and
     /// valid, the phone number will be ignored. If set and invalid, throws an error. If the
@@ -101,6 +166,244 @@ pub struct ConversationCreateRequestDto {
     pub attributes: Option<Option<Vec<ConversationAttribute>>>,
 }
 
+impl ConversationCreateRequestDto {
+    /// A value with the required properties (`type`) set and every other property absent.
+    pub fn new(type_: impl Into<ConversationType>) -> Self {
+        Self {
+            contact_id: None,
+            phone: None,
+            email: None,
+            first_name: None,
+            last_name: None,
+            message: None,
+            name: None,
+            type_: type_.into(),
+            tags: None,
+            live_conversation_option: None,
+            send_invite: None,
+            project_id: None,
+            project_external_id: None,
+            project_auto_create: codegen_runtime::Defaulted::absent(false),
+            project_name: None,
+            attributes: None,
+        }
+    }
+
+    /// Sets `contactId` (field `contact_id`).
+    ///
+    /// The ID of the Contact record this Conversation will be associated with; if set and
+    /// valid, the phone number will be ignored. If set and invalid, throws an error. If the
+    /// contact exists, it will NOT be updated.
+    pub fn contact_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.contact_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `contactId` as `null` (field `contact_id`).
+    pub fn contact_id_null(mut self) -> Self {
+        self.contact_id = Some(None);
+        self
+    }
+
+    /// Sets `phone` (field `phone`).
+    ///
+    /// The Phone of the Contact record this Conversation will be associated with; if set, the
+    /// phone number will be looked up and if a Contact exists with that number, that Contact
+    /// will be utilized. If the phone number does NOT exist, a new contact will be created
+    /// using the specified number. If the contact exists, it will NOT be updated.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `phone` as `null` (field `phone`).
+    pub fn phone_null(mut self) -> Self {
+        self.phone = Some(None);
+        self
+    }
+
+    /// Sets `email` (field `email`).
+    ///
+    /// The Email of the Contact record this Conversation will be associated with if it is
+    /// created.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `email` as `null` (field `email`).
+    pub fn email_null(mut self) -> Self {
+        self.email = Some(None);
+        self
+    }
+
+    /// Sets `firstName` (field `first_name`).
+    ///
+    /// The FirstName of the Contact record this Conversation will be associated with if it is
+    /// created.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `firstName` as `null` (field `first_name`).
+    pub fn first_name_null(mut self) -> Self {
+        self.first_name = Some(None);
+        self
+    }
+
+    /// Sets `lastName` (field `last_name`).
+    ///
+    /// The LastName of the Contact record this Conversation will be associated with if it is
+    /// created.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `lastName` as `null` (field `last_name`).
+    pub fn last_name_null(mut self) -> Self {
+        self.last_name = Some(None);
+        self
+    }
+
+    /// Sets `message` (field `message`).
+    ///
+    /// The contents of the text message the user will receive.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `message` as `null` (field `message`).
+    pub fn message_null(mut self) -> Self {
+        self.message = Some(None);
+        self
+    }
+
+    /// Sets `name` (field `name`).
+    ///
+    /// Optional name/title for the conversation. For StartRecording, this becomes the session
+    /// name. For TakePhotos, this becomes the photo session name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (field `name`).
+    pub fn name_null(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sets `tags` (field `tags`).
+    ///
+    /// Optional. Array of tag names to assign to the project. Tags will be auto-created if
+    /// they don't exist.
+    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `tags` as `null` (field `tags`).
+    pub fn tags_null(mut self) -> Self {
+        self.tags = Some(None);
+        self
+    }
+
+    /// Sets `liveConversationOption` (field `live_conversation_option`).
+    ///
+    /// This only applies to LiveConversation.
+    pub fn live_conversation_option(mut self, value: impl Into<bool>) -> Self {
+        self.live_conversation_option = Some(value.into());
+        self
+    }
+
+    /// Sets `sendInvite` (field `send_invite`).
+    ///
+    /// When set to false, the user is not sent a text message invite to the Conversation.
+    pub fn send_invite(mut self, value: impl Into<bool>) -> Self {
+        self.send_invite = Some(value.into());
+        self
+    }
+
+    /// Sets `projectId` (field `project_id`).
+    ///
+    /// Optional. The id of a project to associate the conversation with. If specified, will
+    /// link this session into the specified project. If this value is provided then
+    /// ProjectExternalId will be ignored.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `projectId` as `null` (field `project_id`).
+    pub fn project_id_null(mut self) -> Self {
+        self.project_id = Some(None);
+        self
+    }
+
+    /// Sets `projectExternalId` (field `project_external_id`).
+    ///
+    /// Optional. The external id of a project to associate this conversation with. If
+    /// specified, will link this session into the specified project. See
+    /// `projectAutoCreate` for more.
+    pub fn project_external_id(mut self, value: impl Into<String>) -> Self {
+        self.project_external_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `projectExternalId` as `null` (field `project_external_id`).
+    pub fn project_external_id_null(mut self) -> Self {
+        self.project_external_id = Some(None);
+        self
+    }
+
+    /// Sets `projectAutoCreate` (field `project_auto_create`).
+    ///
+    /// Optional, default false. If this value is true, and no project with the specified
+    /// ProjectExternalId exists, a project will be created using the ProjectExternalId and
+    /// ProjectName. If this value is true, ProjectExternalId is required. If this value is
+    /// false, and the ProjectExternalId is specified but does not exist, the request will
+    /// fail and no data will be modified.
+    pub fn project_auto_create(mut self, value: impl Into<bool>) -> Self {
+        self.project_auto_create = codegen_runtime::Defaulted::new(value.into());
+        self
+    }
+
+    /// Sets `projectName` (field `project_name`).
+    ///
+    /// Optional, default empty. Only used if ProjectAutoCreate is true, and no project with a
+    /// matching ProjectExternalId was found. If not specified, will auto-generate a name
+    /// using the pattern "Project \[project external id\]". Note that project names must be
+    /// unique.
+    pub fn project_name(mut self, value: impl Into<String>) -> Self {
+        self.project_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `projectName` as `null` (field `project_name`).
+    pub fn project_name_null(mut self) -> Self {
+        self.project_name = Some(None);
+        self
+    }
+
+    /// Sets `attributes` (field `attributes`).
+    ///
+    /// Optional attributes to set on the conversation. Use either attributeId or
+    /// attributeGroupName+attributeName.
+    pub fn attributes(mut self, value: impl Into<Vec<ConversationAttribute>>) -> Self {
+        self.attributes = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `attributes` as `null` (field `attributes`).
+    pub fn attributes_null(mut self) -> Self {
+        self.attributes = Some(None);
+        self
+    }
+}
+
 codegen_runtime::json_object!(ConversationCreateRequestDto {
     contact_id: "contactId" => optional_nullable,
     phone: "phone" => optional_nullable,
@@ -124,6 +427,7 @@ codegen_runtime::json_object!(ConversationCreateRequestDto {
 ///
 /// Assumption: The response body is not documented. These properties are the ones public integration code reads from the create response; their types (string) are assumed and other properties may be present.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationCreateResponse {
     /// The ID of the created conversation.
     pub id: Option<String>,
@@ -135,6 +439,77 @@ pub struct ConversationCreateResponse {
     pub conversation_url: Option<Option<String>>,
     /// URL of the conversation for embedding.
     pub embedded_conversation_url: Option<Option<String>>,
+}
+
+impl ConversationCreateResponse {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `id` (field `id`).
+    ///
+    /// The ID of the created conversation.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `hostJoinUrl` (field `host_join_url`).
+    ///
+    /// URL for the host to join the conversation.
+    pub fn host_join_url(mut self, value: impl Into<String>) -> Self {
+        self.host_join_url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `hostJoinUrl` as `null` (field `host_join_url`).
+    pub fn host_join_url_null(mut self) -> Self {
+        self.host_join_url = Some(None);
+        self
+    }
+
+    /// Sets `participantJoinUrl` (field `participant_join_url`).
+    ///
+    /// URL for the participant to join the conversation.
+    pub fn participant_join_url(mut self, value: impl Into<String>) -> Self {
+        self.participant_join_url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `participantJoinUrl` as `null` (field `participant_join_url`).
+    pub fn participant_join_url_null(mut self) -> Self {
+        self.participant_join_url = Some(None);
+        self
+    }
+
+    /// Sets `conversationUrl` (field `conversation_url`).
+    ///
+    /// URL of the conversation.
+    pub fn conversation_url(mut self, value: impl Into<String>) -> Self {
+        self.conversation_url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `conversationUrl` as `null` (field `conversation_url`).
+    pub fn conversation_url_null(mut self) -> Self {
+        self.conversation_url = Some(None);
+        self
+    }
+
+    /// Sets `embeddedConversationUrl` (field `embedded_conversation_url`).
+    ///
+    /// URL of the conversation for embedding.
+    pub fn embedded_conversation_url(mut self, value: impl Into<String>) -> Self {
+        self.embedded_conversation_url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `embeddedConversationUrl` as `null` (field `embedded_conversation_url`).
+    pub fn embedded_conversation_url_null(mut self) -> Self {
+        self.embedded_conversation_url = Some(None);
+        self
+    }
 }
 
 codegen_runtime::json_object!(ConversationCreateResponse {

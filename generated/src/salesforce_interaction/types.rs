@@ -24,6 +24,7 @@ codegen_runtime::string_enum! {
 
 /// A participant of the conversation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationParticipant {
     /// The end user client identifier.
     pub subject: String,
@@ -31,6 +32,21 @@ pub struct ConversationParticipant {
     pub role: ParticipantRole,
     /// `appType`
     pub app_type: AppType,
+}
+
+impl ConversationParticipant {
+    /// A value with the required properties (`subject`, `role`, `appType`) set and every other property absent.
+    pub fn new(
+        subject: impl Into<String>,
+        role: impl Into<ParticipantRole>,
+        app_type: impl Into<AppType>,
+    ) -> Self {
+        Self {
+            subject: subject.into(),
+            role: role.into(),
+            app_type: app_type.into(),
+        }
+    }
 }
 
 codegen_runtime::json_object!(ConversationParticipant {
@@ -41,11 +57,22 @@ codegen_runtime::json_object!(ConversationParticipant {
 
 /// An Interaction Service error.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// The Interaction Service error code (for example 10053).
     pub code: i32,
     /// A description of the error.
     pub message: String,
+}
+
+impl ErrorResponse {
+    /// A value with the required properties (`code`, `message`) set and every other property absent.
+    pub fn new(code: impl Into<i32>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
 }
 
 codegen_runtime::json_object!(ErrorResponse {
@@ -55,6 +82,7 @@ codegen_runtime::json_object!(ErrorResponse {
 
 /// The request to establish a conversation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EstablishConversationRequest {
     /// The globally unique ID for the conversation channel
     /// (MessagingChannel.ChannelAddressIdentifier).
@@ -67,6 +95,31 @@ pub struct EstablishConversationRequest {
     pub routing_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl EstablishConversationRequest {
+    /// A value with the required properties (`channelAddressIdentifier`, `participants`) set and every other property absent.
+    pub fn new(
+        channel_address_identifier: impl Into<String>,
+        participants: impl Into<Vec<ConversationParticipant>>,
+    ) -> Self {
+        Self {
+            channel_address_identifier: channel_address_identifier.into(),
+            participants: participants.into(),
+            routing_attributes: None,
+        }
+    }
+
+    /// Sets `routingAttributes` (field `routing_attributes`).
+    ///
+    /// Optional routing attributes, a map of string to string.
+    pub fn routing_attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.routing_attributes = Some(value.into());
+        self
+    }
+}
+
 codegen_runtime::json_object!(EstablishConversationRequest {
     channel_address_identifier: "channelAddressIdentifier" => required,
     participants: "participants" => required,
@@ -75,6 +128,7 @@ codegen_runtime::json_object!(EstablishConversationRequest {
 
 /// The established conversation.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EstablishConversationResponse {
     /// The conversation ID, used by other Interaction Service APIs (routing, AgentWork,
     /// historical conversation entries).
@@ -83,6 +137,38 @@ pub struct EstablishConversationResponse {
     pub messaging_session_id: Option<String>,
     /// Whether the request succeeded.
     pub success: Option<bool>,
+}
+
+impl EstablishConversationResponse {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `conversationIdentifier` (field `conversation_identifier`).
+    ///
+    /// The conversation ID, used by other Interaction Service APIs (routing, AgentWork,
+    /// historical conversation entries).
+    pub fn conversation_identifier(mut self, value: impl Into<String>) -> Self {
+        self.conversation_identifier = Some(value.into());
+        self
+    }
+
+    /// Sets `messagingSessionId` (field `messaging_session_id`).
+    ///
+    /// The ID of the messaging session of the conversation.
+    pub fn messaging_session_id(mut self, value: impl Into<String>) -> Self {
+        self.messaging_session_id = Some(value.into());
+        self
+    }
+
+    /// Sets `success` (field `success`).
+    ///
+    /// Whether the request succeeded.
+    pub fn success(mut self, value: impl Into<bool>) -> Self {
+        self.success = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(EstablishConversationResponse {

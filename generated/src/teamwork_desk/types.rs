@@ -6,6 +6,7 @@
 /// Conversation represents a Conversation. Timestamps are RFC 3339 date-times, as in the
 /// sample.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Conversation {
     /// `contact`
     pub contact: Option<CustomerContact>,
@@ -44,6 +45,131 @@ pub struct Conversation {
     pub users: Option<Vec<ConversationUser>>,
 }
 
+impl Conversation {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `contact` (field `contact`).
+    pub fn contact(mut self, value: impl Into<CustomerContact>) -> Self {
+        self.contact = Some(value.into());
+        self
+    }
+
+    /// Sets `contactId` (field `contact_id`).
+    pub fn contact_id(mut self, value: impl Into<i64>) -> Self {
+        self.contact_id = Some(value.into());
+        self
+    }
+
+    /// Sets `createdAt` (field `created_at`).
+    ///
+    /// CreatedAt is a read-only date marking the creation time.
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `createdBy` (field `created_by`).
+    pub fn created_by(mut self, value: impl Into<EntityRef>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `deletedAt` (field `deleted_at`).
+    ///
+    /// DeletedAt is a read-only date marking the time of deletion. Is only returned when
+    /// the object is marked as deleted.
+    pub fn deleted_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.deleted_at = Some(value.into());
+        self
+    }
+
+    /// Sets `deletedBy` (field `deleted_by`).
+    pub fn deleted_by(mut self, value: impl Into<EntityRef>) -> Self {
+        self.deleted_by = Some(value.into());
+        self
+    }
+
+    /// Sets `filter_args` (field `filter_args`).
+    pub fn filter_args(mut self, value: impl Into<RequestCommons>) -> Self {
+        self.filter_args = Some(value.into());
+        self
+    }
+
+    /// Sets `id` (field `id`).
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `messages` (field `messages`).
+    pub fn messages(mut self, value: impl Into<Vec<ConversationMessage>>) -> Self {
+        self.messages = Some(value.into());
+        self
+    }
+
+    /// Sets `socket_id` (field `socket_id`).
+    pub fn socket_id(mut self, value: impl Into<String>) -> Self {
+        self.socket_id = Some(value.into());
+        self
+    }
+
+    /// Sets `state` (field `state`).
+    ///
+    /// State is the status of the object. Typically this will be either active or deleted.
+    /// When deleted the `deletedAt` and `deletedBy` relationship will be returned.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets `ticket_id` (field `ticket_id`).
+    pub fn ticket_id(mut self, value: impl Into<i64>) -> Self {
+        self.ticket_id = Some(value.into());
+        self
+    }
+
+    /// Sets `token` (field `token`).
+    ///
+    /// The token used as the room name; it also identifies the conversation's history.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sets `updatedAt` (field `updated_at`).
+    ///
+    /// UpdatedAt is a read-only date marking the last updated time. This field is not
+    /// updated when the object is deleted.
+    pub fn updated_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets `updatedBy` (field `updated_by`).
+    pub fn updated_by(mut self, value: impl Into<EntityRef>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets `users` (field `users`).
+    pub fn users(mut self, value: impl Into<Vec<ConversationUser>>) -> Self {
+        self.users = Some(value.into());
+        self
+    }
+}
+
 codegen_runtime::json_object!(Conversation {
     contact: "contact" => optional,
     contact_id: "contactId" => optional,
@@ -65,6 +191,7 @@ codegen_runtime::json_object!(Conversation {
 
 /// ConversationAPIBody handles the get/create/update request/response for conversation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationApiBody {
     /// `conversation`
     pub conversation: Conversation,
@@ -72,6 +199,27 @@ pub struct ConversationApiBody {
     ///
     /// Assumption: Not visible in the truncated sample; other Desk v2 single-entity bodies carry an `included` side-load object, so one may be present here. Its content is not documented.
     pub included: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+impl ConversationApiBody {
+    /// A value with the required properties (`conversation`) set and every other property absent.
+    pub fn new(conversation: impl Into<Conversation>) -> Self {
+        Self {
+            conversation: conversation.into(),
+            included: None,
+        }
+    }
+
+    /// Sets `included` (field `included`).
+    ///
+    /// Side-loaded related entities, keyed by entity type (as in other Desk v2 bodies).
+    pub fn included(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.included = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(ConversationApiBody {
@@ -93,6 +241,7 @@ pub type ConversationUser = std::collections::BTreeMap<String, serde_json::Value
 ///
 /// Assumption: Only `createdAt`, `createdBy`, `deletedAt` and `deletedBy` are visible in the truncated sample. `id`, `state`, `updatedAt` and `updatedBy` follow the common Desk entity pattern (the same fields as Conversation), and `value` and `isMain` are the contact fields of Teamwork's public Go SDK and side-loaded contacts. Other properties may be present.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerContact {
     /// CreatedAt is a read-only date marking the creation time.
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -116,6 +265,94 @@ pub struct CustomerContact {
     pub value: Option<String>,
 }
 
+impl CustomerContact {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `createdAt` (field `created_at`).
+    ///
+    /// CreatedAt is a read-only date marking the creation time.
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `createdBy` (field `created_by`).
+    pub fn created_by(mut self, value: impl Into<EntityRef>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `deletedAt` (field `deleted_at`).
+    ///
+    /// DeletedAt is a read-only date marking the time of deletion.
+    pub fn deleted_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.deleted_at = Some(value.into());
+        self
+    }
+
+    /// Sets `deletedBy` (field `deleted_by`).
+    pub fn deleted_by(mut self, value: impl Into<EntityRef>) -> Self {
+        self.deleted_by = Some(value.into());
+        self
+    }
+
+    /// Sets `id` (field `id`).
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `isMain` (field `is_main`).
+    ///
+    /// Whether this is the customer's main contact detail.
+    pub fn is_main(mut self, value: impl Into<bool>) -> Self {
+        self.is_main = Some(value.into());
+        self
+    }
+
+    /// Sets `state` (field `state`).
+    ///
+    /// The status of the object, typically active or deleted.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets `updatedAt` (field `updated_at`).
+    ///
+    /// UpdatedAt is a read-only date marking the last updated time.
+    pub fn updated_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets `updatedBy` (field `updated_by`).
+    pub fn updated_by(mut self, value: impl Into<EntityRef>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets `value` (field `value`).
+    ///
+    /// The contact detail itself (for example an email address).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
 codegen_runtime::json_object!(CustomerContact {
     created_at: "createdAt" => optional,
     created_by: "createdBy" => optional,
@@ -133,6 +370,7 @@ codegen_runtime::json_object!(CustomerContact {
 ///
 /// Assumption: The sample shows `type` as an integer (0) while Teamwork's public Go SDK types it as a string; the sample's shape is kept. Clients should expect either.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EntityRef {
     /// The `delete` flag of the reference, as shown in the sample.
     pub delete: Option<bool>,
@@ -142,6 +380,48 @@ pub struct EntityRef {
     pub meta: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The type of the referenced entity.
     pub type_: Option<i64>,
+}
+
+impl EntityRef {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `delete` (field `delete`).
+    ///
+    /// The `delete` flag of the reference, as shown in the sample.
+    pub fn delete(mut self, value: impl Into<bool>) -> Self {
+        self.delete = Some(value.into());
+        self
+    }
+
+    /// Sets `id` (field `id`).
+    ///
+    /// The id of the referenced entity.
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `meta` (field `meta`).
+    ///
+    /// Arbitrary metadata; values are any JSON.
+    pub fn meta(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.meta = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (field `type_`).
+    ///
+    /// The type of the referenced entity.
+    pub fn type_(mut self, value: impl Into<i64>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(EntityRef {
@@ -160,9 +440,28 @@ pub type RequestCommons = std::collections::BTreeMap<String, serde_json::Value>;
 /// Validator hold the validation errors. Typically you shouldn't create this directly but
 /// use the New() function.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Validator {
     /// The validation errors, keyed by field name; each a list of messages.
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
+}
+
+impl Validator {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `errors` (field `errors`).
+    ///
+    /// The validation errors, keyed by field name; each a list of messages.
+    pub fn errors(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
+    ) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(Validator {

@@ -25,6 +25,7 @@ codegen_runtime::int_enum! {
 
 /// A conversation object as returned by the create call ("Conversation created").
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Conversation {
     /// `id`
     pub id: Option<i32>,
@@ -122,6 +123,468 @@ pub struct Conversation {
     pub data_collection: Option<Option<Vec<DataCollectionItem>>>,
     /// `agentId`
     pub agent_id: Option<i32>,
+}
+
+impl Conversation {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `id` (field `id`).
+    pub fn id(mut self, value: impl Into<i32>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `active` (field `active`).
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+
+    /// Sets `liveAgent` (field `live_agent`).
+    pub fn live_agent(mut self, value: impl Into<bool>) -> Self {
+        self.live_agent = Some(value.into());
+        self
+    }
+
+    /// Sets `from` (field `from`).
+    pub fn with_from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `from` as `null` (field `from`).
+    pub fn with_from_null(mut self) -> Self {
+        self.from = Some(None);
+        self
+    }
+
+    /// Sets `conversationId` (field `conversation_id`).
+    pub fn conversation_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `conversationId` as `null` (field `conversation_id`).
+    pub fn conversation_id_null(mut self) -> Self {
+        self.conversation_id = Some(None);
+        self
+    }
+
+    /// Sets `waterMark` (field `water_mark`).
+    pub fn water_mark(mut self, value: impl Into<String>) -> Self {
+        self.water_mark = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `waterMark` as `null` (field `water_mark`).
+    pub fn water_mark_null(mut self) -> Self {
+        self.water_mark = Some(None);
+        self
+    }
+
+    /// Sets `token` (field `token`).
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `token` as `null` (field `token`).
+    pub fn token_null(mut self) -> Self {
+        self.token = Some(None);
+        self
+    }
+
+    /// Sets `createdAt` (field `created_at`).
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `finishedAt` (field `finished_at`).
+    pub fn finished_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.finished_at = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `finishedAt` as `null` (field `finished_at`).
+    pub fn finished_at_null(mut self) -> Self {
+        self.finished_at = Some(None);
+        self
+    }
+
+    /// Sets `queuedAt` (field `queued_at`).
+    pub fn queued_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.queued_at = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `queuedAt` as `null` (field `queued_at`).
+    pub fn queued_at_null(mut self) -> Self {
+        self.queued_at = Some(None);
+        self
+    }
+
+    /// Sets `lastConversationUpdateTime` (field `last_conversation_update_time`).
+    pub fn last_conversation_update_time(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.last_conversation_update_time = Some(value.into());
+        self
+    }
+
+    /// Sets `lastMessageContent` (field `last_message_content`).
+    pub fn last_message_content(mut self, value: impl Into<String>) -> Self {
+        self.last_message_content = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `lastMessageContent` as `null` (field `last_message_content`).
+    pub fn last_message_content_null(mut self) -> Self {
+        self.last_message_content = Some(None);
+        self
+    }
+
+    /// Sets `contactName` (field `contact_name`).
+    pub fn contact_name(mut self, value: impl Into<String>) -> Self {
+        self.contact_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `contactName` as `null` (field `contact_name`).
+    pub fn contact_name_null(mut self) -> Self {
+        self.contact_name = Some(None);
+        self
+    }
+
+    /// Sets `userId` (field `user_id`).
+    pub fn user_id(mut self, value: impl Into<i32>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets `userName` (field `user_name`).
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.user_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `userName` as `null` (field `user_name`).
+    pub fn user_name_null(mut self) -> Self {
+        self.user_name = Some(None);
+        self
+    }
+
+    /// Sets `counterpartUserId` (field `counterpart_user_id`).
+    pub fn counterpart_user_id(mut self, value: impl Into<i32>) -> Self {
+        self.counterpart_user_id = Some(value.into());
+        self
+    }
+
+    /// Sets `counterpartUserName` (field `counterpart_user_name`).
+    pub fn counterpart_user_name(mut self, value: impl Into<String>) -> Self {
+        self.counterpart_user_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `counterpartUserName` as `null` (field `counterpart_user_name`).
+    pub fn counterpart_user_name_null(mut self) -> Self {
+        self.counterpart_user_name = Some(None);
+        self
+    }
+
+    /// Sets `botId` (field `bot_id`).
+    pub fn bot_id(mut self, value: impl Into<i32>) -> Self {
+        self.bot_id = Some(value.into());
+        self
+    }
+
+    /// Sets `botName` (field `bot_name`).
+    pub fn bot_name(mut self, value: impl Into<String>) -> Self {
+        self.bot_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `botName` as `null` (field `bot_name`).
+    pub fn bot_name_null(mut self) -> Self {
+        self.bot_name = Some(None);
+        self
+    }
+
+    /// Sets `fileUrl` (field `file_url`).
+    pub fn file_url(mut self, value: impl Into<String>) -> Self {
+        self.file_url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `fileUrl` as `null` (field `file_url`).
+    pub fn file_url_null(mut self) -> Self {
+        self.file_url = Some(None);
+        self
+    }
+
+    /// Sets `fileName` (field `file_name`).
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `fileName` as `null` (field `file_name`).
+    pub fn file_name_null(mut self) -> Self {
+        self.file_name = Some(None);
+        self
+    }
+
+    /// Sets `tenantId` (field `tenant_id`).
+    pub fn tenant_id(mut self, value: impl Into<i32>) -> Self {
+        self.tenant_id = Some(value.into());
+        self
+    }
+
+    /// Sets `conversationSummary` (field `conversation_summary`).
+    pub fn conversation_summary(mut self, value: impl Into<String>) -> Self {
+        self.conversation_summary = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `conversationSummary` as `null` (field `conversation_summary`).
+    pub fn conversation_summary_null(mut self) -> Self {
+        self.conversation_summary = Some(None);
+        self
+    }
+
+    /// Sets `messages` (field `messages`).
+    pub fn messages(mut self, value: impl Into<Vec<ConversationMessage>>) -> Self {
+        self.messages = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `messages` as `null` (field `messages`).
+    pub fn messages_null(mut self) -> Self {
+        self.messages = Some(None);
+        self
+    }
+
+    /// Sets `score` (field `score`).
+    pub fn score(mut self, value: impl Into<i32>) -> Self {
+        self.score = Some(value.into());
+        self
+    }
+
+    /// Sets `finalScore` (field `final_score`).
+    pub fn final_score(mut self, value: impl Into<i32>) -> Self {
+        self.final_score = Some(value.into());
+        self
+    }
+
+    /// Sets `checklistId` (field `checklist_id`).
+    pub fn checklist_id(mut self, value: impl Into<i32>) -> Self {
+        self.checklist_id = Some(value.into());
+        self
+    }
+
+    /// Sets `channelId` (field `channel_id`).
+    pub fn channel_id(mut self, value: impl Into<i32>) -> Self {
+        self.channel_id = Some(value.into());
+        self
+    }
+
+    /// Sets `conversationIntegrationType` (field `conversation_integration_type`).
+    pub fn conversation_integration_type(
+        mut self,
+        value: impl Into<ConversationIntegrationType>,
+    ) -> Self {
+        self.conversation_integration_type = Some(value.into());
+        self
+    }
+
+    /// Sets `duration` (field `duration`).
+    ///
+    /// A .NET TimeSpan in the `[d.]hh:mm:ss[.fffffff]` form, e.g. `00:05:30`.
+    pub fn duration(mut self, value: impl Into<String>) -> Self {
+        self.duration = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `duration` as `null` (field `duration`).
+    pub fn duration_null(mut self) -> Self {
+        self.duration = Some(None);
+        self
+    }
+
+    /// Sets `highImportanceErrorDetected` (field `high_importance_error_detected`).
+    pub fn high_importance_error_detected(mut self, value: impl Into<bool>) -> Self {
+        self.high_importance_error_detected = Some(value.into());
+        self
+    }
+
+    /// Sets `tags` (field `tags`).
+    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
+        self.tags = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `tags` as `null` (field `tags`).
+    pub fn tags_null(mut self) -> Self {
+        self.tags = Some(None);
+        self
+    }
+
+    /// Sets `conversationEvaluationStatus` (field `conversation_evaluation_status`).
+    pub fn conversation_evaluation_status(
+        mut self,
+        value: impl Into<ConversationEvaluationStatus>,
+    ) -> Self {
+        self.conversation_evaluation_status = Some(value.into());
+        self
+    }
+
+    /// Sets `conversationEvaluationStatusMessage` (field `conversation_evaluation_status_message`).
+    pub fn conversation_evaluation_status_message(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.conversation_evaluation_status_message = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `conversationEvaluationStatusMessage` as `null` (field `conversation_evaluation_status_message`).
+    pub fn conversation_evaluation_status_message_null(mut self) -> Self {
+        self.conversation_evaluation_status_message = Some(None);
+        self
+    }
+
+    /// Sets `queueId` (field `queue_id`).
+    pub fn queue_id(mut self, value: impl Into<i32>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+
+    /// Sets `queueName` (field `queue_name`).
+    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
+        self.queue_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `queueName` as `null` (field `queue_name`).
+    pub fn queue_name_null(mut self) -> Self {
+        self.queue_name = Some(None);
+        self
+    }
+
+    /// Sets `conversationEndedReasonId` (field `conversation_ended_reason_id`).
+    pub fn conversation_ended_reason_id(mut self, value: impl Into<i32>) -> Self {
+        self.conversation_ended_reason_id = Some(value.into());
+        self
+    }
+
+    /// Sets `agentType` (field `agent_type`).
+    pub fn agent_type(mut self, value: impl Into<AgentType>) -> Self {
+        self.agent_type = Some(value.into());
+        self
+    }
+
+    /// Sets `conversationType` (field `conversation_type`).
+    pub fn conversation_type(mut self, value: impl Into<ConversationType>) -> Self {
+        self.conversation_type = Some(value.into());
+        self
+    }
+
+    /// Sets `applicationStatusId` (field `application_status_id`).
+    pub fn application_status_id(mut self, value: impl Into<i32>) -> Self {
+        self.application_status_id = Some(value.into());
+        self
+    }
+
+    /// Sets `overallSentiment` (field `overall_sentiment`).
+    pub fn overall_sentiment(mut self, value: impl Into<String>) -> Self {
+        self.overall_sentiment = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `overallSentiment` as `null` (field `overall_sentiment`).
+    pub fn overall_sentiment_null(mut self) -> Self {
+        self.overall_sentiment = Some(None);
+        self
+    }
+
+    /// Sets `callStatus` (field `call_status`).
+    pub fn call_status(mut self, value: impl Into<String>) -> Self {
+        self.call_status = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `callStatus` as `null` (field `call_status`).
+    pub fn call_status_null(mut self) -> Self {
+        self.call_status = Some(None);
+        self
+    }
+
+    /// Sets `disconnectionReason` (field `disconnection_reason`).
+    pub fn disconnection_reason(mut self, value: impl Into<String>) -> Self {
+        self.disconnection_reason = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `disconnectionReason` as `null` (field `disconnection_reason`).
+    pub fn disconnection_reason_null(mut self) -> Self {
+        self.disconnection_reason = Some(None);
+        self
+    }
+
+    /// Sets `callSuccessful` (field `call_successful`).
+    pub fn call_successful(mut self, value: impl Into<bool>) -> Self {
+        self.call_successful = Some(value.into());
+        self
+    }
+
+    /// Sets `totalUnreadedMessagesByUser` (field `total_unreaded_messages_by_user`).
+    pub fn total_unreaded_messages_by_user(mut self, value: impl Into<i32>) -> Self {
+        self.total_unreaded_messages_by_user = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamicVariables` (field `dynamic_variables`).
+    pub fn dynamic_variables(mut self, value: impl Into<Vec<DynamicVariable>>) -> Self {
+        self.dynamic_variables = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `dynamicVariables` as `null` (field `dynamic_variables`).
+    pub fn dynamic_variables_null(mut self) -> Self {
+        self.dynamic_variables = Some(None);
+        self
+    }
+
+    /// Sets `dataCollection` (field `data_collection`).
+    pub fn data_collection(mut self, value: impl Into<Vec<DataCollectionItem>>) -> Self {
+        self.data_collection = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `dataCollection` as `null` (field `data_collection`).
+    pub fn data_collection_null(mut self) -> Self {
+        self.data_collection = Some(None);
+        self
+    }
+
+    /// Sets `agentId` (field `agent_id`).
+    pub fn agent_id(mut self, value: impl Into<i32>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(Conversation {
@@ -239,6 +702,7 @@ codegen_runtime::int_enum! {
 ///
 /// Assumption: The page lists `messages` only as "object\[\] | null" and does not expand the item. The properties and types come from the response sample; string properties are assumed nullable (as every string of the parent object is), `messageType` and `messageStatus` are integers whose enum values are not documented (the sample shows 0).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationMessage {
     /// `id`
     pub id: Option<i32>,
@@ -290,6 +754,250 @@ pub struct ConversationMessage {
     pub is_read_by_user: Option<bool>,
     /// Assumption: Nullability assumed; a message need not reference a document.
     pub document_id: Option<Option<i32>>,
+}
+
+impl ConversationMessage {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `id` (field `id`).
+    pub fn id(mut self, value: impl Into<i32>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `createdAt` (field `created_at`).
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `from` (field `from`).
+    pub fn with_from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `from` as `null` (field `from`).
+    pub fn with_from_null(mut self) -> Self {
+        self.from = Some(None);
+        self
+    }
+
+    /// Sets `to` (field `to`).
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.to = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `to` as `null` (field `to`).
+    pub fn to_null(mut self) -> Self {
+        self.to = Some(None);
+        self
+    }
+
+    /// Sets `content` (field `content`).
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `content` as `null` (field `content`).
+    pub fn content_null(mut self) -> Self {
+        self.content = Some(None);
+        self
+    }
+
+    /// Sets `conversationId` (field `conversation_id`).
+    pub fn conversation_id(mut self, value: impl Into<i32>) -> Self {
+        self.conversation_id = Some(value.into());
+        self
+    }
+
+    /// Sets `sentiment` (field `sentiment`).
+    pub fn sentiment(mut self, value: impl Into<String>) -> Self {
+        self.sentiment = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `sentiment` as `null` (field `sentiment`).
+    pub fn sentiment_null(mut self) -> Self {
+        self.sentiment = Some(None);
+        self
+    }
+
+    /// Sets `offset` (field `offset`).
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `offset` as `null` (field `offset`).
+    pub fn offset_null(mut self) -> Self {
+        self.offset = Some(None);
+        self
+    }
+
+    /// Sets `isNPS` (field `is_nps`).
+    pub fn is_nps(mut self, value: impl Into<bool>) -> Self {
+        self.is_nps = Some(value.into());
+        self
+    }
+
+    /// Sets `contentSid` (field `content_sid`).
+    pub fn content_sid(mut self, value: impl Into<String>) -> Self {
+        self.content_sid = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `contentSid` as `null` (field `content_sid`).
+    pub fn content_sid_null(mut self) -> Self {
+        self.content_sid = Some(None);
+        self
+    }
+
+    /// Sets `messageType` (field `message_type`).
+    ///
+    /// An integer enum; its values are not documented.
+    pub fn message_type(mut self, value: impl Into<i32>) -> Self {
+        self.message_type = Some(value.into());
+        self
+    }
+
+    /// Sets `mediaUrl` (field `media_url`).
+    pub fn media_url(mut self, value: impl Into<String>) -> Self {
+        self.media_url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `mediaUrl` as `null` (field `media_url`).
+    pub fn media_url_null(mut self) -> Self {
+        self.media_url = Some(None);
+        self
+    }
+
+    /// Sets `mediaFileName` (field `media_file_name`).
+    pub fn media_file_name(mut self, value: impl Into<String>) -> Self {
+        self.media_file_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `mediaFileName` as `null` (field `media_file_name`).
+    pub fn media_file_name_null(mut self) -> Self {
+        self.media_file_name = Some(None);
+        self
+    }
+
+    /// Sets `tenantId` (field `tenant_id`).
+    pub fn tenant_id(mut self, value: impl Into<i32>) -> Self {
+        self.tenant_id = Some(value.into());
+        self
+    }
+
+    /// Sets `userId` (field `user_id`).
+    pub fn user_id(mut self, value: impl Into<i32>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets `contentVariables` (field `content_variables`).
+    pub fn content_variables(mut self, value: impl Into<String>) -> Self {
+        self.content_variables = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `contentVariables` as `null` (field `content_variables`).
+    pub fn content_variables_null(mut self) -> Self {
+        self.content_variables = Some(None);
+        self
+    }
+
+    /// Sets `messageSid` (field `message_sid`).
+    pub fn message_sid(mut self, value: impl Into<String>) -> Self {
+        self.message_sid = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `messageSid` as `null` (field `message_sid`).
+    pub fn message_sid_null(mut self) -> Self {
+        self.message_sid = Some(None);
+        self
+    }
+
+    /// Sets `messageStatus` (field `message_status`).
+    ///
+    /// An integer enum; its values are not documented.
+    pub fn message_status(mut self, value: impl Into<i32>) -> Self {
+        self.message_status = Some(value.into());
+        self
+    }
+
+    /// Sets `sent` (field `sent`).
+    pub fn sent(mut self, value: impl Into<bool>) -> Self {
+        self.sent = Some(value.into());
+        self
+    }
+
+    /// Sets `delivered` (field `delivered`).
+    pub fn delivered(mut self, value: impl Into<bool>) -> Self {
+        self.delivered = Some(value.into());
+        self
+    }
+
+    /// Sets `read` (field `read`).
+    pub fn read(mut self, value: impl Into<bool>) -> Self {
+        self.read = Some(value.into());
+        self
+    }
+
+    /// Sets `errorCode` (field `error_code`).
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `errorCode` as `null` (field `error_code`).
+    pub fn error_code_null(mut self) -> Self {
+        self.error_code = Some(None);
+        self
+    }
+
+    /// Sets `errorMessage` (field `error_message`).
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `errorMessage` as `null` (field `error_message`).
+    pub fn error_message_null(mut self) -> Self {
+        self.error_message = Some(None);
+        self
+    }
+
+    /// Sets `isReadByUser` (field `is_read_by_user`).
+    pub fn is_read_by_user(mut self, value: impl Into<bool>) -> Self {
+        self.is_read_by_user = Some(value.into());
+        self
+    }
+
+    /// Sets `documentId` (field `document_id`).
+    ///
+    /// Assumption: Nullability assumed; a message need not reference a document.
+    pub fn document_id(mut self, value: impl Into<i32>) -> Self {
+        self.document_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `documentId` as `null` (field `document_id`).
+    pub fn document_id_null(mut self) -> Self {
+        self.document_id = Some(None);
+        self
+    }
 }
 
 codegen_runtime::json_object!(ConversationMessage {
@@ -346,6 +1054,7 @@ codegen_runtime::int_enum! {
 ///
 /// Assumption: The page lists `dataCollection` only as "object\[\] | null"; properties and types come from the response sample (the same shape as DynamicVariable), strings are assumed nullable.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DataCollectionItem {
     /// `id`
     pub id: Option<i32>,
@@ -355,6 +1064,49 @@ pub struct DataCollectionItem {
     pub value: Option<Option<String>>,
     /// `conversationId`
     pub conversation_id: Option<i32>,
+}
+
+impl DataCollectionItem {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `id` (field `id`).
+    pub fn id(mut self, value: impl Into<i32>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (field `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (field `name`).
+    pub fn name_null(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sets `value` (field `value`).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `value` as `null` (field `value`).
+    pub fn value_null(mut self) -> Self {
+        self.value = Some(None);
+        self
+    }
+
+    /// Sets `conversationId` (field `conversation_id`).
+    pub fn conversation_id(mut self, value: impl Into<i32>) -> Self {
+        self.conversation_id = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(DataCollectionItem {
@@ -368,6 +1120,7 @@ codegen_runtime::json_object!(DataCollectionItem {
 ///
 /// Assumption: The page lists `dynamicVariables` only as "object\[\] | null"; properties and types come from the response sample, strings are assumed nullable.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DynamicVariable {
     /// `id`
     pub id: Option<i32>,
@@ -377,6 +1130,49 @@ pub struct DynamicVariable {
     pub value: Option<Option<String>>,
     /// `conversationId`
     pub conversation_id: Option<i32>,
+}
+
+impl DynamicVariable {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `id` (field `id`).
+    pub fn id(mut self, value: impl Into<i32>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (field `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (field `name`).
+    pub fn name_null(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sets `value` (field `value`).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `value` as `null` (field `value`).
+    pub fn value_null(mut self) -> Self {
+        self.value = Some(None);
+        self
+    }
+
+    /// Sets `conversationId` (field `conversation_id`).
+    pub fn conversation_id(mut self, value: impl Into<i32>) -> Self {
+        self.conversation_id = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(DynamicVariable {
@@ -389,6 +1185,7 @@ codegen_runtime::json_object!(DynamicVariable {
 /// The proactive conversation to create. The page marks no field as required and gives
 /// no field descriptions; the descriptions below only restate the field names.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProactiveConversationRequest {
     /// Id of the channel.
     pub channel_id: Option<i32>,
@@ -416,6 +1213,131 @@ pub struct ProactiveConversationRequest {
     pub conversation_integration_type: Option<ConversationIntegrationType>,
 }
 
+impl ProactiveConversationRequest {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `channelId` (field `channel_id`).
+    ///
+    /// Id of the channel.
+    pub fn channel_id(mut self, value: impl Into<i32>) -> Self {
+        self.channel_id = Some(value.into());
+        self
+    }
+
+    /// Sets `botId` (field `bot_id`).
+    ///
+    /// Id of the bot.
+    pub fn bot_id(mut self, value: impl Into<i32>) -> Self {
+        self.bot_id = Some(value.into());
+        self
+    }
+
+    /// Sets `recipient` (field `recipient`).
+    ///
+    /// The recipients.
+    pub fn recipient(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.recipient = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `recipient` as `null` (field `recipient`).
+    pub fn recipient_null(mut self) -> Self {
+        self.recipient = Some(None);
+        self
+    }
+
+    /// Sets `liveAgent` (field `live_agent`).
+    ///
+    /// Live-agent flag.
+    pub fn live_agent(mut self, value: impl Into<bool>) -> Self {
+        self.live_agent = Some(value.into());
+        self
+    }
+
+    /// Sets `conversationTemplateId` (field `conversation_template_id`).
+    ///
+    /// Id of the conversation template.
+    pub fn conversation_template_id(mut self, value: impl Into<i32>) -> Self {
+        self.conversation_template_id = Some(value.into());
+        self
+    }
+
+    /// Sets `counterpartUserId` (field `counterpart_user_id`).
+    ///
+    /// Id of the counterpart user.
+    pub fn counterpart_user_id(mut self, value: impl Into<i32>) -> Self {
+        self.counterpart_user_id = Some(value.into());
+        self
+    }
+
+    /// Sets `userId` (field `user_id`).
+    ///
+    /// Id of the user.
+    pub fn user_id(mut self, value: impl Into<i32>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets `queueId` (field `queue_id`).
+    ///
+    /// Id of the queue.
+    pub fn queue_id(mut self, value: impl Into<i32>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+
+    /// Sets `contentVariables` (field `content_variables`).
+    ///
+    /// Content variables (a free-form object).
+    pub fn content_variables(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.content_variables = Some(value.into());
+        self
+    }
+
+    /// Sets `accountIds` (field `account_ids`).
+    ///
+    /// Account ids.
+    pub fn account_ids(mut self, value: impl Into<Vec<i32>>) -> Self {
+        self.account_ids = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `accountIds` as `null` (field `account_ids`).
+    pub fn account_ids_null(mut self) -> Self {
+        self.account_ids = Some(None);
+        self
+    }
+
+    /// Sets `contactIds` (field `contact_ids`).
+    ///
+    /// Contact ids.
+    pub fn contact_ids(mut self, value: impl Into<Vec<i32>>) -> Self {
+        self.contact_ids = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `contactIds` as `null` (field `contact_ids`).
+    pub fn contact_ids_null(mut self) -> Self {
+        self.contact_ids = Some(None);
+        self
+    }
+
+    /// Sets `conversationIntegrationType` (field `conversation_integration_type`).
+    pub fn conversation_integration_type(
+        mut self,
+        value: impl Into<ConversationIntegrationType>,
+    ) -> Self {
+        self.conversation_integration_type = Some(value.into());
+        self
+    }
+}
+
 codegen_runtime::json_object!(ProactiveConversationRequest {
     channel_id: "channelId" => optional,
     bot_id: "botId" => optional,
@@ -435,6 +1357,7 @@ codegen_runtime::json_object!(ProactiveConversationRequest {
 ///
 /// Assumption: The page lists `tags` only as "object\[\] | null"; properties and types come from the response sample, `name` is assumed nullable.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Tag {
     /// `id`
     pub id: Option<i32>,
@@ -446,6 +1369,52 @@ pub struct Tag {
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `tenantId`
     pub tenant_id: Option<i32>,
+}
+
+impl Tag {
+    /// A value with every property absent (the same as `Default`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `id` (field `id`).
+    pub fn id(mut self, value: impl Into<i32>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name` (field `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null` (field `name`).
+    pub fn name_null(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sets `active` (field `active`).
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+
+    /// Sets `createdAt` (field `created_at`).
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `tenantId` (field `tenant_id`).
+    pub fn tenant_id(mut self, value: impl Into<i32>) -> Self {
+        self.tenant_id = Some(value.into());
+        self
+    }
 }
 
 codegen_runtime::json_object!(Tag {
