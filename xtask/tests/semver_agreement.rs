@@ -13,8 +13,12 @@
 //!
 //! Where they differ on purpose, `semver-checks-differs.txt` in the fixture says why:
 //! its first line is the disagreement as this test states it, the rest the reason. A
-//! fixture on which they agree must not have one. `semver-checks.txt` records what
-//! cargo-semver-checks found (lint, required bump, items), so a reviewer sees it;
+//! fixture on which they agree must not have one. When the diff says code stops
+//! compiling and cargo-semver-checks sees nothing (it does not compare the types of
+//! fields and arguments), `witness.rs` proves it: consumer code that this test compiles
+//! against the old crate (it must compile) and the new one (it must fail with a compile
+//! error). `semver-checks.txt` records what cargo-semver-checks found (failures and
+//! warnings, the bump each requires, the items), so a reviewer sees it;
 //! `UPDATE_EXPECT=1` rewrites it after an intended change.
 //!
 //! The tool is installed by `bash tools/install.sh` (into `tools/.cargo/bin`, or found
@@ -42,6 +46,8 @@ const CRATE_NAME: &str = "conversation_apis";
 const RECORD: &str = "semver-checks.txt";
 /// Why the diff and cargo-semver-checks differ on a fixture, written by hand.
 const DIFFERS: &str = "semver-checks-differs.txt";
+/// Consumer code that compiles against the old crate and not against the new one.
+const WITNESS: &str = "witness.rs";
 
 fn rules_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff")
@@ -81,13 +87,20 @@ fn tool() -> PathBuf {
 struct Outcome {
     /// `semver requires new major version: ..` or `no semver update required`.
     summary: String,
-    /// Lint id → (required bump, items it names, without source positions).
-    lints: BTreeMap<String, (String, Vec<String>)>,
+    /// Lint id → (required bump, whether it only warns, the items it names without
+    /// source positions). Warn-level lints (`partial_ord_enum_variants_reordered`: a
+    /// derived `Ord` may order differently) do not fail the check: recorded, but they
+    /// require nothing.
+    lints: BTreeMap<String, (String, bool, Vec<String>)>,
 }
 
 impl Outcome {
     fn requires(&self, bump: &str) -> bool {
-        self.lints.values().any(|(b, _)| b == bump)
+        self.lints.values().any(|(b, warns, _)| b == bump && !warns)
+    }
+
+    fn failures(&self) -> usize {
+        self.lints.values().filter(|(_, warns, _)| !warns).count()
     }
 
     /// The bump it requires: `major`, `minor` or `none`.
@@ -106,8 +119,9 @@ impl Outcome {
             "cargo-semver-checks {VERSION} (release type patch): {}\n",
             self.summary
         );
-        for (lint, (bump, items)) in &self.lints {
-            out.push_str(&format!("{bump} {lint}\n"));
+        for (lint, (bump, warns, items)) in &self.lints {
+            let kind = if *warns { "warning" } else { "failure" };
+            out.push_str(&format!("{kind} {lint} ({bump})\n"));
             for item in items {
                 out.push_str(&format!("  {item}\n"));
             }
@@ -145,7 +159,13 @@ fn semver_checks(
     // Release type `patch`: every lint that requires more than a patch is reported,
     // minor ones (deprecations, ...) included.
     let output = Command::new(tool)
-        .args(["semver-checks", "--color", "never", "--release-type", "patch"])
+        .args([
+            "semver-checks",
+            "--color",
+            "never",
+            "--release-type",
+            "patch",
+        ])
         .arg("--baseline-rustdoc")
         .arg(old)
         .arg("--current-rustdoc")
@@ -163,23 +183,28 @@ fn semver_checks(
     let mut current: Option<String> = None;
     let mut in_items = false;
     for line in stdout.lines() {
-        let header = line
-            .strip_prefix("--- failure ")
-            .or_else(|| line.strip_prefix("--- warning "));
-        if let Some(rest) = header {
+        let header = match (
+            line.strip_prefix("--- failure "),
+            line.strip_prefix("--- warning "),
+        ) {
+            (Some(rest), _) => Some((rest, false)),
+            (_, Some(rest)) => Some((rest, true)),
+            _ => None,
+        };
+        if let Some((rest, warns)) = header {
             let id = rest.split(':').next().unwrap_or(rest).trim().to_string();
             let level = levels
                 .get(&id)
                 .unwrap_or_else(|| panic!("lint `{id}` is not in --list"))
                 .clone();
-            outcome.lints.insert(id.clone(), (level, Vec::new()));
+            outcome.lints.insert(id.clone(), (level, warns, Vec::new()));
             current = Some(id);
             in_items = false;
         } else if line.trim() == "Failed in:" {
             in_items = true;
         } else if in_items && line.starts_with("  ") && !line.trim().is_empty() {
             let item = without_positions(line.trim());
-            if let Some((_, items)) = current.as_ref().and_then(|c| outcome.lints.get_mut(c)) {
+            if let Some((_, _, items)) = current.as_ref().and_then(|c| outcome.lints.get_mut(c)) {
                 items.push(item);
             }
         } else if line.trim().is_empty() {
@@ -187,13 +212,13 @@ fn semver_checks(
         }
     }
     let code = output.status.code();
-    let clean = outcome.lints.is_empty() && code == Some(0);
-    let failed = !outcome.lints.is_empty() && code == Some(100);
+    let clean = outcome.failures() == 0 && code == Some(0);
+    let failed = outcome.failures() > 0 && code == Some(100);
     assert!(
         (clean || failed) && !outcome.summary.is_empty(),
         "cargo-semver-checks exited with {code:?}:\n{stdout}\n{stderr}"
     );
-    for (_, items) in outcome.lints.values_mut() {
+    for (_, _, items) in outcome.lints.values_mut() {
         items.sort();
     }
     outcome
@@ -238,8 +263,30 @@ fn config() -> CrateConfig {
     config
 }
 
-/// Generates the crate for `spec` and returns its rustdoc JSON (cached by content).
-fn rustdoc_json(spec: &Path) -> PathBuf {
+/// A generated crate and its rustdoc JSON.
+struct Generated {
+    dir: PathBuf,
+    json: PathBuf,
+}
+
+fn write_crate(dir: &Path, files: &BTreeMap<String, String>) {
+    let _ = std::fs::remove_dir_all(dir);
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    // The workspace's lock file: the same dependency versions, already downloaded, so
+    // the shared target directory compiles them once for every crate.
+    std::fs::copy(
+        xtask::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .unwrap();
+}
+
+/// Generates the crate for `spec` and its rustdoc JSON (both cached by content).
+fn generate(spec: &Path) -> Generated {
     let work = work_dir();
     // The module is named after the file: generate from a copy named `api.yaml`.
     let staging = work.join("staging");
@@ -253,23 +300,14 @@ fn rustdoc_json(spec: &Path) -> PathBuf {
         .unwrap_or_else(|e| panic!("{}: generation failed:\n{e}", spec.display()));
     let key = hash_of(&krate.files);
     let json = work.join("json").join(format!("{key}.json"));
-    if json.is_file() {
-        return json;
-    }
     let dir = work.join("crates").join(&key);
-    let _ = std::fs::remove_dir_all(&dir);
-    for (rel, text) in &krate.files {
-        let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+    if json.is_file() {
+        if !dir.join("Cargo.lock").is_file() {
+            write_crate(&dir, &krate.files);
+        }
+        return Generated { dir, json };
     }
-    // The workspace's lock file: the same dependency versions, already downloaded, so
-    // the shared target directory compiles them once for every crate.
-    std::fs::copy(
-        xtask::workspace_root().join("Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .unwrap();
+    write_crate(&dir, &krate.files);
     let target = work.join("target");
     let out = target.join("doc").join(format!("{CRATE_NAME}.json"));
     let _ = std::fs::remove_file(&out);
@@ -293,7 +331,67 @@ fn rustdoc_json(spec: &Path) -> PathBuf {
     );
     std::fs::create_dir_all(json.parent().unwrap()).unwrap();
     std::fs::rename(&out, &json).unwrap();
-    json
+    Generated { dir, json }
+}
+
+/// Checks `witness.rs`, code a consumer of the crate could write, against the crate
+/// generated from the old spec (it must compile) and from the new one (it must not):
+/// proof that the change stops code compiling where cargo-semver-checks sees nothing.
+/// Returns what is wrong, if anything.
+fn check_witness(rule: &str, witness: &Path, old: &Generated, new: &Generated) -> Option<String> {
+    let source = std::fs::read_to_string(witness).unwrap();
+    let mut results = Vec::new();
+    for (side, generated) in [("old", old), ("new", new)] {
+        let dir = work_dir().join("witness").join(rule).join(side);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let manifest = format!(
+            "[package]\nname = \"witness\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+             publish = false\n\n[workspace]\n\n[dependencies]\n{PACKAGE} = {{ path = {} }}\n",
+            gen::toml_string(&generated.dir.to_string_lossy())
+        );
+        // Written only when different, so that cargo's freshness check holds on reruns.
+        for (path, text) in [
+            (dir.join("Cargo.toml"), manifest.as_str()),
+            (dir.join("src/lib.rs"), source.as_str()),
+        ] {
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+                std::fs::write(&path, text).unwrap();
+            }
+        }
+        std::fs::copy(
+            xtask::workspace_root().join("Cargo.lock"),
+            dir.join("Cargo.lock"),
+        )
+        .unwrap();
+        let output = Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "--offline", "--lib"])
+            .arg("--target-dir")
+            .arg(work_dir().join("target"))
+            .current_dir(&dir)
+            .output()
+            .expect("cargo runs");
+        results.push((
+            side,
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ));
+    }
+    let (old_ok, new_ok) = (results[0].1, results[1].1);
+    let new_stderr = &results[1].2;
+    if !old_ok {
+        Some(format!(
+            "witness.rs must compile against the old crate:\n{}",
+            results[0].2
+        ))
+    } else if new_ok {
+        Some("witness.rs still compiles against the new crate".to_string())
+    } else if !new_stderr.contains("error[E") || !new_stderr.contains("src/lib.rs") {
+        Some(format!(
+            "witness.rs fails against the new crate, but not with a compile error in it:\n{new_stderr}"
+        ))
+    } else {
+        None
+    }
 }
 
 fn report(dir: &Path) -> Report {
@@ -350,12 +448,12 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
     assert!(rules.len() >= 30, "{rules:?}");
     let started = std::time::Instant::now();
     let mut failures = Vec::new();
-    let (mut agree, mut differ) = (0, 0);
+    let (mut agree, mut differ, mut witnesses) = (0, 0, 0);
     for dir in &rules {
         let rule = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let old = rustdoc_json(&dir.join("old.yaml"));
-        let new = rustdoc_json(&dir.join("new.yaml"));
-        let outcome = semver_checks(&tool, &levels, &old, &new);
+        let old = generate(&dir.join("old.yaml"));
+        let new = generate(&dir.join("new.yaml"));
+        let outcome = semver_checks(&tool, &levels, &old.json, &new.json);
         let report = report(dir);
         let (breaks, bump) = verdict(&report);
         let found = disagreement(breaks, bump, &outcome);
@@ -408,12 +506,28 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
                         "tests/diff/{rule}/{DIFFERS}: say why they differ below the first line"
                     ));
                 }
+                // "Stops compiling" where cargo-semver-checks sees nothing wants proof.
+                let witness = dir.join(WITNESS);
+                if breaks == Breaks::Yes && outcome.bump() != "major" && !witness.is_file() {
+                    failures.push(format!(
+                        "tests/diff/{rule}: the diff says code stops compiling and \
+                         cargo-semver-checks does not: add {WITNESS}, code that compiles \
+                         against the old crate and not against the new one"
+                    ));
+                }
+            }
+        }
+        let witness = dir.join(WITNESS);
+        if witness.is_file() {
+            witnesses += 1;
+            if let Some(problem) = check_witness(&rule, &witness, &old, &new) {
+                failures.push(format!("tests/diff/{rule}/{WITNESS}: {problem}"));
             }
         }
     }
     println!(
         "cargo-semver-checks {VERSION} over {} diff fixtures: {agree} agree, {differ} differ \
-         for a documented reason, {} problem(s), in {:.1} s",
+         for a documented reason ({witnesses} witness(es) checked), {} problem(s), in {:.1} s",
         rules.len(),
         failures.len(),
         started.elapsed().as_secs_f64()
