@@ -449,6 +449,7 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
     let started = std::time::Instant::now();
     let mut failures = Vec::new();
     let (mut agree, mut differ, mut witnesses) = (0, 0, 0);
+    let mut differing = Vec::new();
     for dir in &rules {
         let rule = dir.file_name().unwrap().to_string_lossy().into_owned();
         let old = generate(&dir.join("old.yaml"));
@@ -494,6 +495,7 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
             )),
             (Some(d), Some(text)) => {
                 differ += 1;
+                differing.push(rule.clone());
                 let mut lines = text.lines();
                 let first = lines.next().unwrap_or("");
                 let reason = lines.collect::<Vec<_>>().join(" ");
@@ -523,6 +525,23 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
             if let Some(problem) = check_witness(&rule, &witness, &old, &new) {
                 failures.push(format!("tests/diff/{rule}/{WITNESS}: {problem}"));
             }
+        }
+    }
+    // The README's section on breaking changes states these figures.
+    let readme = std::fs::read_to_string(xtask::workspace_root().join("README.md")).unwrap();
+    let figures = format!("Of {} fixtures, {agree} agree", rules.len());
+    if !readme.replace('\n', " ").contains(&figures) {
+        failures.push(format!(
+            "README.md must say `{figures}` (section \"Which spec changes are breaking for \
+             Rust consumers, and why\")"
+        ));
+    }
+    for rule in &differing {
+        if !readme.contains(&format!("`{rule}`")) {
+            failures.push(format!(
+                "README.md must name `{rule}` among the fixtures where cargo-semver-checks \
+                 differs"
+            ));
         }
     }
     println!(
