@@ -28,6 +28,8 @@ pub struct ApiOutput {
     pub space: TypeSpace,
     /// Fallbacks used.
     pub fallbacks: Vec<Fallback>,
+    /// Where requests differ from the document (see `Stats::warnings`).
+    pub warnings: Vec<Fallback>,
     /// Time per stage.
     pub timings: Timings,
 }
@@ -144,6 +146,15 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
             reason: reason.clone(),
         })
         .collect();
+    let warnings = ops
+        .warnings
+        .iter()
+        .map(|(pointer, reason)| Fallback {
+            module: module.clone(),
+            pointer: pointer.clone(),
+            reason: reason.clone(),
+        })
+        .collect();
     Ok(ApiOutput {
         module: module.clone(),
         server_defaults,
@@ -153,6 +164,7 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
         operations: ops,
         space,
         fallbacks,
+        warnings,
         timings,
     })
 }

@@ -10,7 +10,9 @@
 //!
 //! No stage panics on a valid document: what cannot be represented is either an
 //! [`Error`] naming the file and JSON pointer, or a documented fallback
-//! (`serde_json::Value`) that is counted in [`Stats::fallbacks`].
+//! (`serde_json::Value`) that is counted in [`Stats::fallbacks`]. What the client leaves
+//! out or sends otherwise than the document says (an ignored header parameter, a style
+//! the document uses where OpenAPI defines none) is a located [`Stats::warnings`] entry.
 
 mod api;
 mod crate_files;
@@ -18,6 +20,7 @@ pub mod docs;
 mod emit;
 pub mod load;
 pub mod naming;
+pub mod normalize;
 pub mod operations;
 mod readme;
 pub mod typespace;
@@ -79,6 +82,9 @@ pub struct Stats {
     /// Places where a schema could not be expressed exactly: `serde_json::Value` was used,
     /// or a wider type than the schema allows (the reason says which).
     pub fallbacks: Vec<Fallback>,
+    /// Places where a request is not sent exactly as the document says (a parameter that
+    /// OpenAPI says to ignore, a style undefined for the parameter's schema), and why.
+    pub warnings: Vec<Fallback>,
     /// Where the time went (for `cargo xtask bench`; never written to files).
     pub timings: Timings,
 }
@@ -147,6 +153,7 @@ pub fn generate_crate(apis: &[ApiInput], config: &CrateConfig) -> Result<Generat
         stats.types += out.types;
         stats.operations += out.operations.methods.len();
         stats.fallbacks.extend(out.fallbacks);
+        stats.warnings.extend(out.warnings);
         stats.timings.model += out.timings.model;
         stats.timings.tokens += out.timings.tokens;
         stats.timings.format += out.timings.format;

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 use openapiv3::{
-    OpenAPI, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
-    ReferenceOr, RequestBody, Response, SecurityScheme, StatusCode,
+    CookieStyle, HeaderStyle, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, PathItem,
+    PathStyle, QueryStyle, ReferenceOr, RequestBody, Response, Schema, SchemaKind, SecurityScheme,
+    StatusCode, Type,
 };
 
 use crate::docs::Docs;
@@ -25,6 +26,52 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie in the `Cookie` header.
+    Cookie,
+}
+
+/// How a parameter's value is written (OpenAPI 3.0 `style`, or `content`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `matrix` (path): `;color=blue`.
+    Matrix,
+    /// `label` (path): `.blue`.
+    Label,
+    /// `simple` (path, header): `blue`.
+    Simple,
+    /// `form` (query, cookie): `color=blue`.
+    Form,
+    /// `spaceDelimited` (query): `color=blue%20black`.
+    SpaceDelimited,
+    /// `pipeDelimited` (query): `color=blue%7Cblack`.
+    PipeDelimited,
+    /// `deepObject` (query): `color%5BR%5D=100`.
+    DeepObject,
+    /// `content` with a JSON media type: the value's JSON text.
+    Json,
+    /// `content` with another media type: the value's text.
+    Text,
+}
+
+impl ParamStyle {
+    /// The name in the spec.
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            ParamStyle::Matrix => "matrix",
+            ParamStyle::Label => "label",
+            ParamStyle::Simple => "simple",
+            ParamStyle::Form => "form",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::DeepObject => "deepObject",
+            ParamStyle::Json | ParamStyle::Text => "content",
+        }
+    }
+
+    /// OpenAPI's default `explode`: true for `form` only.
+    pub fn default_explode(self) -> bool {
+        self == ParamStyle::Form
+    }
 }
 
 /// One parameter of an operation.
@@ -40,8 +87,12 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether the caller must give it.
     pub required: bool,
-    /// For arrays in the query: `name=a&name=b` (true) or `name=a,b`.
+    /// How its value is written.
+    pub style: ParamStyle,
+    /// `explode` (given or OpenAPI's default for the style).
     pub explode: bool,
+    /// `allowReserved` (query only).
+    pub allow_reserved: bool,
     /// Docs from the parameter.
     pub docs: Docs,
     /// The spec's example value, if any.
@@ -201,6 +252,9 @@ pub struct Operations {
     pub methods: Vec<OperationMethod>,
     /// Security schemes by name.
     pub schemes: BTreeMap<String, Scheme>,
+    /// What the client leaves out or sends otherwise than the document says: JSON
+    /// pointer and reason.
+    pub warnings: Vec<(String, String)>,
 }
 
 const METHODS: [&str; 8] = [
@@ -350,15 +404,21 @@ pub fn build(
                 docs.note("**Deprecated** by the API.");
             }
 
+            let site = Site {
+                path,
+                pointer: &pointer,
+                stem: &type_stem,
+            };
             let params = build_params(
                 doc,
                 &item.parameters,
                 &op.parameters,
-                &pointer,
-                &type_stem,
+                &site,
                 types,
+                &mut ops.warnings,
             )
             .map_err(|(p, m)| err(&p, m))?;
+            check_path_template(path, &pointer, &params).map_err(|(p, m)| err(&p, m))?;
             let body = match &op.request_body {
                 None => None,
                 Some(rb) => {
@@ -479,14 +539,26 @@ fn derived_operation_id(method: &str, path: &str) -> String {
 
 type PErr = (String, String);
 
+/// Where an operation is: its path template, its JSON pointer and its type stem.
+struct Site<'a> {
+    path: &'a str,
+    pointer: &'a str,
+    stem: &'a str,
+}
+
 fn build_params(
     doc: &OpenAPI,
     path_level: &[ReferenceOr<Parameter>],
     op_level: &[ReferenceOr<Parameter>],
-    pointer: &str,
-    stem: &str,
+    site: &Site<'_>,
     types: &mut TypeSpaceBuilder<'_>,
+    warnings: &mut Warnings,
 ) -> Result<Vec<Param>, PErr> {
+    let Site {
+        path,
+        pointer,
+        stem,
+    } = *site;
     let components = doc.components.as_ref().map(|c| &c.parameters);
     // Operation parameters override path-level ones with the same name and location.
     let mut merged: Vec<(String, &Parameter)> = Vec::new();
@@ -513,28 +585,102 @@ fn build_params(
             None => merged.push((ptr, param)),
         }
     }
-    let mut names = UniqueNames::with_taken(["client", "body"]);
+    // Names the request builder uses itself: its fields `client` and `body`, and its
+    // methods `send`, `decode` and `into_future` (parameters are fields and setters).
+    let mut names = UniqueNames::with_taken(BUILDER_NAMES);
     let mut params = Vec::new();
     for (ptr, param) in merged {
-        let (location, data, explode) = match param {
-            Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data, false),
+        let (location, data, style, allow_reserved) = match param {
+            Parameter::Path {
+                parameter_data,
+                style,
+            } => (
+                ParamLocation::Path,
+                parameter_data,
+                match style {
+                    PathStyle::Matrix => ParamStyle::Matrix,
+                    PathStyle::Label => ParamStyle::Label,
+                    PathStyle::Simple => ParamStyle::Simple,
+                },
+                false,
+            ),
             Parameter::Query {
                 parameter_data,
                 style,
+                allow_reserved,
                 ..
-            } => {
-                let explode = parameter_data
-                    .explode
-                    .unwrap_or(matches!(style, QueryStyle::Form));
-                (ParamLocation::Query, parameter_data, explode)
-            }
-            Parameter::Header { parameter_data, .. } => {
-                (ParamLocation::Header, parameter_data, false)
-            }
-            // Cookies are left to the caller's own `reqwest::Client` (cookie store).
-            Parameter::Cookie { .. } => continue,
+            } => (
+                ParamLocation::Query,
+                parameter_data,
+                match style {
+                    QueryStyle::Form => ParamStyle::Form,
+                    QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+                *allow_reserved,
+            ),
+            Parameter::Header {
+                parameter_data,
+                style: HeaderStyle::Simple,
+            } => (
+                ParamLocation::Header,
+                parameter_data,
+                ParamStyle::Simple,
+                false,
+            ),
+            Parameter::Cookie {
+                parameter_data,
+                style: CookieStyle::Form,
+            } => (
+                ParamLocation::Cookie,
+                parameter_data,
+                ParamStyle::Form,
+                false,
+            ),
         };
-        let ty = param_type(data, &ptr, stem, types).map_err(|e| (e.pointer, e.message))?;
+        if location == ParamLocation::Header
+            && IGNORED_HEADERS
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(&data.name))
+        {
+            warnings.push((
+                ptr,
+                format!(
+                    "header parameter `{}` is ignored, as OpenAPI 3.0 says: `Accept` comes from \
+                     the responses, `Content-Type` from the request body and `Authorization` \
+                     from the security schemes",
+                    data.name
+                ),
+            ));
+            continue;
+        }
+        if location == ParamLocation::Path && !path.contains(&format!("{{{}}}", data.name)) {
+            return Err((
+                ptr,
+                format!(
+                    "path parameter `{}` does not appear in the path template `{path}`",
+                    data.name
+                ),
+            ));
+        }
+        let (ty, style) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                style_warnings(doc, schema, style, data.explode, &ptr, &data.name, warnings);
+                let ty = types
+                    .type_for(
+                        schema.into(),
+                        &format!("{ptr}/schema"),
+                        &format!("{stem}{}", data.name.to_upper_camel_case()),
+                    )
+                    .map_err(|e| (e.pointer, e.message))?;
+                (ty, style)
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                content_param(content, &ptr, stem, &data.name, types, warnings)
+                    .map_err(|e| (e.pointer, e.message))?
+            }
+        };
         let mut docs = Docs::new();
         docs.text(data.description.as_deref());
         if let Some(a) = data.extensions.get("x-assumption").and_then(|v| v.as_str()) {
@@ -546,7 +692,9 @@ fn build_params(
             location,
             ty,
             required: data.required || location == ParamLocation::Path,
-            explode,
+            explode: data.explode.unwrap_or(style.default_explode()),
+            style,
+            allow_reserved,
             docs,
             example: data.example.clone().or_else(|| {
                 data.examples.values().find_map(|e| match e {
@@ -559,20 +707,196 @@ fn build_params(
     Ok(params)
 }
 
-fn param_type(
-    data: &ParameterData,
+/// Names a parameter cannot have in the request builder: its own fields and methods.
+const BUILDER_NAMES: [&str; 5] = ["client", "body", "send", "decode", "into_future"];
+
+/// Header parameters OpenAPI 3.0 says to ignore.
+const IGNORED_HEADERS: [&str; 3] = ["Accept", "Content-Type", "Authorization"];
+
+/// Checks that the `{variables}` of `path` and the path parameters match one to one.
+fn check_path_template(path: &str, pointer: &str, params: &[Param]) -> Result<(), PErr> {
+    let mut variables = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(length) = rest[start..].find('}') else {
+            return Err((
+                pointer.to_string(),
+                format!("the path template `{path}` has a `{{` without its `}}`"),
+            ));
+        };
+        variables.push(&rest[start + 1..start + length]);
+        rest = &rest[start + length + 1..];
+    }
+    if let Some(variable) = variables.iter().find(|v| {
+        !params
+            .iter()
+            .any(|p| p.location == ParamLocation::Path && p.wire == **v)
+    }) {
+        return Err((
+            pointer.to_string(),
+            format!(
+                "the path template `{path}` has the variable `{{{variable}}}`, but the operation \
+                 declares no path parameter `{variable}` (here or in the path item)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+type Warnings = Vec<(String, String)>;
+
+/// What a parameter schema is, as far as the styles care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Primitive,
+    /// An array; whether its items are arrays or objects.
+    Array {
+        nested: bool,
+    },
+    /// An object; whether a property (or additional property) is an array or object.
+    Object {
+        nested: bool,
+    },
+    /// Unknown: no type, a union, a `$ref` that does not resolve.
+    Other,
+}
+
+/// The components schema a `$ref` names, following `$ref` chains (a few steps).
+fn resolve_schema<'d>(doc: &'d OpenAPI, schema: &'d ReferenceOr<Schema>) -> Option<&'d Schema> {
+    let schemas = doc.components.as_ref().map(|c| &c.schemas);
+    resolve_local(schema, "schemas", schemas).ok()
+}
+
+fn boxed_ref(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+    }
+}
+
+fn shape_of(doc: &OpenAPI, schema: &ReferenceOr<Schema>, depth: u8) -> Shape {
+    let Some(schema) = resolve_schema(doc, schema) else {
+        return Shape::Other;
+    };
+    let compound = |shape: Shape| matches!(shape, Shape::Array { .. } | Shape::Object { .. });
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => Shape::Array {
+            nested: depth == 0
+                && array
+                    .items
+                    .as_ref()
+                    .is_some_and(|items| compound(shape_of(doc, &boxed_ref(items), 1))),
+        },
+        SchemaKind::Type(Type::Object(object)) => Shape::Object {
+            nested: depth == 0
+                && (object
+                    .properties
+                    .values()
+                    .any(|p| compound(shape_of(doc, &boxed_ref(p), 1)))
+                    || matches!(
+                        &object.additional_properties,
+                        Some(openapiv3::AdditionalProperties::Schema(p))
+                            if compound(shape_of(doc, p, 1))
+                    )),
+        },
+        SchemaKind::Type(_) => Shape::Primitive,
+        _ => Shape::Other,
+    }
+}
+
+/// Warns where a style is not defined for the parameter's schema, and says what is sent.
+fn style_warnings(
+    doc: &OpenAPI,
+    schema: &ReferenceOr<Schema>,
+    style: ParamStyle,
+    explode: Option<bool>,
+    pointer: &str,
+    name: &str,
+    warnings: &mut Warnings,
+) {
+    let shape = shape_of(doc, schema, 0);
+    let style_name = style.spec_name();
+    let mut warn = |message: String| warnings.push((pointer.to_string(), message));
+    match (style, shape) {
+        (ParamStyle::DeepObject, Shape::Primitive | Shape::Array { .. }) => warn(format!(
+            "parameter `{name}`: style `deepObject` is defined for objects only; this value \
+             is sent as `form` with `explode: true` would send it"
+        )),
+        (ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited, Shape::Primitive) => {
+            warn(format!(
+                "parameter `{name}`: style `{style_name}` is defined for arrays and objects \
+                 only; a single value is sent as `form` would send it (`{name}=value`)"
+            ))
+        }
+        (ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited, _) if explode == Some(true) => {
+            warn(format!(
+                "parameter `{name}`: style `{style_name}` with `explode: true` is not defined \
+                 by OpenAPI 3.0; it is sent as `form` with `explode: true` would send it"
+            ))
+        }
+        _ => {}
+    }
+    if matches!(
+        shape,
+        Shape::Array { nested: true } | Shape::Object { nested: true }
+    ) {
+        warn(format!(
+            "parameter `{name}`: style `{style_name}` has no serialisation for arrays or \
+             objects nested in an array or object; nested values are sent as their JSON text"
+        ));
+    }
+}
+
+/// The type and style of a parameter given with `content` (one media type): a JSON
+/// media type sends the schema's type as JSON text, any other sends a string as it is.
+fn content_param(
+    content: &openapiv3::Content,
     pointer: &str,
     stem: &str,
+    name: &str,
     types: &mut TypeSpaceBuilder<'_>,
-) -> Result<TypeRef, Error> {
-    match &data.format {
-        ParameterSchemaOrContent::Schema(s) => types.type_for(
-            s.into(),
-            &format!("{pointer}/schema"),
-            &format!("{stem}{}", data.name.to_upper_camel_case()),
-        ),
-        ParameterSchemaOrContent::Content(_) => Ok(TypeRef::Prim(crate::typespace::Prim::String)),
+    warnings: &mut Warnings,
+) -> Result<(TypeRef, ParamStyle), Error> {
+    if content.len() != 1 {
+        warnings.push((
+            format!("{pointer}/content"),
+            format!(
+                "parameter `{name}`: `content` must have exactly one media type, it has {}; {}",
+                content.len(),
+                if content.is_empty() {
+                    "the value is sent as text".to_string()
+                } else {
+                    "the first one is used".to_string()
+                }
+            ),
+        ));
     }
+    let Some((media_type, media)) = content.iter().next() else {
+        return Ok((
+            TypeRef::Prim(crate::typespace::Prim::String),
+            ParamStyle::Text,
+        ));
+    };
+    if body_kind(media_type) != BodyKind::Json {
+        return Ok((
+            TypeRef::Prim(crate::typespace::Prim::String),
+            ParamStyle::Text,
+        ));
+    }
+    let ty = match &media.schema {
+        Some(schema) => types.type_for(
+            schema.into(),
+            &format!(
+                "{pointer}/content/{}/schema",
+                escape_pointer_token(media_type)
+            ),
+            &format!("{stem}{}", name.to_upper_camel_case()),
+        )?,
+        None => TypeRef::JSON,
+    };
+    Ok((ty, ParamStyle::Json))
 }
 
 fn body_kind(media_type: &str) -> BodyKind {

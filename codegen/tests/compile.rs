@@ -1,6 +1,6 @@
 //! Every fixture (and a few random documents from `common::random`) generated into ONE
 //! standalone crate, written under the target directory, then built and checked by cargo: `cargo test` (the crate's doctests and
-//! the behaviour tests in `tests/compiled/behaviour.rs`), `cargo clippy -D warnings` and
+//! the tests in `tests/compiled/`: behaviour, and parameter styles on the wire), `cargo clippy -D warnings` and
 //! `cargo doc` with `-D warnings`. Dependencies come from the workspace target directory,
 //! so a warm run only compiles the generated crate itself.
 
@@ -164,11 +164,21 @@ fn crate_files() -> Vec<(String, String)> {
             );
         }
     }
-    let behaviour = common::package_dir().join("tests/compiled/behaviour.rs");
-    files.push((
-        "tests/behaviour.rs".into(),
-        std::fs::read_to_string(behaviour).unwrap(),
-    ));
+    // Every file of `tests/compiled/` is a test target of the crate.
+    let compiled = common::package_dir().join("tests/compiled");
+    let mut tests: Vec<PathBuf> = std::fs::read_dir(&compiled)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    tests.sort();
+    for test in tests {
+        let name = test.file_name().unwrap().to_string_lossy();
+        files.push((
+            format!("tests/{name}"),
+            std::fs::read_to_string(&test).unwrap(),
+        ));
+    }
     files
 }
 

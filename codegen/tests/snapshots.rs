@@ -46,7 +46,9 @@ fixture_snapshots!(
     names,
     objects,
     odd,
+    param_names,
     presence,
+    styles,
 );
 
 #[test]

@@ -65,6 +65,7 @@ pub use auth::{
 };
 pub use client::{ClientBuilder, Transport};
 pub use defaulted::Defaulted;
+pub use encoding::Style;
 pub use error::{BuildError, Error, RawBody};
 pub use multipart::{FilePart, Multipart};
 pub use request::{Decoder, Request, ResponseFuture};

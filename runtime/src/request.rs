@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::auth::{self, AppliedAuth, AuthError};
-use crate::encoding::{self, component};
+use crate::encoding::{self, component, Shape, Style};
 use crate::{retry, Error, Multipart, RawResponse, Response, SecurityRequirements, Transport};
 
 /// Turns a reply into an operation's typed response or error, by status.
@@ -32,9 +32,15 @@ pub struct Request {
     method: Method,
     operation: &'static str,
     url: Url,
+    /// The OpenAPI path template set by [`Request::path`], which replaces `url`'s path.
+    template: Option<&'static str>,
+    /// Path parameters: name and percent-encoded text.
+    path_params: Vec<(String, String)>,
     /// Percent-encoded names and values.
     query: Vec<(String, String)>,
     headers: Vec<(&'static str, String)>,
+    /// Cookie parameters: encoded names and values.
+    cookies: Vec<(String, String)>,
     accept: Option<&'static str>,
     /// Safe to repeat whatever the method (the spec says so with `x-idempotent: true`).
     idempotent: bool,
@@ -70,8 +76,11 @@ impl Request {
             method,
             operation: "request",
             url,
+            template: None,
+            path_params: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             accept: None,
             idempotent: false,
             security: &[],
@@ -143,6 +152,87 @@ impl Request {
             Err(error) => self.fail(format!(
                 "cannot serialise query parameter `{name}`: {error}"
             )),
+        }
+    }
+
+    /// Sets the path to an OpenAPI path template such as `/pets/{petId}`, appended to the
+    /// base URL's path in place of the segments given to [`Transport::request`]. Every
+    /// `{name}` is replaced by the value given with [`path_param`](Request::path_param);
+    /// the literal text is sent as it is written (percent-encoded only where a URL path
+    /// cannot hold a character).
+    pub fn path(mut self, template: &'static str) -> Self {
+        self.template = Some(template);
+        self
+    }
+
+    /// Gives the value of the path parameter `{name}` of the [`path`](Request::path)
+    /// template, written in `style` ([`Style::simple`], [`Style::label`] or
+    /// [`Style::matrix`]) and percent-encoded except for the RFC 3986 unreserved
+    /// characters, so that it stays inside its segment.
+    pub fn path_param<T: Serialize + ?Sized>(self, name: &str, value: &T, style: Style) -> Self {
+        let text =
+            Shape::of(value, style).and_then(|shape| encoding::path_text(name, &shape, style));
+        self.add_parameter("path", name, text, |request, text| {
+            request.path_params.push((name.to_owned(), text));
+        })
+    }
+
+    /// Adds a query parameter written in `style` ([`Style::form`], exploded or not,
+    /// [`Style::space_delimited`], [`Style::pipe_delimited`], [`Style::deep_object`],
+    /// [`Style::json`] or [`Style::text`]): see [`Style`] for the renderings. A value
+    /// that is `null` (such as `None`), or an empty array or object, adds nothing.
+    pub fn query_param<T: Serialize + ?Sized>(self, name: &str, value: &T, style: Style) -> Self {
+        let pairs =
+            Shape::of(value, style).and_then(|shape| encoding::query_pairs(name, &shape, style));
+        self.add_parameter("query", name, pairs, |request, pairs| {
+            request.query.extend(pairs);
+        })
+    }
+
+    /// Adds a header parameter written in `style` ([`Style::simple`], [`Style::json`] or
+    /// [`Style::text`]): `blue,black,brown`, `R,100,G,200` (`R=100,G=200` exploded). The
+    /// value is not percent-encoded; one that HTTP does not allow in a header is reported
+    /// by [`send`](Request::send). It replaces a default header of the same name; an
+    /// undefined value (`null`, an empty array or object) adds no header.
+    pub fn header_param<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) -> Self {
+        let text = Shape::of(value, style).and_then(|shape| encoding::header_text(&shape, style));
+        self.add_parameter("header", name, text, |request, text| {
+            request.headers.extend(text.map(|text| (name, text)));
+        })
+    }
+
+    /// Adds a cookie parameter written in `style` ([`Style::form`], [`Style::json`] or
+    /// [`Style::text`]) to the `Cookie` header, after any default `Cookie` header.
+    /// Exploded arrays and objects become one cookie per item or property
+    /// (`color=blue; color=black`); names and `form` values are percent-encoded like
+    /// query values.
+    pub fn cookie_param<T: Serialize + ?Sized>(self, name: &str, value: &T, style: Style) -> Self {
+        let pairs =
+            Shape::of(value, style).and_then(|shape| encoding::cookie_pairs(name, &shape, style));
+        self.add_parameter("cookie", name, pairs, |request, pairs| {
+            request.cookies.extend(pairs);
+        })
+    }
+
+    /// Adds a rendered parameter, or keeps the reason it could not be rendered.
+    fn add_parameter<R>(
+        mut self,
+        place: &str,
+        name: &str,
+        rendered: Result<R, String>,
+        add: impl FnOnce(&mut Self, R),
+    ) -> Self {
+        match rendered {
+            Ok(rendered) => {
+                add(&mut self, rendered);
+                self
+            }
+            Err(error) => self.fail(format!("cannot send {place} parameter `{name}`: {error}")),
         }
     }
 
@@ -284,7 +374,13 @@ impl Request {
         if let Some(error) = &self.error {
             return Err(Error::InvalidRequest(error.clone()));
         }
-        let mut url = self.url.clone();
+        let mut url = match self.template {
+            Some(template) => {
+                encoding::expand_path(self.transport.base(), template, &self.path_params)
+                    .map_err(Error::InvalidRequest)?
+            }
+            None => self.url.clone(),
+        };
         encoding::append_query(&mut url, &self.query);
 
         let mut own = HeaderMap::new();
@@ -296,6 +392,22 @@ impl Request {
         }
         if let Body::Bytes { content_type, .. } = &self.body {
             own.insert(CONTENT_TYPE, header_value("Content-Type", content_type)?);
+        }
+        if !self.cookies.is_empty() {
+            let mut cookies: Vec<String> = self
+                .transport
+                .default_headers()
+                .get(COOKIE)
+                .and_then(|existing| existing.to_str().ok())
+                .map(str::to_owned)
+                .into_iter()
+                .collect();
+            cookies.extend(
+                self.cookies
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}")),
+            );
+            own.insert(COOKIE, header_value("Cookie", &cookies.join("; "))?);
         }
         let mut headers = self.transport.default_headers().clone();
         // Replaces every default header that the request sets itself.
@@ -392,6 +504,7 @@ impl Request {
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let query: Vec<&str> = self.query.iter().map(|(name, _)| name.as_str()).collect();
+        let cookies: Vec<&str> = self.cookies.iter().map(|(name, _)| name.as_str()).collect();
         let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
         let body = match &self.body {
             Body::Empty => "none".to_owned(),
@@ -404,9 +517,10 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("operation", &self.operation)
             .field("method", &self.method)
-            .field("path", &self.url.path())
+            .field("path", &self.template.unwrap_or(self.url.path()))
             .field("query", &query)
             .field("headers", &headers)
+            .field("cookies", &cookies)
             .field("accept", &self.accept)
             .field("body", &body)
             .field("error", &self.error)

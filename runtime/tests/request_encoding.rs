@@ -3,7 +3,7 @@
 mod common;
 
 use codegen_runtime::reqwest::Method;
-use codegen_runtime::{ClientBuilder, Error, FilePart, Multipart, RetryPolicy};
+use codegen_runtime::{ClientBuilder, Error, FilePart, Multipart, RetryPolicy, Style};
 use common::{
     builder, header, multipart_parts, only_request, received, server_replying, transport,
 };
@@ -489,4 +489,99 @@ async fn send_future_is_send() {
     let transport = ClientBuilder::new("http://127.0.0.1:9").build().unwrap();
     let future = transport.request(Method::GET, &[]).send::<()>();
     assert_send(&future);
+}
+
+#[derive(Serialize)]
+struct Color {
+    #[serde(rename = "R")]
+    r: u8,
+    #[serde(rename = "G")]
+    g: u8,
+    #[serde(rename = "B")]
+    b: u8,
+}
+
+#[tokio::test]
+async fn parameter_styles_on_the_wire() {
+    let server = server_replying(200).await;
+    let transport = builder(&server)
+        .default_header("Cookie", "session=s1")
+        .build()
+        .unwrap();
+    let rgb = Color {
+        r: 100,
+        g: 200,
+        b: 150,
+    };
+    let colors = ["blue", "black", "brown"];
+    transport
+        .request(Method::GET, &["ignored"])
+        .path("/items/{id}/{label}{matrix}/x.json")
+        .path_param("id", "a b/c", Style::simple())
+        .path_param("label", &colors, Style::label())
+        .path_param("matrix", &rgb, Style::matrix().explode(true))
+        .query_param("color", &rgb, Style::deep_object())
+        .query_param("pipe", &colors, Style::pipe_delimited())
+        .query_param("none", &None::<u8>, Style::form())
+        .query_param("res", "a/b&c", Style::form().allow_reserved(true))
+        .header_param("X-Color", &rgb, Style::simple().explode(true))
+        .header_param("X-None", &Vec::<u8>::new(), Style::simple())
+        .cookie_param("color", &colors, Style::form())
+        .cookie_param("rgb", &rgb, Style::form().explode(false))
+        .send::<()>()
+        .await
+        .unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.url.path(),
+        "/items/a%20b%2Fc/.blue,black,brown;R=100;G=200;B=150/x.json"
+    );
+    assert_eq!(
+        request.url.query(),
+        Some(
+            "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150\
+             &pipe=blue%7Cblack%7Cbrown&res=a/b%26c"
+        )
+    );
+    assert_eq!(
+        header(&request, "x-color").as_deref(),
+        Some("R=100,G=200,B=150")
+    );
+    assert_eq!(header(&request, "x-none"), None);
+    assert_eq!(
+        header(&request, "cookie").as_deref(),
+        Some("session=s1; color=blue; color=black; color=brown; rgb=R,100,G,200,B,150")
+    );
+}
+
+#[tokio::test]
+async fn parameters_that_cannot_be_sent_are_errors_before_sending() {
+    let server = server_replying(200).await;
+    let transport = transport(&server);
+    let cases = [
+        transport
+            .request(Method::GET, &[])
+            .path("/items/{id}")
+            .path_param("id", "..", Style::simple()),
+        transport
+            .request(Method::GET, &[])
+            .path("/items/{id}")
+            .path_param("other", "x", Style::simple()),
+        transport
+            .request(Method::GET, &[])
+            .query_param("q", "x", Style::matrix()),
+        transport
+            .request(Method::GET, &[])
+            .header_param("X-A", "line\nbreak", Style::simple()),
+        transport.request(Method::GET, &[]).query_param(
+            "map",
+            &std::collections::BTreeMap::from([((1, 2), 3)]),
+            Style::form(),
+        ),
+    ];
+    for request in cases {
+        let error = request.send::<()>().await.unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
+    }
+    assert!(received(&server).await.is_empty());
 }

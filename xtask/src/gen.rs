@@ -238,11 +238,16 @@ pub fn generate(specs: &[SpecFile], config: &CrateConfig) -> Result<GeneratedCra
     Ok(krate)
 }
 
+/// One located warning line per fallback, then per request warning.
+/// One located warning line per fallback, then per request warning.
 fn fallback_lines(specs: &[SpecFile], krate: &GeneratedCrate) -> Vec<String> {
     let mut fallbacks = krate.stats.fallbacks.clone();
     fallbacks.sort();
+    let mut warnings = krate.stats.warnings.clone();
+    warnings.sort();
     fallbacks
         .iter()
+        .chain(&warnings)
         .map(|f| {
             let message = f.reason.clone();
             let d = match specs.iter().find(|s| module_name(&s.path) == f.module) {
@@ -281,6 +286,13 @@ pub fn summary_line(krate: &GeneratedCrate, seconds: f64) -> String {
             " ({} schema{} not expressed exactly)",
             s.fallbacks.len(),
             if s.fallbacks.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if !s.warnings.is_empty() {
+        line.push_str(&format!(
+            " ({} request warning{})",
+            s.warnings.len(),
+            if s.warnings.len() == 1 { "" } else { "s" }
         ));
     }
     line

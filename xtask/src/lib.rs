@@ -12,6 +12,7 @@
 //! that the integration tests in `xtask/tests/` can call it.
 
 pub mod bench;
+pub mod corpus;
 pub mod diff;
 pub mod fsutil;
 pub mod gen;

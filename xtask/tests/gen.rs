@@ -75,6 +75,23 @@ fn fallbacks_are_listed_above_the_summary() {
 }
 
 #[test]
+fn request_warnings_are_listed_above_the_summary() {
+    let ws = workspace(&["gen/ignored_header.yaml"]);
+    let (result, out) = gen(ws.path());
+    result.unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "specs/ignored_header.yaml:10:11: /paths/~1items/get/parameters/0: \
+             header parameter `Authorization` is ignored"
+        ),
+        "{out}"
+    );
+    assert!(lines[1].ends_with("s (1 request warning)"), "{out}");
+}
+
+#[test]
 fn gen_twice_is_byte_identical_and_touches_nothing() {
     let ws = workspace(&["gen/conversations.yaml", "gen/messages.yaml"]);
     gen(ws.path()).0.unwrap();

@@ -8,8 +8,8 @@ use super::ident;
 use super::types::type_ref_in;
 use crate::docs::Docs;
 use crate::operations::{
-    Body, BodyKind, OperationMethod, Operations, Param, ParamLocation, ResponseBody, ResponseCase,
-    SchemeKind, StatusMatch,
+    Body, BodyKind, OperationMethod, Operations, Param, ParamLocation, ParamStyle, ResponseBody,
+    ResponseCase, SchemeKind, StatusMatch,
 };
 use crate::typespace::{Presence, Prim, TypeKind, TypeRef, TypeSpace};
 
@@ -212,6 +212,7 @@ fn location_word(l: ParamLocation) -> &'static str {
         ParamLocation::Path => "path parameter",
         ParamLocation::Query => "query parameter",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
 }
 
@@ -283,8 +284,6 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
         .map(|b| body_enum(space, op, b));
     let (send_body, decode_body) = send_fn(space, ops, op);
     let (response_enum, error_enum) = response_enums(op);
-    let field_names: Vec<Ident> = op.params.iter().map(|p| ident(&p.name)).collect();
-    let body_name = op.body.as_ref().map(|_| quote!(body,));
     quote! {
         #[doc = #builder_doc]
         #[derive(Debug)]
@@ -301,7 +300,6 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
 
             /// Sends the request; the future resolves to the response decoded by its status.
             pub fn send(self) -> rt::ResponseFuture<#response, #error> {
-                let Self { client, #(#field_names,)* #body_name } = self;
                 #send_body
             }
 
@@ -439,121 +437,43 @@ fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
     )
 }
 
-/// Path segments as `&str` expressions; `{param}` placeholders become the parameter's
-/// text, each segment percent-encoded by the runtime.
-fn path_segments(op: &OperationMethod, space: &TypeSpace) -> Vec<TokenStream> {
-    op.path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|segment| {
-            if !segment.contains('{') {
-                return quote!(#segment);
-            }
-            let mut fmt = String::new();
-            let mut args: Vec<TokenStream> = Vec::new();
-            let mut rest = segment;
-            while let Some(start) = rest.find('{') {
-                let Some(len) = rest[start..].find('}') else {
-                    break;
-                };
-                let wire = &rest[start + 1..start + len];
-                fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-                match op
-                    .params
-                    .iter()
-                    .find(|p| p.location == ParamLocation::Path && p.wire == wire)
-                {
-                    Some(p) => {
-                        fmt.push_str("{}");
-                        let n = ident(&p.name);
-                        args.push(match value_form(space, &p.ty) {
-                            ValueForm::DateTime => quote!(#n.to_rfc3339()),
-                            ValueForm::Json => {
-                                quote!(serde_json::to_string(&#n).unwrap_or_default())
-                            }
-                            ValueForm::Display => quote!(#n),
-                        });
-                    }
-                    None => fmt.push_str(&format!("{{{{{wire}}}}}")),
-                }
-                rest = &rest[start + len + 1..];
-            }
-            fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-            if fmt == "{}" && args.len() == 1 {
-                // A whole-segment parameter: `format!("{}", x)` would be a lint error.
-                let arg = &args[0];
-                let is_string = op.params.iter().any(|p| {
-                    p.location == ParamLocation::Path
-                        && segment == format!("{{{}}}", p.wire)
-                        && *space.resolve_alias(&p.ty) == TypeRef::Prim(Prim::String)
-                });
-                return if is_string {
-                    quote!(#arg.as_str())
-                } else {
-                    quote!(&#arg.to_string())
-                };
-            }
-            quote!(&format!(#fmt, #(#args),*))
-        })
-        .collect()
+/// `rt::Style::...()` for a parameter, with `explode` and `allowReserved` where they
+/// differ from OpenAPI's defaults.
+fn style_tokens(p: &Param) -> TokenStream {
+    let base = match p.style {
+        ParamStyle::Matrix => quote!(rt::Style::matrix()),
+        ParamStyle::Label => quote!(rt::Style::label()),
+        ParamStyle::Simple => quote!(rt::Style::simple()),
+        ParamStyle::Form => quote!(rt::Style::form()),
+        ParamStyle::SpaceDelimited => quote!(rt::Style::space_delimited()),
+        ParamStyle::PipeDelimited => quote!(rt::Style::pipe_delimited()),
+        ParamStyle::DeepObject => quote!(rt::Style::deep_object()),
+        ParamStyle::Json => return quote!(rt::Style::json()),
+        ParamStyle::Text => return quote!(rt::Style::text()),
+    };
+    let explode = p.explode;
+    let explode = (explode != p.style.default_explode()).then(|| quote!(.explode(#explode)));
+    let reserved = p.allow_reserved.then(|| quote!(.allow_reserved(true)));
+    quote!(#base #explode #reserved)
 }
 
-fn param_statement(space: &TypeSpace, p: &Param) -> TokenStream {
+/// Adds one parameter to `request`. The runtime serialises the value and writes it in
+/// the parameter's style; the builder's fields are read through `self`, so no parameter
+/// name can shadow a local of `send`.
+fn param_statement(p: &Param) -> TokenStream {
     let wire = &p.wire;
     let n = ident(&p.name);
-    let array_item = match space.resolve_alias(&p.ty) {
-        TypeRef::Vec(item) if p.location == ParamLocation::Query => Some(space.resolve_alias(item)),
-        _ => None,
+    let style = style_tokens(p);
+    let method = match p.location {
+        ParamLocation::Path => quote!(path_param),
+        ParamLocation::Query => quote!(query_param),
+        ParamLocation::Header => quote!(header_param),
+        ParamLocation::Cookie => quote!(cookie_param),
     };
-    // Null items of a query array (`Vec<Option<T>>`) have no spelling: they are left out.
-    let nullable_items = matches!(array_item, Some(TypeRef::Option(_)));
-    let array_item = array_item.map(|item| value_form(space, item));
-    let form = value_form(space, &p.ty);
-    let set = |v: TokenStream| -> TokenStream {
-        let v = if nullable_items && array_item != Some(ValueForm::Json) {
-            quote!(#v.iter().flatten().collect::<Vec<_>>())
-        } else {
-            v
-        };
-        match (p.location, array_item, form) {
-            (ParamLocation::Query, Some(ValueForm::Display), _) => {
-                let explode = p.explode;
-                quote!(request = request.query_array(#wire, &#v, #explode);)
-            }
-            (ParamLocation::Query, Some(ValueForm::DateTime), _) => {
-                let explode = p.explode;
-                quote!(request = request.query_array(#wire, &#v.iter().map(|v| v.to_rfc3339()).collect::<Vec<_>>(), #explode);)
-            }
-            (ParamLocation::Query, _, ValueForm::Json)
-            | (ParamLocation::Query, Some(ValueForm::Json), _) => {
-                quote!(request = request.query_json(#wire, &#v);)
-            }
-            (ParamLocation::Query, _, ValueForm::DateTime) => {
-                quote!(request = request.query(#wire, #v.to_rfc3339());)
-            }
-            (ParamLocation::Query, _, ValueForm::Display) => {
-                quote!(request = request.query(#wire, #v);)
-            }
-            (ParamLocation::Header, _, ValueForm::DateTime) => {
-                quote!(request = request.header(#wire, #v.to_rfc3339());)
-            }
-            (ParamLocation::Header, _, ValueForm::Json) => {
-                quote!(request = request.header(#wire, serde_json::to_string(&#v).unwrap_or_default());)
-            }
-            (ParamLocation::Header, _, ValueForm::Display) => {
-                quote!(request = request.header(#wire, #v);)
-            }
-            (ParamLocation::Path, _, _) => quote!(),
-        }
-    };
-    if p.location == ParamLocation::Path {
-        return quote!();
-    }
     if p.required {
-        set(quote!(#n))
+        quote!(request = request.#method(#wire, &self.#n, #style);)
     } else {
-        let inner = set(quote!(value));
-        quote!(if let Some(value) = #n { #inner })
+        quote!(if let Some(value) = &self.#n { request = request.#method(#wire, value, #style); })
     }
 }
 
@@ -589,11 +509,11 @@ fn body_statement(space: &TypeSpace, op: &OperationMethod, body: &Body) -> Token
         }
     };
     if body.required {
-        let e = apply(quote!(body));
+        let e = apply(quote!(self.body));
         quote!(request = #e;)
     } else {
         let e = apply(quote!(value));
-        quote!(if let Some(value) = body { request = #e; })
+        quote!(if let Some(value) = self.body { request = #e; })
     }
 }
 
@@ -660,7 +580,7 @@ fn send_fn(
     op: &OperationMethod,
 ) -> (TokenStream, TokenStream) {
     let method = format_ident!("{}", op.http_method);
-    let segments = path_segments(op, space);
+    let path = &op.path;
     let op_id = &op.operation_id;
     let security = if op.security.is_empty() {
         quote!()
@@ -677,7 +597,7 @@ fn send_fn(
             request = request.security(SECURITY);
         }
     };
-    let params = op.params.iter().map(|p| param_statement(space, p));
+    let params = op.params.iter().map(param_statement);
     let accept = op.accept.as_ref().map(|mt| quote!(.accept(#mt)));
     let idempotent = op.idempotent.then(|| quote!(.idempotent()));
     let body = op.body.as_ref().map(|b| body_statement(space, op, b));
@@ -770,13 +690,15 @@ fn send_fn(
             }
         }
     };
-    let params: Vec<TokenStream> = params.filter(|t| !t.is_empty()).collect();
+    let params: Vec<TokenStream> = params.collect();
     let mutable =
         (!security.is_empty() || !params.is_empty() || body.is_some()).then(|| quote!(mut));
     let send = quote! {
-        let #mutable request = client
+        let #mutable request = self
+            .client
             .transport
-            .request(rt::reqwest::Method::#method, &[#(#segments),*])
+            .request(rt::reqwest::Method::#method, &[])
+            .path(#path)
             .operation(#op_id)
             #accept
             #idempotent;

@@ -252,17 +252,20 @@ impl<'a> TypeSpaceBuilder<'a> {
     ) -> TypeRef {
         use serde_json::Value;
         let values: Vec<&Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
+        // The values in a code span, so that summaries can group messages by kind.
         let listed = || {
             let shown: Vec<String> = values.iter().take(6).map(|v| v.to_string()).collect();
             let more = if values.len() > 6 { ", ..." } else { "" };
-            format!("[{}{more}]", shown.join(", "))
+            format!("`[{}{more}]`", shown.join(", ").replace('`', "'"))
         };
         match typ {
-            Some("string") if values.iter().all(|v| v.is_string()) => {
+            // Without a `type`, values that are all strings (or all integers) still say
+            // exactly what the enum is.
+            Some("string") | None if values.iter().all(|v| v.is_string()) => {
                 let values = values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
                 self.string_enum(values, data, pointer, target)
             }
-            Some("integer") if values.iter().all(|v| v.as_i64().is_some()) => {
+            Some("integer") | None if values.iter().all(|v| v.as_i64().is_some()) => {
                 let values = values.iter().filter_map(|v| v.as_i64()).collect();
                 self.int_enum(values, data, pointer, target)
             }
@@ -280,11 +283,11 @@ impl<'a> TypeSpaceBuilder<'a> {
             }
             Some(t) => self.fallback(
                 pointer,
-                &format!("an enum of type `{t}` whose values {} are not all of that type is kept as any JSON value", listed()),
+                &format!("an enum of type `{t}` with values of other types {} is kept as any JSON value", listed()),
             ),
             None => self.fallback(
                 pointer,
-                &format!("an enum without a `type` ({}) is kept as any JSON value", listed()),
+                &format!("an enum without a `type` whose values are of several types {} is kept as any JSON value", listed()),
             ),
         }
     }
@@ -667,6 +670,25 @@ impl<'a> TypeSpaceBuilder<'a> {
                 ReferenceOr::Reference { reference } => Some(reference),
                 ReferenceOr::Item(_) => None,
             });
+        }
+        // A mapping to a schema that does not exist is an error, not a dropped tag. A bare
+        // value names a component schema; other documents are not followed.
+        for (tag, target) in data.discriminator.iter().flat_map(|d| &d.mapping) {
+            let reference = if target.starts_with('#') {
+                target.clone()
+            } else if target.contains('/') {
+                continue;
+            } else {
+                format!(
+                    "{COMPONENT_PREFIX}{}",
+                    crate::load::escape_pointer_token(target)
+                )
+            };
+            let tag_pointer = format!(
+                "{pointer}/discriminator/mapping/{}",
+                crate::load::escape_pointer_token(tag)
+            );
+            self.resolve_ref(&reference, &tag_pointer)?;
         }
         let discriminator = match &data.discriminator {
             Some(d) if all_refs => {

@@ -869,7 +869,7 @@ mod construction {
 /// reported fallback), and an enum's values can grow without breaking a `match`.
 mod odd_enums {
     use super::*;
-    use snapshot_crate::odd::types::{HugeIntEnum, LooseIntEnum, MixedEnum};
+    use snapshot_crate::odd::types::{HugeIntEnum, LooseIntEnum, MixedEnum, UntypedStringEnum};
 
     #[test]
     fn values_are_not_lost() {
@@ -880,6 +880,8 @@ mod odd_enums {
         }
         let loose: LooseIntEnum = roundtrip(json!(2));
         assert_eq!(loose, LooseIntEnum::Value2);
+        let untyped: UntypedStringEnum = roundtrip(json!("queued"));
+        assert_eq!(untyped, UntypedStringEnum::Queued);
     }
 }
 

@@ -101,16 +101,14 @@ impl<'a> CreateConversation<'a> {
     pub fn send(
         self,
     ) -> rt::ResponseFuture<CreateConversationResponse, CreateConversationError> {
-        let Self { client, body } = self;
-        let mut request = client
+        let mut request = self
+            .client
             .transport
-            .request(
-                rt::reqwest::Method::POST,
-                &["API", "V40", "Interactive", "Messages", "Conversations"],
-            )
+            .request(rt::reqwest::Method::POST, &[])
+            .path("/API/V40/Interactive/Messages/Conversations")
             .operation("createConversation")
             .accept("application/json");
-        request = match body {
+        request = match self.body {
             CreateConversationBody::Json(value) => request.json_body(&value),
             CreateConversationBody::TextJson(value) => {
                 request.json_body_as(&value, "text/json")

@@ -98,16 +98,17 @@ impl<'a> CreateConversation<'a> {
     pub fn send(
         self,
     ) -> rt::ResponseFuture<CreateConversationResponse, CreateConversationError> {
-        let Self { client, body } = self;
-        let mut request = client
+        let mut request = self
+            .client
             .transport
-            .request(rt::reqwest::Method::POST, &["v1", "conversations"])
+            .request(rt::reqwest::Method::POST, &[])
+            .path("/v1/conversations")
             .operation("createConversation")
             .accept("application/json");
 
         const SECURITY: rt::SecurityRequirements = &[&[&SCHEME_LIVE_SWITCH_O_AUTH]];
         request = request.security(SECURITY);
-        request = request.json_body(&body);
+        request = request.json_body(&self.body);
         request.execute(Self::decode)
     }
 

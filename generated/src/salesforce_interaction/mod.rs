@@ -134,20 +134,27 @@ impl<'a> EstablishConversation<'a> {
     pub fn send(
         self,
     ) -> rt::ResponseFuture<EstablishConversationResponse, EstablishConversationError> {
-        let Self { client, org_id, authorization_context, request_id, body } = self;
-        let mut request = client
+        let mut request = self
+            .client
             .transport
-            .request(rt::reqwest::Method::POST, &["api", "v1", "conversation"])
+            .request(rt::reqwest::Method::POST, &[])
+            .path("/api/v1/conversation")
             .operation("establishConversation")
             .accept("application/json")
             .idempotent();
 
         const SECURITY: rt::SecurityRequirements = &[&[&SCHEME_BEARER_AUTH]];
         request = request.security(SECURITY);
-        request = request.header("OrgId", org_id);
-        request = request.header("AuthorizationContext", authorization_context);
-        request = request.header("RequestId", request_id);
-        request = match body {
+        request = request.header_param("OrgId", &self.org_id, rt::Style::simple());
+        request = request
+            .header_param(
+                "AuthorizationContext",
+                &self.authorization_context,
+                rt::Style::simple(),
+            );
+        request = request
+            .header_param("RequestId", &self.request_id, rt::Style::simple());
+        request = match self.body {
             EstablishConversationBody::Json(value) => request.json_body(&value),
             EstablishConversationBody::Multipart(value) => {
                 request

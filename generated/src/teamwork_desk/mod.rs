@@ -111,13 +111,11 @@ impl<'a> CreateConversation<'a> {
     pub fn send(
         self,
     ) -> rt::ResponseFuture<CreateConversationResponse, CreateConversationError> {
-        let Self { client, body } = self;
-        let mut request = client
+        let mut request = self
+            .client
             .transport
-            .request(
-                rt::reqwest::Method::POST,
-                &["desk", "api", "v2", "conversations.json"],
-            )
+            .request(rt::reqwest::Method::POST, &[])
+            .path("/desk/api/v2/conversations.json")
             .operation("createConversation")
             .accept("application/json");
 
@@ -126,7 +124,7 @@ impl<'a> CreateConversation<'a> {
             &[&SCHEME_BASIC_AUTH],
         ];
         request = request.security(SECURITY);
-        request = request.json_body(&body);
+        request = request.json_body(&self.body);
         request.execute(Self::decode)
     }
 

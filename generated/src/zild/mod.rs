@@ -95,19 +95,17 @@ impl<'a> CreateProactiveConversation<'a> {
         CreateProactiveConversationResponse,
         CreateProactiveConversationError,
     > {
-        let Self { client, body } = self;
-        let mut request = client
+        let mut request = self
+            .client
             .transport
-            .request(
-                rt::reqwest::Method::POST,
-                &["api", "Conversation", "proactive-conversation"],
-            )
+            .request(rt::reqwest::Method::POST, &[])
+            .path("/api/Conversation/proactive-conversation")
             .operation("createProactiveConversation")
             .accept("application/json");
 
         const SECURITY: rt::SecurityRequirements = &[&[&SCHEME_BEARER_AUTH]];
         request = request.security(SECURITY);
-        request = request.json_body(&body);
+        request = request.json_body(&self.body);
         request.execute(Self::decode)
     }
 
