@@ -3,7 +3,7 @@
 use quote::quote;
 
 use crate::docs::Docs;
-use crate::emit::client::{client_module, Server};
+use crate::emit::client::{client_module, Server, ServerVar};
 use crate::emit::{format_items, types::all_types, types::type_ref_in};
 use crate::operations::{self, Operations};
 use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
@@ -14,8 +14,8 @@ use std::time::Instant;
 pub struct ApiOutput {
     /// Module name.
     pub module: String,
-    /// Defaults of the first server's variables (for the README example).
-    pub server_defaults: Vec<String>,
+    /// The first server's variables: name and default (for the README example).
+    pub server_variables: Vec<(String, String)>,
     /// The API's title.
     pub title: String,
     /// Files by path relative to the crate root.
@@ -36,11 +36,19 @@ pub struct ApiOutput {
 
 /// The intermediate model of one document.
 pub fn build_model(api: &ApiInput) -> Result<(TypeSpace, Operations), Error> {
+    if let Some(first) = api.spec.unresolved.first() {
+        return Err(Error {
+            file: api.spec.path.clone(),
+            pointer: first.pointer.clone(),
+            message: first.message.clone(),
+        });
+    }
     let doc = &api.spec.openapi;
     let mut builder = TypeSpaceBuilder::new(doc, &api.spec.path);
     builder.add_components()?;
-    let ops = operations::build(doc, &api.spec.path, &mut builder)?;
+    let mut ops = operations::build(doc, &api.spec.path, &mut builder)?;
     let space = builder.finish()?;
+    operations::avoid_type_names(&mut ops, &space);
     Ok((space, ops))
 }
 
@@ -58,7 +66,12 @@ fn server(api: &ApiInput) -> Server {
         default_url = default_url.replace(&format!("{{{name}}}"), &var.default);
         let mut docs = Docs::new();
         docs.text(var.description.as_deref());
-        variables.push((name.clone(), var.default.clone(), docs));
+        variables.push(ServerVar {
+            name: name.clone(),
+            default: var.default.clone(),
+            allowed: var.enumeration.clone(),
+            docs,
+        });
     }
     Server {
         template: first.url.clone(),
@@ -123,10 +136,10 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
 
     let started = Instant::now();
     let server = server(api);
-    let server_defaults = server
+    let server_variables = server
         .variables
         .iter()
-        .map(|(_, default, _)| default.clone())
+        .map(|v| (v.name.clone(), v.default.clone()))
         .collect();
     let client = client_module(&space, &ops, &server);
     timings.tokens += started.elapsed();
@@ -146,9 +159,16 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
             reason: reason.clone(),
         })
         .collect();
+    let notes = api
+        .spec
+        .notes
+        .iter()
+        .map(|n| (n.pointer.clone(), n.message.clone()));
     let warnings = ops
         .warnings
         .iter()
+        .cloned()
+        .chain(notes)
         .map(|(pointer, reason)| Fallback {
             module: module.clone(),
             pointer: pointer.clone(),
@@ -157,7 +177,7 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
         .collect();
     Ok(ApiOutput {
         module: module.clone(),
-        server_defaults,
+        server_variables,
         title: info.title.clone(),
         files,
         types: space.entries.len(),

@@ -25,7 +25,7 @@ pub mod operations;
 mod readme;
 pub mod typespace;
 
-pub use load::{load_spec, parse_spec, LoadedSpec, SpecError};
+pub use load::{load_spec, parse_spec, parse_spec_bytes, LoadedSpec, SpecError};
 
 use std::collections::BTreeMap;
 
@@ -121,6 +121,22 @@ pub struct Error {
     pub pointer: String,
     /// What was wrong.
     pub message: String,
+}
+
+/// Builds the typed model of one API without writing any code: every check
+/// [`generate_crate`] makes on the document, for tools that only validate
+/// (`xtask lint`). Returns the fallbacks generation would use.
+pub fn check_api(api: &ApiInput) -> Result<Vec<Fallback>, Error> {
+    let (space, _) = api::build_model(api)?;
+    Ok(space
+        .fallbacks
+        .into_iter()
+        .map(|(pointer, reason)| Fallback {
+            module: api.module.clone(),
+            pointer,
+            reason,
+        })
+        .collect())
 }
 
 /// Generates a whole crate for `apis`. Pure: reads nothing and writes nothing, so the

@@ -1,10 +1,45 @@
-//! Reading a spec file into `openapiv3::OpenAPI`, with errors that name the file, the
-//! JSON pointer and (where the parser knows it) the line and column.
+//! Reading a spec: bytes → checked text → typed `openapiv3::OpenAPI`, with errors that
+//! name the file, the JSON pointer and the line and column.
+//!
+//! This is the one loader: `xtask gen`, `lint` and `diff` all read documents through
+//! it, so they accept and refuse the same inputs with the same messages. In order:
+//!
+//! 1. the bytes: at most [`MAX_DOCUMENT_BYTES`], UTF-8 (else the line and column of the
+//!    first bad byte), not empty;
+//! 2. one pass over the document's events ([`check`]): syntax, nesting depth (at most
+//!    [`MAX_DEPTH`]), YAML aliases (at most [`MAX_ALIAS_NODES`] nodes added), duplicate
+//!    keys (at the second one), integers wider than 64 bits, one document per file, a
+//!    mapping at the root, and the version: `openapi: 3.0.N` exactly. The same pass
+//!    builds the position index ([`Positions`]) when asked; otherwise it is built the
+//!    first time a position is needed;
+//! 3. the typed parse (serde_json or serde_yaml into `openapiv3`), whose errors are
+//!    placed with the index.
+
+mod index;
+mod json;
+mod yaml;
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use openapiv3::OpenAPI;
+
+pub use index::{escape_pointer_token, unescape_token, Head, Positions, RootKind, VersionField};
+
+/// One-based line and column.
+pub type Position = (usize, usize);
+
+/// Largest document read, in bytes (GitHub's REST description, among the largest in
+/// use, is 13 MB).
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Deepest nesting of mappings and sequences (serde_json and serde_yaml stop at 128).
+pub const MAX_DEPTH: usize = 100;
+
+/// Most nodes that YAML aliases may add to a document when expanded.
+pub const MAX_ALIAS_NODES: usize = 1_000_000;
 
 /// A spec that parsed: its path, its text and the typed document.
 #[derive(Debug, Clone)]
@@ -15,6 +50,64 @@ pub struct LoadedSpec {
     pub source: String,
     /// The typed document.
     pub openapi: OpenAPI,
+    /// Where each node of `source` is (built on first use).
+    pub positions: LazyPositions,
+    /// What the normalising pass (OpenAPI 3.1, `$ref`s the typed model cannot follow)
+    /// could not carry over exactly, by JSON pointer into `source`.
+    pub notes: Vec<crate::normalize::Note>,
+    /// `$ref`s that point to nothing (or into a file that cannot be read), found by the
+    /// normalising pass; the model refuses the first, `lint` lists them all.
+    pub unresolved: Vec<crate::normalize::Note>,
+}
+
+impl LoadedSpec {
+    /// Line and column of the node at `pointer` (see [`Positions::locate`]).
+    pub fn locate(&self, pointer: &str) -> Option<Position> {
+        self.positions.get(&self.source).locate(pointer)
+    }
+}
+
+/// A position index built the first time it is asked for, shared by clones.
+#[derive(Clone, Default)]
+pub struct LazyPositions(Arc<OnceLock<Arc<Positions>>>);
+
+impl fmt::Debug for LazyPositions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "LazyPositions(built)"
+        } else {
+            "LazyPositions(not built)"
+        })
+    }
+}
+
+impl LazyPositions {
+    /// An index that is already built.
+    pub fn ready(positions: Positions) -> LazyPositions {
+        let cell = OnceLock::new();
+        let _ = cell.set(Arc::new(positions));
+        LazyPositions(Arc::new(cell))
+    }
+
+    /// The index of `source` (the text this index belongs to), built on first use.
+    pub fn get(&self, source: &str) -> Arc<Positions> {
+        self.0.get_or_init(|| Arc::new(index_of(source))).clone()
+    }
+}
+
+/// The positions of every node of `source`; empty when it does not parse.
+pub fn index_of(source: &str) -> Positions {
+    positions_of(source).unwrap_or_default()
+}
+
+/// The positions of every node of `source` (YAML or JSON, any content), or where and
+/// why the one pass stopped.
+pub fn positions_of(source: &str) -> Result<Positions, (Option<Position>, String)> {
+    match scan(source, format_of(source), true) {
+        Ok((_, positions)) => Ok(positions),
+        Err(ScanFailure::Refused(r)) => Err((Some(r.position), r.message)),
+        Err(ScanFailure::Syntax(position, message)) => Err((position, message)),
+    }
 }
 
 /// Why a document could not be read as OpenAPI 3.0.
@@ -47,77 +140,362 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+fn spec_error(
+    path: &Path,
+    pointer: &str,
+    position: Option<Position>,
+    message: String,
+) -> SpecError {
+    SpecError {
+        file: path.to_path_buf(),
+        pointer: pointer.to_string(),
+        position,
+        message,
+    }
+}
+
+/// The two notations a spec can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The document starts with `{`: read with serde_json.
+    Json,
+    /// Anything else: read with serde_yaml.
+    Yaml,
+}
+
+/// Which notation `source` is in (JSON when it starts with `{`).
+pub fn format_of(source: &str) -> Format {
+    if source.trim_start().starts_with('{') {
+        Format::Json
+    } else {
+        Format::Yaml
+    }
+}
+
+/// Reads the file at `path`: at most [`MAX_DOCUMENT_BYTES`] bytes.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, SpecError> {
+    let cannot = |e: std::io::Error| spec_error(path, "", None, format!("cannot read file: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_DOCUMENT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    check_size(path, &bytes)?;
+    Ok(bytes)
+}
+
+fn check_size(path: &Path, bytes: &[u8]) -> Result<(), SpecError> {
+    if bytes.len() <= MAX_DOCUMENT_BYTES {
+        return Ok(());
+    }
+    Err(spec_error(
+        path,
+        "",
+        Some(byte_position(bytes, MAX_DOCUMENT_BYTES)),
+        format!(
+            "the document is larger than {} MiB, the most a spec may have",
+            MAX_DOCUMENT_BYTES >> 20
+        ),
+    ))
+}
+
+/// Line and column (in characters) of byte `offset`.
+fn byte_position(bytes: &[u8], offset: usize) -> Position {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let col = before[line_start..]
+        .iter()
+        .filter(|b| **b & 0xC0 != 0x80)
+        .count()
+        + 1;
+    (line, col)
+}
+
+/// The text of a document: UTF-8, or an error at the first byte that is not.
+pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, SpecError> {
+    check_size(path, &bytes)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        spec_error(
+            path,
+            "",
+            Some(byte_position(bytes, at)),
+            format!(
+                "the file is not UTF-8: byte 0x{:02X} (offset {at}) is not valid here; save the file as UTF-8",
+                bytes[at]
+            ),
+        )
+    })
+}
+
 /// Reads and parses the document at `path` (YAML or JSON).
 pub fn load_spec(path: &Path) -> Result<LoadedSpec, SpecError> {
-    let source = std::fs::read_to_string(path).map_err(|e| SpecError {
-        file: path.to_path_buf(),
-        pointer: String::new(),
-        position: None,
-        message: format!("cannot read file: {e}"),
-    })?;
-    parse_spec(path, source)
+    parse_spec_bytes(path, read_file(path)?)
+}
+
+/// Parses the bytes of a document; `path` is only used in errors.
+pub fn parse_spec_bytes(path: &Path, bytes: Vec<u8>) -> Result<LoadedSpec, SpecError> {
+    parse_spec(path, text_from_bytes(path, bytes)?)
 }
 
 /// Parses `source` as an OpenAPI 3.0 document; `path` is only used in errors.
 pub fn parse_spec(path: &Path, source: String) -> Result<LoadedSpec, SpecError> {
-    let error = |pointer: String, position, message: String| SpecError {
-        file: path.to_path_buf(),
-        pointer,
-        position,
-        message,
+    check(path, source, false)?.typed()
+}
+
+/// A document whose text passed every check that needs no schema (see the module
+/// documentation), ready for the typed parse or to be read as a JSON tree.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Where the document was read from (as given by the caller).
+    pub path: PathBuf,
+    /// The document's text (without a byte order mark).
+    pub source: String,
+    /// JSON or YAML.
+    pub format: Format,
+    /// Where each node is.
+    pub positions: LazyPositions,
+}
+
+/// Runs the one pass over `source` (see the module documentation). With `positions`
+/// the index is built by the same pass (callers that locate many nodes want that);
+/// otherwise it is built on first use.
+pub fn check(path: &Path, source: String, positions: bool) -> Result<Checked, SpecError> {
+    check_size(path, source.as_bytes())?;
+    let source = match source.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => source,
     };
-    let refine = |pointer: String| {
-        if pointer == "/paths" {
-            refine_paths_pointer(&source).unwrap_or(pointer)
-        } else {
-            pointer
-        }
-    };
-    let parsed: Result<OpenAPI, SpecError> = if looks_like_json(&source) {
-        let mut de = serde_json::Deserializer::from_str(&source);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let inner = e.inner();
-            let pos = (inner.line() > 0).then(|| (inner.line(), inner.column()));
-            error(
-                refine(path_to_pointer(e.path())),
-                pos,
-                strip_position(&inner.to_string()),
-            )
-        })
-    } else {
-        let de = serde_yaml::Deserializer::from_str(&source);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let inner = e.inner();
-            let pos = inner.location().map(|l| (l.line(), l.column()));
-            error(
-                refine(path_to_pointer(e.path())),
-                pos,
-                strip_position(&inner.to_string()),
-            )
-        })
-    };
-    // The version is checked on the parsed document; only when it is not 3.0 or the
-    // document does not parse is the text read again, so that Swagger 2.0 and OpenAPI
-    // 3.1 get one clear sentence instead of a field-by-field complaint.
-    if !matches!(&parsed, Ok(doc) if doc.openapi.starts_with("3.0")) {
-        check_version(&source)
-            .map_err(|(key, m)| error(format!("/{key}"), key_position(&source, key), m))?;
+    if source.trim().is_empty() {
+        return Err(spec_error(
+            path,
+            "",
+            Some((1, 1)),
+            "empty document; expected an OpenAPI 3.0 document".into(),
+        ));
     }
-    let openapi = parsed?;
-    Ok(LoadedSpec {
+    let format = format_of(&source);
+    let (head, index) = scan(&source, format, positions).map_err(|f| match f {
+        ScanFailure::Refused(r) => spec_error(path, &r.pointer, Some(r.position), r.message),
+        ScanFailure::Syntax(position, message) => spec_error(path, "", position, message),
+    })?;
+    match head.root {
+        None | Some(RootKind::Scalar(true)) => return Err(spec_error(
+            path,
+            "",
+            Some((1, 1)),
+            "empty document (only comments or an empty value); expected an OpenAPI 3.0 document"
+                .into(),
+        )),
+        Some(RootKind::Map) => {}
+        Some(_) => {
+            return Err(spec_error(
+                path,
+                "",
+                Some((1, 1)),
+                "the document is not a mapping; expected an OpenAPI 3.0 document".into(),
+            ))
+        }
+    }
+    check_version(&head).map_err(|(pointer, position, message)| {
+        spec_error(path, pointer, Some(position), message)
+    })?;
+    Ok(Checked {
         path: path.to_path_buf(),
         source,
-        openapi,
+        format,
+        positions: if positions {
+            LazyPositions::ready(index)
+        } else {
+            LazyPositions::default()
+        },
     })
+}
+
+enum ScanFailure {
+    Refused(index::Refusal),
+    Syntax(Option<Position>, String),
+}
+
+fn scan(source: &str, format: Format, record: bool) -> Result<(Head, Positions), ScanFailure> {
+    match format {
+        Format::Json => {
+            let mut builder = index::Builder::new(record, false);
+            match json::scan(source, &mut builder) {
+                Ok(()) => Ok(builder.finish()),
+                Err(json::Stop::Refused(r)) => Err(ScanFailure::Refused(r)),
+                Err(json::Stop::Syntax) => {
+                    let e = serde_json::from_str::<serde::de::IgnoredAny>(source)
+                        .err()
+                        .map(|e| {
+                            let pos = (e.line() > 0).then(|| (e.line(), e.column()));
+                            (pos, strip_position(&e.to_string()))
+                        })
+                        .unwrap_or((None, "unexpected input".into()));
+                    Err(ScanFailure::Syntax(e.0, format!("not valid JSON: {}", e.1)))
+                }
+            }
+        }
+        Format::Yaml => {
+            let mut builder = index::Builder::new(record, true);
+            match yaml::scan(source, &mut builder) {
+                Ok(()) => Ok(builder.finish()),
+                Err(yaml::Stop::Refused(r)) => Err(ScanFailure::Refused(r)),
+                Err(yaml::Stop::Syntax(pos, message)) => Err(ScanFailure::Syntax(
+                    Some(pos),
+                    format!("not valid YAML: {message}"),
+                )),
+            }
+        }
+    }
+}
+
+impl Checked {
+    /// Line and column of the node at `pointer`.
+    pub fn locate(&self, pointer: &str) -> Option<Position> {
+        self.positions.get(&self.source).locate(pointer)
+    }
+
+    /// The typed document.
+    pub fn typed(self) -> Result<LoadedSpec, SpecError> {
+        if self.needs_normalizing() {
+            return self.typed_normalized();
+        }
+        let path = self.path.as_path();
+        let parsed: Result<OpenAPI, (String, Option<Position>, String)> = match self.format {
+            Format::Json => {
+                let mut de = serde_json::Deserializer::from_str(&self.source);
+                serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                    let inner = e.inner();
+                    let pos = (inner.line() > 0).then(|| (inner.line(), inner.column()));
+                    (
+                        path_to_pointer(e.path()),
+                        pos,
+                        strip_position(&inner.to_string()),
+                    )
+                })
+            }
+            Format::Yaml => {
+                let de = serde_yaml::Deserializer::from_str(&self.source);
+                serde_path_to_error::deserialize(de).map_err(|e| {
+                    let inner = e.inner();
+                    let pos = inner.location().map(|l| (l.line(), l.column()));
+                    (
+                        path_to_pointer(e.path()),
+                        pos,
+                        strip_yaml_path(&strip_position(&inner.to_string())),
+                    )
+                })
+            }
+        };
+        match parsed {
+            Ok(openapi) => Ok(LoadedSpec {
+                path: self.path,
+                source: self.source,
+                openapi,
+                positions: self.positions,
+                notes: Vec::new(),
+                unresolved: Vec::new(),
+            }),
+            Err((pointer, parser_pos, message)) => {
+                let pointer = if pointer == "/paths" {
+                    refine_paths_pointer(&self.source, self.format).unwrap_or(pointer)
+                } else {
+                    pointer
+                };
+                // The node the pointer names, or where the parser stopped when that is
+                // inside it (the pointer stops early where openapiv3 flattens fields).
+                let located = (!pointer.is_empty())
+                    .then(|| self.locate(&pointer))
+                    .flatten();
+                let position = match (located, parser_pos) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                Err(spec_error(path, &pointer, position, message))
+            }
+        }
+    }
+
+    /// Whether the text is OpenAPI 3.1 or has a `$ref` that is not to a component by
+    /// name (see [`crate::normalize`]); most documents are neither, and are read by the
+    /// typed parse straight from the text, which keeps the parser's own positions.
+    fn needs_normalizing(&self) -> bool {
+        let version = |key: &str| {
+            let at = self.source.find(key)?;
+            let rest = self.source[at + key.len()..].trim_start_matches(['"', '\'', ':', ' ']);
+            Some(rest.starts_with("3.1"))
+        };
+        version("openapi").unwrap_or(false) || refs_need_normalizing(&self.source)
+    }
+
+    /// The normalising route: the JSON tree, normalised, then typed. Other files named by
+    /// `$ref`s are read through the same checks as this one, each once.
+    fn typed_normalized(self) -> Result<LoadedSpec, SpecError> {
+        let mut value = self.value()?;
+        let folder = self
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let mut load = |file: &str| -> Result<serde_json::Value, String> {
+            let path = folder.join(file);
+            let bytes = read_file(&path).map_err(|e| e.message)?;
+            let text = text_from_bytes(&path, bytes).map_err(|e| e.to_string())?;
+            check_other_file(&path, text)
+                .and_then(|c| c.value())
+                .map_err(|e| e.to_string())
+        };
+        let normalized = crate::normalize::normalize(&mut value, &mut load).map_err(|e| {
+            let position = self.locate(&e.pointer);
+            spec_error(&self.path, &e.pointer, position, e.message)
+        })?;
+        let parsed: Result<OpenAPI, _> = serde_path_to_error::deserialize(&value);
+        match parsed {
+            Ok(openapi) => Ok(LoadedSpec {
+                path: self.path,
+                source: self.source,
+                openapi,
+                positions: self.positions,
+                notes: normalized.notes,
+                unresolved: normalized.unresolved,
+            }),
+            Err(e) => {
+                let pointer = path_to_pointer(e.path());
+                let position = self.locate(&pointer);
+                let message = strip_position(&e.inner().to_string());
+                Err(spec_error(&self.path, &pointer, position, message))
+            }
+        }
+    }
+
+    /// The document as a JSON tree (YAML merge keys applied, non-string keys as text).
+    pub fn value(&self) -> Result<serde_json::Value, SpecError> {
+        let failed = |message: String| spec_error(&self.path, "", None, message);
+        match self.format {
+            Format::Json => serde_json::from_str(&self.source)
+                .map_err(|e| failed(strip_position(&e.to_string()))),
+            Format::Yaml => {
+                let mut yaml: serde_yaml::Value = serde_yaml::from_str(&self.source)
+                    .map_err(|e| failed(strip_position(&e.to_string())))?;
+                yaml.apply_merge().ok();
+                Ok(yaml_to_json(yaml))
+            }
+        }
+    }
 }
 
 /// openapiv3 flattens `paths`, which hides where inside it a type error is. Decoding
 /// each path item on its own finds the full pointer.
-fn refine_paths_pointer(source: &str) -> Option<String> {
-    let doc: serde_json::Value = if looks_like_json(source) {
-        serde_json::from_str(source).ok()?
-    } else {
-        serde_yaml::from_str(source).ok()?
+fn refine_paths_pointer(source: &str, format: Format) -> Option<String> {
+    let doc: serde_json::Value = match format {
+        Format::Json => serde_json::from_str(source).ok()?,
+        Format::Yaml => yaml_to_json(serde_yaml::from_str(source).ok()?),
     };
     for (path, item) in doc.get("paths")?.as_object()? {
         if path.starts_with("x-") || item.get("$ref").is_some() {
@@ -135,84 +513,116 @@ fn refine_paths_pointer(source: &str) -> Option<String> {
     None
 }
 
-fn looks_like_json(source: &str) -> bool {
-    source.trim_start().starts_with('{')
-}
-
-/// Refuses Swagger 2.0 and OpenAPI 3.1 up front, so the user gets one clear sentence
-/// instead of a list of fields the 3.0 model does not know.
-fn check_version(source: &str) -> Result<(), (&'static str, String)> {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        openapi: Option<serde_json::Value>,
-        swagger: Option<serde_json::Value>,
-    }
-    let head: Option<Head> = if looks_like_json(source) {
-        serde_json::from_str(source).ok()
-    } else {
-        serde_yaml::from_str(source).ok()
-    };
-    let Some(head) = head else {
-        // Not even a mapping: the typed parse below reports where.
-        return Ok(());
-    };
-    if let Some(v) = head.swagger {
-        return Err((
-            "swagger",
-            format!(
-                "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it to 3.0 first)",
-                scalar_text(&v)
-            ),
-        ));
-    }
-    let version_error = |message: String| Err(("openapi", message));
-    match head.openapi {
-        None => version_error(
-            "missing `openapi` version field; expected an OpenAPI 3.0.x document".into(),
-        ),
-        Some(v) => {
-            let version = scalar_text(&v);
-            if version.starts_with("3.0") {
-                Ok(())
-            } else if version.starts_with("3.") {
-                version_error(format!(
-                    "OpenAPI {version} is not supported yet; only OpenAPI 3.0.x documents can be generated"
-                ))
-            } else {
-                version_error(format!(
-                    "unknown OpenAPI version `{version}`; expected 3.0.x"
-                ))
-            }
-        }
-    }
-}
-
-/// Line and column of a top-level `key` (YAML `key:` at the start of a line, or JSON
-/// `"key"`), for errors found before the typed parse.
-fn key_position(source: &str, key: &str) -> Option<(usize, usize)> {
-    let yaml = format!("{key}:");
-    let json = format!("\"{key}\"");
-    source.lines().enumerate().find_map(|(i, line)| {
-        if line.starts_with(&yaml) {
-            return Some((i + 1, 1));
-        }
-        line.find(&json).map(|col| (i + 1, col + 1))
+/// Whether `text` is `3.0.N` or `3.1.N` (N a number): the versions the generator reads
+/// (3.1 through [`crate::normalize`]).
+fn is_openapi_3x(text: &str) -> bool {
+    ["3.0.", "3.1."].iter().any(|prefix| {
+        text.strip_prefix(prefix)
+            .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
     })
 }
 
-fn scalar_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+/// The checks of [`check`] for a file named by a `$ref`: any well-formed document
+/// (it need not be a whole OpenAPI document, so no version is required).
+fn check_other_file(path: &Path, source: String) -> Result<Checked, SpecError> {
+    check_size(path, source.as_bytes())?;
+    let format = format_of(&source);
+    scan(&source, format, false).map_err(|f| match f {
+        ScanFailure::Refused(r) => spec_error(path, &r.pointer, Some(r.position), r.message),
+        ScanFailure::Syntax(position, message) => spec_error(path, "", position, message),
+    })?;
+    Ok(Checked {
+        path: path.to_path_buf(),
+        source,
+        format,
+        positions: LazyPositions::default(),
+    })
 }
 
-/// serde_yaml appends " at line X column Y" to its messages; the position is reported
+/// Whether some `$ref` in `source` is not of the form `#/components/<kind>/<name>` that
+/// `openapiv3` follows itself (it points elsewhere in the document, into another file,
+/// or is percent-encoded). A textual scan: a false positive only costs the slower route.
+fn refs_need_normalizing(source: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "schemas",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "headers",
+        "examples",
+        "securitySchemes",
+        "links",
+        "callbacks",
+    ];
+    let mut rest = source;
+    while let Some(at) = rest.find("$ref") {
+        rest = &rest[at + 4..];
+        let value = rest.trim_start_matches(['"', '\'', ':', ' ', '\t']);
+        let end = value
+            .find(['"', '\'', '\n', '\r', ',', '}'])
+            .unwrap_or(value.len());
+        let target = value[..end].trim();
+        let canonical = target.strip_prefix("#/components/").is_some_and(|tail| {
+            tail.split_once('/').is_some_and(|(kind, name)| {
+                KINDS.contains(&kind) && !name.is_empty() && !name.contains(['/', '%'])
+            })
+        });
+        if !canonical {
+            return true;
+        }
+    }
+    false
+}
+
+/// Refuses Swagger 2.0, OpenAPI 3.1 and anything but `3.0.N`, with one sentence each.
+fn check_version(head: &Head) -> Result<(), (&'static str, Position, String)> {
+    if let Some(field) = &head.swagger {
+        let version = field.text.as_deref().unwrap_or("?");
+        return Err((
+            "/swagger",
+            field.position,
+            format!(
+                "this is a Swagger {version} document; only OpenAPI 3.0.x is supported (convert it to 3.0 first)"
+            ),
+        ));
+    }
+    let Some(field) = &head.openapi else {
+        return Err((
+            "/openapi",
+            (1, 1),
+            "missing `openapi` version field; expected an OpenAPI 3.0.x document".into(),
+        ));
+    };
+    let Some(version) = field.text.as_deref() else {
+        return Err((
+            "/openapi",
+            field.position,
+            "`openapi` must be a version such as 3.0.3, not a mapping or a list".into(),
+        ));
+    };
+    if is_openapi_3x(version) {
+        return Ok(());
+    }
+    let message =
+        format!("unknown OpenAPI version `{version}`; expected 3.0.x or 3.1.x, such as 3.0.3");
+    Err(("/openapi", field.position, message))
+}
+
+/// serde appends " at line X column Y" to its messages; the position is reported
 /// separately, so it is cut from the text.
 fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
+    }
+}
+
+/// serde_yaml starts its messages with the path (`components.schemas.A: invalid
+/// type…`); the pointer says it already.
+fn strip_yaml_path(message: &str) -> String {
+    match message.split_once(": ") {
+        Some((path, rest)) if !path.is_empty() && !path.contains(' ') => rest.to_string(),
+        _ => message.to_string(),
     }
 }
 
@@ -232,9 +642,48 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Escapes one JSON pointer token (RFC 6901).
-pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+/// Converts a YAML value to JSON. Keys that are not strings (`200:` is a number in YAML)
+/// become their text, as in every OpenAPI tool.
+pub fn yaml_to_json(value: serde_yaml::Value) -> serde_json::Value {
+    use serde_json::Value;
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                out.insert(key_text(k), yaml_to_json(v));
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+fn key_text(key: serde_yaml::Value) -> String {
+    use serde_yaml::Value as Y;
+    match key {
+        Y::String(s) => s,
+        Y::Null => "null".into(),
+        Y::Bool(b) => b.to_string(),
+        Y::Number(n) => n.to_string(),
+        other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]
@@ -245,6 +694,8 @@ mod tests {
         parse_spec(Path::new("spec.yaml"), src.to_string())
     }
 
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
     #[test]
     fn refuses_swagger_2() {
         let e = parse("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
@@ -254,9 +705,50 @@ mod tests {
     }
 
     #[test]
-    fn refuses_openapi_3_1() {
-        let e = parse("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
-        assert!(e.message.contains("3.1.0 is not supported"), "{e}");
+    fn reads_openapi_3_1_and_refuses_3_2() {
+        let doc = parse("openapi: 3.1.0\ninfo: {title: t, version: '1'}\n").expect("3.1 is read");
+        assert!(doc.openapi.paths.paths.is_empty());
+        let e = parse("openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
+        assert!(e.message.contains("unknown OpenAPI version `3.2.0`"), "{e}");
+    }
+
+    #[test]
+    fn the_version_is_3_0_n_exactly() {
+        for ok in ["3.0.0", "3.0.3", "3.0.99", "'3.0.3'", "\"3.0.10\""] {
+            parse(&format!(
+                "openapi: {ok}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"
+            ))
+            .unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for bad in [
+            "3.0",
+            "3.0-banana",
+            "3.0.",
+            "3.0.x",
+            "3.0.3.1",
+            "3",
+            "30.0.1",
+            "3.0.3 ",
+        ] {
+            let e = parse(&format!(
+                "info: {{title: t, version: '1'}}\nopenapi: '{bad}'\npaths: {{}}\n"
+            ))
+            .expect_err(bad);
+            assert_eq!(e.pointer, "/openapi", "{bad}");
+            assert_eq!(e.position, Some((2, 1)), "{bad}");
+            assert!(e.message.contains("unknown OpenAPI version"), "{bad}: {e}");
+        }
+        let e = parse("openapi: {a: 1}\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
+        assert!(e.message.contains("must be a version"), "{e}");
+        // JSON: a number is not a version either.
+        let e = parse_spec(
+            Path::new("a.json"),
+            "{\"openapi\": 3.0, \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}"
+                .into(),
+        )
+        .unwrap_err();
+        assert_eq!(e.position, Some((1, 2)), "{e}");
+        assert!(e.message.contains("`3.0`"), "{e}");
     }
 
     #[test]
@@ -264,14 +756,138 @@ mod tests {
         let src = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n";
         let e = parse(src).unwrap_err();
         assert_eq!(e.pointer, "/paths/~1a/get/responses", "{e}");
-        // The parser reports where the path item starts (openapiv3 flattens `paths`).
-        assert_eq!(e.position.map(|p| p.0), Some(4), "{e}");
-        assert!(e.to_string().starts_with("spec.yaml:4:"), "{e}");
+        assert_eq!(e.position, Some((6, 7)), "{e}");
+        assert!(e.to_string().starts_with("spec.yaml:6:7:"), "{e}");
+        assert!(e.message.starts_with("invalid type: integer `5`"), "{e}");
     }
 
     #[test]
     fn reports_bad_yaml_with_position() {
         let e = parse("openapi: 3.0.3\ninfo: [unclosed\n").unwrap_err();
         assert!(e.position.is_some(), "{e}");
+        assert!(e.message.starts_with("not valid YAML: "), "{e}");
+        let e = parse_spec(
+            Path::new("a.json"),
+            "{\"openapi\": \"3.0.3\",\n \"info\" 5}".into(),
+        )
+        .unwrap_err();
+        assert_eq!(e.position, Some((2, 9)), "{e}");
+        assert!(e.message.starts_with("not valid JSON: expected `:`"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_key() {
+        let e = parse(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      properties:\n        a: {{type: string}}\n        a: {{type: integer}}\n"))
+            .unwrap_err();
+        assert_eq!(e.position, Some((9, 9)), "{e}");
+        assert_eq!(e.pointer, "/components/schemas/A/properties/a", "{e}");
+        assert!(
+            e.message.contains("duplicate key `a` (first at line 8)"),
+            "{e}"
+        );
+        let e = parse(&format!("{HEAD}paths: {{}}\npaths: {{}}\n")).unwrap_err();
+        assert_eq!(e.position, Some((4, 1)), "{e}");
+        assert_eq!(e.pointer, "/paths");
+        let json = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"},\n \"paths\": {}, \"x\": [{\"a\": 1, \"\\u0061\": 2}]}";
+        let e = parse_spec(Path::new("a.json"), json.into()).unwrap_err();
+        assert_eq!(e.position, Some((2, 30)), "{e}");
+        assert_eq!(e.pointer, "/x/0/a", "{e}");
+    }
+
+    #[test]
+    fn empty_and_non_utf8_documents() {
+        for text in ["", "  \n", "# only a comment\n", "---\n", "~\n"] {
+            let e = parse(text).expect_err(text);
+            assert_eq!(e.position, Some((1, 1)), "{text:?}");
+            assert!(e.message.starts_with("empty document"), "{text:?}: {e}");
+        }
+        let mut bytes = format!("{HEAD}paths: {{}}\nx-a: caf").into_bytes();
+        bytes.push(0xE9);
+        let e = parse_spec_bytes(Path::new("spec.yaml"), bytes).unwrap_err();
+        assert_eq!(e.position, Some((4, 9)), "{e}");
+        assert!(e.message.contains("not UTF-8: byte 0xE9"), "{e}");
+    }
+
+    #[test]
+    fn integers_wider_than_64_bits() {
+        let e = parse(&format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    N:\n      type: integer\n      enum: [1, 99999999999999999999999]\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.position, Some((8, 17)), "{e}");
+        assert_eq!(e.pointer, "/components/schemas/N/enum/1");
+        assert!(e.message.contains("out of range"), "{e}");
+    }
+
+    #[test]
+    fn limits_depth_and_aliases() {
+        let deep = format!(
+            "{HEAD}paths: {{}}\nx-deep: {}{}\n",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        let e = parse(&deep).unwrap_err();
+        assert!(e.message.contains("nested deeper than"), "{e}");
+        assert_eq!(e.position, Some((4, 9 + MAX_DEPTH)), "{e}");
+        let block = format!("{HEAD}paths: {{}}\nx-deep:\n  {}1\n", "- ".repeat(500));
+        let e = parse(&block).unwrap_err();
+        assert!(e.message.contains("nesting deeper than 100 levels"), "{e}");
+        let json = format!(
+            "{{\"openapi\": \"3.0.3\", \"x\": {}{}}}",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        let e = parse_spec(Path::new("a.json"), json).unwrap_err();
+        assert!(e.message.contains("nesting deeper than 100 levels"), "{e}");
+
+        let mut bomb =
+            format!("{HEAD}paths: {{}}\nx-lol:\n  a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
+        let mut prev = 'a';
+        for c in "bcdefghi".chars() {
+            bomb.push_str(&format!(
+                "  {c}: &{c} [{}]\n",
+                vec![format!("*{prev}"); 9].join(",")
+            ));
+            prev = c;
+        }
+        let e = parse(&bomb).unwrap_err();
+        assert!(e.message.starts_with("alias `*"), "{e}");
+        assert!(e.pointer.starts_with("/x-lol/"), "{e}");
+    }
+
+    #[test]
+    fn positions_share_aliased_subtrees() {
+        let src = "base: &b\n  x: 1\nuse:\n  <<: *b\n  y: 2\nlist: [*b, *b]\n";
+        let p = index_of(src);
+        assert_eq!(p.locate("/use/y"), Some((5, 3)));
+        assert_eq!(p.locate("/use/x"), Some((2, 3)));
+        assert_eq!(p.locate("/list/1"), Some((6, 12)));
+        assert_eq!(p.locate("/list/1/x"), Some((2, 3)));
+        assert_eq!(p.locate("/missing/deeper"), Some((1, 1)));
+    }
+
+    #[test]
+    fn documents_larger_than_the_limit_are_refused_where_it_is_crossed() {
+        let mut text = format!("{HEAD}paths: {{}}\nx-big: |\n");
+        while text.len() <= MAX_DOCUMENT_BYTES {
+            text.push_str(
+                "  0123456789012345678901234567890123456789012345678901234567890123456789\n",
+            );
+        }
+        let lines_before = text[..MAX_DOCUMENT_BYTES].matches('\n').count();
+        let e = parse(&text).unwrap_err();
+        assert!(e.message.contains("larger than 64 MiB"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(lines_before + 1), "{e}");
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &text).unwrap();
+        let e = load_spec(file.path()).unwrap_err();
+        assert!(e.message.contains("larger than 64 MiB"), "{e}");
+    }
+
+    #[test]
+    fn one_document_per_file() {
+        let e = parse(&format!("{HEAD}paths: {{}}\n---\na: 1\n")).unwrap_err();
+        assert!(e.message.contains("more than one YAML document"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(4), "{e}");
     }
 }

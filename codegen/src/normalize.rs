@@ -51,9 +51,19 @@ pub type FileLoader<'l> = dyn FnMut(&str) -> Result<Value, String> + 'l;
 /// How deep references that are replaced by their target may nest.
 const MAX_INLINE_DEPTH: usize = 32;
 
+/// What the pass found besides the rewritten document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    /// Constructs carried over inexactly.
+    pub notes: Vec<Note>,
+    /// References to nothing (or into a file that cannot be read), left as they are so
+    /// that every one can be reported: `gen` refuses the first, `lint` lists them all.
+    pub unresolved: Vec<Note>,
+}
+
 /// Normalises `doc` in place (see the module docs). `load` reads other files; it is
 /// called once per file.
-pub fn normalize(doc: &mut Value, load: &mut FileLoader<'_>) -> Result<Vec<Note>, NormalizeError> {
+pub fn normalize(doc: &mut Value, load: &mut FileLoader<'_>) -> Result<Normalized, NormalizeError> {
     let version = doc
         .get("openapi")
         .and_then(Value::as_str)
@@ -67,6 +77,7 @@ pub fn normalize(doc: &mut Value, load: &mut FileLoader<'_>) -> Result<Vec<Note>
         taken: BTreeSet::new(),
         added: Vec::new(),
         notes: Vec::new(),
+        unresolved: Vec::new(),
         load,
     };
     if let Some(schemas) = doc
@@ -96,7 +107,10 @@ pub fn normalize(doc: &mut Value, load: &mut FileLoader<'_>) -> Result<Vec<Note>
             }
         }
     }
-    Ok(pass.notes)
+    Ok(Normalized {
+        notes: pass.notes,
+        unresolved: pass.unresolved,
+    })
 }
 
 /// Where a reference is resolved: the main document or another file.
@@ -135,6 +149,7 @@ struct Pass<'l, 'f> {
     /// Component schemas added by the pass, in order.
     added: Vec<(String, Value)>,
     notes: Vec<Note>,
+    unresolved: Vec<Note>,
     load: &'l mut FileLoader<'f>,
 }
 
@@ -143,6 +158,13 @@ const METHODS: &[&str] = &[
 ];
 
 impl Pass<'_, '_> {
+    fn unresolved(&mut self, e: NormalizeError) {
+        self.unresolved.push(Note {
+            pointer: e.pointer,
+            message: e.message,
+        });
+    }
+
     fn note(&mut self, pointer: &str, message: impl Into<String>) {
         self.notes.push(Note {
             pointer: pointer.to_string(),
@@ -209,7 +231,12 @@ impl Pass<'_, '_> {
     ) -> Result<(), NormalizeError> {
         // A path item `$ref` (3.0: to another file; 3.1: also `#/components/pathItems`)
         // is replaced by the path item it names; sibling fields win.
-        if item.get("$ref").is_some() {
+        if let Some(reference) = item.get("$ref").and_then(Value::as_str) {
+            let place = self.parse_ref(reference, pointer, file)?;
+            if let Err(e) = self.lookup(&place, pointer) {
+                self.unresolved(e);
+                return Ok(());
+            }
             self.inline(item, pointer, file, depth, "path item")?;
         }
         let Some(obj) = item.as_object_mut() else {
@@ -385,7 +412,13 @@ impl Pass<'_, '_> {
                 .expect("has a $ref")
                 .insert("$ref".into(), Value::String(canonical));
             // `openapiv3` resolves it; its target is normalised where it is declared.
-            self.lookup(&place, pointer)?;
+            if let Err(e) = self.lookup(&place, pointer) {
+                self.unresolved(e);
+            }
+            return Ok(true);
+        }
+        if let Err(e) = self.lookup(&place, pointer) {
+            self.unresolved(e);
             return Ok(true);
         }
         // Replaced by its target, which `inline` normalises as a `what` of its own.
@@ -509,7 +542,13 @@ impl Pass<'_, '_> {
             self.schema_31(obj, pointer);
         }
         if let Some(Value::String(reference)) = obj.get("$ref").cloned() {
-            let target = self.schema_ref(&reference, pointer, file)?;
+            let target = match self.schema_ref(&reference, pointer, file) {
+                Ok(target) => target,
+                Err(e) => {
+                    self.unresolved(e);
+                    reference
+                }
+            };
             let siblings: Vec<String> = obj.keys().filter(|k| *k != "$ref").cloned().collect();
             if siblings.is_empty() {
                 obj.insert("$ref".into(), Value::String(target));
@@ -796,7 +835,10 @@ impl Pass<'_, '_> {
                 if !self.files.contains_key(file) {
                     let value = (self.load)(file).map_err(|e| NormalizeError {
                         pointer: format!("{pointer}/$ref"),
-                        message: format!("cannot read `{file}`: {e}"),
+                        message: format!(
+                            "`$ref: {}` cannot be followed: cannot read `{file}`: {e}",
+                            place.display()
+                        ),
                     })?;
                     self.files.insert(file.clone(), value);
                 }
@@ -812,10 +854,15 @@ impl Pass<'_, '_> {
             };
             current = next.ok_or_else(|| NormalizeError {
                 pointer: format!("{pointer}/$ref"),
-                message: format!(
-                    "`$ref` points to nothing: there is no `{}`",
-                    place.display()
-                ),
+                message: match &place.file {
+                    None => format!(
+                        "`$ref: #{}` points to nothing in the document",
+                        place.display()
+                    ),
+                    Some(_) => {
+                        format!("`$ref: {}` points to nothing in that file", place.display())
+                    }
+                },
             })?;
         }
         Ok(current)
@@ -863,7 +910,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect();
         let mut reads = Vec::new();
-        let notes = normalize(&mut doc, &mut |f: &str| {
+        let normalized = normalize(&mut doc, &mut |f: &str| {
             reads.push(f.to_string());
             files
                 .get(f)
@@ -871,6 +918,12 @@ mod tests {
                 .ok_or_else(|| "no such file".to_string())
         })
         .expect("normalises");
+        assert!(
+            normalized.unresolved.is_empty(),
+            "{:?}",
+            normalized.unresolved
+        );
+        let notes = normalized.notes;
         let mut unique = reads.clone();
         unique.dedup();
         assert_eq!(reads, unique, "each file is read once");
@@ -1001,13 +1054,37 @@ mod tests {
     }
 
     #[test]
-    fn a_ref_to_nothing_is_an_error_at_the_ref() {
+    fn refs_to_nothing_are_left_and_listed_at_the_ref() {
         let mut doc = json!({"openapi": "3.0.3", "components": {"schemas": {
             "A": {"$ref": "#/components/schemas/Missing/properties/x"},
+            "B": {"$ref": "other.yaml#/components/schemas/B"},
         }}});
-        let error = normalize(&mut doc, &mut |_: &str| Err("no files".to_string())).unwrap_err();
-        assert_eq!(error.pointer, "/components/schemas/A/$ref");
-        assert!(error.message.contains("points to nothing"), "{error:?}");
+        let normalized = normalize(&mut doc, &mut |_: &str| Err("no files".to_string())).unwrap();
+        let pointers: Vec<&str> = normalized
+            .unresolved
+            .iter()
+            .map(|u| u.pointer.as_str())
+            .collect();
+        assert_eq!(
+            pointers,
+            ["/components/schemas/A/$ref", "/components/schemas/B/$ref"]
+        );
+        assert!(
+            normalized.unresolved[0]
+                .message
+                .contains("points to nothing"),
+            "{normalized:?}"
+        );
+        assert!(
+            normalized.unresolved[1]
+                .message
+                .contains("cannot read `other.yaml`"),
+            "{normalized:?}"
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["A"]["$ref"],
+            "#/components/schemas/Missing/properties/x"
+        );
     }
 
     #[test]

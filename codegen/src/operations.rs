@@ -14,7 +14,7 @@ use openapiv3::{
 use crate::docs::Docs;
 use crate::load::escape_pointer_token;
 use crate::naming::{field_name, method_name, type_name, variant_name, UniqueNames};
-use crate::typespace::{TypeRef, TypeSpaceBuilder};
+use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
 use crate::Error;
 
 /// Where a parameter goes.
@@ -470,20 +470,46 @@ pub fn build(
     Ok(ops)
 }
 
-/// The item names emitted for an operation with type stem `stem`.
-fn stem_items(stem: &str) -> [String; 4] {
+/// The item names emitted for an operation with type stem `stem`: the request builder,
+/// the reply and error enums, the body enum and the struct of required parameters.
+///
+/// The reply enum is `<Stem>Reply`, not `<Stem>Response`: models are very often named
+/// `<Operation>Response` (iRiS' `CreateConversationResponse`, Salesforce's
+/// `EstablishConversationResponse`), and the same name in a module and in its `types`
+/// makes glob imports of both ambiguous. [`avoid_type_names`] rules out the rest.
+pub fn stem_items(stem: &str) -> [String; 5] {
     [
         stem.to_string(),
-        format!("{stem}Response"),
+        format!("{stem}Reply"),
         format!("{stem}Error"),
         format!("{stem}Body"),
+        format!("{stem}Params"),
     ]
 }
 
-/// Claims a type stem whose builder, response, error and body names are all free, so
-/// that `getThing` (→ `GetThingResponse` enum) and `getThingResponse` (→ builder) do not
+/// Gives a new stem to every operation one of whose item names (see [`stem_items`]) is
+/// also the name of a type in `space`, so that no name of an API module is also a name of
+/// its `types` module. The numbered stem (`CreateConversation2`) is rare and unambiguous.
+pub fn avoid_type_names(ops: &mut Operations, space: &TypeSpace) {
+    let clashes = |stem: &str| {
+        stem_items(stem)
+            .iter()
+            .any(|name| space.entries.contains_key(name))
+    };
+    if !ops.methods.iter().any(|op| clashes(&op.type_stem)) {
+        return;
+    }
+    let taken = std::iter::once("Client".to_string()).chain(space.entries.keys().cloned());
+    let mut stems = UniqueNames::with_taken(taken);
+    for op in &mut ops.methods {
+        op.type_stem = claim_stem(&mut stems, &op.type_stem);
+    }
+}
+
+/// Claims a type stem whose builder, reply, error, body and parameter names are all free,
+/// so that `getThing` (→ `GetThingReply` enum) and `getThingReply` (→ builder) do not
 /// collide, whatever their order. A keyword stem (`Self_`) becomes `SelfOp`, as
-/// `Self_Response` would break the naming lints.
+/// `Self_Reply` would break the naming lints.
 fn claim_stem(stems: &mut UniqueNames, base: &str) -> String {
     let base = match base.strip_suffix('_') {
         Some(trimmed) if !trimmed.is_empty() => format!("{trimmed}Op"),
@@ -1102,4 +1128,75 @@ fn build_responses(
         });
     }
     Ok(cases)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::stem_items;
+    use crate::{api::build_model, parse_spec, ApiInput};
+
+    /// A model named like an operation's builder or reply enum: the operation gets a
+    /// numbered stem, so that no name of the module is also a name of its `types`.
+    #[test]
+    fn operation_items_never_take_a_model_name() {
+        let yaml = r##"
+openapi: 3.0.3
+info: {title: Names, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/CreateThing"}
+      responses:
+        "201": {description: Created.}
+    get:
+      operationId: listThings
+      responses:
+        "200":
+          description: The things.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ListThingsReply"}
+    delete:
+      operationId: deleteThings
+      responses:
+        "204": {description: Gone.}
+components:
+  schemas:
+    CreateThing:
+      type: object
+      properties: {name: {type: string}}
+    ListThingsReply:
+      type: array
+      items: {$ref: "#/components/schemas/CreateThing"}
+"##;
+        let api = ApiInput {
+            module: "api".into(),
+            spec: parse_spec(Path::new("names.yaml"), yaml.to_string()).unwrap(),
+        };
+        let (space, ops) = build_model(&api).unwrap();
+        let stems: Vec<(&str, &str)> = ops
+            .methods
+            .iter()
+            .map(|op| (op.operation_id.as_str(), op.type_stem.as_str()))
+            .collect();
+        assert_eq!(
+            stems,
+            [
+                ("listThings", "ListThings2"),
+                ("createThing", "CreateThing2"),
+                ("deleteThings", "DeleteThings"),
+            ]
+        );
+        for op in &ops.methods {
+            for name in stem_items(&op.type_stem) {
+                assert!(!space.entries.contains_key(&name), "{name} is a model too");
+            }
+        }
+    }
 }

@@ -5,46 +5,53 @@
 use std::fmt::Write as _;
 
 use crate::api::ApiOutput;
-use crate::operations::{BodyKind, OperationMethod, Param, SchemeKind};
+use crate::operations::{
+    BodyKind, OperationMethod, Param, ParamLocation, ResponseBody, ResponseCase, SchemeKind,
+};
 use crate::typespace::{Prim, TypeKind, TypeRef, TypeSpace};
 
 /// Rust source of the example for `api`, or `None` when no operation can be called with
-/// values the spec provides.
+/// values the spec provides: set-up with `Client::builder()`, the call, and a `match` on
+/// every kind of outcome of the crate's error model.
 pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
-    let op = api
+    let (op, args) = api
         .operations
         .methods
         .iter()
-        .find(|op| call_args(crate_ident, &api.space, op).is_some())?;
-    let args = call_args(crate_ident, &api.space, op)?;
+        .find_map(|op| Some((op, call_args(crate_ident, &api.space, op)?)))?;
     let module = &api.module;
+    let stem = &op.type_stem;
+    let error_variants: Vec<&ResponseCase> = op
+        .responses
+        .iter()
+        .filter(|r| !r.is_success() && r.body != ResponseBody::Empty)
+        .collect();
+    let mut imports = vec!["Client".to_string()];
+    if !error_variants.is_empty() {
+        imports.push(format!("{stem}Error"));
+    }
+    if !args.named.is_empty() {
+        imports.push(format!("{stem}Params"));
+    }
+    imports.push(format!("{stem}Reply"));
+    if !args.setup.is_empty() {
+        imports.insert(0, "types".to_string());
+    }
     let mut out = String::new();
-    // APIs whose host is per customer show `server_url` with the spec's defaults.
-    let (server_import, builder) = if api.server_defaults.is_empty() {
-        ("", "Client::builder()".to_string())
-    } else {
-        let args: Vec<String> = api
-            .server_defaults
-            .iter()
-            .map(|d| format!("{d:?}"))
-            .collect();
-        (
-            "server_url, ",
-            format!(
-                "{crate_ident}::runtime::ClientBuilder::new(server_url({}))",
-                args.join(", ")
-            ),
-        )
-    };
-    let types_import = if args.setup.is_empty() { "" } else { "types, " };
+    let _ = writeln!(out, "use {crate_ident}::runtime::Error;");
     let _ = writeln!(
         out,
-        "use {crate_ident}::{module}::{{{server_import}{types_import}Client}};\n"
+        "use {crate_ident}::{module}::{{{}}};\n",
+        imports.join(", ")
     );
     let _ = writeln!(
         out,
         "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{"
     );
+    let _ = writeln!(out, "let client = Client::builder()");
+    for (name, default) in &api.server_variables {
+        let _ = writeln!(out, "    .server_variable({name:?}, {default:?})");
+    }
     let auth = op
         .security
         .first()
@@ -55,36 +62,104 @@ pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
             SchemeKind::Basic => ".basic_auth(\"USER\", \"PASSWORD\")",
             _ => ".api_key(\"API_KEY\")",
         });
-    let _ = writeln!(
-        out,
-        "let client: Client = {builder}{}.build()?.into();",
-        auth.unwrap_or("")
-    );
+    if let Some(auth) = auth {
+        let _ = writeln!(out, "    {auth}");
+    }
+    let _ = writeln!(out, "    .build()?;");
     out.push_str(&args.setup);
+    let mut call: Vec<String> = args.positional.clone();
+    if !args.named.is_empty() {
+        let mut fields = String::new();
+        for (name, value) in &args.named {
+            let _ = writeln!(fields, "        {name}: {value},");
+        }
+        call.push(format!("{stem}Params {{\n{fields}    }}"));
+    }
+    if args.body {
+        call.push("body".into());
+    }
+    let call = if call.iter().any(|c| c.contains('\n')) {
+        format!("\n    {},\n", call.join(",\n    "))
+    } else {
+        call.join(", ")
+    };
+    let _ = writeln!(out, "match client.{}({call}).await {{", op.method_name);
+    let _ = writeln!(out, "    Ok(response) => match response.body {{");
+    if let Some(first) = op.responses.iter().find(|r| r.is_success()) {
+        let v = &first.variant;
+        if first.body == ResponseBody::Empty {
+            let _ = writeln!(
+                out,
+                "        {stem}Reply::{v} => println!(\"{{}}\", response.status),"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "        {stem}Reply::{v}(body) => println!(\"{{}}: {{body:?}}\", response.status),"
+            );
+        }
+    }
     let _ = writeln!(
         out,
-        "let response = client.{}({}).await?;",
-        op.method_name,
-        args.call.join(", ")
+        "        other => println!(\"{{}}: {{other:?}}\", response.status),"
     );
-    let _ = writeln!(
-        out,
-        "println!(\"{{}}: {{:?}}\", response.status, response.body);"
+    let _ = writeln!(out, "    }},");
+    for case in &error_variants {
+        let _ = writeln!(
+            out,
+            "    Err(Error::Api {{ status, body: {stem}Error::{}(body), .. }}) => {{\n        eprintln!(\"documented error {{status}}: {{body:?}}\")\n    }}",
+            case.variant
+        );
+    }
+    if !error_variants.is_empty() {
+        let _ = writeln!(
+            out,
+            "    Err(Error::Api {{ status, body, .. }}) => eprintln!(\"documented error {{status}}: {{body:?}}\"),"
+        );
+    }
+    out.push_str(
+        "    Err(Error::Status { status, body, .. }) => {\n        eprintln!(\"{status} without a typed body: {body}\")\n    }\n",
+    );
+    out.push_str(
+        "    Err(Error::Decode { status, path, body, .. }) => {\n        eprintln!(\"{status}: unexpected body at `{path}`: {body}\")\n    }\n",
+    );
+    out.push_str(
+        "    Err(error @ (Error::Timeout { .. } | Error::Transport(_))) => {\n        eprintln!(\"no reply, try again later: {error}\")\n    }\n",
+    );
+    out.push_str(
+        "    // Nothing was sent: `InvalidRequest`, `MissingCredentials`, `Auth`.\n    Err(error) => return Err(error.into()),\n}\n",
     );
     let _ = writeln!(out, "# Ok(())\n# }}");
     Some(out)
 }
 
+/// How the example calls an operation.
 struct Args {
+    /// Statements before the call (the body).
     setup: String,
-    call: Vec<String>,
+    /// Path parameter values, in order.
+    positional: Vec<String>,
+    /// Fields of the `<Stem>Params` struct: name and value.
+    named: Vec<(String, String)>,
+    /// Whether a `body` is passed.
+    body: bool,
 }
 
 fn call_args(crate_ident: &str, space: &TypeSpace, op: &OperationMethod) -> Option<Args> {
-    let mut setup = String::new();
-    let mut call = Vec::new();
+    let mut args = Args {
+        setup: String::new(),
+        positional: Vec::new(),
+        named: Vec::new(),
+        body: false,
+    };
     for p in op.params.iter().filter(|p| p.required) {
-        call.push(param_value(space, p)?);
+        if p.location == ParamLocation::Path {
+            args.positional
+                .push(param_value(crate_ident, space, p, false)?);
+        } else {
+            args.named
+                .push((p.name.clone(), param_value(crate_ident, space, p, true)?));
+        }
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         let media = &body.media[0];
@@ -104,27 +179,29 @@ fn call_args(crate_ident: &str, space: &TypeSpace, op: &OperationMethod) -> Opti
             krate: &format!("{crate_ident}::"),
         };
         let expr = crate::emit::example::value_expr(space, &media.ty, &example, &cx, false)?;
-        let _ = writeln!(setup, "let body = {expr};");
-        call.push("body".into());
+        let _ = writeln!(args.setup, "let body = {expr};");
+        args.body = true;
     }
-    Some(Args { setup, call })
+    Some(args)
 }
 
 fn media_example(_space: &TypeSpace, op: &OperationMethod) -> Option<serde_json::Value> {
     op.body.as_ref()?.example.clone()
 }
 
-/// A literal for a required parameter: the spec's example, else a placeholder of the
-/// right type.
-fn param_value(space: &TypeSpace, p: &Param) -> Option<String> {
+/// A value for a required parameter: the spec's example, else a placeholder of the right
+/// type. `field` says it initialises a struct field (so it needs `.into()`) rather than an
+/// `impl Into<T>` argument. A UUID is a fresh one (`Uuid::new_v4()`).
+fn param_value(crate_ident: &str, space: &TypeSpace, p: &Param, field: bool) -> Option<String> {
     let example = p.example.as_ref();
+    let into = if field { ".into()" } else { "" };
     match space.resolve_alias(&p.ty) {
         TypeRef::Prim(Prim::String) => {
             let text = example
                 .and_then(|e| e.as_str())
                 .map(str::to_string)
                 .unwrap_or_else(|| p.wire.to_uppercase());
-            Some(format!("{text:?}"))
+            Some(format!("{text:?}{into}"))
         }
         TypeRef::Prim(Prim::I32 | Prim::I64) => {
             Some(example.and_then(|e| e.as_i64()).unwrap_or(1).to_string())
@@ -135,19 +212,14 @@ fn param_value(space: &TypeSpace, p: &Param) -> Option<String> {
                 .unwrap_or(true)
                 .to_string(),
         ),
-        TypeRef::Prim(Prim::Uuid) => {
-            let text = example
-                .and_then(|e| e.as_str())
-                .unwrap_or("00000000-0000-0000-0000-000000000000");
-            Some(format!("{text:?}.parse::<uuid::Uuid>()?"))
-        }
+        TypeRef::Prim(Prim::Uuid) => Some(format!("{crate_ident}::uuid::Uuid::new_v4()")),
         TypeRef::Named(name) => match space.get(name).map(|e| &e.kind) {
             Some(TypeKind::StringEnum(values)) => {
                 let text = example
                     .and_then(|e| e.as_str())
                     .map(str::to_string)
                     .or_else(|| values.first().map(|v| v.wire.clone()))?;
-                Some(format!("{text:?}"))
+                Some(format!("{text:?}{into}"))
             }
             _ => None,
         },

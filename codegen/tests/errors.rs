@@ -111,15 +111,15 @@ fn swagger_2_is_refused_with_file_and_pointer() {
 }
 
 #[test]
-fn openapi_3_1_is_refused_with_file_and_pointer() {
-    let e = spec_error("errors/openapi31.json");
-    assert_eq!(e.file, Path::new("tests/fixtures/errors/openapi31.json"));
+fn an_unknown_version_is_refused_with_file_and_pointer() {
+    let e = spec_error("errors/openapi32.json");
+    assert_eq!(e.file, Path::new("tests/fixtures/errors/openapi32.json"));
     assert_eq!(e.pointer, "/openapi");
     assert_eq!(e.position, Some((2, 3)));
-    assert!(e.message.contains("OpenAPI 3.1.0 is not supported"), "{e}");
+    assert!(e.message.contains("unknown OpenAPI version `3.2.0`"), "{e}");
     assert!(
         e.to_string()
-            .starts_with("tests/fixtures/errors/openapi31.json:2:3: /openapi: "),
+            .starts_with("tests/fixtures/errors/openapi32.json:2:3: /openapi: "),
         "{e}"
     );
 }

@@ -119,7 +119,8 @@ fn ignored_header_parameters_are_skipped_with_a_warning() {
     );
     let client = &generate(&yaml).unwrap().files["src/api/mod.rs"];
     assert!(
-        client.contains("pub fn op(&self, x_kept: impl Into<String>)"),
+        client.contains("pub fn op(&self, params: OpParams)")
+            && client.contains("pub x_kept: String,"),
         "{client}"
     );
     assert!(!client.contains("\"Accept\", &"), "{client}");

@@ -46,8 +46,10 @@ fixture_snapshots!(
     names,
     objects,
     odd,
+    openapi31,
     param_names,
     presence,
+    refs,
     styles,
 );
 

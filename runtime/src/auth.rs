@@ -189,13 +189,14 @@ impl Credentials {
 
     /// Picks the first non-empty alternative whose schemes all have a credential.
     ///
-    /// Returns nothing when no alternative can be satisfied (or none is needed): the request
-    /// then goes out without auth and the server decides.
+    /// Returns an empty list when the operation needs no auth, or allows anonymous access
+    /// (an empty alternative) and no other alternative can be satisfied; `None` when it
+    /// requires credentials and no alternative can be satisfied.
     pub(crate) fn select(
         &self,
         requirements: SecurityRequirements,
-    ) -> Vec<(&'static SecurityScheme, &Credential)> {
-        requirements
+    ) -> Option<Vec<(&'static SecurityScheme, &Credential)>> {
+        let satisfied = requirements
             .iter()
             .filter(|alternative| !alternative.is_empty())
             .find_map(|alternative| {
@@ -206,8 +207,9 @@ impl Credentials {
                             .map(|credential| (*scheme, credential))
                     })
                     .collect::<Option<Vec<_>>>()
-            })
-            .unwrap_or_default()
+            });
+        let anonymous = requirements.is_empty() || requirements.iter().any(|alt| alt.is_empty());
+        satisfied.or_else(|| anonymous.then(Vec::new))
     }
 }
 
@@ -317,7 +319,7 @@ mod tests {
             ..Credentials::default()
         };
         let requirements: SecurityRequirements = &[&[&BEARER], &[&KEY]];
-        assert_eq!(names(&credentials.select(requirements)), ["key"]);
+        assert_eq!(names(&credentials.select(requirements).unwrap()), ["key"]);
     }
 
     #[test]
@@ -327,7 +329,10 @@ mod tests {
             ..Credentials::default()
         };
         let requirements: SecurityRequirements = &[&[&KEY, &BASIC]];
-        assert!(credentials.select(requirements).is_empty());
+        assert!(credentials.select(requirements).is_none());
+        let optional: SecurityRequirements = &[&[&KEY, &BASIC], &[]];
+        assert_eq!(credentials.select(optional).map(|s| s.len()), Some(0));
+        assert_eq!(credentials.select(&[]).map(|s| s.len()), Some(0));
     }
 
     #[test]
@@ -337,7 +342,7 @@ mod tests {
             ..Credentials::default()
         };
         let requirements: SecurityRequirements = &[&[], &[&BEARER]];
-        assert_eq!(names(&credentials.select(requirements)), ["oauth"]);
+        assert_eq!(names(&credentials.select(requirements).unwrap()), ["oauth"]);
     }
 
     #[test]
@@ -347,9 +352,9 @@ mod tests {
             ..Credentials::default()
         };
         credentials.set_for_scheme("basic", Credential::api_key("k"));
-        assert!(credentials.select(&[&[&BASIC]]).is_empty());
+        assert!(credentials.select(&[&[&BASIC]]).is_none());
         credentials.set_for_scheme("basic", Credential::basic("v", "q"));
-        assert_eq!(names(&credentials.select(&[&[&BASIC]])), ["basic"]);
+        assert_eq!(names(&credentials.select(&[&[&BASIC]]).unwrap()), ["basic"]);
     }
 
     #[test]

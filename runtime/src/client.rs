@@ -1,6 +1,7 @@
 //! [`ClientBuilder`] and [`Transport`], the configured HTTP client shared by all operations.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,35 +14,134 @@ use crate::{BuildError, Credential, Request, RetryPolicy, Secret, TokenSource};
 /// The user agent of clients built here, unless [`ClientBuilder::user_agent`] sets one.
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// Builds a [`Transport`]. `Debug` never shows secrets or default header values.
+/// A server of the spec: a URL template and its variables (OpenAPI `servers[0]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Server {
+    /// The URL, with `{variable}` placeholders.
+    pub url: &'static str,
+    /// The variables of the URL.
+    pub variables: &'static [ServerVariable],
+}
+
+/// A variable of a [`Server`] URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// The name, as in the `{name}` placeholder.
+    pub name: &'static str,
+    /// The value used unless [`ClientBuilder::server_variable`] sets another.
+    pub default: &'static str,
+    /// The values the spec allows (its `enum`); empty when any value is allowed.
+    pub allowed: &'static [&'static str],
+}
+
+/// Where requests go: a URL given as is, or a server template with variables.
+#[derive(Clone)]
+enum Target {
+    Url(String),
+    Server(&'static Server),
+}
+
+/// Builds a client: a [`Transport`], or (for a generated API) the API's own `Client`,
+/// which `build` returns directly. `Debug` never shows secrets or default header values.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use codegen_runtime::{ClientBuilder, RetryPolicy};
+///
+/// # fn demo() -> Result<(), codegen_runtime::BuildError> {
+/// let transport = ClientBuilder::new("https://api.example.com/v2")
+///     .bearer_token("token")
+///     .timeout(Duration::from_secs(10))
+///     .retry(RetryPolicy::exponential(3))
+///     .build()?;
+/// # let _ = transport;
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// Credentials given by kind ([`bearer_token`](Self::bearer_token), [`api_key`](Self::api_key),
 /// [`basic_auth`](Self::basic_auth)) serve every scheme of that kind;
 /// [`credential`](Self::credential) overrides them for one scheme name.
-#[derive(Clone)]
-pub struct ClientBuilder {
-    base_url: String,
+///
+/// Each attempt of a request times out after [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT)
+/// (30 seconds) unless [`timeout`](Self::timeout) or [`no_timeout`](Self::no_timeout) says
+/// otherwise.
+pub struct ClientBuilder<C = Transport> {
+    target: Target,
+    variables: Vec<(String, String)>,
     credentials: Credentials,
     default_headers: Vec<(String, String)>,
     user_agent: Option<String>,
     timeout: Option<Duration>,
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
+    client: PhantomData<fn() -> C>,
 }
 
-impl ClientBuilder {
-    /// Starts a client for the API at `base_url` (`http` or `https`; operation paths are
-    /// appended to its path, its query is kept).
-    pub fn new(base_url: impl Into<String>) -> Self {
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
         Self {
-            base_url: base_url.into(),
+            target: self.target.clone(),
+            variables: self.variables.clone(),
+            credentials: self.credentials.clone(),
+            default_headers: self.default_headers.clone(),
+            user_agent: self.user_agent.clone(),
+            timeout: self.timeout,
+            http_client: self.http_client.clone(),
+            retry: self.retry.clone(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl ClientBuilder<Transport> {
+    /// Starts a [`Transport`] for the API at `base_url` (`http` or `https`; operation
+    /// paths are appended to its path, its query is kept).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self::with_target(Target::Url(base_url.into()))
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// The per-attempt timeout unless [`timeout`](Self::timeout) or
+    /// [`no_timeout`](Self::no_timeout) is called.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+    fn with_target(target: Target) -> Self {
+        Self {
+            target,
+            variables: Vec::new(),
             credentials: Credentials::default(),
             default_headers: Vec::new(),
             user_agent: None,
-            timeout: None,
+            timeout: Some(Self::DEFAULT_TIMEOUT),
             http_client: None,
             retry: RetryPolicy::none(),
+            client: PhantomData,
         }
+    }
+
+    /// Starts a client for `server` with its variables at their defaults; generated APIs
+    /// start their `Client::builder()` here with the spec's first server.
+    pub fn for_server(server: &'static Server) -> Self {
+        Self::with_target(Target::Server(server))
+    }
+
+    /// Sends requests to `base_url` instead of the spec's server (`http` or `https`;
+    /// operation paths are appended to its path, its query is kept). Server variables no
+    /// longer apply: setting one as well makes [`build`](Self::build) fail.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.target = Target::Url(base_url.into());
+        self
+    }
+
+    /// Sets a variable of the spec's server URL, e.g. `("myDomain", "acme")`. An unknown
+    /// name or a value the spec does not allow makes [`build`](Self::build) fail. The value
+    /// is inserted as given.
+    pub fn server_variable(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.variables.retain(|(existing, _)| existing != name);
+        self.variables.push((name.to_owned(), value.into()));
+        self
     }
 
     /// A static token for every bearer-kind scheme (http bearer, OAuth2, OpenID Connect).
@@ -91,11 +191,19 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout of each attempt: from sending the request to having read the whole
-    /// reply. Expiry gives [`Error::Timeout`](crate::Error::Timeout) (after any retries).
-    /// Also applies with a client given to [`http_client`](Self::http_client).
+    /// The timeout of each attempt ([`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT) unless
+    /// set): from sending the request to having read the whole reply. Expiry gives
+    /// [`Error::Timeout`](crate::Error::Timeout) (after any retries). Also applies with a
+    /// client given to [`http_client`](Self::http_client).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// No timeout of this crate: an attempt may wait for the server forever (unless a
+    /// client given to [`http_client`](Self::http_client) has a timeout of its own).
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
         self
     }
 
@@ -115,9 +223,62 @@ impl ClientBuilder {
         self
     }
 
+    /// The base URL: the one given, or the server's URL with its variables filled in.
+    fn resolve_url(&self) -> Result<String, BuildError> {
+        let server = match &self.target {
+            Target::Url(url) => {
+                return match self.variables.first() {
+                    Some((name, _)) => Err(BuildError::InvalidServerVariable {
+                        name: name.clone(),
+                        reason: "server variables do not apply to a base URL given with `base_url`"
+                            .to_owned(),
+                    }),
+                    None => Ok(url.clone()),
+                };
+            }
+            Target::Server(server) => server,
+        };
+        for (name, value) in &self.variables {
+            let variable = server
+                .variables
+                .iter()
+                .find(|variable| variable.name == name)
+                .ok_or_else(|| BuildError::InvalidServerVariable {
+                    name: name.clone(),
+                    reason: format!("the server `{}` has no such variable", server.url),
+                })?;
+            if !variable.allowed.is_empty() && !variable.allowed.contains(&value.as_str()) {
+                return Err(BuildError::InvalidServerVariable {
+                    name: name.clone(),
+                    reason: format!("allowed values are {}", variable.allowed.join(", ")),
+                });
+            }
+        }
+        let mut url = server.url.to_owned();
+        for variable in server.variables {
+            let value = self
+                .variables
+                .iter()
+                .find(|(name, _)| name == variable.name)
+                .map_or(variable.default, |(_, value)| value.as_str());
+            url = url.replace(&format!("{{{}}}", variable.name), value);
+        }
+        Ok(url)
+    }
+
     /// Checks the configuration and builds the transport.
-    pub fn build(self) -> Result<Transport, BuildError> {
-        let base_url = parse_base_url(&self.base_url)?;
+    fn build_transport(self) -> Result<Transport, BuildError> {
+        let base_url =
+            parse_base_url(&self.resolve_url()?).map_err(|error| match (error, &self.target) {
+                // The spec's server is not a usable URL (a relative `/`, a placeholder).
+                (BuildError::InvalidBaseUrl(reason), Target::Server(server)) => {
+                    BuildError::InvalidBaseUrl(format!(
+                        "{reason} (the spec's server is `{}`; set one with `base_url`)",
+                        server.url
+                    ))
+                }
+                (error, _) => error,
+            })?;
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
@@ -152,15 +313,28 @@ impl ClientBuilder {
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C: From<Transport>> ClientBuilder<C> {
+    /// Checks the configuration and builds the client: a [`Transport`], or the generated
+    /// API's `Client`.
+    pub fn build(self) -> Result<C, BuildError> {
+        self.build_transport().map(C::from)
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let header_names: Vec<&str> = self
             .default_headers
             .iter()
             .map(|(n, _)| n.as_str())
             .collect();
+        let base_url = match &self.target {
+            Target::Url(url) => url.as_str(),
+            Target::Server(server) => server.url,
+        };
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &base_url)
+            .field("server_variables", &self.variables)
             .field("credentials", &self.credentials)
             .field("default_headers", &header_names)
             .field("user_agent", &self.user_agent)
@@ -303,6 +477,109 @@ mod tests {
             );
             assert!(!error.to_string().contains("pw@"), "{error}");
         }
+    }
+
+    const SERVER: Server = Server {
+        url: "https://{site}.example.com/{version}",
+        variables: &[
+            ServerVariable {
+                name: "site",
+                default: "demo",
+                allowed: &[],
+            },
+            ServerVariable {
+                name: "version",
+                default: "v1",
+                allowed: &["v1", "v2"],
+            },
+        ],
+    };
+
+    #[test]
+    fn server_variables_fill_the_template() {
+        let build = |builder: ClientBuilder| builder.build().map(|t| t.base_url().to_owned());
+        assert_eq!(
+            build(ClientBuilder::for_server(&SERVER)).unwrap(),
+            "https://demo.example.com/v1"
+        );
+        assert_eq!(
+            build(
+                ClientBuilder::for_server(&SERVER)
+                    .server_variable("site", "acme")
+                    .server_variable("version", "v2")
+            )
+            .unwrap(),
+            "https://acme.example.com/v2"
+        );
+        for (builder, name) in [
+            (
+                ClientBuilder::for_server(&SERVER).server_variable("nope", "x"),
+                "nope",
+            ),
+            (
+                ClientBuilder::for_server(&SERVER).server_variable("version", "v3"),
+                "version",
+            ),
+            (
+                ClientBuilder::for_server(&SERVER)
+                    .base_url("http://h")
+                    .server_variable("site", "x"),
+                "site",
+            ),
+        ] {
+            match build(builder) {
+                Err(BuildError::InvalidServerVariable { name: got, .. }) => assert_eq!(got, name),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            build(ClientBuilder::for_server(&SERVER).base_url("http://h")).unwrap(),
+            "http://h/"
+        );
+    }
+
+    #[test]
+    fn a_relative_spec_server_asks_for_a_base_url() {
+        const RELATIVE: Server = Server {
+            url: "/",
+            variables: &[],
+        };
+        let error = ClientBuilder::<Transport>::for_server(&RELATIVE)
+            .build()
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("set one with `base_url`"),
+            "{error}"
+        );
+        let built = ClientBuilder::<Transport>::for_server(&RELATIVE)
+            .base_url("http://h/api")
+            .build()
+            .unwrap();
+        assert_eq!(built.base_url(), "http://h/api");
+    }
+
+    #[test]
+    fn a_default_timeout_applies() {
+        let transport = ClientBuilder::new("http://h").build().unwrap();
+        assert_eq!(
+            transport.timeout(),
+            Some(ClientBuilder::<Transport>::DEFAULT_TIMEOUT)
+        );
+        assert_eq!(transport.timeout(), Some(Duration::from_secs(30)));
+        let transport = ClientBuilder::new("http://h").no_timeout().build().unwrap();
+        assert_eq!(transport.timeout(), None);
+    }
+
+    #[test]
+    fn build_gives_the_wrapping_client() {
+        struct Api(Transport);
+        impl From<Transport> for Api {
+            fn from(transport: Transport) -> Self {
+                Api(transport)
+            }
+        }
+        let api: Api = ClientBuilder::<Api>::for_server(&SERVER).build().unwrap();
+        assert_eq!(api.0.base_url(), "https://demo.example.com/v1");
     }
 
     #[test]

@@ -59,6 +59,12 @@ enum Body {
     Multipart(Multipart),
 }
 
+/// The span a request runs in (nothing without the `tracing` feature).
+#[cfg(feature = "tracing")]
+type RequestSpan = tracing::Span;
+#[cfg(not(feature = "tracing"))]
+type RequestSpan = ();
+
 /// What stays the same across attempts.
 struct Prepared {
     url: Url,
@@ -98,8 +104,9 @@ impl Request {
     /// The operation's security requirements.
     ///
     /// The first alternative whose schemes all have a configured credential is used. When
-    /// none can be satisfied the request is sent without credentials and the server decides
-    /// (typically with `401`), so operations that also allow anonymous access keep working.
+    /// none can be satisfied, the request is sent without credentials if an alternative is
+    /// empty (anonymous access allowed, `{}` in the spec), and otherwise fails before
+    /// sending with [`Error::MissingCredentials`].
     pub fn security(mut self, requirements: SecurityRequirements) -> Self {
         self.security = requirements;
         self
@@ -339,20 +346,36 @@ impl Request {
     ///
     /// Any status is returned as a [`RawResponse`]: deciding what a `404` means is up to
     /// the caller. Errors are only [`Error::Timeout`], [`Error::Transport`],
-    /// [`Error::InvalidRequest`] and [`Error::Auth`].
+    /// [`Error::InvalidRequest`], [`Error::MissingCredentials`] and [`Error::Auth`].
+    ///
+    /// With the `tracing` feature, the request runs in a `request` span (fields
+    /// `operation`, `method`, `status`, `attempt`: the number of the last attempt) and
+    /// each attempt in an `attempt` span (`attempt`, `status`), so retries are visible.
     pub async fn send<E>(self) -> Result<RawResponse, Error<E>> {
-        self.send_with_retries()
-            .await
-            .map_err(|error| error.map_api(|never| match never {}))
+        #[cfg(feature = "tracing")]
+        let outcome = {
+            let span = tracing::info_span!(
+                "request",
+                operation = self.operation,
+                method = %self.method,
+                status = tracing::field::Empty,
+                attempt = tracing::field::Empty,
+            );
+            let attempts = self.send_with_retries(&span);
+            tracing::Instrument::instrument(attempts, span.clone()).await
+        };
+        #[cfg(not(feature = "tracing"))]
+        let outcome = self.send_with_retries(&()).await;
+        outcome.map_err(|error| error.map_api(|never| match never {}))
     }
 
-    async fn send_with_retries(self) -> Result<RawResponse, Error<Infallible>> {
+    async fn send_with_retries(self, span: &RequestSpan) -> Result<RawResponse, Error<Infallible>> {
         let prepared = self.prepare()?;
         let policy = self.transport.retry_policy();
         let max_attempts = policy.attempts_for(&self.method, self.idempotent);
         let mut attempt = 1;
         loop {
-            let outcome = self.attempt(&prepared).await;
+            let outcome = self.traced_attempt(&prepared, attempt, span).await;
             if attempt >= max_attempts {
                 return outcome;
             }
@@ -364,8 +387,42 @@ impl Request {
                 Err(error) if is_retryable_error(error) => policy.delay(attempt, None),
                 _ => return outcome,
             };
+            #[cfg(feature = "tracing")]
+            tracing::debug!(attempt, wait = ?wait, "retrying");
             tokio::time::sleep(wait).await;
             attempt += 1;
+        }
+    }
+
+    /// One attempt, in its own span with the `tracing` feature; the attempt number and
+    /// the status are recorded on the attempt's span and on the request's.
+    async fn traced_attempt(
+        &self,
+        prepared: &Prepared,
+        attempt: u32,
+        request_span: &RequestSpan,
+    ) -> Result<RawResponse, Error<Infallible>> {
+        #[cfg(feature = "tracing")]
+        {
+            request_span.record("attempt", attempt);
+            let span = tracing::debug_span!(
+                parent: request_span,
+                "attempt",
+                attempt,
+                status = tracing::field::Empty
+            );
+            let outcome =
+                tracing::Instrument::instrument(self.attempt(prepared), span.clone()).await;
+            if let Ok(reply) = &outcome {
+                span.record("status", reply.status().as_u16());
+                request_span.record("status", reply.status().as_u16());
+            }
+            outcome
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = (request_span, attempt);
+            self.attempt(prepared).await
         }
     }
 
@@ -373,6 +430,12 @@ impl Request {
     fn prepare(&self) -> Result<Prepared, Error<Infallible>> {
         if let Some(error) = &self.error {
             return Err(Error::InvalidRequest(error.clone()));
+        }
+        if self.transport.credentials().select(self.security).is_none() {
+            return Err(Error::MissingCredentials {
+                operation: self.operation,
+                required: self.security,
+            });
         }
         let mut url = match self.template {
             Some(template) => {
@@ -417,7 +480,12 @@ impl Request {
 
     /// One attempt: fresh credentials, a fresh body, and the timeout around all of it.
     async fn attempt(&self, prepared: &Prepared) -> Result<RawResponse, Error<Infallible>> {
-        let selected = self.transport.credentials().select(self.security);
+        // `prepare` has checked that the security can be satisfied.
+        let selected = self
+            .transport
+            .credentials()
+            .select(self.security)
+            .unwrap_or_default();
         let auth = auth::apply(&selected).await.map_err(|error| match error {
             AuthError::Source(error) => Error::Auth(error),
             AuthError::Invalid(scheme) => Error::InvalidRequest(format!(

@@ -54,25 +54,24 @@ impl RawResponse {
     /// Empty, malformed and wrongly shaped bodies, and trailing data, give [`Error::Decode`]
     /// with the path where decoding stopped (e.g. `conversation.id`; `.` for the root).
     pub fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            // `?` stands for a position serde could not name; at the top, that is the root.
-            let path = match error.path().to_string() {
-                unknown if unknown == "?" => ".".to_owned(),
-                path => path,
-            };
-            self.decode_error(path, error.into_inner().to_string())
-        })?;
-        deserializer
-            .end()
-            .map_err(|error| self.decode_error(".".to_owned(), error.to_string()))?;
-        Ok(value)
+        decode_json(&self.body).map_err(|(path, message)| self.decode_error(path, message))
+    }
+
+    /// Decodes the body as JSON when it matches `T`; `None` otherwise. For `default`
+    /// responses, whose schema a reply may or may not follow.
+    pub fn try_json<T: DeserializeOwned>(&self) -> Option<T> {
+        decode_json(&self.body).ok()
     }
 
     /// The body as text; invalid UTF-8 gives [`Error::Decode`].
     pub fn text<E>(&self) -> Result<String, Error<E>> {
         String::from_utf8(self.body.to_vec())
             .map_err(|error| self.decode_error(".".to_owned(), error.to_string()))
+    }
+
+    /// The body as text when it is valid UTF-8; `None` otherwise.
+    pub fn try_text(&self) -> Option<String> {
+        String::from_utf8(self.body.to_vec()).ok()
     }
 
     /// A copy of the body.
@@ -85,31 +84,35 @@ impl RawResponse {
         Vec::from(self.body)
     }
 
-    /// A success, with its decoded body.
+    /// A documented success with its decoded body (or unit variant); the raw body stays
+    /// reachable through [`Response::raw_body`].
     pub fn into_response<T>(self, body: T) -> Response<T> {
         Response {
             status: self.status,
             headers: self.headers,
             body,
+            raw: RawBody::from(self.body),
         }
     }
 
-    /// An error status documented in the spec, with its decoded body ([`Error::Api`]).
+    /// An error status documented with a schema, with its decoded body ([`Error::Api`]).
     pub fn into_api_error<E>(self, body: E) -> Error<E> {
         Error::Api {
             status: self.status,
-            raw: Box::new(RawBody::new(&self.body)),
             headers: Box::new(self.headers),
             body,
+            raw: RawBody::from(self.body),
         }
     }
 
-    /// A status the spec does not document ([`Error::UnexpectedStatus`]).
-    pub fn into_unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedStatus {
+    /// A reply without a typed body ([`Error::Status`]): an error status documented without
+    /// a schema, a status the spec does not document, or a `default` reply that does not
+    /// match `default`'s schema.
+    pub fn into_status_error<E>(self) -> Error<E> {
+        Error::Status {
             status: self.status,
-            body: RawBody::new(&self.body),
             headers: Box::new(self.headers),
+            body: RawBody::from(self.body),
         }
     }
 
@@ -117,17 +120,36 @@ impl RawResponse {
         Error::Decode {
             status: self.status,
             headers: Box::new(self.headers.clone()),
-            body: RawBody::new(&self.body),
+            body: RawBody::from(self.body.clone()),
             path,
             message,
         }
     }
 }
 
-/// A successful reply with its decoded body.
+/// Decodes JSON, rejecting trailing data; on failure the path where decoding stopped and
+/// what is wrong there.
+fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        // `?` stands for a position serde could not name; at the top, that is the root.
+        let path = match error.path().to_string() {
+            unknown if unknown == "?" => ".".to_owned(),
+            path => path,
+        };
+        (path, error.into_inner().to_string())
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| (".".to_owned(), error.to_string()))?;
+    Ok(value)
+}
+
+/// A documented success: status, headers, the decoded body and the raw one.
 ///
-/// It dereferences to the body, so `response.id` reads a field of the body; use
-/// [`into_body`](Response::into_body) to keep the body alone.
+/// For a generated operation, `body` is the operation's reply enum, one variant per
+/// documented success status: `match response.body { .. }` (or `match &*response`, as
+/// `Response` dereferences to its body).
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     /// The status.
@@ -136,6 +158,7 @@ pub struct Response<T> {
     pub headers: HeaderMap,
     /// The decoded body.
     pub body: T,
+    raw: RawBody,
 }
 
 impl<T> Response<T> {
@@ -144,12 +167,18 @@ impl<T> Response<T> {
         self.body
     }
 
-    /// Converts the body, keeping status and headers.
+    /// The reply body as received.
+    pub fn raw_body(&self) -> &RawBody {
+        &self.raw
+    }
+
+    /// Converts the body, keeping status, headers and the raw body.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response {
             status: self.status,
             headers: self.headers,
             body: f(self.body),
+            raw: self.raw,
         }
     }
 }
@@ -202,9 +231,28 @@ mod tests {
     }
 
     #[test]
-    fn response_derefs_to_body() {
-        let response = reply("").into_response(vec![1, 2]);
+    fn response_derefs_to_body_and_keeps_the_raw_body() {
+        let response = reply("[1, 2]").into_response(vec![1, 2]);
         assert_eq!(response.len(), 2);
-        assert_eq!(response.map(|v| v.len()).into_body(), 2);
+        assert_eq!(response.raw_body().as_bytes(), b"[1, 2]");
+        let mapped = response.map(|v| v.len());
+        assert_eq!(mapped.raw_body().as_bytes(), b"[1, 2]");
+        assert_eq!(mapped.into_body(), 2);
+    }
+
+    #[test]
+    fn try_json_is_none_on_mismatch() {
+        assert!(reply(r#"{"id": 1}"#).try_json::<Thing>().is_some());
+        assert!(reply(r#"{"id": "x"}"#).try_json::<Thing>().is_none());
+        assert!(reply(r#"{"id": 1} x"#).try_json::<Thing>().is_none());
+        assert!(reply("<html>").try_json::<Thing>().is_none());
+    }
+
+    #[test]
+    fn status_error_keeps_the_whole_body() {
+        let body = "x".repeat(100_000);
+        let error = reply(&body).into_status_error::<()>();
+        assert_eq!(error.raw_body().unwrap().len(), 100_000);
+        assert!(matches!(error, Error::Status { .. }));
     }
 }

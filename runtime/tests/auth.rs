@@ -205,9 +205,45 @@ async fn first_satisfiable_alternative_is_used() {
 }
 
 #[tokio::test]
-async fn unsatisfiable_or_anonymous_security_sends_no_credentials() {
+async fn required_security_without_fitting_credentials_fails_before_sending() {
+    let server = server_replying(200).await;
+    for builder in [
+        builder(&server),
+        builder(&server).basic_auth("u", "p"),
+        builder(&server).credential("bearerAuth", Credential::basic("u", "p")),
+    ] {
+        let error = builder
+            .build()
+            .unwrap()
+            .request(Method::GET, &["me"])
+            .operation("getMe")
+            .security(&[&[&BEARER], &[&KEY_HEADER, &KEY_QUERY]])
+            .send::<()>()
+            .await
+            .unwrap_err();
+        match &error {
+            Error::MissingCredentials {
+                operation,
+                required,
+            } => {
+                assert_eq!(*operation, "getMe");
+                assert_eq!(required.len(), 2);
+            }
+            other => panic!("expected Error::MissingCredentials, got {other:?}"),
+        }
+        let message = error.to_string();
+        assert!(
+            message.contains("bearerAuth or keyHeader + keyQuery"),
+            "{message}"
+        );
+    }
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn unsatisfiable_optional_or_anonymous_security_sends_no_credentials() {
     let server = server_replying(401).await;
-    let reply = send_with(builder(&server).basic_auth("u", "p"), &[&[&BEARER]])
+    let reply = send_with(builder(&server).basic_auth("u", "p"), &[&[&BEARER], &[]])
         .await
         .unwrap();
     assert_eq!(reply.status(), 401, "the server decides");

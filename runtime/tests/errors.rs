@@ -56,6 +56,11 @@ async fn json_success() {
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(response.headers["x-request-id"], "r-1");
     assert_eq!(response.conversation.id, 7, "Response derefs to the body");
+    assert_eq!(
+        response.raw_body().as_bytes(),
+        br#"{"conversation": {"id": 7, "subject": "Hi"}}"#,
+        "the raw body stays reachable on success"
+    );
     assert_eq!(response.into_body().conversation.subject, "Hi");
 }
 
@@ -138,7 +143,14 @@ async fn error_statuses_are_replies_not_errors() {
             code: "not_found".into()
         })
     );
-    assert_eq!(error.to_string(), "the server replied 404 Not Found");
+    assert_eq!(
+        error.raw_body().map(RawBody::as_bytes),
+        Some(&br#"{"code": "not_found"}"#[..])
+    );
+    assert_eq!(
+        error.to_string(),
+        r#"the server replied 404 Not Found: {"code":"not_found"}"#
+    );
 }
 
 #[tokio::test]
@@ -149,34 +161,35 @@ async fn undocumented_status_keeps_status_headers_and_body() {
             .set_body_string("I'm a teapot"),
     )
     .await;
-    let error = get(&server).await.into_unexpected::<ApiProblem>();
+    let error = get(&server).await.into_status_error::<ApiProblem>();
+    assert!(matches!(error, Error::Status { .. }), "{error:?}");
     assert_eq!(error.status(), Some(StatusCode::IM_A_TEAPOT));
     assert_eq!(error.headers().unwrap()["x-request-id"], "r-4");
     let body = error.raw_body().unwrap();
     assert_eq!(body.as_bytes(), b"I'm a teapot");
-    assert!(!body.is_truncated());
     assert_eq!(
         error.to_string(),
-        "unexpected status 418 I'm a teapot: I'm a teapot"
+        "the server replied 418 I'm a teapot: I'm a teapot"
     );
 }
 
 #[tokio::test]
-async fn body_copy_in_errors_is_bounded() {
-    let big = "x".repeat(RawBody::LIMIT * 2);
+async fn errors_keep_the_whole_body_and_show_an_excerpt() {
+    let big = format!("<html>\n{}</html>", "x".repeat(200_000));
     let server = server_with(ResponseTemplate::new(500).set_body_string(big.clone())).await;
-    let reply = get(&server).await;
-    assert_eq!(
-        reply.body().len(),
-        big.len(),
-        "the reply itself is complete"
-    );
-    let error = reply.into_unexpected::<()>();
+    let error = get(&server).await.into_status_error::<()>();
     let body = error.raw_body().unwrap();
-    assert_eq!(body.as_bytes().len(), RawBody::LIMIT);
-    assert!(body.is_truncated());
-    assert_eq!(body.original_len(), big.len());
-    assert!(error.to_string().len() < 1024, "the message is cut");
+    assert_eq!(body.as_bytes(), big.as_bytes(), "nothing is dropped");
+    let message = error.to_string();
+    assert!(
+        message.chars().count() < 300,
+        "the message is cut: {message}"
+    );
+    assert!(
+        message.starts_with("the server replied 500 Internal Server Error: <html>\\nxxx"),
+        "{message}"
+    );
+    assert!(message.ends_with('…'), "{message}");
 }
 
 #[tokio::test]

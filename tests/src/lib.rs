@@ -15,3 +15,9 @@ pub mod mutate;
 pub mod registry;
 pub mod spec;
 pub mod strategy;
+
+/// The Rust examples of the workspace README (its client section), compiled as doctests so
+/// that they follow the generated API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

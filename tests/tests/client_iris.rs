@@ -6,9 +6,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use conversation_apis::iris::{
-    types, Client, CreateConversationBody, CreateConversationError, CreateConversationResponse,
-};
+use conversation_apis::iris::{types, Client, CreateConversationBody, CreateConversationReply};
 use conversation_apis::runtime::Error;
 use serde_json::{json, Value};
 use support::{assert_no_secret, assert_route, builder, header, json_body, typed, Spec, TOKEN};
@@ -21,7 +19,7 @@ const OPERATION: &str = "createConversation";
 /// iRiS declares no security scheme (the session token travels in the body): a client
 /// configured with a token must still send none.
 fn client(server: &MockServer) -> Client {
-    builder(server).bearer_token(TOKEN).build().unwrap().into()
+    builder(server).bearer_token(TOKEN).build().unwrap()
 }
 
 fn example(media_type: &str) -> Value {
@@ -158,7 +156,7 @@ async fn decodes_the_documented_200_in_both_media_types() {
         assert_eq!(response.status.as_u16(), 200);
         assert_eq!(response.headers["x-request-id"], "i-1");
         let expected: types::ResponseContainerModel = typed(reply);
-        let CreateConversationResponse::Ok(model) = &response.body else {
+        let CreateConversationReply::Ok(model) = &response.body else {
             panic!(
                 "{media_type}: expected the 200 body, got {:?}",
                 response.body
@@ -196,7 +194,7 @@ async fn other_response_messages_are_kept() {
         .create_conversation(json_request())
         .await
         .unwrap();
-    let CreateConversationResponse::Ok(model) = response.into_body() else {
+    let CreateConversationReply::Ok(model) = response.into_body() else {
         panic!("expected the 200 body");
     };
     assert_eq!(model.session_token.as_deref(), Some("new-token"));
@@ -213,19 +211,19 @@ async fn other_response_messages_are_kept() {
 }
 
 #[tokio::test]
-async fn other_statuses_are_the_documented_default() {
-    let server = server_replying(ResponseTemplate::new(202)).await;
-    let response = client(&server)
-        .create_conversation(json_request())
-        .await
-        .unwrap();
-    assert_eq!(response.status.as_u16(), 202);
-    assert_eq!(response.body, CreateConversationResponse::Default);
-
-    for status in [400, 401, 500, 503] {
+async fn other_statuses_keep_status_headers_and_body() {
+    // iRiS documents 200 and a `default` without a schema: any other status, a success
+    // included, is `Error::Status` with its body.
+    for (status, body) in [
+        (202, json!({"sessionToken": "t"})),
+        (400, json!({"Message": "The session token is invalid."})),
+        (401, json!({"Message": "The session token is invalid."})),
+        (500, json!({"Message": "The session token is invalid."})),
+        (503, json!({"Message": "The session token is invalid."})),
+    ] {
         let server = server_replying(
             ResponseTemplate::new(status)
-                .set_body_json(json!({"Message": "The session token is invalid."}))
+                .set_body_json(&body)
                 .insert_header("x-request-id", "i-2"),
         )
         .await;
@@ -233,26 +231,24 @@ async fn other_statuses_are_the_documented_default() {
             .create_conversation(json_request())
             .await
             .unwrap_err();
-        support::assert_api_error(&error, status, "i-2", &CreateConversationError::Default);
+        match &error {
+            Error::Status {
+                status: got,
+                headers,
+                body: raw,
+            } => {
+                assert_eq!(got.as_u16(), status);
+                assert_eq!(headers["x-request-id"], "i-2");
+                assert_eq!(raw.json::<Value>().unwrap(), body);
+            }
+            other => panic!("{status}: expected Error::Status, got {other:?}"),
+        }
+        let shown = error.to_string();
+        assert!(shown.contains(&status.to_string()), "{shown}");
+        if status >= 400 {
+            assert!(shown.contains("The session token is invalid."), "{shown}");
+        }
     }
-}
-
-#[tokio::test]
-async fn error_reply_body_is_kept() {
-    let server = server_replying(
-        ResponseTemplate::new(400)
-            .set_body_json(json!({"Message": "The session token is invalid."})),
-    )
-    .await;
-    let error = client(&server)
-        .create_conversation(json_request())
-        .await
-        .unwrap_err();
-    let shown = format!("{error:?}");
-    assert!(
-        error.raw_body().is_some() || shown.contains("The session token is invalid."),
-        "the reply body is lost: {shown}"
-    );
 }
 
 #[tokio::test]
@@ -301,8 +297,7 @@ async fn slow_reply_is_a_timeout() {
     let client: Client = builder(&server)
         .timeout(Duration::from_millis(150))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let started = Instant::now();
     let error = client
         .create_conversation(CreateConversationBody::Form(json_request()))

@@ -5,9 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use conversation_apis::liveswitch::{
-    types, Client, CreateConversationError, CreateConversationResponse,
-};
+use conversation_apis::liveswitch::{types, Client, CreateConversationReply};
 use conversation_apis::runtime::Error;
 use serde_json::json;
 use support::{assert_no_secret, assert_route, builder, header, json_body, typed, Spec, TOKEN};
@@ -18,7 +16,7 @@ const SPEC: &str = "liveswitch.yaml";
 const OPERATION: &str = "createConversation";
 
 fn client(server: &MockServer) -> Client {
-    builder(server).bearer_token(TOKEN).build().unwrap().into()
+    builder(server).bearer_token(TOKEN).build().unwrap()
 }
 
 fn request_example() -> serde_json::Value {
@@ -95,10 +93,7 @@ async fn decodes_the_documented_200() {
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(response.headers["x-request-id"], "r-1");
     let expected: types::ConversationCreateResponse = typed(reply);
-    assert_eq!(
-        response.body,
-        CreateConversationResponse::Ok(expected.clone())
-    );
+    assert_eq!(response.body, CreateConversationReply::Ok(expected.clone()));
     assert_eq!(
         expected.id.as_deref(),
         Some("3fa85f64-5717-4562-b3fc-2c963f66afa6")
@@ -106,16 +101,30 @@ async fn decodes_the_documented_200() {
 }
 
 #[tokio::test]
-async fn another_success_status_is_the_default_response() {
-    let server =
-        server_replying(ResponseTemplate::new(201).set_body_json(json!({"id": "x"}))).await;
-    let response = client(&server).create_conversation(body()).await.unwrap();
-    assert_eq!(response.status.as_u16(), 201);
-    assert_eq!(response.body, CreateConversationResponse::Default);
+async fn another_success_status_keeps_its_body() {
+    // The spec documents 200 (and says 201 is possible); a 201 is not typed, but its body
+    // is reachable.
+    let server = server_replying(
+        ResponseTemplate::new(201).set_body_json(json!({"id": "x", "hostJoinUrl": "u"})),
+    )
+    .await;
+    let error = client(&server)
+        .create_conversation(body())
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Status { status, body, .. } => {
+            assert_eq!(status.as_u16(), 201);
+            let created: types::ConversationCreateResponse = body.json().unwrap();
+            assert_eq!(created.id.as_deref(), Some("x"));
+        }
+        other => panic!("expected Error::Status, got {other:?}"),
+    }
 }
 
 #[tokio::test]
-async fn error_statuses_are_the_documented_default_error() {
+async fn error_statuses_keep_status_headers_and_body() {
+    // The `default` response has no schema: every error is `Error::Status`.
     for status in [400, 401, 404, 418, 500] {
         let server = server_replying(
             ResponseTemplate::new(status)
@@ -127,28 +136,26 @@ async fn error_statuses_are_the_documented_default_error() {
             .create_conversation(body())
             .await
             .unwrap_err();
-        support::assert_api_error(&error, status, "r-2", &CreateConversationError::Default);
-        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        match &error {
+            Error::Status {
+                status: got,
+                headers,
+                body,
+            } => {
+                assert_eq!(got.as_u16(), status);
+                assert_eq!(headers["x-request-id"], "r-2");
+                assert_eq!(
+                    body.json::<serde_json::Value>().unwrap(),
+                    json!({"message": "contactId is invalid"})
+                );
+            }
+            other => panic!("{status}: expected Error::Status, got {other:?}"),
+        }
+        assert!(
+            error.to_string().contains("contactId is invalid"),
+            "{error}"
+        );
     }
-}
-
-/// The `default` response has no schema, so its body cannot be typed; it should still be
-/// kept (as `UnexpectedStatus` keeps it) rather than dropped.
-#[tokio::test]
-async fn error_reply_body_is_kept() {
-    let server = server_replying(
-        ResponseTemplate::new(422).set_body_json(json!({"message": "contactId is invalid"})),
-    )
-    .await;
-    let error = client(&server)
-        .create_conversation(body())
-        .await
-        .unwrap_err();
-    let shown = format!("{error:?}");
-    assert!(
-        error.raw_body().is_some() || shown.contains("contactId is invalid"),
-        "the reply body is lost: {shown}"
-    );
 }
 
 #[tokio::test]
@@ -214,8 +221,7 @@ async fn slow_reply_is_a_timeout() {
         .bearer_token(TOKEN)
         .timeout(Duration::from_millis(150))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let started = Instant::now();
     let error = client.create_conversation(body()).await.unwrap_err();
     assert!(
@@ -242,7 +248,7 @@ async fn secrets_stay_out_of_debug_and_errors() {
         server_replying(ResponseTemplate::new(500).set_body_json(json!({"message": "boom"}))).await;
     let builder = builder(&server).bearer_token(TOKEN);
     assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
-    let client: Client = builder.build().unwrap().into();
+    let client: Client = builder.build().unwrap();
     assert_no_secret("Client Debug", &format!("{client:?} {client:#?}"));
     let request = client.create_conversation(body());
     assert_no_secret("request builder Debug", &format!("{request:?}"));
@@ -250,14 +256,11 @@ async fn secrets_stay_out_of_debug_and_errors() {
     assert_no_secret("Api error", &format!("{error} {error:?}"));
 
     // A transport error names the URL: the token must not be in it either.
-    let closed: Client = conversation_apis::runtime::ClientBuilder::new(format!(
-        "http://127.0.0.1:{}",
-        support::closed_port()
-    ))
-    .bearer_token(TOKEN)
-    .build()
-    .unwrap()
-    .into();
+    let closed = Client::builder()
+        .base_url(format!("http://127.0.0.1:{}", support::closed_port()))
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
     let error = closed.create_conversation(body()).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_no_secret("transport error", &format!("{error} {error:?}"));

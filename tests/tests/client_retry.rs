@@ -9,9 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use conversation_apis::runtime::{
-    ClientBuilder, Error, RetryPolicy, Secret, TokenFuture, TokenSource,
-};
+use conversation_apis::runtime::{Error, RetryPolicy, Secret, TokenFuture, TokenSource};
 use conversation_apis::{iris, liveswitch, salesforce_interaction, teamwork_desk, zild};
 use serde_json::json;
 use support::{builder, header, json_body, typed, Spec, TOKEN};
@@ -37,6 +35,14 @@ async fn server_failing(first: ResponseTemplate, times: u64, then: ResponseTempl
     server
 }
 
+fn salesforce_params() -> salesforce_interaction::EstablishConversationParams {
+    salesforce_interaction::EstablishConversationParams {
+        org_id: "00DRM000000AbCd".into(),
+        authorization_context: "Partner1_ChannelDefinition1".into(),
+        request_id: uuid::Uuid::new_v4(),
+    }
+}
+
 fn liveswitch_body() -> liveswitch::types::ConversationCreateRequestDto {
     typed(
         Spec::load("liveswitch.yaml")
@@ -51,7 +57,6 @@ fn liveswitch_client(server: &MockServer, policy: RetryPolicy) -> liveswitch::Cl
         .retry(policy)
         .build()
         .unwrap()
-        .into()
 }
 
 fn liveswitch_ok() -> ResponseTemplate {
@@ -74,7 +79,7 @@ async fn post_is_not_retried_unless_opted_in() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, Error::Api { status, .. } if status.as_u16() == 503),
+        matches!(&error, Error::Status { status, .. } if status.as_u16() == 503),
         "{error:?}"
     );
     assert_eq!(support::received(&server).await.len(), 1);
@@ -90,7 +95,7 @@ async fn opted_in_post_retries_a_503_then_succeeds_with_the_same_request() {
     assert_eq!(response.status.as_u16(), 200);
     assert!(matches!(
         response.body,
-        liveswitch::CreateConversationResponse::Ok(_)
+        liveswitch::CreateConversationReply::Ok(_)
     ));
     let requests = support::received(&server).await;
     assert_eq!(requests.len(), 2);
@@ -119,15 +124,14 @@ async fn too_many_requests_is_retried() {
         .bearer_token(TOKEN)
         .retry(eager(3))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let response = client
         .create_proactive_conversation(zild::types::ProactiveConversationRequest::default())
         .await
         .unwrap();
     assert_eq!(
         response.body,
-        zild::CreateProactiveConversationResponse::Ok(vec![])
+        zild::CreateProactiveConversationReply::Ok(vec![])
     );
     assert_eq!(support::received(&server).await.len(), 3);
 }
@@ -148,17 +152,12 @@ async fn retry_after_is_honoured() {
         .bearer_token(TOKEN)
         .retry(eager(2))
         .build()
-        .unwrap()
-        .into();
-    let request_id: uuid::Uuid = "6a8b2c1d-4e5f-4a7b-9c0d-1e2f3a4b5c6d".parse().unwrap();
+        .unwrap();
+    let params = salesforce_params();
+    let request_id = params.request_id;
     let started = Instant::now();
     let response = client
-        .establish_conversation(
-            "00DRM000000AbCd",
-            "Partner1_ChannelDefinition1",
-            request_id,
-            salesforce_body(),
-        )
+        .establish_conversation(params, salesforce_body())
         .await
         .unwrap();
     let waited = started.elapsed();
@@ -205,8 +204,7 @@ async fn attempts_are_bounded_and_the_last_reply_is_returned() {
         .bearer_token(TOKEN)
         .retry(eager(3))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let body: teamwork_desk::types::ConversationApiBody = typed(
         Spec::load("teamwork-desk.yaml")
             .operation("createConversation")
@@ -214,7 +212,7 @@ async fn attempts_are_bounded_and_the_last_reply_is_returned() {
     );
     let error = client.create_conversation(body).await.unwrap_err();
     match &error {
-        Error::UnexpectedStatus {
+        Error::Status {
             status,
             headers,
             body,
@@ -259,8 +257,7 @@ async fn a_timed_out_attempt_is_retried() {
         .timeout(Duration::from_millis(150))
         .retry(eager(2))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let started = Instant::now();
     let response = client.create_conversation(liveswitch_body()).await.unwrap();
     assert_eq!(response.status.as_u16(), 200);
@@ -280,11 +277,11 @@ async fn timeouts_on_every_attempt_end_in_a_timeout_error() {
         .mount(&server)
         .await;
     let client: liveswitch::Client = builder(&server)
+        .bearer_token(TOKEN)
         .timeout(Duration::from_millis(100))
         .retry(eager(3))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let started = Instant::now();
     let error = client
         .create_conversation(liveswitch_body())
@@ -328,13 +325,10 @@ async fn a_multipart_body_is_sent_again_in_full() {
         .bearer_token(TOKEN)
         .retry(eager(2))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let response = client
         .establish_conversation(
-            "00DRM000000AbCd",
-            "Partner1_ChannelDefinition1",
-            uuid::Uuid::nil(),
+            salesforce_params(),
             salesforce_interaction::EstablishConversationBody::Multipart(salesforce_body()),
         )
         .await
@@ -361,7 +355,7 @@ async fn a_form_body_is_sent_again_in_full() {
         ResponseTemplate::new(200).set_body_json(json!({"status": "Success"})),
     )
     .await;
-    let client: iris::Client = builder(&server).retry(eager(2)).build().unwrap().into();
+    let client: iris::Client = builder(&server).retry(eager(2)).build().unwrap();
     let body = typed(
         Spec::load("iris.yaml")
             .operation("createConversation")
@@ -400,8 +394,7 @@ async fn every_attempt_asks_the_token_source_again() {
         .token_source(tokens.clone())
         .retry(eager(3))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     client.create_conversation(liveswitch_body()).await.unwrap();
     let sent: Vec<_> = support::received(&server)
         .await
@@ -414,13 +407,12 @@ async fn every_attempt_asks_the_token_source_again() {
 #[tokio::test]
 async fn a_refused_connection_is_retried_up_to_the_bound() {
     let tokens = CountingTokens::default();
-    let client: liveswitch::Client =
-        ClientBuilder::new(format!("http://127.0.0.1:{}", support::closed_port()))
-            .token_source(tokens.clone())
-            .retry(eager(3))
-            .build()
-            .unwrap()
-            .into();
+    let client: liveswitch::Client = liveswitch::Client::builder()
+        .base_url(format!("http://127.0.0.1:{}", support::closed_port()))
+        .token_source(tokens.clone())
+        .retry(eager(3))
+        .build()
+        .unwrap();
     let error = client
         .create_conversation(liveswitch_body())
         .await
@@ -430,13 +422,12 @@ async fn a_refused_connection_is_retried_up_to_the_bound() {
     assert_eq!(tokens.0.load(Ordering::SeqCst), 3);
 
     let tokens = CountingTokens::default();
-    let client: liveswitch::Client =
-        ClientBuilder::new(format!("http://127.0.0.1:{}", support::closed_port()))
-            .token_source(tokens.clone())
-            .retry(RetryPolicy::exponential(3))
-            .build()
-            .unwrap()
-            .into();
+    let client: liveswitch::Client = liveswitch::Client::builder()
+        .base_url(format!("http://127.0.0.1:{}", support::closed_port()))
+        .token_source(tokens.clone())
+        .retry(RetryPolicy::exponential(3))
+        .build()
+        .unwrap();
     client
         .create_conversation(liveswitch_body())
         .await
@@ -467,15 +458,9 @@ async fn an_operation_marked_idempotent_is_retried_without_opting_in() {
         .bearer_token(TOKEN)
         .retry(RetryPolicy::exponential(3).base_delay(Duration::from_millis(5)))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let response = client
-        .establish_conversation(
-            "00DRM000000AbCd",
-            "Partner1_ChannelDefinition1",
-            uuid::Uuid::nil(),
-            salesforce_body(),
-        )
+        .establish_conversation(salesforce_params(), salesforce_body())
         .await
         .unwrap();
     assert_eq!(response.status.as_u16(), 202);

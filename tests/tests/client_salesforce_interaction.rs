@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use conversation_apis::runtime::Error;
 use conversation_apis::salesforce_interaction::{
     types, Client, EstablishConversationBody, EstablishConversationError,
-    EstablishConversationResponse,
+    EstablishConversationParams, EstablishConversationReply,
 };
 use serde_json::{json, Value};
 use support::{assert_no_secret, assert_route, builder, header, json_body, typed, Spec, TOKEN};
@@ -20,16 +20,10 @@ const SPEC: &str = "salesforce-interaction.yaml";
 const OPERATION: &str = "establishConversation";
 
 /// The three required headers, with the spec's parameter examples.
-struct Headers {
-    org_id: String,
-    authorization_context: String,
-    request_id: uuid::Uuid,
-}
-
-fn headers() -> Headers {
+fn headers() -> EstablishConversationParams {
     let spec = Spec::load(SPEC);
     let operation = spec.operation(OPERATION);
-    Headers {
+    EstablishConversationParams {
         org_id: operation.parameter_example_str("OrgId"),
         authorization_context: operation.parameter_example_str("AuthorizationContext"),
         request_id: operation
@@ -46,20 +40,17 @@ fn example(media_type: &str) -> Value {
 }
 
 fn client(server: &MockServer) -> Client {
-    builder(server).bearer_token(TOKEN).build().unwrap().into()
+    builder(server).bearer_token(TOKEN).build().unwrap()
 }
 
 async fn establish(
     client: &Client,
     body: impl Into<EstablishConversationBody>,
 ) -> Result<
-    conversation_apis::runtime::Response<EstablishConversationResponse>,
+    conversation_apis::runtime::Response<EstablishConversationReply>,
     Error<EstablishConversationError>,
 > {
-    let h = headers();
-    client
-        .establish_conversation(h.org_id, h.authorization_context, h.request_id, body)
-        .await
+    client.establish_conversation(headers(), body).await
 }
 
 fn json_request() -> types::EstablishConversationRequest {
@@ -185,14 +176,12 @@ async fn multipart_leaves_out_absent_optional_parts() {
 #[tokio::test]
 async fn a_header_value_that_cannot_be_sent_fails_before_sending() {
     let server = accepted_server().await;
-    let h = headers();
+    let params = EstablishConversationParams {
+        org_id: "00DRM000000AbCd\r\nX-Injected: 1".into(),
+        ..headers()
+    };
     let error = client(&server)
-        .establish_conversation(
-            "00DRM000000AbCd\r\nX-Injected: 1",
-            h.authorization_context,
-            h.request_id,
-            json_request(),
-        )
+        .establish_conversation(params, json_request())
         .await
         .unwrap_err();
     match &error {
@@ -221,7 +210,7 @@ async fn decodes_the_documented_202() {
     let expected: types::EstablishConversationResponse = typed(reply);
     assert_eq!(
         response.body,
-        EstablishConversationResponse::Accepted(expected.clone())
+        EstablishConversationReply::Accepted(expected.clone())
     );
     assert_eq!(
         expected.conversation_identifier.as_deref(),
@@ -264,73 +253,105 @@ async fn error_statuses_decode_the_default_error_body() {
 }
 
 #[tokio::test]
-async fn another_success_status_is_the_default_response() {
-    // `default` covers every status but 202, successes included.
-    let server = server_replying(
-        ResponseTemplate::new(200).set_body_json(json!({"code": 10055, "message": "Retry."})),
-    )
-    .await;
-    let response = establish(&client(&server), json_request()).await.unwrap();
-    assert_eq!(response.status.as_u16(), 200);
-    assert_eq!(
-        response.body,
-        EstablishConversationResponse::Default(types::ErrorResponse::new(10055, "Retry."))
-    );
+async fn a_200_with_the_success_body_keeps_its_body() {
+    // `default` (the error body) covers every status but 202; a 200 carrying the success
+    // body does not match it, so it is an untyped status, not a failure to decode an error.
+    let reply = Spec::load(SPEC)
+        .operation(OPERATION)
+        .response_example("202", "application/json");
+    let server = server_replying(ResponseTemplate::new(200).set_body_json(&reply)).await;
+    let error = establish(&client(&server), json_request())
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Status { status, body, .. } => {
+            assert_eq!(status.as_u16(), 200);
+            let established: types::EstablishConversationResponse = body.json().unwrap();
+            assert_eq!(established, typed(reply));
+        }
+        other => panic!("expected Error::Status, got {other:?}"),
+    }
 }
 
 #[tokio::test]
-async fn malformed_bodies_are_decode_errors_with_their_path() {
-    let cases = [
-        (
-            202,
-            json!({"conversationIdentifier": 7}),
-            "conversationIdentifier",
-        ),
-        (400, json!({"code": "10053", "message": "x"}), "code"),
-        (500, json!({"code": 10053}), "."),
-    ];
-    for (status, reply, expected_path) in cases {
-        let server = server_replying(ResponseTemplate::new(status).set_body_json(&reply)).await;
-        let error = establish(&client(&server), json_request())
-            .await
-            .unwrap_err();
-        match &error {
-            Error::Decode {
-                status: got,
-                path,
-                body,
-                ..
-            } => {
-                assert_eq!(got.as_u16(), status);
-                assert_eq!(path, expected_path, "{status} {reply}");
-                assert_eq!(body.to_text_lossy(), reply.to_string());
-            }
-            other => panic!("{status}: expected Error::Decode, got {other:?}"),
-        }
-    }
-
-    // A gateway's HTML error page where the spec promises a JSON error body.
+async fn a_success_status_with_the_error_body_is_the_default_error() {
     let server = server_replying(
-        ResponseTemplate::new(502).set_body_raw("<html>Bad Gateway</html>", "text/html"),
+        ResponseTemplate::new(200).set_body_json(json!({"code": 10055, "message": "Retry."})),
     )
     .await;
     let error = establish(&client(&server), json_request())
         .await
         .unwrap_err();
     match &error {
-        Error::Decode {
+        Error::Api {
             status,
-            headers,
-            body,
-            path,
+            body: EstablishConversationError::Default(body),
             ..
         } => {
-            assert_eq!(status.as_u16(), 502);
-            assert_eq!(headers["content-type"], "text/html");
-            assert_eq!(path, ".");
-            assert_eq!(body.to_text_lossy(), "<html>Bad Gateway</html>");
+            assert_eq!(status.as_u16(), 200);
+            assert_eq!(body, &types::ErrorResponse::new(10055, "Retry."));
+        }
+        other => panic!("expected Error::Api, got {other:?}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        "the server replied 200 OK: 10055: Retry."
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_202_is_a_decode_error_with_its_path() {
+    let reply = json!({"conversationIdentifier": 7});
+    let server = server_replying(ResponseTemplate::new(202).set_body_json(&reply)).await;
+    let error = establish(&client(&server), json_request())
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Decode {
+            status, path, body, ..
+        } => {
+            assert_eq!(status.as_u16(), 202);
+            assert_eq!(path, "conversationIdentifier");
+            assert_eq!(body.to_text_lossy(), reply.to_string());
         }
         other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_bodies_that_do_not_match_default_keep_their_body() {
+    // `default` has a schema, but a reply covered only by `default` is decoded only when
+    // it matches: otherwise it is `Error::Status`, never a decode failure.
+    let cases = [
+        (
+            400,
+            "application/json",
+            json!({"code": "10053", "message": "x"}).to_string(),
+        ),
+        (500, "application/json", json!({"code": 10053}).to_string()),
+        // A gateway's HTML error page where the spec promises a JSON error body.
+        (502, "text/html", "<html>Bad Gateway</html>".to_string()),
+    ];
+    for (status, content_type, text) in cases {
+        let server =
+            server_replying(ResponseTemplate::new(status).set_body_raw(text.clone(), content_type))
+                .await;
+        let error = establish(&client(&server), json_request())
+            .await
+            .unwrap_err();
+        match &error {
+            Error::Status {
+                status: got,
+                headers,
+                body,
+            } => {
+                assert_eq!(got.as_u16(), status);
+                assert_eq!(headers["content-type"], content_type);
+                assert_eq!(body.to_text_lossy(), text);
+            }
+            other => panic!("{status}: expected Error::Status, got {other:?}"),
+        }
+        assert!(error.to_string().ends_with(&text), "{error}");
     }
 }
 
@@ -346,8 +367,7 @@ async fn slow_reply_is_a_timeout() {
         .bearer_token(TOKEN)
         .timeout(Duration::from_millis(150))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let started = Instant::now();
     let error = establish(
         &client,
@@ -371,15 +391,16 @@ async fn secrets_stay_out_of_debug_and_errors() {
     let server = server_replying(ResponseTemplate::new(400).set_body_json(reply)).await;
     let client = client(&server);
     assert_no_secret("Client Debug", &format!("{client:?}"));
-    let h = headers();
     let request = client.establish_conversation(
-        h.org_id,
-        h.authorization_context,
-        h.request_id,
+        headers(),
         EstablishConversationBody::Multipart(json_request()),
     );
     assert_no_secret("request builder Debug", &format!("{request:?}"));
     let error = request.await.unwrap_err();
     assert!(matches!(error, Error::Api { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "the server replied 400 Bad Request: 10016: Invalid header."
+    );
     assert_no_secret("Api error", &format!("{error} {error:?}"));
 }

@@ -6,9 +6,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use conversation_apis::runtime::ClientBuilder;
 use conversation_apis::runtime::{Credential, Error};
 use conversation_apis::teamwork_desk::{
-    types, Client, CreateConversationError, CreateConversationResponse,
+    types, Client, CreateConversationError, CreateConversationReply,
 };
 use serde_json::json;
 use support::{
@@ -51,12 +52,10 @@ fn basic_value() -> String {
 
 /// The `Authorization` header sent by a client configured by `configure`.
 async fn authorization_sent(
-    configure: impl FnOnce(
-        conversation_apis::runtime::ClientBuilder,
-    ) -> conversation_apis::runtime::ClientBuilder,
+    configure: impl FnOnce(ClientBuilder<Client>) -> ClientBuilder<Client>,
 ) -> Option<String> {
     let server = created_server().await;
-    let client: Client = configure(builder(&server)).build().unwrap().into();
+    let client: Client = configure(builder(&server)).build().unwrap();
     client.create_conversation(body()).await.unwrap();
     header(&support::only_request(&server).await, "authorization")
 }
@@ -66,7 +65,7 @@ async fn sends_the_wrapped_spec_example_with_bearer_auth() {
     let spec = Spec::load(SPEC);
     let operation = spec.operation(OPERATION);
     let server = created_server().await;
-    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap().into();
+    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap();
 
     client.create_conversation(body()).await.unwrap();
 
@@ -106,8 +105,20 @@ async fn bearer_wins_when_both_are_configured() {
 }
 
 #[tokio::test]
-async fn without_credentials_no_authorization_is_sent() {
-    assert_eq!(authorization_sent(|b| b).await, None);
+async fn without_credentials_nothing_is_sent() {
+    // The operation requires bearer or basic auth and allows no anonymous access.
+    let server = created_server().await;
+    let client: Client = builder(&server).build().unwrap();
+    let error = client.create_conversation(body()).await.unwrap_err();
+    match &error {
+        Error::MissingCredentials { operation, .. } => assert_eq!(*operation, OPERATION),
+        other => panic!("expected Error::MissingCredentials, got {other:?}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        "`createConversation` requires credentials for bearerAuth or basicAuth, and the client has none that fit; nothing was sent"
+    );
+    assert!(support::received(&server).await.is_empty());
 }
 
 #[tokio::test]
@@ -121,14 +132,23 @@ async fn decodes_the_documented_201() {
             .insert_header("x-request-id", "t-1"),
     )
     .await;
-    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap().into();
+    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap();
 
     let response = client.create_conversation(body()).await.unwrap();
 
     assert_eq!(response.status.as_u16(), 201);
     assert_eq!(response.headers["x-request-id"], "t-1");
     let expected: types::ConversationApiBody = typed(reply);
-    let CreateConversationResponse::Created(created) = &response.body;
+    let CreateConversationReply::Created(created) = &response.body else {
+        panic!("expected Created, got {:?}", response.body)
+    };
+    assert_eq!(
+        response.raw_body().json::<serde_json::Value>().unwrap(),
+        Spec::load(SPEC)
+            .operation(OPERATION)
+            .response_example("201", "application/json"),
+        "the raw body stays reachable"
+    );
     assert_eq!(created, &expected);
     let conversation = &created.conversation;
     assert_eq!(conversation.token.as_deref(), Some("string"));
@@ -158,7 +178,7 @@ async fn decodes_the_documented_400_validator() {
             .insert_header("x-request-id", "t-2"),
     )
     .await;
-    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap().into();
+    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap();
 
     let error = client.create_conversation(body()).await.unwrap_err();
 
@@ -177,7 +197,11 @@ async fn decodes_the_documented_400_validator() {
         }
         other => panic!("expected Error::Api(BadRequest), got {other:?}"),
     }
-    assert_eq!(error.to_string(), "the server replied 400 Bad Request");
+    assert_eq!(
+        error.to_string(),
+        r#"the server replied 400 Bad Request: {"errors":{"ticket_id":["is required"]}}"#,
+        "the server's message survives `?` into `Box<dyn Error>`"
+    );
 }
 
 #[tokio::test]
@@ -186,7 +210,7 @@ async fn malformed_validator_is_a_decode_error_with_its_path() {
         ResponseTemplate::new(400).set_body_json(json!({"errors": {"ticket_id": "is required"}})),
     )
     .await;
-    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap().into();
+    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap();
     let error = client.create_conversation(body()).await.unwrap_err();
     match &error {
         Error::Decode { status, path, .. } => {
@@ -203,7 +227,7 @@ async fn malformed_201_is_a_decode_error_with_its_path() {
         "conversation": {"id": 1, "contact": {"createdBy": {"type": "user"}}}
     })))
     .await;
-    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap().into();
+    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap();
     let error = client.create_conversation(body()).await.unwrap_err();
     assert!(
         matches!(&error, Error::Decode { path, .. } if path == "conversation.contact.createdBy.type"),
@@ -212,7 +236,7 @@ async fn malformed_201_is_a_decode_error_with_its_path() {
 
     // `conversation` is required.
     let server = server_replying(ResponseTemplate::new(201).set_body_json(json!({}))).await;
-    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap().into();
+    let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap();
     let error = client.create_conversation(body()).await.unwrap_err();
     match &error {
         Error::Decode { path, message, .. } => {
@@ -224,7 +248,7 @@ async fn malformed_201_is_a_decode_error_with_its_path() {
 }
 
 #[tokio::test]
-async fn undocumented_statuses_are_unexpected_with_status_headers_and_body() {
+async fn undocumented_statuses_keep_status_headers_and_body() {
     for status in [200, 404, 409, 500] {
         let server = server_replying(
             ResponseTemplate::new(status)
@@ -232,10 +256,10 @@ async fn undocumented_statuses_are_unexpected_with_status_headers_and_body() {
                 .insert_header("x-request-id", "t-3"),
         )
         .await;
-        let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap().into();
+        let client: Client = builder(&server).bearer_token(TOKEN).build().unwrap();
         let error = client.create_conversation(body()).await.unwrap_err();
         match &error {
-            Error::UnexpectedStatus {
+            Error::Status {
                 status: got,
                 headers,
                 body,
@@ -245,7 +269,7 @@ async fn undocumented_statuses_are_unexpected_with_status_headers_and_body() {
                 assert_eq!(headers["content-type"], "text/plain");
                 assert_eq!(body.to_text_lossy(), format!("no such desk ({status})"));
             }
-            other => panic!("{status}: expected Error::UnexpectedStatus, got {other:?}"),
+            other => panic!("{status}: expected Error::Status, got {other:?}"),
         }
         let shown = error.to_string();
         assert!(shown.contains(&status.to_string()), "{shown}");
@@ -265,8 +289,7 @@ async fn slow_reply_is_a_timeout() {
         .basic_auth(USERNAME, PASSWORD)
         .timeout(Duration::from_millis(150))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let started = Instant::now();
     let error = client.create_conversation(body()).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -288,11 +311,11 @@ async fn secrets_stay_out_of_debug_and_errors() {
         .basic_auth(USERNAME, PASSWORD)
         .credential("bearerAuth", Credential::bearer(TOKEN));
     assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
-    let client: Client = builder.build().unwrap().into();
+    let client: Client = builder.build().unwrap();
     assert_no_secret("Client Debug", &format!("{client:#?}"));
     let request = client.create_conversation(body());
     assert_no_secret("request builder Debug", &format!("{request:?}"));
     let error = request.await.unwrap_err();
-    assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
-    assert_no_secret("unexpected-status error", &format!("{error} {error:?}"));
+    assert!(matches!(error, Error::Status { .. }), "{error:?}");
+    assert_no_secret("status error", &format!("{error} {error:?}"));
 }

@@ -6,9 +6,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use conversation_apis::runtime::Error;
-use conversation_apis::zild::{
-    types, Client, CreateProactiveConversationError, CreateProactiveConversationResponse,
-};
+use conversation_apis::zild::{types, Client, CreateProactiveConversationReply};
 use serde_json::json;
 use support::{assert_no_secret, assert_route, builder, header, json_body, typed, Spec, TOKEN};
 use wiremock::matchers::any;
@@ -18,7 +16,7 @@ const SPEC: &str = "zild.yaml";
 const OPERATION: &str = "createProactiveConversation";
 
 fn client(server: &MockServer) -> Client {
-    builder(server).bearer_token(TOKEN).build().unwrap().into()
+    builder(server).bearer_token(TOKEN).build().unwrap()
 }
 
 fn body() -> types::ProactiveConversationRequest {
@@ -90,7 +88,7 @@ async fn decodes_the_documented_200() {
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(response.headers["x-request-id"], "z-1");
     let expected: Vec<types::Conversation> = typed(reply);
-    let CreateProactiveConversationResponse::Ok(conversations) = &response.body else {
+    let CreateProactiveConversationReply::Ok(conversations) = &response.body else {
         panic!("expected the 200 body, got {:?}", response.body);
     };
     assert_eq!(conversations, &expected);
@@ -124,7 +122,7 @@ async fn unlisted_enum_values_and_nulls_decode() {
         .create_proactive_conversation(body())
         .await
         .unwrap();
-    let CreateProactiveConversationResponse::Ok(conversations) = response.into_body() else {
+    let CreateProactiveConversationReply::Ok(conversations) = response.into_body() else {
         panic!("expected the 200 body");
     };
     let first = &conversations[0];
@@ -138,16 +136,30 @@ async fn unlisted_enum_values_and_nulls_decode() {
 }
 
 #[tokio::test]
-async fn other_statuses_are_the_documented_default() {
-    let server = server_replying(ResponseTemplate::new(204)).await;
-    let response = client(&server)
+async fn a_201_with_the_conversations_keeps_its_body() {
+    // Zild documents 200 only: a 201 with the conversation list is not typed, but its body
+    // is reachable and decodes into the documented type.
+    let reply = Spec::load(SPEC)
+        .operation(OPERATION)
+        .response_example("200", "application/json");
+    let server = server_replying(ResponseTemplate::new(201).set_body_json(&reply)).await;
+    let error = client(&server)
         .create_proactive_conversation(body())
         .await
-        .unwrap();
-    assert_eq!(response.status.as_u16(), 204);
-    assert_eq!(response.body, CreateProactiveConversationResponse::Default);
+        .unwrap_err();
+    match &error {
+        Error::Status { status, body, .. } => {
+            assert_eq!(status.as_u16(), 201);
+            let conversations: Vec<types::Conversation> = body.json().unwrap();
+            assert_eq!(conversations, typed::<Vec<types::Conversation>>(reply));
+        }
+        other => panic!("expected Error::Status, got {other:?}"),
+    }
+}
 
-    for status in [400, 403, 409, 502] {
+#[tokio::test]
+async fn other_statuses_keep_status_headers_and_body() {
+    for status in [202, 400, 403, 409, 502] {
         let server = server_replying(
             ResponseTemplate::new(status)
                 .set_body_raw("upstream failed", "text/plain")
@@ -158,12 +170,19 @@ async fn other_statuses_are_the_documented_default() {
             .create_proactive_conversation(body())
             .await
             .unwrap_err();
-        support::assert_api_error(
-            &error,
-            status,
-            "z-2",
-            &CreateProactiveConversationError::Default,
-        );
+        match &error {
+            Error::Status {
+                status: got,
+                headers,
+                body,
+            } => {
+                assert_eq!(got.as_u16(), status);
+                assert_eq!(headers["x-request-id"], "z-2");
+                assert_eq!(body.as_bytes(), b"upstream failed");
+            }
+            other => panic!("{status}: expected Error::Status, got {other:?}"),
+        }
+        assert!(error.to_string().ends_with(": upstream failed"), "{error}");
     }
 }
 
@@ -177,10 +196,10 @@ async fn error_reply_body_is_kept() {
         .create_proactive_conversation(body())
         .await
         .unwrap_err();
-    let shown = format!("{error:?}");
-    assert!(
-        error.raw_body().is_some() || shown.contains("recipient is not a WhatsApp number"),
-        "the reply body is lost: {shown}"
+    assert_eq!(
+        error.raw_body().map(|body| body.as_bytes()),
+        Some(&b"recipient is not a WhatsApp number"[..]),
+        "the reply body is kept"
     );
 }
 
@@ -230,8 +249,7 @@ async fn slow_reply_is_a_timeout() {
         .bearer_token(TOKEN)
         .timeout(Duration::from_millis(150))
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let started = Instant::now();
     let error = client
         .create_proactive_conversation(body())

@@ -114,8 +114,8 @@ impl Prism {
     }
 
     /// A client builder for this server, with `Prefer` set when given.
-    fn builder(&self, prefer: Option<&str>) -> ClientBuilder {
-        let builder = ClientBuilder::new(&self.base_url).timeout(Duration::from_secs(10));
+    fn builder<C>(&self, prefer: Option<&str>) -> ClientBuilder<C> {
+        let builder = support::builder_for(&self.base_url).timeout(Duration::from_secs(10));
         match prefer {
             Some(prefer) => builder.default_header("Prefer", prefer),
             None => builder,
@@ -218,19 +218,14 @@ async fn liveswitch_create_conversation() {
         typed(operation.request_example("application/json"))
     };
     let client = |prefer| -> liveswitch::Client {
-        prism
-            .builder(prefer)
-            .bearer_token(TOKEN)
-            .build()
-            .unwrap()
-            .into()
+        prism.builder(prefer).bearer_token(TOKEN).build().unwrap()
     };
 
     let response = accepted("example", client(None).create_conversation(body()).await);
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(
         response.body,
-        liveswitch::CreateConversationResponse::Ok(typed(response_example(
+        liveswitch::CreateConversationReply::Ok(typed(response_example(
             SPEC,
             "createConversation",
             "200"
@@ -253,7 +248,7 @@ async fn liveswitch_create_conversation() {
         );
         assert!(matches!(
             response.body,
-            liveswitch::CreateConversationResponse::Ok(_)
+            liveswitch::CreateConversationReply::Ok(_)
         ));
     }
 
@@ -262,14 +257,17 @@ async fn liveswitch_create_conversation() {
         client(Some("code=500")).create_conversation(body()).await,
     );
     assert!(
-        matches!(error, Error::Api { status, body: liveswitch::CreateConversationError::Default, .. } if status.as_u16() == 500),
+        matches!(error, Error::Status { status, .. } if status.as_u16() == 500),
         "{error:?}"
     );
 
-    // Without the OAuth token Prism flags the request.
-    let anonymous: liveswitch::Client = prism.builder(None).build().unwrap().into();
-    let found = rejected("no token", anonymous.create_conversation(body()).await);
-    assert!(found.contains("security"), "{found}");
+    // Without the OAuth token the client refuses to send.
+    let anonymous: liveswitch::Client = prism.builder(None).build().unwrap();
+    let error = anonymous.create_conversation(body()).await.unwrap_err();
+    assert!(
+        matches!(error, Error::MissingCredentials { .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -281,14 +279,8 @@ async fn zild_create_proactive_conversation() {
     let body = || -> zild::types::ProactiveConversationRequest {
         typed(operation.request_example("application/json"))
     };
-    let client = |prefer| -> zild::Client {
-        prism
-            .builder(prefer)
-            .bearer_token(TOKEN)
-            .build()
-            .unwrap()
-            .into()
-    };
+    let client =
+        |prefer| -> zild::Client { prism.builder(prefer).bearer_token(TOKEN).build().unwrap() };
 
     let response = accepted(
         "example",
@@ -296,7 +288,7 @@ async fn zild_create_proactive_conversation() {
     );
     assert_eq!(
         response.body,
-        zild::CreateProactiveConversationResponse::Ok(typed(response_example(
+        zild::CreateProactiveConversationReply::Ok(typed(response_example(
             SPEC,
             "createProactiveConversation",
             "200"
@@ -326,7 +318,7 @@ async fn zild_create_proactive_conversation() {
             .await,
     );
     assert!(
-        matches!(error, Error::Api { status, body: zild::CreateProactiveConversationError::Default, .. } if status.as_u16() == 502),
+        matches!(error, Error::Status { status, .. } if status.as_u16() == 502),
         "{error:?}"
     );
 }
@@ -340,7 +332,7 @@ async fn iris_create_conversation() {
     let request = |media_type: &str| -> iris::types::CreateConversationRequest {
         typed(operation.request_example(media_type))
     };
-    let client = |prefer| -> iris::Client { prism.builder(prefer).build().unwrap().into() };
+    let client = |prefer| -> iris::Client { prism.builder(prefer).build().unwrap() };
     let expected: iris::types::ResponseContainerModel =
         typed(response_example(SPEC, "createConversation", "200"));
 
@@ -354,7 +346,7 @@ async fn iris_create_conversation() {
     );
     assert_eq!(
         response.body,
-        iris::CreateConversationResponse::Ok(expected.clone())
+        iris::CreateConversationReply::Ok(expected.clone())
     );
 
     let response = accepted(
@@ -365,10 +357,7 @@ async fn iris_create_conversation() {
             )))
             .await,
     );
-    assert_eq!(
-        response.body,
-        iris::CreateConversationResponse::Ok(expected)
-    );
+    assert_eq!(response.body, iris::CreateConversationReply::Ok(expected));
 
     // Prism reads a `text/json` body as a plain string ("Request body must be object"), so
     // it cannot judge that variant: check it on the wire instead.
@@ -378,7 +367,7 @@ async fn iris_create_conversation() {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
         .mount(&server)
         .await;
-    let local: iris::Client = ClientBuilder::new(server.uri()).build().unwrap().into();
+    let local: iris::Client = support::builder(&server).build().unwrap();
     accepted(
         "text/json body (local)",
         local
@@ -409,7 +398,7 @@ async fn iris_create_conversation() {
             .await,
     );
     assert!(
-        matches!(error, Error::Api { status, body: iris::CreateConversationError::Default, .. } if status.as_u16() == 400),
+        matches!(error, Error::Status { status, .. } if status.as_u16() == 400),
         "{error:?}"
     );
 }
@@ -424,12 +413,7 @@ async fn teamwork_desk_create_conversation() {
         typed(operation.request_example("application/json"))
     };
     let bearer = |prefer| -> teamwork_desk::Client {
-        prism
-            .builder(prefer)
-            .bearer_token(TOKEN)
-            .build()
-            .unwrap()
-            .into()
+        prism.builder(prefer).bearer_token(TOKEN).build().unwrap()
     };
 
     let response = accepted(
@@ -439,7 +423,7 @@ async fn teamwork_desk_create_conversation() {
     assert_eq!(response.status.as_u16(), 201);
     assert_eq!(
         response.body,
-        teamwork_desk::CreateConversationResponse::Created(typed(response_example(
+        teamwork_desk::CreateConversationReply::Created(typed(response_example(
             SPEC,
             "createConversation",
             "201"
@@ -450,8 +434,7 @@ async fn teamwork_desk_create_conversation() {
         .builder(None)
         .basic_auth(USERNAME, PASSWORD)
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     accepted("example, basic", basic.create_conversation(body()).await);
 
     for _ in 0..DYNAMIC_REPLIES {
@@ -482,13 +465,13 @@ async fn teamwork_desk_create_conversation() {
         other => panic!("expected the documented 400, got {other:?}"),
     }
 
-    // Without credentials Prism flags the request.
-    let anonymous: teamwork_desk::Client = prism.builder(None).build().unwrap().into();
-    let found = rejected(
-        "no credentials",
-        anonymous.create_conversation(body()).await,
+    // Without credentials the client refuses to send.
+    let anonymous: teamwork_desk::Client = prism.builder(None).build().unwrap();
+    let error = anonymous.create_conversation(body()).await.unwrap_err();
+    assert!(
+        matches!(error, Error::MissingCredentials { .. }),
+        "{error:?}"
     );
-    assert!(found.contains("security"), "{found}");
 }
 
 #[tokio::test]
@@ -507,12 +490,7 @@ async fn salesforce_interaction_establish_conversation() {
         typed(operation.request_example(media_type))
     };
     let client = |prefer| -> salesforce_interaction::Client {
-        prism
-            .builder(prefer)
-            .bearer_token(TOKEN)
-            .build()
-            .unwrap()
-            .into()
+        prism.builder(prefer).bearer_token(TOKEN).build().unwrap()
     };
     let establish = |client: salesforce_interaction::Client,
                      org_id: String,
@@ -520,7 +498,14 @@ async fn salesforce_interaction_establish_conversation() {
         let context = context.clone();
         async move {
             client
-                .establish_conversation(org_id, context, request_id, body)
+                .establish_conversation(
+                    salesforce_interaction::EstablishConversationParams {
+                        org_id,
+                        authorization_context: context,
+                        request_id,
+                    },
+                    body,
+                )
                 .await
         }
     };
@@ -537,7 +522,7 @@ async fn salesforce_interaction_establish_conversation() {
     assert_eq!(response.status.as_u16(), 202);
     assert_eq!(
         response.body,
-        salesforce_interaction::EstablishConversationResponse::Accepted(typed(response_example(
+        salesforce_interaction::EstablishConversationReply::Accepted(typed(response_example(
             SPEC,
             "establishConversation",
             "202"
@@ -602,11 +587,10 @@ async fn salesforce_interaction_establish_conversation() {
         )))
         .mount(&server)
         .await;
-    let local: salesforce_interaction::Client = ClientBuilder::new(server.uri())
+    let local: salesforce_interaction::Client = support::builder(&server)
         .bearer_token(TOKEN)
         .build()
-        .unwrap()
-        .into();
+        .unwrap();
     let example = operation.request_example("multipart/form-data");
     accepted(
         "multipart body (local)",

@@ -636,7 +636,7 @@ struct Ctx {
     /// Whether the field at the end of `field` is optional (an `Option` in Rust).
     optional: bool,
     /// For operations: the Rust path of the request builder (`...::zild::CreateX`), whose
-    /// name also starts the response enums (`CreateXResponse`, `CreateXError`).
+    /// name also starts the reply and error enums (`CreateXReply`, `CreateXError`).
     stem: Option<String>,
 }
 
@@ -730,19 +730,41 @@ fn operation_id(op: &Value, method: &str, path: &str) -> String {
     }
 }
 
-/// Whether a documented status added breaks callers: it is a new variant of the
-/// operation's response or error enum, which are exhaustive.
-const STATUS_ADDED_BREAKS: Breaks = Breaks::Yes;
-
-/// The enum that holds a status's variant: `<Stem>Response` for success statuses,
-/// `<Stem>Error` for the others.
-fn status_enum(ctx: &Ctx, status: &str) -> Option<String> {
+/// The enum that holds a status's variant, if it has one: `<Stem>Reply` for success
+/// statuses, `<Stem>Error` for error statuses documented with a body. An error status
+/// without a body has no variant (it is `runtime::Error::Status`).
+fn status_enum(ctx: &Ctx, success: bool, response: &Value) -> Option<String> {
     let stem = ctx.stem.as_ref()?;
-    Some(if is_success(status) {
-        format!("{stem}Response")
+    if success {
+        Some(format!("{stem}Reply"))
+    } else if has_content(response) {
+        Some(format!("{stem}Error"))
     } else {
-        format!("{stem}Error")
-    })
+        None
+    }
+}
+
+fn has_content(response: &Value) -> bool {
+    response
+        .get("content")
+        .and_then(Value::as_object)
+        .is_some_and(|c| !c.is_empty())
+}
+
+/// Whether a documented status is a success (a variant of `<Stem>Reply`), as codegen
+/// sorts them: codes below 400 and the ranges `1XX`–`3XX`; `default` only when the
+/// operation documents no other success.
+fn is_success(status: &str, responses: &serde_json::Map<String, Value>) -> bool {
+    let s = status.to_ascii_uppercase();
+    if s == "DEFAULT" {
+        return !responses
+            .keys()
+            .any(|k| !k.eq_ignore_ascii_case("default") && is_success(k, responses));
+    }
+    match s.as_bytes() {
+        [d, b'X', b'X'] => matches!(d, b'1'..=b'3'),
+        _ => s.parse::<u16>().is_ok_and(|c| c < 400),
+    }
 }
 
 /// What a response variant carries, as codegen decides: the first JSON media type's
@@ -772,11 +794,6 @@ fn response_payload(
         "bytes"
     };
     Some((kind, mt.as_str(), None))
-}
-
-fn is_success(status: &str) -> bool {
-    let s = status.to_ascii_lowercase();
-    s == "default" || (s.len() == 3 && s.starts_with('2'))
 }
 
 fn normalize_path(path: &str) -> String {
@@ -1164,7 +1181,8 @@ impl Differ<'_> {
         }
     }
 
-    /// Compares `content` maps; `critical` says whether a removed media type is ERR.
+    /// Compares `content` maps; `critical` says whether a removed media type is ERR (a
+    /// request body or a success response).
     fn content(
         &mut self,
         ctx: &Ctx,
@@ -1247,7 +1265,9 @@ impl Differ<'_> {
                     } else {
                         Breaks::No
                     }
-                } else if response_payload_kept {
+                } else if response_payload_kept || !critical && oc.is_empty() {
+                    // (An error status that had no body gains a variant of the
+                    // `#[non_exhaustive]` error enum.)
                     Breaks::No
                 } else {
                     Breaks::Yes
@@ -1278,61 +1298,94 @@ impl Differ<'_> {
         let nptr = format!("{}/responses", n.pointer);
         for (status, ov) in or {
             let op = join(&optr, status);
+            let (ob, obp) = deref(self.old, ov, &op);
+            let old_success = is_success(status, or);
+            // The enum variant the status had, if any: removing it (or moving it to the
+            // other enum) breaks code that matches on it.
+            let old_variant = status_enum(base, old_success, ob);
             match nr.get(status) {
                 None => {
-                    // Each documented status is a variant of the response (2xx) or
-                    // error enum: removing one breaks matches on it.
-                    let variant = status_enum(base, status);
-                    if is_success(status) {
+                    let breaks = if old_variant.is_some() {
+                        Breaks::Yes
+                    } else {
+                        Breaks::No
+                    };
+                    if old_success {
                         self.change_items(
                             base,
-                            variant,
+                            old_variant,
                             Level::Err,
                             "success-status-removed",
                             &op,
                             format!("success response `{status}` removed"),
-                            Breaks::Yes,
+                            breaks,
                         );
                     } else {
                         self.change_items(
                             base,
-                            variant,
+                            old_variant,
                             Level::Info,
                             "status-removed",
                             &op,
                             format!("response `{status}` removed"),
-                            Breaks::Yes,
+                            breaks,
                         );
                     }
                 }
                 Some(nv) => {
                     let np = join(&nptr, status);
-                    let (ob, obp) = deref(self.old, ov, &op);
                     let (nb, nbp) = deref(self.new, nv, &np);
+                    let new_success = is_success(status, nr);
+                    if old_success != new_success {
+                        // `default` is a reply only while nothing else is.
+                        let (from, to) = if old_success {
+                            ("replies", "errors")
+                        } else {
+                            ("errors", "replies")
+                        };
+                        let mut items: Vec<String> = old_variant.clone().into_iter().collect();
+                        items.extend(status_enum(base, new_success, nb));
+                        let mut ctx = base.clone();
+                        ctx.items.extend(items);
+                        self.change(
+                            &ctx,
+                            Level::Info,
+                            "status-moved",
+                            &np,
+                            format!("response `{status}` moves from the {from} to the {to}"),
+                            if old_variant.is_some() {
+                                Breaks::Yes
+                            } else {
+                                Breaks::No
+                            },
+                        );
+                    }
                     let mut ctx = base.clone();
                     ctx.subject = format!("response {status}");
-                    self.content(&ctx, ob, &obp, nb, &nbp, is_success(status));
+                    self.content(&ctx, ob, &obp, nb, &nbp, new_success);
                 }
             }
         }
-        for status in nr.keys() {
+        for (status, nv) in nr {
             if !or.contains_key(status) {
                 let np = join(&nptr, status);
-                let rule = if is_success(status) {
+                let (nb, _) = deref(self.new, nv, &np);
+                let success = is_success(status, nr);
+                let rule = if success {
                     "success-status-added"
                 } else {
                     "status-added"
                 };
-                // A new variant of the response or error enum, which callers match
-                // exhaustively.
+                // At most a new variant of the reply or error enum, which are
+                // `#[non_exhaustive]`: matches already have a `_` arm.
                 self.change_items(
                     base,
-                    status_enum(base, status),
+                    status_enum(base, success, nb),
                     Level::Info,
                     rule,
                     &np,
                     format!("response `{status}` added"),
-                    STATUS_ADDED_BREAKS,
+                    Breaks::No,
                 );
             }
         }
@@ -2145,7 +2198,9 @@ pub fn specs_at(root: &Path, rev: &str) -> Result<BTreeMap<String, String>, Fail
         }
         let text = git(root, &["show", &format!("{rev}:{name}")])
             .map_err(|e| Failure::new(e).with_code(2))?;
-        out.insert(name, String::from_utf8_lossy(&text).into_owned());
+        let text = spec::text_of(&name, text)
+            .map_err(|d| Failure::new(format!("cannot parse specs at {rev}:\n{d}")).with_code(2))?;
+        out.insert(name, text);
     }
     Ok(out)
 }
@@ -2218,9 +2273,11 @@ pub fn report_for_repo(root: &Path, base: Option<&str>) -> Result<Report, Failur
     for path in
         spec::collect_specs(&specs_dir).map_err(|e| Failure::io(&specs_dir, e).with_code(2))?
     {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| Failure::io(&path, e).with_code(2))?;
-        new_files.insert(spec::display_path(root, &path), text);
+        let file = spec::display_path(root, &path);
+        let text = spec::read_text(&path, &file).map_err(|d| {
+            Failure::new(format!("cannot parse specs in the working tree:\n{d}")).with_code(2)
+        })?;
+        new_files.insert(file, text);
     }
     let new = parse_all(new_files, "specs in the working tree")?;
     let label = match base {

@@ -1,7 +1,7 @@
 //! Writing a whole tree of files at once, and comparing a tree on disk with the files
 //! it should hold.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -36,31 +36,80 @@ fn sibling(dest: &Path, tag: &str) -> io::Result<PathBuf> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    // A fixed name, so that what an interrupted run left behind is cleared by the next.
+    // A fixed name, so that what an interrupted run left behind is cleared by the next
+    // (the names are git-ignored).
     Ok(parent.join(format!(".{}.xtask-{tag}", name.to_string_lossy())))
 }
 
+/// The steps of [`write_tree`] at which a crash leaves something behind (for tests that
+/// stop it there, as `kill -9` would).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The new tree is written beside the destination, nothing else changed.
+    Staged,
+    /// Linux: the two trees were exchanged; the old one waits beside the new one.
+    Exchanged,
+    /// Elsewhere: the old tree was moved aside; the destination is missing for a moment.
+    MovedAside,
+    /// The new tree is in place; the old one waits beside it.
+    Swapped,
+}
+
+/// How the new tree replaces the old one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swap {
+    /// `renameat2(RENAME_EXCHANGE)` on Linux (atomic: the destination is always a
+    /// whole tree), two renames elsewhere or where the file system cannot exchange.
+    Best,
+    /// Two renames: the old tree is moved aside, then the new one in (tests use it to
+    /// cover the path other systems take).
+    Renames,
+}
+
 /// Replaces the folder `dest` by exactly `files` (relative path → contents), all or
-/// nothing: the new tree is written to a temporary folder beside `dest`, then swapped in
-/// with two renames. If anything fails before the swap, `dest` is untouched. Entries of
-/// the old folder named in `keep` (top-level names) are carried over when the new tree
-/// does not have them. Returns `false` (and touches nothing) when `dest` already holds
-/// exactly `files` and nothing else.
+/// nothing. See [`write_tree_with`].
 pub fn write_tree(
     dest: &Path,
     files: &BTreeMap<String, String>,
     keep: &[&str],
 ) -> io::Result<bool> {
+    write_tree_with(dest, files, keep, Swap::Best, &mut |_| true)
+}
+
+/// Replaces the folder `dest` by exactly `files`, all or nothing, and so that a crash
+/// at any moment leaves a whole tree (old or new) that the next run finishes:
+///
+/// 1. what an interrupted run left beside `dest` is cleared first (a moved-aside old
+///    tree goes back when `dest` is missing; `keep` entries in it are rescued), even
+///    when the tree turns out to be current;
+/// 2. the new tree is written to `.NAME.xtask-new` beside `dest`; if anything fails,
+///    it is removed and `dest` is untouched;
+/// 3. on Linux the two folders are exchanged with `renameat2(RENAME_EXCHANGE)`, one
+///    atomic step; elsewhere `dest` is renamed to `.NAME.xtask-old` and the new tree
+///    renamed in (a crash in between leaves the old tree aside, and step 1 of the next
+///    run puts it back);
+/// 4. entries of the old folder named in `keep` (top-level names) are carried over
+///    when the new tree does not have them, and the old tree is removed.
+///
+/// Returns `false` (and writes nothing) when `dest` already holds exactly `files` and
+/// nothing else. `proceed` is asked after each [`Step`]; answering `false` stops right
+/// there, leaving everything as a crash would (tests use it).
+pub fn write_tree_with(
+    dest: &Path,
+    files: &BTreeMap<String, String>,
+    keep: &[&str],
+    swap: Swap,
+    proceed: &mut dyn FnMut(Step) -> bool,
+) -> io::Result<bool> {
+    let staging = sibling(dest, "new")?;
+    let old = sibling(dest, "old")?;
+    recover(dest, &staging, &old, keep)?;
     if dest.is_dir() && compare_tree_ignoring(dest, files, keep)?.is_empty() {
         return Ok(false);
     }
-    let staging = sibling(dest, "new")?;
-    let old = sibling(dest, "old")?;
     if let Some(parent) = staging.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    remove_any(&staging)?;
-    remove_any(&old)?;
     let written = (|| -> io::Result<()> {
         std::fs::create_dir(&staging)?;
         for (rel, contents) in files {
@@ -76,7 +125,10 @@ pub fn write_tree(
         let _ = remove_any(&staging);
         return Err(e);
     }
-    if !dest.exists() {
+    if !proceed(Step::Staged) {
+        return Ok(true);
+    }
+    if dest.symlink_metadata().is_err() {
         return match std::fs::rename(&staging, dest) {
             Ok(()) => Ok(true),
             Err(e) => {
@@ -85,31 +137,85 @@ pub fn write_tree(
             }
         };
     }
-    if let Err(e) = std::fs::rename(dest, &old) {
-        let _ = remove_any(&staging);
-        return Err(e);
-    }
-    let mut moved = Vec::new();
-    for name in keep {
-        let from = old.join(name);
-        let to = staging.join(name);
-        if from.symlink_metadata().is_ok()
-            && to.symlink_metadata().is_err()
-            && std::fs::rename(&from, &to).is_ok()
-        {
-            moved.push(*name);
+    // Where the old tree ends up once the new one is in place.
+    let aside = if swap == Swap::Best && exchange(&staging, dest)? {
+        if !proceed(Step::Exchanged) {
+            return Ok(true);
         }
-    }
-    if let Err(e) = std::fs::rename(&staging, dest) {
-        for name in moved {
-            let _ = std::fs::rename(staging.join(name), old.join(name));
+        staging.clone()
+    } else {
+        if let Err(e) = std::fs::rename(dest, &old) {
+            let _ = remove_any(&staging);
+            return Err(e);
         }
-        let _ = std::fs::rename(&old, dest);
-        let _ = remove_any(&staging);
-        return Err(e);
+        if !proceed(Step::MovedAside) {
+            return Ok(true);
+        }
+        if let Err(e) = std::fs::rename(&staging, dest) {
+            let _ = std::fs::rename(&old, dest);
+            let _ = remove_any(&staging);
+            return Err(e);
+        }
+        old.clone()
+    };
+    if !proceed(Step::Swapped) {
+        return Ok(true);
     }
-    remove_any(&old)?;
+    carry_over(&aside, dest, keep);
+    remove_any(&aside)?;
     Ok(true)
+}
+
+/// Exchanges the folders `a` and `b` atomically. `Ok(false)` when the system or the
+/// file system cannot (the caller falls back to two renames).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e)
+            if e == rustix::io::Errno::INVAL
+                || e == rustix::io::Errno::NOSYS
+                || e == rustix::io::Errno::OPNOTSUPP =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Moves the `keep` entries of `from` into `to` where `to` lacks them.
+fn carry_over(from: &Path, to: &Path, keep: &[&str]) {
+    for name in keep {
+        let source = from.join(name);
+        let target = to.join(name);
+        if source.symlink_metadata().is_ok() && target.symlink_metadata().is_err() {
+            let _ = std::fs::rename(&source, &target);
+        }
+    }
+}
+
+/// Finishes what an interrupted [`write_tree`] left: puts a moved-aside old tree back
+/// when `dest` is missing, rescues `keep` entries, and removes the leftovers.
+fn recover(dest: &Path, staging: &Path, old: &Path, keep: &[&str]) -> io::Result<()> {
+    if dest.symlink_metadata().is_err() && old.is_dir() {
+        std::fs::rename(old, dest)?;
+    }
+    for leftover in [old, staging] {
+        if leftover.symlink_metadata().is_err() {
+            continue;
+        }
+        if dest.is_dir() && leftover.is_dir() {
+            carry_over(leftover, dest, keep);
+        }
+        remove_any(leftover)?;
+    }
+    Ok(())
 }
 
 fn remove_any(path: &Path) -> io::Result<()> {
@@ -121,34 +227,161 @@ fn remove_any(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Refuses to replace `dir` unless it is missing, empty, or a crate this tool wrote
-/// (its `Cargo.toml` mentions `marker`, the regenerate command of the headers).
-pub fn ensure_replaceable(dir: &Path, marker: &str) -> Result<(), Failure> {
-    if !dir.exists() {
-        return Ok(());
+/// The file in a standalone crate that lists what the generator wrote there.
+pub const MANIFEST: &str = ".codegen-manifest";
+
+/// The first line of [`MANIFEST`]: the exact marker that says the folder is the
+/// generator's.
+pub const MANIFEST_MARKER: &str =
+    "# codegen manifest v1: files written by `cargo xtask gen --spec`, replaced whole when it runs again";
+
+/// The text of [`MANIFEST`] for a crate of `files`: the marker, then one path a line.
+pub fn manifest_text(files: &BTreeMap<String, String>) -> String {
+    let mut out = format!("{MANIFEST_MARKER}\n");
+    for path in files.keys().filter(|p| *p != MANIFEST) {
+        out.push_str(path);
+        out.push('\n');
     }
-    if !dir.is_dir() {
-        return Err(Failure::new(format!(
-            "{} exists and is not a folder",
+    out
+}
+
+/// The paths [`MANIFEST`] in `dir` lists; `None` when there is none, or it does not
+/// start with the marker.
+pub fn read_manifest(dir: &Path) -> Option<BTreeSet<String>> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != MANIFEST_MARKER {
+        return None;
+    }
+    Some(
+        lines
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Most names listed when refusing a folder.
+const MAX_LISTED: usize = 8;
+
+fn listing(names: &[String]) -> String {
+    let mut out = names
+        .iter()
+        .take(MAX_LISTED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > MAX_LISTED {
+        out.push_str(&format!(" and {} more", names.len() - MAX_LISTED));
+    }
+    out
+}
+
+/// Refuses to replace `dir` (the `--out` of `spec`) unless it is missing, empty, or
+/// holds only what the generator wrote there: the files its [`MANIFEST`] lists, and the
+/// `keep` entries (build output, lock file) that are carried over. Says why otherwise:
+/// it is not a folder or is a symbolic link, it contains the spec, it is a git
+/// repository, it has no manifest, or which files the manifest does not list.
+pub fn ensure_replaceable(dir: &Path, spec: &Path, keep: &[&str]) -> Result<(), Failure> {
+    let refuse = |why: String| {
+        Failure::new(format!(
+            "refusing to replace {}: {why}; nothing was changed (choose another --out)",
             dir.display()
+        ))
+    };
+    let meta = match dir.symlink_metadata() {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Failure::io(dir, e)),
+        Ok(m) => m,
+    };
+    if meta.file_type().is_symlink() {
+        return Err(refuse("it is a symbolic link".into()));
+    }
+    if !meta.is_dir() {
+        return Err(refuse("it exists and is not a folder".into()));
+    }
+    if let (Ok(d), Ok(s)) = (dir.canonicalize(), spec.canonicalize()) {
+        if s.starts_with(&d) {
+            return Err(refuse(format!("it contains the spec {}", spec.display())));
+        }
+    }
+    if dir.join(".git").symlink_metadata().is_ok() {
+        return Err(refuse("it is a git repository (it contains .git)".into()));
+    }
+    let owned = read_manifest(dir);
+    // A folder without a manifest is refused whatever it holds: a few names are enough
+    // to say what (and `--out /` does not walk the whole disk).
+    let limit = if owned.is_some() {
+        usize::MAX
+    } else {
+        MAX_LISTED + 1
+    };
+    let mut found = Vec::new();
+    walk_names(dir, "", keep, limit, &mut found).map_err(|e| Failure::io(dir, e))?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let Some(owned) = owned else {
+        let mut names = listing(&found[..found.len().min(MAX_LISTED)]);
+        if found.len() > MAX_LISTED {
+            names.push_str(" and more");
+        }
+        return Err(refuse(format!(
+            "it was not written by `cargo xtask gen --spec` (it has no {MANIFEST}) and holds {names}"
         )));
+    };
+    let foreign: Vec<String> = found
+        .into_iter()
+        .filter(|path| {
+            let top = path.split('/').next().unwrap_or("");
+            path != MANIFEST && !owned.contains(path) && !keep.contains(&top)
+        })
+        .collect();
+    if foreign.is_empty() {
+        Ok(())
+    } else {
+        Err(refuse(format!(
+            "it holds files the generator did not write ({MANIFEST} does not list them): {}",
+            listing(&foreign)
+        )))
     }
-    let empty = std::fs::read_dir(dir)
-        .map_err(|e| Failure::io(dir, e))?
-        .next()
-        .is_none();
-    if empty {
-        return Ok(());
+}
+
+/// Every file, symbolic link and empty folder under `dir`, '/'-separated, sorted, up
+/// to `limit` of them; the top-level entries named in `skip` are left out.
+fn walk_names(
+    dir: &Path,
+    prefix: &str,
+    skip: &[&str],
+    limit: usize,
+    out: &mut Vec<String>,
+) -> io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        if out.len() >= limit {
+            return Ok(());
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if prefix.is_empty() && skip.contains(&name.as_str()) {
+            continue;
+        }
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let before = out.len();
+        if entry.file_type()?.is_dir() {
+            walk_names(&entry.path(), &rel, &[], limit, out)?;
+            if out.len() == before {
+                out.push(format!("{rel}/"));
+            }
+        } else {
+            out.push(rel);
+        }
     }
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-    if manifest.contains(marker) {
-        return Ok(());
-    }
-    Err(Failure::new(format!(
-        "refusing to replace {}: it is not empty and not a crate written by `{marker}`; \
-         remove it or choose another --out",
-        dir.display()
-    )))
+    Ok(())
 }
 
 /// What differs for one file.

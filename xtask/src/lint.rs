@@ -1,14 +1,23 @@
 //! `cargo xtask lint`: checks a validator does not make.
 //!
-//! - every `$ref` resolves (local `#/...` references; external ones are unsupported);
+//! - every `$ref` resolves (local ones, and references into other files);
 //! - operationIds are unique within a file;
 //! - every example validates against its schema (media type `example` and
 //!   `examples[*].value`, parameter and header `example`/`examples`, schema `example`);
 //! - every component schema is used (reachable from `paths`, transitively);
 //! - every operation documents a success (2xx or `default`) response;
+//! - every `{name}` of a path template is a declared path parameter, and every path
+//!   parameter is in the template;
+//! - every discriminator mapping names a schema that exists;
+//! - every schema `default` validates against its schema;
+//! - the generator can build the document's model (what `gen` refuses, such as a cycle
+//!   of `$ref`s, is an error here with `gen`'s message);
 //! - and, for reviewers, every `x-assumption` marker is listed as an info line.
+//!
+//! Documents are read by the loader `gen` uses ([`Doc::load`]): what `gen` cannot read
+//! is the one error reported, with `gen`'s message.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -27,15 +36,25 @@ pub fn lint_doc(doc: &Doc) -> Vec<Diagnostic> {
     let mut linter = Linter {
         doc,
         out: Vec::new(),
-        defs: HashMap::new(),
-        broken_schemas: BTreeSet::new(),
+        checks: Vec::new(),
     };
-    linter.openapi_shape();
-    linter.refs();
+    if doc.spec.unresolved.is_empty() {
+        if let Some(d) = doc.model_error() {
+            linter.out.push(d);
+        }
+        linter.refs();
+    } else {
+        // The loader followed every `$ref` (other files too) and kept those that lead
+        // nowhere; the model would only repeat the first.
+        linter.unresolved_refs();
+    }
     linter.operation_ids();
     linter.success_responses();
+    linter.path_parameters();
+    linter.discriminator_mappings();
     linter.unused_schemas();
     linter.examples();
+    linter.run_checks();
     linter.assumptions();
     let mut out = linter.out;
     out.sort_by(|a, b| {
@@ -58,7 +77,7 @@ pub fn lint_doc(doc: &Doc) -> Vec<Diagnostic> {
 
 /// Lints the file at `path`, shown as `file`.
 pub fn lint_file(path: &Path, file: &str) -> Vec<Diagnostic> {
-    match Doc::read(path, file) {
+    match spec::read_text(path, file).and_then(|text| Doc::load(file, text)) {
         Ok(doc) => lint_doc(&doc),
         Err(d) => vec![d],
     }
@@ -116,8 +135,20 @@ pub fn run_lint(
 struct Linter<'a> {
     doc: &'a Doc,
     out: Vec<Diagnostic>,
-    defs: HashMap<Direction, Value>,
-    broken_schemas: BTreeSet<String>,
+    /// Values to validate against schemas, run together by [`Linter::run_checks`].
+    checks: Vec<Check>,
+}
+
+/// One value (an example or a default) to validate against a schema.
+struct Check {
+    schema: Value,
+    schema_ptr: String,
+    instance: Value,
+    instance_ptr: String,
+    dir: Direction,
+    used_by: Option<String>,
+    /// `example` or `default`, for the message.
+    what: &'static str,
 }
 
 /// Keys whose values are payloads, not spec structure: no `$ref` or marker inside them
@@ -166,6 +197,21 @@ fn refs_under(value: &Value, pointer: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The `{name}`s of a path template, in order.
+fn template_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            break;
+        };
+        out.push(after[..close].to_string());
+        rest = &after[close + 1..];
+    }
+    out
+}
+
 fn method_path(op: &spec::OperationRef<'_>) -> String {
     format!("{} {}", op.method.to_uppercase(), op.path)
 }
@@ -180,33 +226,39 @@ impl Linter<'_> {
         &self.doc.value
     }
 
-    /// The document must be OpenAPI 3.0 that the generator can read at all.
-    fn openapi_shape(&mut self) {
-        let path = Path::new(&self.doc.file);
-        if let Err(e) = codegen::parse_spec(path, self.doc.source.clone()) {
-            // The node the pointer names is more precise than where the parser stopped.
-            let located = (!e.pointer.is_empty()).then(|| self.doc.locator.locate(&e.pointer));
-            let position = located.flatten().or(e.position);
-            self.out.push(Diagnostic {
-                severity: Severity::Error,
-                file: self.doc.file.clone(),
-                position,
-                pointer: e.pointer.clone(),
-                message: format!("not a valid OpenAPI 3.0 document: {}", e.message),
-            });
+    /// The `$ref`s the loader could not follow, with a hint for local ones.
+    fn unresolved_refs(&mut self) {
+        for u in &self.doc.spec.unresolved {
+            let reference = self
+                .doc
+                .get(&u.pointer)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let hint = local_ref_pointer(reference)
+                .and_then(|target| self.closest_name(&target))
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            let message = format!("{}{hint}", u.message);
+            self.error(&u.pointer, message);
         }
     }
 
+    /// Local `$ref`s that lead nowhere. (A document with other kinds of `$ref` goes
+    /// through the loader's normalising pass, which follows them all: see
+    /// [`Linter::unresolved_refs`].)
     fn refs(&mut self) {
         for (pointer, reference) in refs_under(self.root(), "") {
             match local_ref_pointer(&reference) {
-                None => self.error(
-                    &pointer,
-                    format!("external $ref `{reference}` is not supported; only local references (`#/...`) are"),
-                ),
+                None => {}
                 Some(target) if self.root().pointer(&target).is_none() => {
-                    let hint = self.closest_name(&target).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
-                    self.error(&pointer, format!("$ref `{reference}` does not resolve: nothing at {target}{hint}"))
+                    let hint = self
+                        .closest_name(&target)
+                        .map(|n| format!(" (did you mean `{n}`?)"))
+                        .unwrap_or_default();
+                    self.error(
+                        &pointer,
+                        format!("$ref `{reference}` does not resolve: nothing at {target}{hint}"),
+                    )
                 }
                 Some(_) => {}
             }
@@ -286,6 +338,97 @@ impl Linter<'_> {
                 ));
             }
         }
+        for (p, m) in found {
+            self.error(&p, m);
+        }
+    }
+
+    /// Every `{name}` of a path template is a path parameter of each operation under
+    /// it (declared on the operation or on the path item), and every path parameter is
+    /// in the template.
+    fn path_parameters(&mut self) {
+        let root = self.root();
+        let mut found = BTreeSet::new();
+        for op in spec::operations(root) {
+            let template = template_names(op.path);
+            let mut declared: BTreeMap<String, String> = BTreeMap::new();
+            for (container, base) in [(op.item, &op.item_pointer), (op.op, &op.pointer)] {
+                let Some(params) = container.get("parameters").and_then(Value::as_array) else {
+                    continue;
+                };
+                for (i, p) in params.iter().enumerate() {
+                    let ptr = format!("{base}/parameters/{i}");
+                    let (p, _) = spec::deref(root, p, &ptr);
+                    if p.get("in").and_then(Value::as_str) != Some("path") {
+                        continue;
+                    }
+                    if let Some(name) = p.get("name").and_then(Value::as_str) {
+                        declared.insert(name.to_string(), ptr);
+                    }
+                }
+            }
+            for name in &template {
+                if !declared.contains_key(name) {
+                    found.insert((
+                        op.pointer.clone(),
+                        // gen's words, so that the two findings are one line.
+                        format!(
+                            "the path template `{}` has the variable `{{{name}}}`, but the operation declares no path parameter `{name}` (here or in the path item)",
+                            op.path
+                        ),
+                    ));
+                }
+            }
+            for (name, ptr) in declared {
+                if !template.contains(&name) {
+                    found.insert((
+                        ptr,
+                        format!(
+                            "path parameter `{name}` does not appear in the path template `{}`",
+                            op.path
+                        ),
+                    ));
+                }
+            }
+        }
+        for (p, m) in found {
+            self.error(&p, m);
+        }
+    }
+
+    /// Every value of a discriminator's `mapping` names a schema that exists (by
+    /// reference, or by its name under `components/schemas`).
+    fn discriminator_mappings(&mut self) {
+        let root = self.root();
+        let mut found = Vec::new();
+        walk(root, "", &mut |parent, key, v| {
+            if key != "discriminator" {
+                return;
+            }
+            let Some(mapping) = v.get("mapping").and_then(Value::as_object) else {
+                return;
+            };
+            let base = join(&join(parent, "discriminator"), "mapping");
+            for (tag, target) in mapping {
+                let Some(t) = target.as_str() else {
+                    continue;
+                };
+                let pointer = match local_ref_pointer(t) {
+                    Some(p) => p,
+                    None if !t.contains('#') => join("/components/schemas", t),
+                    // External references are reported where `$ref`s are.
+                    None => continue,
+                };
+                if root.pointer(&pointer).is_none() {
+                    found.push((
+                        join(&base, tag),
+                        format!(
+                            "discriminator mapping `{tag}` names `{t}`, which does not exist (nothing at {pointer})"
+                        ),
+                    ));
+                }
+            }
+        });
         for (p, m) in found {
             self.error(&p, m);
         }
@@ -475,6 +618,7 @@ impl Linter<'_> {
                 &format!("{pointer}/example"),
                 dir,
                 None,
+                "example",
             );
         }
         let Some(examples) = holder.get("examples").and_then(Value::as_object) else {
@@ -493,6 +637,7 @@ impl Linter<'_> {
                     &format!("{target_ptr}/value"),
                     dir,
                     used_by,
+                    "example",
                 );
             }
         }
@@ -514,6 +659,18 @@ impl Linter<'_> {
                 &format!("{pointer}/example"),
                 Direction::Any,
                 None,
+                "example",
+            );
+        }
+        if let Some(default) = obj.get("default") {
+            self.check(
+                schema,
+                pointer,
+                default,
+                &format!("{pointer}/default"),
+                Direction::Any,
+                None,
+                "default",
             );
         }
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
@@ -535,55 +692,110 @@ impl Linter<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn check(
         &mut self,
         schema: &Value,
         schema_ptr: &str,
-        example: &Value,
-        example_ptr: &str,
+        instance: &Value,
+        instance_ptr: &str,
         dir: Direction,
         used_by: Option<String>,
+        what: &'static str,
     ) {
+        self.checks.push(Check {
+            schema: schema.clone(),
+            schema_ptr: schema_ptr.to_string(),
+            instance: instance.clone(),
+            instance_ptr: instance_ptr.to_string(),
+            dir,
+            used_by,
+            what,
+        });
+    }
+
+    /// Validates every collected value. One validator per direction holds every schema
+    /// (as a property of one object) beside the component schemas, so the component
+    /// schemas are converted and compiled once, not once per example: linear in the
+    /// size of the document. A schema the meta-schema or the compiler refuses is
+    /// reported once, where it is, and set aside (a component schema then accepts
+    /// anything); the others are still checked.
+    fn run_checks(&mut self) {
+        let checks = std::mem::take(&mut self.checks);
         let root = &self.doc.value;
-        let defs = self
-            .defs
-            .entry(dir)
-            .or_insert_with(|| schema::definitions(root, dir));
-        let json_schema = schema::document(root, schema, dir, defs);
-        let validator = match jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft4)
-            .should_validate_formats(true)
-            .build(&json_schema)
-        {
-            Ok(v) => v,
-            Err(e) => {
-                if self.broken_schemas.insert(schema_ptr.to_string()) {
-                    self.error(
-                        schema_ptr,
-                        format!("schema cannot be used to check examples: {e}"),
-                    );
-                }
-                return;
-            }
-        };
         let mut found = Vec::new();
-        for (n, err) in validator.iter_errors(example).enumerate() {
-            if n == MAX_ERRORS_PER_EXAMPLE {
-                found.push((
-                    example_ptr.to_string(),
-                    "(more schema violations in this example not shown)".to_string(),
-                ));
-                break;
+        let mut broken: BTreeSet<String> = BTreeSet::new();
+        for dir in [Direction::Request, Direction::Response, Direction::Any] {
+            let mine: Vec<&Check> = checks.iter().filter(|c| c.dir == dir).collect();
+            if mine.is_empty() {
+                continue;
             }
-            let instance = err.instance_path().to_string();
-            let via = used_by
-                .as_ref()
-                .map(|u| format!(" (used by {u})"))
-                .unwrap_or_default();
-            found.push((
-                format!("{example_ptr}{instance}"),
-                format!("example does not match schema {schema_ptr}{via}: {err}"),
-            ));
+            let mut properties = serde_json::Map::new();
+            for (i, c) in mine.iter().enumerate() {
+                let wrapped =
+                    serde_json::json!({ "allOf": [schema::convert(root, &c.schema, dir, 0)] });
+                properties.insert(format!("c{i}"), wrapped);
+            }
+            let mut combined = serde_json::json!({
+                "definitions": schema::definitions(root, dir),
+                "properties": properties,
+            });
+            let mut aside = SetAside {
+                root,
+                checks: &mine,
+                broken: &mut broken,
+                found: &mut found,
+            };
+            let meta = jsonschema::draft4::meta::validator();
+            let problems: Vec<(String, String)> = meta
+                .iter_errors(&combined)
+                .map(|e| (e.instance_path().to_string(), e.to_string()))
+                .collect();
+            for (path, message) in problems {
+                aside.apply(&mut combined, &path, &message);
+            }
+            let mut validator = None;
+            for _ in 0..MAX_SET_ASIDE {
+                match jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft4)
+                    .should_validate_formats(true)
+                    .build(&combined)
+                {
+                    Ok(v) => {
+                        validator = Some(v);
+                        break;
+                    }
+                    Err(e) => {
+                        let (path, message) = (e.instance_path().to_string(), e.to_string());
+                        if !aside.apply(&mut combined, &path, &message) {
+                            found.push((
+                                String::new(),
+                                format!("examples and defaults were not checked: the schemas cannot be compiled: {message}"),
+                            ));
+                            break;
+                        }
+                    }
+                }
+            }
+            let Some(validator) = validator else {
+                continue;
+            };
+            for (i, c) in mine.iter().enumerate() {
+                let key = format!("c{i}");
+                if combined["properties"].get(&key).is_none() {
+                    continue;
+                }
+                let mut instance = serde_json::Map::new();
+                instance.insert(key.clone(), c.instance.clone());
+                let instance = Value::Object(instance);
+                let prefix = format!("/{key}");
+                let errors = validator.iter_errors(&instance).map(|e| {
+                    let path = e.instance_path().to_string();
+                    let path = path.strip_prefix(&prefix).unwrap_or(&path).to_string();
+                    (path, e.to_string())
+                });
+                found.extend(report(c, errors));
+            }
         }
         for (p, m) in found {
             self.error(&p, m);
@@ -608,6 +820,97 @@ impl Linter<'_> {
             self.out.push(d);
         }
     }
+}
+
+/// Most schemas set aside one at a time because the compiler refuses them.
+const MAX_SET_ASIDE: usize = 100;
+
+/// Sets aside the schemas of a combined validator that cannot be compiled.
+struct SetAside<'a, 'c> {
+    root: &'a Value,
+    checks: &'a [&'c Check],
+    broken: &'a mut BTreeSet<String>,
+    found: &'a mut Vec<(String, String)>,
+}
+
+impl SetAside<'_, '_> {
+    /// Sets aside the schema holding `path` (a pointer into the combined schema), and
+    /// reports `message` once at the closest place in the document. `false` when the
+    /// path is in no schema of ours.
+    fn apply(&mut self, combined: &mut Value, path: &str, message: &str) -> bool {
+        let tokens: Vec<String> = path
+            .split('/')
+            .skip(1)
+            .map(crate::locate::unescape_token)
+            .collect();
+        let (base, rest) = match tokens.as_slice() {
+            [folder, name, rest @ ..] if folder == "definitions" => {
+                match combined["definitions"].get_mut(name.as_str()) {
+                    Some(def) => *def = serde_json::json!({}),
+                    None => return false,
+                }
+                (join("/components/schemas", name), rest)
+            }
+            [folder, key, rest @ ..] if folder == "properties" => {
+                let Some(i) = key.strip_prefix('c').and_then(|n| n.parse::<usize>().ok()) else {
+                    return false;
+                };
+                let Some(check) = self.checks.get(i) else {
+                    return false;
+                };
+                if let Some(props) = combined["properties"].as_object_mut() {
+                    props.remove(key.as_str());
+                }
+                // Inside the `allOf: [..]` wrapper.
+                (check.schema_ptr.clone(), rest.get(2..).unwrap_or(&[]))
+            }
+            _ => return false,
+        };
+        // The converted schema mostly mirrors the original; where it does not (the
+        // wrapper of `nullable`), point at the deepest node the document has.
+        let mut pointer = base.clone();
+        for token in rest {
+            let next = join(&pointer, token);
+            if self.root.pointer(&next).is_none() {
+                break;
+            }
+            pointer = next;
+        }
+        if self.broken.insert(pointer.clone()) {
+            self.found.push((
+                pointer,
+                format!("schema cannot be used to check examples: {message}"),
+            ));
+        }
+        true
+    }
+}
+
+/// The lint errors for one check's validation errors (instance path, message).
+fn report(c: &Check, errors: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (n, (instance, err)) in errors.enumerate() {
+        if n == MAX_ERRORS_PER_EXAMPLE {
+            out.push((
+                c.instance_ptr.clone(),
+                format!("(more schema violations in this {} not shown)", c.what),
+            ));
+            break;
+        }
+        let via = c
+            .used_by
+            .as_ref()
+            .map(|u| format!(" (used by {u})"))
+            .unwrap_or_default();
+        out.push((
+            format!("{}{instance}", c.instance_ptr),
+            format!(
+                "{} does not match schema {}{via}: {err}",
+                c.what, c.schema_ptr
+            ),
+        ));
+    }
+    out
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

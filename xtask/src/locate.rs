@@ -1,37 +1,25 @@
 //! Maps a JSON pointer to the line and column of that node in a YAML or JSON document.
 //!
-//! `serde_yaml` forgets where values came from, so the document is parsed a second time
-//! with `yaml-rust2`'s event parser, which reports a marker for every event. JSON is a
-//! subset of YAML, so one path serves both formats.
+//! A view of codegen's position index ([`codegen::load::Positions`]), which the one
+//! loader builds in the same pass that checks the document: so `gen`, `lint` and `diff`
+//! place nodes the same way, and aliased subtrees are shared, never copied.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use codegen::load::Positions;
 
 /// One-based line and column.
 pub type Position = (usize, usize);
 
-#[derive(Debug, Clone)]
-enum Kind {
-    Scalar,
-    Seq(Vec<Node>),
-    Map(Vec<(String, Position, Node)>),
-}
-
-#[derive(Debug, Clone)]
-struct Node {
-    pos: Position,
-    kind: Kind,
-}
+pub use codegen::load::unescape_token;
 
 /// The positions of every node of one document.
 #[derive(Debug, Clone)]
 pub struct Locator {
-    root: Option<Node>,
+    positions: Arc<Positions>,
 }
 
-/// A YAML syntax error, with where it happened.
+/// A document that could not be read, with where that was noticed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     /// One-based line and column of the error.
@@ -41,22 +29,30 @@ pub struct SyntaxError {
 }
 
 impl Locator {
-    /// Parses `source`. A document with a syntax error yields the error; use
-    /// [`Locator::lenient`] to get a locator that answers `None` instead.
+    /// Indexes `source`. A document that does not parse (or breaks a limit) yields the
+    /// error; use [`Locator::lenient`] to get a locator that answers `None` instead.
     pub fn new(source: &str) -> Result<Locator, SyntaxError> {
-        let mut builder = Builder::default();
-        let mut parser = Parser::new_from_str(source);
-        parser.load(&mut builder, false).map_err(|e| SyntaxError {
-            position: to_position(e.marker()),
-            message: e.info().to_string(),
-        })?;
-        Ok(Locator { root: builder.root })
+        codegen::load::positions_of(source)
+            .map(|p| Locator {
+                positions: Arc::new(p),
+            })
+            .map_err(|(position, message)| SyntaxError {
+                position: position.unwrap_or((1, 1)),
+                message,
+            })
     }
 
     /// Like [`Locator::new`], but a document that does not parse gives a locator that
     /// knows no positions.
     pub fn lenient(source: &str) -> Locator {
-        Locator::new(source).unwrap_or(Locator { root: None })
+        Locator {
+            positions: Arc::new(codegen::load::index_of(source)),
+        }
+    }
+
+    /// A locator over an index the loader already built.
+    pub fn from_positions(positions: Arc<Positions>) -> Locator {
+        Locator { positions }
     }
 
     /// The position of the node at `pointer` (RFC 6901). For an entry of a mapping this
@@ -64,215 +60,18 @@ impl Locator {
     /// position of the deepest node that exists is returned, so a message about a
     /// missing member still points at its parent.
     pub fn locate(&self, pointer: &str) -> Option<Position> {
-        let root = self.root.as_ref()?;
-        let mut node = root;
-        let mut pos = root.pos;
-        if pointer.is_empty() {
-            return Some(pos);
-        }
-        for token in pointer.strip_prefix('/').unwrap_or(pointer).split('/') {
-            let token = unescape_token(token);
-            match &node.kind {
-                Kind::Map(entries) => match entries.iter().find(|(k, _, _)| *k == token) {
-                    Some((_, key_pos, child)) => {
-                        pos = *key_pos;
-                        node = child;
-                    }
-                    None => break,
-                },
-                Kind::Seq(items) => match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                    Some(child) => {
-                        pos = child.pos;
-                        node = child;
-                    }
-                    None => break,
-                },
-                Kind::Scalar => break,
-            }
-        }
-        Some(pos)
+        self.positions.locate(pointer)
     }
-}
-
-/// Unescapes one JSON pointer token (`~1` → `/`, `~0` → `~`).
-pub fn unescape_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// Escapes one JSON pointer token (`~` → `~0`, `/` → `~1`).
 pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    codegen::load::escape_pointer_token(token)
 }
 
 /// Appends one token to a pointer.
 pub fn join(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", escape_token(token))
-}
-
-fn to_position(m: &Marker) -> Position {
-    // yaml-rust2 counts lines from 1 and columns from 0.
-    (m.line().max(1), m.col() + 1)
-}
-
-enum Frame {
-    Seq(Position, Vec<Node>, usize),
-    Map(
-        Position,
-        Vec<(String, Position, Node)>,
-        Option<(String, Position)>,
-        usize,
-    ),
-}
-
-#[derive(Default)]
-struct Builder {
-    stack: Vec<Frame>,
-    root: Option<Node>,
-    anchors: HashMap<usize, Node>,
-    done: bool,
-}
-
-impl Builder {
-    fn push_node(&mut self, node: Node, anchor: usize) {
-        if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
-        }
-        match self.stack.last_mut() {
-            None => {
-                if self.root.is_none() {
-                    self.root = Some(node);
-                }
-            }
-            Some(Frame::Seq(_, items, _)) => items.push(node),
-            Some(Frame::Map(_, entries, pending, _)) => match pending.take() {
-                None => {
-                    // This node is a key. Complex keys (mappings, sequences) get a
-                    // placeholder name that no pointer token matches.
-                    let name = match &node.kind {
-                        Kind::Scalar => String::new(),
-                        _ => "\u{0}complex-key".to_string(),
-                    };
-                    *pending = Some((name, node.pos));
-                }
-                Some((key, key_pos)) => entries.push((key, key_pos, node)),
-            },
-        }
-    }
-}
-
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        if self.done {
-            return;
-        }
-        let pos = to_position(&mark);
-        match ev {
-            Event::Scalar(value, _, anchor, _) => {
-                // Keys need their text; set it after push_node made it pending.
-                let is_key = matches!(self.stack.last(), Some(Frame::Map(_, _, None, _)));
-                self.push_node(
-                    Node {
-                        pos,
-                        kind: Kind::Scalar,
-                    },
-                    anchor,
-                );
-                if is_key {
-                    if let Some(Frame::Map(_, _, Some((name, _)), _)) = self.stack.last_mut() {
-                        *name = value;
-                    }
-                }
-            }
-            Event::Alias(id) => {
-                let node = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .map(|mut n| {
-                        n.pos = pos;
-                        n
-                    })
-                    .unwrap_or(Node {
-                        pos,
-                        kind: Kind::Scalar,
-                    });
-                let is_key = matches!(self.stack.last(), Some(Frame::Map(_, _, None, _)));
-                self.push_node(node, 0);
-                if is_key {
-                    if let Some(Frame::Map(_, _, Some((name, _)), _)) = self.stack.last_mut() {
-                        *name = "\u{0}alias-key".to_string();
-                    }
-                }
-            }
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(pos, Vec::new(), anchor)),
-            Event::MappingStart(anchor, _) => {
-                self.stack.push(Frame::Map(pos, Vec::new(), None, anchor))
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                // A block collection's start event comes after its first entry was
-                // scanned: the node starts at its first entry, whichever is earlier.
-                let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq(p, items, a)) => {
-                        let pos = items.first().map_or(p, |i| i.pos.min(p));
-                        (
-                            Node {
-                                pos,
-                                kind: Kind::Seq(items),
-                            },
-                            a,
-                        )
-                    }
-                    Some(Frame::Map(p, entries, _, a)) => {
-                        let pos = entries.first().map_or(p, |e| e.1.min(p));
-                        (
-                            Node {
-                                pos,
-                                kind: Kind::Map(merge_keys(entries)),
-                            },
-                            a,
-                        )
-                    }
-                    None => return,
-                };
-                self.push_node(node, anchor);
-            }
-            Event::DocumentEnd if self.root.is_some() => self.done = true,
-            _ => {}
-        }
-    }
-}
-
-/// Applies YAML merge keys (`<<: *base`) the way serde_yaml does: entries of the merged
-/// mappings that the mapping does not define itself.
-fn merge_keys(entries: Vec<(String, Position, Node)>) -> Vec<(String, Position, Node)> {
-    if !entries.iter().any(|(k, _, _)| k == "<<") {
-        return entries;
-    }
-    let mut out: Vec<(String, Position, Node)> = Vec::new();
-    let mut merged = Vec::new();
-    for (k, p, n) in entries {
-        if k == "<<" {
-            match n.kind {
-                Kind::Map(inner) => merged.extend(inner),
-                Kind::Seq(items) => {
-                    for item in items {
-                        if let Kind::Map(inner) = item.kind {
-                            merged.extend(inner);
-                        }
-                    }
-                }
-                Kind::Scalar => {}
-            }
-        } else {
-            out.push((k, p, n));
-        }
-    }
-    for entry in merged {
-        if !out.iter().any(|(k, _, _)| *k == entry.0) {
-            out.push(entry);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -23,6 +23,10 @@ use xtask::Failure;
     after_long_help = AFTER_LONG_HELP
 )]
 struct Cli {
+    /// The workspace to work on (its specs/, generated/ and git history) [default: the
+    /// workspace this xtask belongs to].
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Verb,
 }
@@ -62,7 +66,9 @@ enum Verb {
         #[arg(long, value_name = "FILE", requires = "out")]
         spec: Option<PathBuf>,
         /// Folder to write the standalone crate to (needs --spec). It is replaced whole;
-        /// it must be missing, empty, or a crate written by this command.
+        /// it must be missing, empty, or a crate written by this command: every file in
+        /// it is listed in its .codegen-manifest (target/ and Cargo.lock are kept). A
+        /// folder that contains the spec or a .git is refused.
         #[arg(long, value_name = "DIR", requires = "spec")]
         out: Option<PathBuf>,
     },
@@ -165,7 +171,10 @@ enum Verb {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    let root = xtask::workspace_root();
+    let root = match cli.root {
+        Some(dir) => dir.canonicalize().map_err(|e| Failure::io(&dir, e))?,
+        None => xtask::workspace_root(),
+    };
     let mut stdout = std::io::stdout();
     match cli.command {
         Verb::Gen { check: true, .. } => xtask::gen::run_check(&Layout::new(&root), &mut stdout),

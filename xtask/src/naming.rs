@@ -37,8 +37,8 @@ pub fn derived_operation_id(method: &str, path: &str) -> String {
     id
 }
 
-/// The stem of an operation's request builder and response enums
-/// (`CreateConversation`, `CreateConversationResponse`, `CreateConversationError`).
+/// The stem of an operation's request builder and reply enums
+/// (`CreateConversation`, `CreateConversationReply`, `CreateConversationError`).
 /// Codegen adds a number when two operations' stems collide; that is not modelled.
 pub fn type_stem(operation_id: &str) -> String {
     let base = type_name(operation_id);

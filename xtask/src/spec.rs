@@ -1,8 +1,9 @@
 //! Spec files as plain JSON trees with positions: what `lint` and `diff` work on.
 //!
-//! `lint` and `diff` look at documents that may not (yet) be valid OpenAPI, and at
-//! keywords the typed model drops (`x-*`, `nullable` next to `$ref`), so they use
-//! `serde_json::Value` rather than `openapiv3`.
+//! Documents are read by codegen's loader, as `gen` reads them (so the three verbs
+//! accept and refuse the same inputs); `lint` and `diff` then look at keywords the
+//! typed model drops (`x-*`, `nullable` next to `$ref`), so they work on a
+//! `serde_json::Value` of the same text.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -148,7 +149,23 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A spec read as a JSON tree, with its positions.
+impl Diagnostic {
+    /// The error of codegen's loader, for the file shown as `file`.
+    pub fn from_spec_error(file: &str, e: codegen::SpecError) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            position: e.position,
+            pointer: e.pointer,
+            message: e.message,
+        }
+    }
+}
+
+/// A spec read as a JSON tree, with its positions and its typed form.
+///
+/// It is read by codegen's loader ([`codegen::load`]), the one `gen` uses: a document
+/// `gen` refuses is refused here with the same located message.
 #[derive(Debug, Clone)]
 pub struct Doc {
     /// The file, as shown to the user.
@@ -159,61 +176,54 @@ pub struct Doc {
     pub value: Value,
     /// Positions of its nodes.
     pub locator: Locator,
+    /// The typed document, as the generator reads it.
+    pub spec: codegen::LoadedSpec,
 }
 
 impl Doc {
-    /// Parses `source` (YAML or JSON). `file` is only used in messages.
+    /// Reads `source` (YAML or JSON) the way `gen` does, and checks that the generator
+    /// can build its model (`$ref` cycles, dangling references...): what `gen` refuses,
+    /// this refuses, with the same message. `file` is only used in messages.
     pub fn parse(file: &str, source: String) -> Result<Doc, Diagnostic> {
-        // serde_yaml decides what the document is (codegen reads it with serde_yaml);
-        // yaml-rust2 only adds positions, and its own view of a syntax error is used
-        // for the message when both fail.
-        let located = Locator::new(&source);
-        let mut yaml: serde_yaml::Value = serde_yaml::from_str(&source).map_err(|e| {
-            let (position, message) = match &located {
-                Err(syntax) => (Some(syntax.position), syntax.message.clone()),
-                Ok(_) => (
-                    e.location().map(|l| (l.line(), l.column())),
-                    strip_position(&e.to_string()),
-                ),
-            };
-            Diagnostic {
-                severity: Severity::Error,
-                file: file.to_string(),
-                position,
-                pointer: String::new(),
-                message: format!("not valid YAML: {message}"),
-            }
-        })?;
-        let locator = located.unwrap_or_else(|_| Locator::lenient(""));
-        yaml.apply_merge().ok();
-        let value = yaml_to_json(yaml);
-        if !value.is_object() {
-            return Err(Diagnostic {
-                severity: Severity::Error,
-                file: file.to_string(),
-                position: Some((1, 1)),
-                pointer: String::new(),
-                message: "the document is not a mapping; expected an OpenAPI 3.0 document".into(),
-            });
+        let doc = Doc::load(file, source)?;
+        match doc.model_error() {
+            Some(d) => Err(d),
+            None => Ok(doc),
         }
+    }
+
+    /// Like [`Doc::parse`], without the model check (for `lint`, which reports the
+    /// model's error beside its own findings).
+    pub fn load(file: &str, source: String) -> Result<Doc, Diagnostic> {
+        let path = Path::new(file);
+        let diag = |e| Diagnostic::from_spec_error(file, e);
+        let checked = codegen::load::check(path, source, true).map_err(diag)?;
+        let value = checked.value().map_err(diag)?;
+        let locator = Locator::from_positions(checked.positions.get(&checked.source));
+        let source = checked.source.clone();
+        let spec = checked.typed().map_err(diag)?;
         Ok(Doc {
             file: file.to_string(),
             source,
             value,
             locator,
+            spec,
         })
     }
 
     /// Reads and parses the file at `path`, shown as `file`.
     pub fn read(path: &Path, file: &str) -> Result<Doc, Diagnostic> {
-        let source = std::fs::read_to_string(path).map_err(|e| Diagnostic {
-            severity: Severity::Error,
-            file: file.to_string(),
-            position: None,
-            pointer: String::new(),
-            message: format!("cannot read file: {e}"),
-        })?;
-        Doc::parse(file, source)
+        Doc::parse(file, read_text(path, file)?)
+    }
+
+    /// What `gen` would refuse in this document's model, located.
+    pub fn model_error(&self) -> Option<Diagnostic> {
+        let api = codegen::ApiInput {
+            module: module_name(Path::new(&self.file)),
+            spec: self.spec.clone(),
+        };
+        let e = codegen::check_api(&api).err()?;
+        Some(self.diag(Severity::Error, &e.pointer, e.message))
     }
 
     /// A diagnostic at `pointer` in this document.
@@ -232,55 +242,20 @@ impl Doc {
     }
 }
 
-fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
+/// The text of the spec file at `path` (shown as `file`), read as `gen` reads it: at
+/// most [`codegen::load::MAX_DOCUMENT_BYTES`], UTF-8 or an error at the first bad byte.
+pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
+    let bytes = codegen::load::read_file(path).map_err(|e| Diagnostic::from_spec_error(file, e))?;
+    text_of(file, bytes)
 }
 
-/// Converts a YAML value to JSON. Keys that are not strings (`200:` is a number in YAML)
-/// become their text, as in every OpenAPI tool.
-pub fn yaml_to_json(value: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Y;
-    match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .unwrap_or(Value::Null)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (k, v) in map {
-                out.insert(key_text(k), yaml_to_json(v));
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
+/// `bytes` as text, or the loader's located error (for files read from git).
+pub fn text_of(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    codegen::load::text_from_bytes(Path::new(file), bytes)
+        .map_err(|e| Diagnostic::from_spec_error(file, e))
 }
 
-fn key_text(key: serde_yaml::Value) -> String {
-    use serde_yaml::Value as Y;
-    match key {
-        Y::String(s) => s,
-        Y::Null => "null".into(),
-        Y::Bool(b) => b.to_string(),
-        Y::Number(n) => n.to_string(),
-        other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
-    }
-}
+pub use codegen::load::yaml_to_json;
 
 /// Resolves a local reference (`#/components/schemas/X`) to a JSON pointer
 /// (`/components/schemas/X`), undoing URI percent-encoding. `None` for other references.
@@ -384,8 +359,9 @@ mod tests {
 
     #[test]
     fn numeric_status_keys_become_strings() {
-        let doc = Doc::parse("a.yaml", "responses:\n  200: {description: ok}\n".into()).unwrap();
-        assert!(doc.value.pointer("/responses/200").is_some());
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n";
+        let doc = Doc::parse("a.yaml", text.into()).unwrap();
+        assert!(doc.value.pointer("/paths/~1a/get/responses/200").is_some());
     }
 
     #[test]

@@ -268,18 +268,47 @@ fn standalone_crate_for_one_spec() {
         files.keys()
     );
 
-    // Regenerating keeps the build output and lock file, and replaces the rest.
+    // The manifest lists every file written, under the exact marker line.
+    let manifest = String::from_utf8(files[".codegen-manifest"].clone()).unwrap();
+    let mut lines = manifest.lines();
+    assert_eq!(lines.next(), Some(xtask::fsutil::MANIFEST_MARKER));
+    let listed: Vec<&str> = lines.collect();
+    let written: Vec<&str> = files
+        .keys()
+        .map(String::as_str)
+        .filter(|k| *k != ".codegen-manifest")
+        .collect();
+    assert_eq!(listed, written);
+
+    // Regenerating keeps the build output and lock file, and replaces what it wrote,
+    // including a file an earlier run wrote that is no longer generated.
     std::fs::create_dir_all(out_dir.join("target/debug")).unwrap();
     std::fs::write(out_dir.join("target/debug/marker"), "x").unwrap();
     std::fs::write(out_dir.join("Cargo.lock"), "# lock\n").unwrap();
-    std::fs::write(out_dir.join("src/stray.rs"), "").unwrap();
+    std::fs::write(out_dir.join("src/retired.rs"), "").unwrap();
+    std::fs::write(
+        out_dir.join(".codegen-manifest"),
+        format!("{manifest}src/retired.rs\n"),
+    )
+    .unwrap();
     capture(|o| gen::run_standalone(&spec, &out_dir, &runtime, command, o))
         .0
         .unwrap();
     assert!(out_dir.join("target/debug/marker").exists());
     assert!(out_dir.join("Cargo.lock").exists());
-    assert!(!out_dir.join("src/stray.rs").exists());
+    assert!(!out_dir.join("src/retired.rs").exists());
     assert_eq!(entries(&ws.path().join("out")), ["conversations-client"]);
+
+    // A file the generator did not write makes it refuse, naming the file.
+    std::fs::write(out_dir.join("src/mine.rs"), "// mine\n").unwrap();
+    let (result, _) = capture(|o| gen::run_standalone(&spec, &out_dir, &runtime, command, o));
+    let message = result.unwrap_err().message;
+    assert!(message.contains("src/mine.rs"), "{message}");
+    assert!(message.contains("did not write"), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("src/mine.rs")).unwrap(),
+        "// mine\n"
+    );
 }
 
 #[test]

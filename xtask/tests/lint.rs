@@ -52,9 +52,12 @@ fn clean_spec_has_no_errors_and_lists_assumptions() {
 #[test]
 fn unresolved_and_external_refs() {
     let out = expect("bad-refs");
-    assert!(out.contains("bad-refs.yaml:15:17: /paths/~1things/get/responses/200/content/application~1json/schema/$ref: error: $ref `#/components/schemas/Thingz` does not resolve"), "{out}");
+    assert!(out.contains("bad-refs.yaml:15:17: /paths/~1things/get/responses/200/content/application~1json/schema/$ref: error: `$ref: #/components/schemas/Thingz` points to nothing in the document"), "{out}");
     assert!(out.contains("(did you mean `Thing`?)"), "{out}");
-    assert!(out.contains("bad-refs.yaml:22:15: /paths/~1things/post/requestBody/content/application~1json/schema/$ref: error: external $ref `common.yaml#/components/schemas/Thing` is not supported"), "{out}");
+    // Other files are followed (gen reads them too); one that is missing is an error.
+    assert!(out.contains("bad-refs.yaml:22:15: /paths/~1things/post/requestBody/content/application~1json/schema/$ref: error: `$ref: common.yaml#/components/schemas/Thing` cannot be followed: cannot read `common.yaml`"), "{out}");
+    // Every reference to nothing is listed, not only the first.
+    assert!(out.contains("bad-refs.yaml:32:11: /components/schemas/Thing/properties/owner/$ref: error: `$ref: #/components/schemas/Thing/properties/missing` points to nothing"), "{out}");
 }
 
 #[test]
@@ -95,6 +98,7 @@ fn unused_component_schemas() {
     let out = expect("unused-schema");
     assert_eq!(
         out,
+        // The schema reference into components/responses is followed, as gen does.
         "unused-schema.yaml:32:5: /components/schemas/Orphan: error: component schema `Orphan` is not used by any operation (not reachable from paths)\n\
          unused-schema.yaml:37:5: /components/schemas/OrphanChild: error: component schema `OrphanChild` is not used by any operation (not reachable from paths)\n"
     );
@@ -116,8 +120,9 @@ fn documents_that_do_not_parse() {
         out.starts_with("not-yaml.yaml:3:6: /: error: not valid YAML: "),
         "{out}"
     );
+    // The same located message as `gen` gives.
     let out = expect("not-openapi");
-    assert!(out.starts_with("not-openapi.yaml:9:7: /paths/~1a/get/responses: error: not a valid OpenAPI 3.0 document: "), "{out}");
+    assert_eq!(out, "not-openapi.yaml:9:7: /paths/~1a/get/responses: error: invalid type: integer `5`, expected struct Responses\n");
 }
 
 #[test]
@@ -184,4 +189,59 @@ fn json_documents_get_positions_too() {
         "{lines:?}"
     );
     let _ = Path::new("");
+}
+
+/// A schema that cannot be compiled (`required: []` is not Draft 4) is reported once,
+/// where it is, and every other example is still checked: one validator serves them all.
+#[test]
+fn a_broken_schema_is_reported_once_and_the_rest_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("api.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Broken'}
+              example: {x: 1}
+  /b:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Fine'}
+              example: {y: 1}
+components:
+  schemas:
+    Broken:
+      type: object
+      required: []
+    Fine:
+      type: object
+      properties:
+        y: {type: string}
+",
+    )
+    .unwrap();
+    let lines: Vec<String> = lint::lint_file(&path, "api.yaml")
+        .iter()
+        .map(lint::format_diagnostic)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "api.yaml:21:25: /paths/~1b/get/responses/200/content/application~1json/example/y: error: example does not match schema /paths/~1b/get/responses/200/content/application~1json/schema: 1 is not of type \"string\"",
+            "api.yaml:26:7: /components/schemas/Broken/required: error: schema cannot be used to check examples: [] has less than 1 item",
+        ],
+        "{lines:#?}"
+    );
 }

@@ -58,7 +58,7 @@ fn skip_tools_leaves_out_the_scripts() {
     ));
     assert_eq!(
         quick,
-        ["gen --check", "lint", "clippy", "doc", "cargo test"]
+        ["gen --check", "lint", "fmt", "clippy", "doc", "cargo test"]
     );
     // Missing scripts are skipped; the real-world specs (npm) run without --skip-tools.
     let empty = tempfile::tempdir().unwrap();
@@ -67,6 +67,7 @@ fn skip_tools_leaves_out_the_scripts() {
         [
             "gen --check",
             "lint",
+            "fmt",
             "clippy",
             "doc",
             "real-world specs",

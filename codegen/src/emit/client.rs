@@ -20,8 +20,21 @@ pub struct Server {
     pub template: String,
     /// The template with every variable at its default.
     pub default_url: String,
-    /// Variables: name, default, docs.
-    pub variables: Vec<(String, String, Docs)>,
+    /// Variables, in document order.
+    pub variables: Vec<ServerVar>,
+}
+
+/// A variable of the server URL.
+#[derive(Debug, Clone)]
+pub struct ServerVar {
+    /// Name, as in the `{name}` placeholder.
+    pub name: String,
+    /// Default value.
+    pub default: String,
+    /// The values the spec allows (`enum`); empty when any value is.
+    pub allowed: Vec<String>,
+    /// Docs from the variable's description.
+    pub docs: Docs,
 }
 
 fn qualified(ty: &TypeRef) -> TokenStream {
@@ -75,11 +88,22 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> Ve
         }
     });
     let server_fn = server_url_fn(&server.template, &server.variables);
+    let template = &server.template;
+    let server_vars = server.variables.iter().map(|v| {
+        let (name, default) = (&v.name, &v.default);
+        let allowed = &v.allowed;
+        quote!(rt::ServerVariable { name: #name, default: #default, allowed: &[#(#allowed),*] })
+    });
     let methods = ops.methods.iter().map(client_method);
     let items = ops.methods.iter().map(|op| operation_items(space, ops, op));
+    let builder_doc = builder_doc(server);
     let client = quote! {
         /// The spec's first server, with its variables at their defaults.
         pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        /// The spec's first server: its URL template and variables. [`Client::builder`]
+        /// starts from it.
+        pub const SERVER: rt::Server = rt::Server { url: #template, variables: &[#(#server_vars),*] };
 
         #server_fn
 
@@ -87,8 +111,9 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> Ve
 
         /// The API client: cheap to clone, safe to share between tasks.
         ///
-        /// Build one with [`Client::builder`] (auth, headers, timeout, retries, your own
-        /// `reqwest::Client`) and `.build()?.into()`, or [`Client::new`] for defaults.
+        /// Build one with [`Client::builder`] (base URL or server variables, credentials,
+        /// headers, timeout, retries, your own `reqwest::Client`), or [`Client::new`] for
+        /// defaults. Every operation is a method returning a request builder; `.await` it.
         #[derive(Debug, Clone)]
         pub struct Client {
             transport: rt::Transport,
@@ -101,15 +126,15 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> Ve
         }
 
         impl Client {
-            /// A builder preset with [`DEFAULT_BASE_URL`]; pass another URL to
-            /// [`rt::ClientBuilder::new`] for another server.
-            pub fn builder() -> rt::ClientBuilder {
-                rt::ClientBuilder::new(DEFAULT_BASE_URL)
+            #(#[doc = #builder_doc])*
+            pub fn builder() -> rt::ClientBuilder<Client> {
+                rt::ClientBuilder::for_server(&SERVER)
             }
 
-            /// A client for `base_url` with default settings and no credentials.
+            /// A client for `base_url` with default settings (a timeout of
+            /// [`rt::ClientBuilder::DEFAULT_TIMEOUT`] per attempt) and no credentials.
             pub fn new(base_url: &str) -> Result<Self, rt::BuildError> {
-                rt::ClientBuilder::new(base_url).build().map(Self::from)
+                Self::builder().base_url(base_url).build()
             }
 
             /// The transport this client sends requests with.
@@ -126,22 +151,66 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> Ve
         .collect()
 }
 
-fn server_url_fn(template: &str, vars: &[(String, String, Docs)]) -> TokenStream {
+/// The doc lines of `Client::builder`: where it sends requests by default and how to
+/// change that.
+fn builder_doc(server: &Server) -> Vec<String> {
+    let code = crate::docs::code;
+    let mut lines = vec![
+        " A builder for this API's client; `.build()` returns the [`Client`].".to_string(),
+        String::new(),
+        format!(
+            " Requests go to the spec's server [`DEFAULT_BASE_URL`] ({}) unless",
+            code(&server.default_url)
+        ),
+        " `.base_url(..)` names another (a test server, a proxy).".to_string(),
+    ];
+    if let Some(first) = server.variables.first() {
+        let example = format!(".server_variable({:?}, {:?})", first.name, first.default);
+        lines.push(format!(
+            " Fill the server's variables with `.server_variable(name, value)`, e.g. {}:",
+            code(&example)
+        ));
+        for v in &server.variables {
+            let mut line = format!(" - {} (default {})", code(&v.name), code(&v.default));
+            if !v.allowed.is_empty() {
+                let allowed: Vec<String> = v.allowed.iter().map(|a| code(a)).collect();
+                line.push_str(&format!(", one of {}", allowed.join(", ")));
+            }
+            let description = v.docs.lines_or("");
+            let description = description.join(" ");
+            let description = description.trim();
+            // A fence cannot be put on one line; such a description stays on the variable.
+            if !description.is_empty() && !description.contains("```") {
+                line.push_str(&format!(": {description}"));
+            }
+            lines.push(line);
+        }
+    }
+    lines.push(String::new());
+    lines.push(
+        " Each attempt times out after [`rt::ClientBuilder::DEFAULT_TIMEOUT`] (30 s) unless"
+            .to_string(),
+    );
+    lines.push(" `.timeout(..)` or `.no_timeout()` says otherwise.".to_string());
+    lines
+}
+
+fn server_url_fn(template: &str, vars: &[ServerVar]) -> TokenStream {
     if vars.is_empty() {
         return quote!();
     }
     let args: Vec<Ident> = vars
         .iter()
-        .map(|(name, _, _)| ident(&crate::naming::field_name(name)))
+        .map(|v| ident(&crate::naming::field_name(&v.name)))
         .collect();
-    let placeholders = vars.iter().map(|(name, _, _)| format!("{{{name}}}"));
-    let arg_docs = vars.iter().map(|(name, default, _)| {
+    let placeholders = vars.iter().map(|v| format!("{{{}}}", v.name));
+    let arg_docs = vars.iter().map(|v| {
         let code = crate::docs::code;
         format!(
             " - `{}`: server variable {} (default {}).",
-            crate::naming::field_name(name),
-            code(name),
-            code(default)
+            crate::naming::field_name(&v.name),
+            code(&v.name),
+            code(&v.default)
         )
     });
     quote! {
@@ -149,6 +218,7 @@ fn server_url_fn(template: &str, vars: &[(String, String, Docs)]) -> TokenStream
         pub const SERVER_TEMPLATE: &str = #template;
 
         /// [`SERVER_TEMPLATE`] with its variables filled in; values are inserted as given.
+        /// [`Client::builder`] fills them with `.server_variable(name, value)`.
         #( #[doc = #arg_docs] )*
         pub fn server_url(#(#args: &str),*) -> String {
             SERVER_TEMPLATE.to_string() #( .replace(#placeholders, #args) )*
@@ -156,25 +226,57 @@ fn server_url_fn(template: &str, vars: &[(String, String, Docs)]) -> TokenStream
     }
 }
 
+/// The required parameters passed by name, in the operation's `<Stem>Params` struct: every
+/// required parameter but the path's. Two header or query values of the same type
+/// (Salesforce's `OrgId` and `AuthorizationContext`) would otherwise be positional
+/// arguments that can be swapped without a compiler error; path parameters stay
+/// positional, in the order of the path template, which the call mirrors.
+fn named_params(op: &OperationMethod) -> Vec<&Param> {
+    op.params
+        .iter()
+        .filter(|p| p.required && p.location != ParamLocation::Path)
+        .collect()
+}
+
 fn client_method(op: &OperationMethod) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = ident(&op.type_stem);
     let docs = op.docs.to_tokens_or(&op.operation_id);
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let args = required.iter().map(|p| {
-        let n = ident(&p.name);
-        let t = qualified(&p.ty);
-        quote!(#n: impl Into<#t>)
-    });
+    let positional: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.required && p.location == ParamLocation::Path)
+        .collect();
+    let named = named_params(op);
+    let mut args: Vec<TokenStream> = positional
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            let t = qualified(&p.ty);
+            quote!(#n: impl Into<#t>)
+        })
+        .collect();
+    let params_struct = format_ident!("{}Params", op.type_stem);
+    // The argument's name must not be a path parameter's.
+    let params_arg = ["params", "parameters", "required_params"]
+        .into_iter()
+        .find(|candidate| positional.iter().all(|p| p.name != *candidate))
+        .map(ident)
+        .unwrap_or_else(|| format_ident!("params_struct"));
+    if !named.is_empty() {
+        args.push(quote!(#params_arg: #params_struct));
+    }
     let mut inits: Vec<TokenStream> = op
         .params
         .iter()
         .map(|p| {
             let n = ident(&p.name);
-            if p.required {
+            if !p.required {
+                quote!(#n: None)
+            } else if p.location == ParamLocation::Path {
                 quote!(#n: #n.into())
             } else {
-                quote!(#n: None)
+                quote!(#n: #params_arg.#n)
             }
         })
         .collect();
@@ -188,21 +290,73 @@ fn client_method(op: &OperationMethod) -> TokenStream {
             quote!()
         }
     });
-    let arg_docs = required.iter().map(|p| {
-        format!(
-            " - `{}`: {} {}.",
-            p.name,
-            location_word(p.location),
-            crate::docs::code(&p.wire)
-        )
-    });
+    let mut arg_docs: Vec<String> = positional
+        .iter()
+        .map(|p| {
+            format!(
+                " - `{}`: {} {}.",
+                p.name,
+                location_word(p.location),
+                crate::docs::code(&p.wire)
+            )
+        })
+        .collect();
+    if !named.is_empty() {
+        let names: Vec<String> = named.iter().map(|p| crate::docs::code(&p.wire)).collect();
+        arg_docs.push(format!(
+            " - `{params_arg}`: the required {} (see [`{}`]).",
+            names.join(", "),
+            params_struct
+        ));
+    }
+    if op.body.as_ref().is_some_and(|b| b.required) {
+        arg_docs.push(" - `body`: the request body.".to_string());
+    }
+    let errors_doc = format!(
+        " Replies: [`{stem}Reply`] for documented successes, [`{stem}Error`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.",
+        stem = op.type_stem
+    );
     quote! {
         #docs
         ///
         /// Returns a request builder: set optional parameters on it, then `.await` it.
         #( #[doc = #arg_docs] )*
+        ///
+        #[doc = #errors_doc]
         pub fn #name(&self, #(#args,)* #body_arg) -> #builder<'_> {
             #builder { client: self, #(#inits,)* }
+        }
+    }
+}
+
+/// `<Stem>Params`: the required header and query parameters of an operation, by name.
+fn params_struct(op: &OperationMethod) -> TokenStream {
+    let named = named_params(op);
+    if named.is_empty() {
+        return quote!();
+    }
+    let name = format_ident!("{}Params", op.type_stem);
+    let doc = format!(
+        " The required header and query parameters of [`Client::{}`], passed by name so that two values of the same type cannot be swapped unnoticed.",
+        op.method_name
+    );
+    let fields = named.iter().map(|p| {
+        let n = ident(&p.name);
+        let t = qualified(&p.ty);
+        let mut docs = p.docs.clone();
+        docs.note(format!(
+            "The {} {}.",
+            location_word(p.location),
+            crate::docs::code(&p.wire)
+        ));
+        let docs = docs.to_tokens_or("");
+        quote!(#docs pub #n: #t,)
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            #(#fields)*
         }
     }
 }
@@ -229,7 +383,7 @@ fn body_type(op: &OperationMethod, body: &Body) -> TokenStream {
 
 fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) -> TokenStream {
     let builder = ident(&op.type_stem);
-    let response = format_ident!("{}Response", op.type_stem);
+    let response = format_ident!("{}Reply", op.type_stem);
     let error = format_ident!("{}Error", op.type_stem);
     let builder_doc = format!(" Request builder for [`Client::{}`]: set optional parameters, then `.await` it (or call [`{}::send`]).", op.method_name, op.type_stem);
 
@@ -284,6 +438,7 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
         .map(|b| body_enum(space, op, b));
     let (send_body, decode_body) = send_fn(space, ops, op);
     let (response_enum, error_enum) = response_enums(op);
+    let params_struct = params_struct(op);
     quote! {
         #[doc = #builder_doc]
         #[derive(Debug)]
@@ -303,7 +458,8 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
                 #send_body
             }
 
-            /// The operation's documented statuses: each decodes into its typed variant.
+            /// Sorts a reply by the crate's error model: documented statuses decode into
+            /// their typed variants, everything else keeps its raw body.
             fn decode(response: rt::RawResponse) -> Result<rt::Response<#response>, rt::Error<#error>> {
                 #decode_body
             }
@@ -318,6 +474,7 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
             }
         }
 
+        #params_struct
         #body_enum
         #response_enum
         #error_enum
@@ -377,21 +534,49 @@ fn body_enum(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStrea
     }
 }
 
-fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
-    let has_default = op
-        .responses
+/// Whether `default` is also the operation's success response: when it lists no success
+/// status (1xx–3xx) of its own. Otherwise `default` describes errors only.
+fn default_is_success(op: &OperationMethod) -> bool {
+    !op.responses
         .iter()
-        .any(|r| r.status == StatusMatch::Default);
-    let mk = |name: Ident, doc: String, cases: Vec<&ResponseCase>| {
+        .any(|r| r.status != StatusMatch::Default && r.is_success())
+}
+
+/// The cases of the reply enum: documented successes (with `default` when it is the
+/// success response too).
+fn success_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
+    let default_ok = default_is_success(op);
+    op.responses
+        .iter()
+        .filter(|r| r.is_success() || (default_ok && r.status == StatusMatch::Default))
+        .collect()
+}
+
+/// The cases of the error enum: documented errors (and `default`) with a body. An error
+/// status documented without one is `rt::Error::Status`.
+fn error_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
+    op.responses
+        .iter()
+        .filter(|r| !r.is_success() && r.body != ResponseBody::Empty)
+        .collect()
+}
+
+fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
+    let mk = |name: Ident, doc: String, cases: Vec<&ResponseCase>, success: bool| {
         let variants = cases.iter().map(|c| {
             let v = ident(&c.variant);
             let status = match &c.status {
-                StatusMatch::Code(code) => code.to_string(),
-                StatusMatch::Range(r) => format!("{r}XX"),
-                StatusMatch::Default => "any other status".into(),
+                StatusMatch::Code(code) => format!("Status {code}."),
+                StatusMatch::Range(r) => format!("Status {r}XX."),
+                StatusMatch::Default if success => {
+                    "`default`: any success status not listed.".into()
+                }
+                StatusMatch::Default => {
+                    "`default`: any status not listed, when the body matches.".into()
+                }
             };
             let mut docs = c.docs.clone();
-            docs.note(format!("Status {status}."));
+            docs.note(status);
             let docs = docs.to_tokens_or("");
             match &c.body {
                 ResponseBody::Empty => quote!(#docs #v,),
@@ -406,33 +591,39 @@ fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }
         }
     };
-    let success: Vec<&ResponseCase> = op
-        .responses
-        .iter()
-        .filter(|r| r.is_success() || (has_default && r.status == StatusMatch::Default))
-        .collect();
-    let errors: Vec<&ResponseCase> = op.responses.iter().filter(|r| !r.is_success()).collect();
+    let errors = error_cases(op);
+    let error_doc = if errors.is_empty() {
+        format!(
+            " Documented error bodies of [`Client::{}`]: none, so every error status is `rt::Error::Status` (status, headers and body).",
+            op.method_name
+        )
+    } else {
+        format!(
+            " Documented error bodies of [`Client::{}`], carried by `rt::Error::Api`. An error status documented without a body, or not documented, is `rt::Error::Status`.",
+            op.method_name
+        )
+    };
     (
         mk(
-            format_ident!("{}Response", op.type_stem),
+            format_ident!("{}Reply", op.type_stem),
             format!(
-                " Documented successful responses of [`Client::{}`].",
+                " Documented successful replies of [`Client::{}`], one variant per status. Non-exhaustive: a status the spec adds later is not a breaking change.",
                 op.method_name
             ),
-            success,
+            success_cases(op),
+            true,
         ),
         mk(
             format_ident!("{}Error", op.type_stem),
-            format!(
-                " Documented error responses of [`Client::{}`] (carried by `rt::Error::Api`).",
-                op.method_name
-            ),
+            error_doc,
             errors,
+            false,
         ),
     )
 }
@@ -601,96 +792,8 @@ fn send_fn(
     let accept = op.accept.as_ref().map(|mt| quote!(.accept(#mt)));
     let idempotent = op.idempotent.then(|| quote!(.idempotent()));
     let body = op.body.as_ref().map(|b| body_statement(space, op, b));
-    let response = format_ident!("{}Response", op.type_stem);
-    let error = format_ident!("{}Error", op.type_stem);
-    let has_default = op
-        .responses
-        .iter()
-        .any(|r| r.status == StatusMatch::Default);
-    let arm_for = |c: &ResponseCase, success: bool| -> TokenStream {
-        let v = ident(&c.variant);
-        let (decode, value) = match &c.body {
-            ResponseBody::Empty => (quote!(), None),
-            ResponseBody::Json(t) => {
-                let t = qualified(t);
-                (
-                    quote!(let body = response.json::<#t, #error>()?;),
-                    Some(quote!(body)),
-                )
-            }
-            ResponseBody::Text => (
-                quote!(let body = response.text::<#error>()?;),
-                Some(quote!(body)),
-            ),
-            ResponseBody::Bytes => (quote!(let body = response.bytes();), Some(quote!(body))),
-        };
-        let (enum_name, wrap) = if success {
-            (&response, quote!(into_response))
-        } else {
-            (&error, quote!(into_api_error))
-        };
-        let constructed = match value {
-            Some(value) => quote!(#enum_name::#v(#value)),
-            None => quote!(#enum_name::#v),
-        };
-        let result = if success {
-            quote!(Ok(response.#wrap(#constructed)))
-        } else {
-            quote!(Err(response.#wrap(#constructed)))
-        };
-        quote!({ #decode #result })
-    };
-    let mut arms: Vec<TokenStream> = Vec::new();
-    for c in op
-        .responses
-        .iter()
-        .filter(|c| matches!(c.status, StatusMatch::Code(_)))
-    {
-        let StatusMatch::Code(code) = c.status else {
-            continue;
-        };
-        let body = arm_for(c, c.is_success());
-        let code = proc_macro2::Literal::u16_unsuffixed(code);
-        arms.push(quote!(#code => #body));
-    }
-    for c in op
-        .responses
-        .iter()
-        .filter(|c| matches!(c.status, StatusMatch::Range(_)))
-    {
-        let StatusMatch::Range(r) = c.status else {
-            continue;
-        };
-        let (lo, hi) = (
-            proc_macro2::Literal::u16_unsuffixed(r * 100),
-            proc_macro2::Literal::u16_unsuffixed(r * 100 + 99),
-        );
-        let body = arm_for(c, c.is_success());
-        arms.push(quote!(#lo..=#hi => #body));
-    }
-    let fallback = match op
-        .responses
-        .iter()
-        .find(|c| c.status == StatusMatch::Default)
-    {
-        Some(c) if has_default => {
-            let ok = arm_for(c, true);
-            let err = arm_for(c, false);
-            quote!(_ if response.status().is_success() => #ok, _ => #err)
-        }
-        _ => quote!(_ => Err(response.into_unexpected())),
-    };
-    let decode = if arms.is_empty() && !has_default {
-        quote!(Err(response.into_unexpected()))
-    } else {
-        quote! {
-            match response.status().as_u16() {
-                #(#arms,)*
-                #fallback
-            }
-        }
-    };
-    let params: Vec<TokenStream> = params.collect();
+    let decode = decode_body(op);
+    let params: Vec<TokenStream> = params.filter(|t| !t.is_empty()).collect();
     let mutable =
         (!security.is_empty() || !params.is_empty() || body.is_some()).then(|| quote!(mut));
     let send = quote! {
@@ -708,4 +811,115 @@ fn send_fn(
         request.execute(Self::decode)
     };
     (send, decode)
+}
+
+/// The body of an operation's `decode`: the crate's error model as a `match` on the status
+/// (see `runtime`'s docs): explicit codes, then ranges, then `default`.
+fn decode_body(op: &OperationMethod) -> TokenStream {
+    let reply = format_ident!("{}Reply", op.type_stem);
+    let error = format_ident!("{}Error", op.type_stem);
+    // A documented status: a body that does not match is `Decode`.
+    let arm_for = |c: &ResponseCase| -> TokenStream {
+        let v = ident(&c.variant);
+        let (decode, value) = match &c.body {
+            ResponseBody::Empty if c.is_success() => {
+                return quote!(Ok(response.into_response(#reply::#v)));
+            }
+            ResponseBody::Empty => return quote!(Err(response.into_status_error())),
+            ResponseBody::Json(t) => {
+                let t = qualified(t);
+                (
+                    quote!(let body = response.json::<#t, #error>()?;),
+                    quote!(body),
+                )
+            }
+            ResponseBody::Text => (quote!(let body = response.text::<#error>()?;), quote!(body)),
+            ResponseBody::Bytes => (quote!(let body = response.bytes();), quote!(body)),
+        };
+        if c.is_success() {
+            quote!({ #decode Ok(response.into_response(#reply::#v(#value))) })
+        } else {
+            quote!({ #decode Err(response.into_api_error(#error::#v(#value))) })
+        }
+    };
+    // `default`: a body that does not match is `Status`, never `Decode`.
+    let default_arm = |c: &ResponseCase, success: bool| -> TokenStream {
+        let v = ident(&c.variant);
+        let wrap = |value: TokenStream| {
+            if success {
+                quote!(Ok(response.into_response(#reply::#v(#value))))
+            } else {
+                quote!(Err(response.into_api_error(#error::#v(#value))))
+            }
+        };
+        match &c.body {
+            ResponseBody::Empty if success => quote!(Ok(response.into_response(#reply::#v))),
+            ResponseBody::Empty => quote!(Err(response.into_status_error())),
+            ResponseBody::Bytes => {
+                // Any bytes match.
+                let ok = wrap(quote!(body));
+                quote!({
+                    let body = response.bytes();
+                    #ok
+                })
+            }
+            ResponseBody::Json(t) => {
+                let t = qualified(t);
+                let ok = wrap(quote!(body));
+                quote!(match response.try_json::<#t>() {
+                    Some(body) => #ok,
+                    None => Err(response.into_status_error()),
+                })
+            }
+            ResponseBody::Text => {
+                let ok = wrap(quote!(body));
+                quote!(match response.try_text() {
+                    Some(body) => #ok,
+                    None => Err(response.into_status_error()),
+                })
+            }
+        }
+    };
+    let mut arms: Vec<TokenStream> = Vec::new();
+    for c in &op.responses {
+        if let StatusMatch::Code(code) = c.status {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            let body = arm_for(c);
+            arms.push(quote!(#code => #body));
+        }
+    }
+    for c in &op.responses {
+        if let StatusMatch::Range(r) = c.status {
+            let (lo, hi) = (
+                proc_macro2::Literal::u16_unsuffixed(r * 100),
+                proc_macro2::Literal::u16_unsuffixed(r * 100 + 99),
+            );
+            let body = arm_for(c);
+            arms.push(quote!(#lo..=#hi => #body));
+        }
+    }
+    let fallback = match op
+        .responses
+        .iter()
+        .find(|c| c.status == StatusMatch::Default)
+    {
+        Some(c) => {
+            if default_is_success(op) {
+                let ok = default_arm(c, true);
+                arms.push(quote!(0..=399 => #ok));
+            }
+            default_arm(c, false)
+        }
+        None => quote!(Err(response.into_status_error())),
+    };
+    if arms.is_empty() {
+        // No `match` with a single wildcard arm (a lint).
+        return fallback;
+    }
+    quote! {
+        match response.status().as_u16() {
+            #(#arms,)*
+            _ => #fallback,
+        }
+    }
 }

@@ -667,33 +667,39 @@ mod client {
     use super::*;
     use snapshot_crate::client::types::{ListPetsStatus, NewPet, Photo, Problem, UploadPhotoRequest};
     use snapshot_crate::client::{
-        server_url, Client, CreatePetBody, CreatePetError, CreatePetResponse, ListPetsResponse, LoginResponse,
-        UploadPhotoResponse, DEFAULT_BASE_URL,
+        server_url, Client, CreatePetBody, CreatePetError, CreatePetReply, ListPetsParams, ListPetsReply, LoginReply,
+        UploadPhotoParams, UploadPhotoReply, DEFAULT_BASE_URL,
     };
     use snapshot_crate::runtime;
 
     fn client(url: &str) -> Client {
-        runtime::ClientBuilder::new(url).bearer_token("TOKEN").api_key("KEY").build().expect("builds").into()
+        Client::builder().base_url(url).bearer_token("TOKEN").api_key("KEY").build().expect("builds")
     }
 
     #[test]
     fn server_variables() {
         assert_eq!(DEFAULT_BASE_URL, "https://eu.api.example.com/v1");
         assert_eq!(server_url("us"), "https://us.api.example.com/v1");
+        let client = Client::builder().build().expect("the default server");
+        assert_eq!(client.transport().base_url(), "https://eu.api.example.com/v1");
+        let client = Client::builder().server_variable("region", "us").build().expect("a filled variable");
+        assert_eq!(client.transport().base_url(), "https://us.api.example.com/v1");
+        let error = Client::builder().server_variable("zone", "us").build().expect_err("no such variable");
+        assert!(matches!(error, runtime::BuildError::InvalidServerVariable { .. }), "{error:?}");
     }
 
     #[tokio::test]
     async fn query_arrays_headers_and_a_second_2xx() {
         let server = OneShot::reply(206, "application/json", r#"{"next":"n"}"#);
         let response = client(&server.url)
-            .list_pets(10)
+            .list_pets(ListPetsParams { limit: 10 })
             .tags(vec!["a".to_string(), "b c".to_string()])
             .ids(vec![1, 2])
             .status(ListPetsStatus::Sold)
             .await
             .expect("206 is documented");
         assert_eq!(response.status.as_u16(), 206);
-        let ListPetsResponse::PartialContent(page) = response.body else { panic!("206 → PartialContent") };
+        let ListPetsReply::PartialContent(page) = response.body else { panic!("206 → PartialContent") };
         assert_eq!(page.next.as_deref(), Some("n"));
         let (head, _) = server.request();
         let line = head.lines().next().unwrap();
@@ -711,7 +717,7 @@ mod client {
         let server = OneShot::reply(204, "", "");
         let body = CreatePetBody::Form(NewPet::new("Rex & Co").age(3));
         let response = client(&server.url).create_pet(body).await.expect("204 is documented");
-        assert_eq!(response.body, CreatePetResponse::NoContent);
+        assert_eq!(response.body, CreatePetReply::NoContent);
         let (head, body) = server.request();
         assert!(head.starts_with("POST /v1/pets "), "{head}");
         assert_eq!(header(&head, "authorization"), Some("Bearer TOKEN"));
@@ -729,7 +735,8 @@ mod client {
             .create_pet(NewPet::new("Rex"))
             .await
             .expect_err("404 is an error");
-        assert!(matches!(&error, runtime::Error::Api { body: CreatePetError::NotFound, .. }), "{error:?}");
+        // A documented error status without a schema keeps status, headers and body.
+        assert!(matches!(&error, runtime::Error::Status { .. }), "{error:?}");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
         let (head, body) = server.request();
         assert!(header(&head, "content-type").unwrap().starts_with("application/json"), "{head}");
@@ -746,24 +753,36 @@ mod client {
         assert!(header(&head, "content-type").unwrap().starts_with("text/plain"), "{head}");
         assert_eq!(body, b"hi");
 
+        // The operation lists successes, so `default` describes errors: a 2xx that matches
+        // it is an error body too, one that does not is an untyped status.
         let server = OneShot::reply(299, "application/json", r#"{"title":"odd"}"#);
-        let response = client(&server.url).create_pet(CreatePetBody::Bytes(vec![0, 1])).await.expect("2xx");
-        assert_eq!(response.body, CreatePetResponse::Default(Problem::new().title("odd")));
+        let error = client(&server.url).create_pet(CreatePetBody::Bytes(vec![0, 1])).await.expect_err("299");
+        let runtime::Error::Api { status, body: CreatePetError::Default(problem), .. } = error else { panic!("{error:?}") };
+        assert_eq!((status.as_u16(), problem), (299, Problem::new().title("odd")));
         let (head, body) = server.request();
         assert_eq!(header(&head, "content-type"), Some("application/octet-stream"));
         assert_eq!(body, [0, 1]);
+
+        // A body that does not match `default` is not a decode failure.
+        let server = OneShot::reply(502, "text/html", "<html>bad gateway</html>");
+        let error = client(&server.url).create_pet(CreatePetBody::Bytes(vec![0])).await.expect_err("502");
+        let runtime::Error::Status { status, body, .. } = &error else { panic!("{error:?}") };
+        assert_eq!((status.as_u16(), body.as_bytes()), (502, &b"<html>bad gateway</html>"[..]));
+        assert!(error.to_string().contains("bad gateway"), "{error}");
+        server.request();
     }
 
     #[tokio::test]
     async fn text_response_and_undocumented_status() {
         let server = OneShot::reply(202, "text/plain", "queued");
         let response = client(&server.url).create_pet(NewPet::new("a")).await.unwrap();
-        assert_eq!(response.body, CreatePetResponse::Accepted("queued".into()));
+        assert_eq!(response.body, CreatePetReply::Accepted("queued".into()));
         server.request();
 
         let server = OneShot::reply(503, "", "busy");
-        let error = client(&server.url).list_pets(1).await.expect_err("503 is not documented");
-        assert!(matches!(error, runtime::Error::UnexpectedStatus { .. }), "{error:?}");
+        let error = client(&server.url).list_pets(ListPetsParams { limit: 1 }).await.expect_err("503 is not documented");
+        assert!(matches!(error, runtime::Error::Status { .. }), "{error:?}");
+        assert_eq!(error.raw_body().map(|b| b.as_bytes()), Some(&b"busy"[..]));
         server.request();
     }
 
@@ -771,8 +790,8 @@ mod client {
     async fn multipart_upload_with_path_and_header_parameters() {
         let server = OneShot::reply(201, "application/json", r#"{"id":9,"url":"u"}"#);
         let upload = UploadPhotoRequest::new(b"PNGDATA".to_vec()).caption("cap");
-        let response = client(&server.url).upload_photo(7, "trace-1", upload).await.expect("201");
-        assert_eq!(response.body, UploadPhotoResponse::Created(Photo::new(9).url("u")));
+        let response = client(&server.url).upload_photo(7, UploadPhotoParams { x_trace: "trace-1".into() }, upload).await.expect("201");
+        assert_eq!(response.body, UploadPhotoReply::Created(Photo::new(9).url("u")));
         let (head, body) = server.request();
         assert!(head.starts_with("POST /v1/pets/7/photos "), "{head}");
         assert_eq!(header(&head, "x-trace"), Some("trace-1"));
@@ -784,10 +803,82 @@ mod client {
     }
 
     #[tokio::test]
+    async fn a_path_parameter_named_params_and_a_required_header() {
+        use snapshot_crate::client::{TagThingParams, TagThingReply};
+        let server = OneShot::reply(204, "", "");
+        let response = client(&server.url)
+            .tag_thing("p 1", TagThingParams { x_tag: "blue".into() })
+            .await
+            .expect("204");
+        assert_eq!(response.body, TagThingReply::NoContent);
+        let (head, _) = server.request();
+        assert!(head.starts_with("PUT /v1/tags/p%201 "), "{head}");
+        assert_eq!(header(&head, "x-tag"), Some("blue"));
+    }
+
+    #[tokio::test]
+    async fn a_default_only_response_is_the_success_too() {
+        use snapshot_crate::client::{GetStatusError, GetStatusReply, LogoutReply};
+        let cases: [(u16, &str, &str); 4] = [
+            (200, "application/json", r#"{"id":1}"#),
+            (200, "text/html", "<html>"),
+            (500, "application/json", r#"{"id":2}"#),
+            (500, "text/plain", "oops"),
+        ];
+        let mut outcomes = Vec::new();
+        for (status, content_type, body) in cases {
+            let server = OneShot::reply(status, content_type, body);
+            outcomes.push(client(&server.url).get_status().await);
+            server.request();
+        }
+        let [ok, html, api, text] = outcomes.try_into().unwrap();
+        assert_eq!(ok.expect("a matching 200").body, GetStatusReply::Default(Photo::new(1)));
+        assert!(matches!(html, Err(runtime::Error::Status { status, .. }) if status == 200));
+        let Err(runtime::Error::Api { status, body: GetStatusError::Default(photo), .. }) = api else {
+            panic!("{api:?}")
+        };
+        assert_eq!((status.as_u16(), photo), (500, Photo::new(2)));
+        assert!(matches!(text, Err(runtime::Error::Status { status, .. }) if status == 500));
+
+        let server = OneShot::reply(200, "", "");
+        assert_eq!(client(&server.url).logout().await.expect("200").body, LogoutReply::Default);
+        server.request();
+        let server = OneShot::reply(200, "application/octet-stream", "PNG");
+        let avatar = client(&server.url).get_avatar().await.expect("200");
+        assert_eq!(avatar.body, snapshot_crate::client::GetAvatarReply::Default(b"PNG".to_vec()));
+        server.request();
+        let server = OneShot::reply(404, "application/octet-stream", "none");
+        let error = client(&server.url).get_avatar().await.expect_err("404");
+        let runtime::Error::Api { body: snapshot_crate::client::GetAvatarError::Default(bytes), .. } = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(bytes, b"none");
+        server.request();
+
+        let server = OneShot::reply(500, "text/plain", "down");
+        let error = client(&server.url).logout().await.expect_err("500");
+        assert!(matches!(&error, runtime::Error::Status { .. }), "{error:?}");
+        assert_eq!(error.to_string(), "the server replied 500 Internal Server Error: down");
+        server.request();
+    }
+
+    #[tokio::test]
+    async fn required_credentials_are_checked_before_sending() {
+        // Nothing listens on the discard port: the error comes before any connection.
+        let client = Client::builder().base_url("http://127.0.0.1:9").build().expect("builds");
+        let error = client.create_pet(NewPet::new("Rex")).await.expect_err("no credentials");
+        assert!(
+            matches!(error, runtime::Error::MissingCredentials { operation: "createPet", .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("bearerAuth"), "{error}");
+    }
+
+    #[tokio::test]
     async fn an_operation_without_security_sends_no_credentials() {
         let server = OneShot::reply(200, "application/octet-stream", "raw");
         let response = client(&server.url).login().await.expect("200");
-        assert_eq!(response.body, LoginResponse::Ok(b"raw".to_vec()));
+        assert_eq!(response.body, LoginReply::Ok(b"raw".to_vec()));
         let (head, _) = server.request();
         assert_eq!(header(&head, "authorization"), None, "{head}");
         assert_eq!(header(&head, "x-api-key"), None, "{head}");
@@ -902,6 +993,51 @@ mod annotated_all_of {
         assert_eq!(
             serde_json::to_value(&built).unwrap(),
             json!({"base": {"id": "c"}, "size": 7, "maybeBase": null, "limit": 5})
+        );
+    }
+}
+
+/// OpenAPI 3.1 documents: type lists, `const`, numeric exclusive bounds, a `$ref` with a
+/// sibling, `$defs`, `contentEncoding`.
+mod openapi31 {
+    use super::*;
+    use snapshot_crate::openapi31::types::{Thing, ThingKind, ThingScore, ThingTag};
+
+    #[test]
+    fn three_one_constructs_round_trip() {
+        let t: Thing = roundtrip(json!({
+            "id": 1, "kind": "thing", "label": null, "data": "AAEC",
+            "parent": {"id": 2, "kind": "thing"},
+            "tag": {"name": "t"}, "score": "high",
+        }));
+        assert_eq!(t.kind, ThingKind::Thing);
+        assert_eq!(t.label, Some(None));
+        assert_eq!(t.tag, Some(ThingTag::new().name("t")));
+        assert_eq!(t.score, Some(ThingScore::String("high".into())));
+        assert_eq!(t.parent.map(|p| p.id), Some(2));
+        fails::<Thing>(json!({"kind": "thing"}));
+    }
+}
+
+/// `$ref`s into `paths`, into a component's property, percent-encoded, and into
+/// another file.
+mod refs {
+    use super::*;
+    use snapshot_crate::refs::types::{Detail, DiskFilesystem, FooBar, Order, OrdersGet404, Problem};
+
+    #[test]
+    fn every_ref_form_resolves_to_a_type() {
+        let order = Order::new("o1")
+            .status(DiskFilesystem::Xfs)
+            .missing(OrdersGet404::new().reason("gone"))
+            .spaced(FooBar::new().a("x"))
+            .problem(Problem::new("p").detail(Detail::new().code(7)));
+        let back: Order = roundtrip(serde_json::to_value(&order).unwrap());
+        assert_eq!(back, order);
+        assert_eq!(
+            serde_json::to_value(&order).unwrap(),
+            json!({"id": "o1", "status": "xfs", "missing": {"reason": "gone"}, "spaced": {"a": "x"},
+                   "problem": {"title": "p", "detail": {"code": 7}}})
         );
     }
 }

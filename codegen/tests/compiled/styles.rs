@@ -18,7 +18,7 @@ use std::sync::mpsc;
 
 use snapshot_crate::runtime;
 use snapshot_crate::styles::types::{Color, Rgb};
-use snapshot_crate::styles::Client;
+use snapshot_crate::styles::{self, Client};
 
 /// A loopback HTTP/1.1 server that answers every request with 204 and hands back each
 /// request's head as sent.
@@ -35,11 +35,15 @@ impl Recorder {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { return };
-                stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+                stream
+                    .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                    .unwrap();
                 let mut data = Vec::new();
                 let mut buf = [0_u8; 4096];
                 let head_end = loop {
-                    let Ok(n) = stream.read(&mut buf) else { break None };
+                    let Ok(n) = stream.read(&mut buf) else {
+                        break None;
+                    };
                     if n == 0 {
                         break None;
                     }
@@ -49,7 +53,8 @@ impl Recorder {
                     }
                 };
                 let Some(head_end) = head_end else { continue };
-                let reply = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                let reply =
+                    "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
                 stream.write_all(reply.as_bytes()).ok();
                 stream.flush().ok();
                 let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
@@ -62,7 +67,10 @@ impl Recorder {
     }
 
     fn client(&self) -> Client {
-        runtime::ClientBuilder::new(&self.url).build().expect("builds").into()
+        runtime::ClientBuilder::new(&self.url)
+            .build()
+            .expect("builds")
+            .into()
     }
 
     /// The head of the next request.
@@ -105,8 +113,12 @@ fn values() -> [Color; 4] {
 }
 
 /// Sends each of the four values with `call` and checks what arrived with `seen`.
-async fn check<F, Fut>(server: &Recorder, call: F, seen: impl Fn(&Recorder) -> String, expected: [&str; 4])
-where
+async fn check<F, Fut>(
+    server: &Recorder,
+    call: F,
+    seen: impl Fn(&Recorder) -> String,
+    expected: [&str; 4],
+) where
     F: Fn(Client, Color) -> Fut,
     Fut: std::future::IntoFuture,
     Fut::Output: std::fmt::Debug,
@@ -135,34 +147,54 @@ impl<T, E> IsOk for Result<T, E> {
 async fn path_styles() {
     let server = Recorder::start();
     let target = |s: &Recorder| s.target();
-    check(&server, |c, v| async move { c.matrix(v).await }, target, [
-        "/v1/matrix;color",
-        "/v1/matrix;color=blue",
-        "/v1/matrix;color=blue,black,brown",
-        "/v1/matrix;color=R,100,G,200,B,150",
-    ])
+    check(
+        &server,
+        |c, v| async move { c.matrix(v).await },
+        target,
+        [
+            "/v1/matrix;color",
+            "/v1/matrix;color=blue",
+            "/v1/matrix;color=blue,black,brown",
+            "/v1/matrix;color=R,100,G,200,B,150",
+        ],
+    )
     .await;
-    check(&server, |c, v| async move { c.matrix_explode(v).await }, target, [
-        "/v1/matrix-explode;color",
-        "/v1/matrix-explode;color=blue",
-        "/v1/matrix-explode;color=blue;color=black;color=brown",
-        "/v1/matrix-explode;R=100;G=200;B=150",
-    ])
+    check(
+        &server,
+        |c, v| async move { c.matrix_explode(v).await },
+        target,
+        [
+            "/v1/matrix-explode;color",
+            "/v1/matrix-explode;color=blue",
+            "/v1/matrix-explode;color=blue;color=black;color=brown",
+            "/v1/matrix-explode;R=100;G=200;B=150",
+        ],
+    )
     .await;
     // The 3.0.3 table shows `.blue.black.brown` and `.R.100.G.200.B.150` here.
-    check(&server, |c, v| async move { c.label(v).await }, target, [
-        "/v1/label.",
-        "/v1/label.blue",
-        "/v1/label.blue,black,brown",
-        "/v1/label.R,100,G,200,B,150",
-    ])
+    check(
+        &server,
+        |c, v| async move { c.label(v).await },
+        target,
+        [
+            "/v1/label.",
+            "/v1/label.blue",
+            "/v1/label.blue,black,brown",
+            "/v1/label.R,100,G,200,B,150",
+        ],
+    )
     .await;
-    check(&server, |c, v| async move { c.label_explode(v).await }, target, [
-        "/v1/label-explode.",
-        "/v1/label-explode.blue",
-        "/v1/label-explode.blue.black.brown",
-        "/v1/label-explode.R=100.G=200.B=150",
-    ])
+    check(
+        &server,
+        |c, v| async move { c.label_explode(v).await },
+        target,
+        [
+            "/v1/label-explode.",
+            "/v1/label-explode.blue",
+            "/v1/label-explode.blue.black.brown",
+            "/v1/label-explode.R=100.G=200.B=150",
+        ],
+    )
     .await;
 }
 
@@ -173,7 +205,11 @@ async fn simple_call(client: Client, explode: bool, value: Color) -> Result<(), 
         matches!(error, runtime::Error::InvalidRequest(_))
     }
     if explode {
-        client.simple_explode(value).await.map(drop).map_err(invalid)
+        client
+            .simple_explode(value)
+            .await
+            .map(drop)
+            .map_err(invalid)
     } else {
         client.simple(value).await.map(drop).map_err(invalid)
     }
@@ -191,7 +227,10 @@ async fn simple_path_styles_and_the_empty_segment() {
         let [empty, string, array, rgb] = values();
         // n/a in the table: an empty value would make an empty path segment, which is
         // refused before anything is sent.
-        assert_eq!(simple_call(server.client(), explode, empty).await, Err(true));
+        assert_eq!(
+            simple_call(server.client(), explode, empty).await,
+            Err(true)
+        );
         for (value, expected) in [(string, "blue"), (array, "blue,black,brown"), (rgb, object)] {
             simple_call(server.client(), explode, value).await.unwrap();
             assert_eq!(server.target(), format!("/v1/{path}/{expected}"));
@@ -203,44 +242,75 @@ async fn simple_path_styles_and_the_empty_segment() {
 async fn query_styles() {
     let server = Recorder::start();
     let target = |s: &Recorder| s.target();
-    check(&server, |c, v| async move { c.form(v).await }, target, [
-        "/v1/form?color=",
-        "/v1/form?color=blue",
-        "/v1/form?color=blue,black,brown",
-        "/v1/form?color=R,100,G,200,B,150",
-    ])
+    check(
+        &server,
+        |c, v| async move { c.form(styles::FormParams { color: v }).await },
+        target,
+        [
+            "/v1/form?color=",
+            "/v1/form?color=blue",
+            "/v1/form?color=blue,black,brown",
+            "/v1/form?color=R,100,G,200,B,150",
+        ],
+    )
     .await;
-    check(&server, |c, v| async move { c.form_explode(v).await }, target, [
-        "/v1/form-explode?color=",
-        "/v1/form-explode?color=blue",
-        "/v1/form-explode?color=blue&color=black&color=brown",
-        "/v1/form-explode?R=100&G=200&B=150",
-    ])
+    check(
+        &server,
+        |c, v| async move { c.form_explode(styles::FormExplodeParams { color: v }).await },
+        target,
+        [
+            "/v1/form-explode?color=",
+            "/v1/form-explode?color=blue",
+            "/v1/form-explode?color=blue&color=black&color=brown",
+            "/v1/form-explode?R=100&G=200&B=150",
+        ],
+    )
     .await;
     // empty and string: n/a in the table; sent as form.
-    check(&server, |c, v| async move { c.space_delimited(v).await }, target, [
-        "/v1/space-delimited?color=",
-        "/v1/space-delimited?color=blue",
-        "/v1/space-delimited?color=blue%20black%20brown",
-        "/v1/space-delimited?color=R%20100%20G%20200%20B%20150",
-    ])
+    check(
+        &server,
+        |c, v| async move {
+            c.space_delimited(styles::SpaceDelimitedParams { color: v })
+                .await
+        },
+        target,
+        [
+            "/v1/space-delimited?color=",
+            "/v1/space-delimited?color=blue",
+            "/v1/space-delimited?color=blue%20black%20brown",
+            "/v1/space-delimited?color=R%20100%20G%20200%20B%20150",
+        ],
+    )
     .await;
     // The table shows `|` (and `200|G|150`, a typo).
-    check(&server, |c, v| async move { c.pipe_delimited(v).await }, target, [
-        "/v1/pipe-delimited?color=",
-        "/v1/pipe-delimited?color=blue",
-        "/v1/pipe-delimited?color=blue%7Cblack%7Cbrown",
-        "/v1/pipe-delimited?color=R%7C100%7CG%7C200%7CB%7C150",
-    ])
+    check(
+        &server,
+        |c, v| async move {
+            c.pipe_delimited(styles::PipeDelimitedParams { color: v })
+                .await
+        },
+        target,
+        [
+            "/v1/pipe-delimited?color=",
+            "/v1/pipe-delimited?color=blue",
+            "/v1/pipe-delimited?color=blue%7Cblack%7Cbrown",
+            "/v1/pipe-delimited?color=R%7C100%7CG%7C200%7CB%7C150",
+        ],
+    )
     .await;
     // empty, string and array: n/a in the table; sent as form with explode. The table
     // shows `color[R]=100&color[G]=200&color[B]=150`.
-    check(&server, |c, v| async move { c.deep_object(v).await }, target, [
-        "/v1/deep-object?color=",
-        "/v1/deep-object?color=blue",
-        "/v1/deep-object?color=blue&color=black&color=brown",
-        "/v1/deep-object?color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150",
-    ])
+    check(
+        &server,
+        |c, v| async move { c.deep_object(styles::DeepObjectParams { color: v }).await },
+        target,
+        [
+            "/v1/deep-object?color=",
+            "/v1/deep-object?color=blue",
+            "/v1/deep-object?color=blue&color=black&color=brown",
+            "/v1/deep-object?color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150",
+        ],
+    )
     .await;
 }
 
@@ -249,19 +319,22 @@ async fn header_styles() {
     let server = Recorder::start();
     let header = |s: &Recorder| s.header("color").join(" | ");
     // Headers are `simple` only; the empty value is an empty header.
-    check(&server, |c, v| async move { c.header(v).await }, header, [
-        "",
-        "blue",
-        "blue,black,brown",
-        "R,100,G,200,B,150",
-    ])
+    check(
+        &server,
+        |c, v| async move { c.header(styles::HeaderParams { color: v }).await },
+        header,
+        ["", "blue", "blue,black,brown", "R,100,G,200,B,150"],
+    )
     .await;
-    check(&server, |c, v| async move { c.header_explode(v).await }, header, [
-        "",
-        "blue",
-        "blue,black,brown",
-        "R=100,G=200,B=150",
-    ])
+    check(
+        &server,
+        |c, v| async move {
+            c.header_explode(styles::HeaderExplodeParams { color: v })
+                .await
+        },
+        header,
+        ["", "blue", "blue,black,brown", "R=100,G=200,B=150"],
+    )
     .await;
 }
 
@@ -269,20 +342,33 @@ async fn header_styles() {
 async fn cookie_styles() {
     let server = Recorder::start();
     let cookie = |s: &Recorder| s.header("cookie").join(" | ");
-    check(&server, |c, v| async move { c.cookie(v).await }, cookie, [
-        "color=",
-        "color=blue",
-        "color=blue,black,brown",
-        "color=R,100,G,200,B,150",
-    ])
+    check(
+        &server,
+        |c, v| async move { c.cookie(styles::CookieParams { color: v }).await },
+        cookie,
+        [
+            "color=",
+            "color=blue",
+            "color=blue,black,brown",
+            "color=R,100,G,200,B,150",
+        ],
+    )
     .await;
     // Form with explode: one cookie per item or property, as a Cookie header separates them.
-    check(&server, |c, v| async move { c.cookie_explode(v).await }, cookie, [
-        "color=",
-        "color=blue",
-        "color=blue; color=black; color=brown",
-        "R=100; G=200; B=150",
-    ])
+    check(
+        &server,
+        |c, v| async move {
+            c.cookie_explode(styles::CookieExplodeParams { color: v })
+                .await
+        },
+        cookie,
+        [
+            "color=",
+            "color=blue",
+            "color=blue; color=black; color=brown",
+            "R=100; G=200; B=150",
+        ],
+    )
     .await;
 }
 
@@ -292,7 +378,9 @@ async fn allow_reserved_content_and_optional_parameters() {
     let since = chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05+01:00").unwrap();
     server
         .client()
-        .reserved("a/b?c:d@e!$'()*,;f&g=h#i[j]%2F %")
+        .reserved(styles::ReservedParams {
+            path: "a/b?c:d@e!$'()*,;f&g=h#i[j]%2F %".into(),
+        })
         .plain("x/y&z")
         .filter(Rgb::new(1, 2, 3))
         .x_note("a \"note\", as is")
@@ -313,7 +401,11 @@ async fn allow_reserved_content_and_optional_parameters() {
     assert!(head.contains("\r\nx-note: a \"note\", as is\r\n"), "{head}");
 
     // Optional parameters that are not set are not sent.
-    server.client().reserved("p").await.unwrap();
+    server
+        .client()
+        .reserved(styles::ReservedParams { path: "p".into() })
+        .await
+        .unwrap();
     assert_eq!(server.target(), "/v1/reserved?path=p");
 }
 
@@ -321,19 +413,29 @@ mod names {
     use super::*;
     use snapshot_crate::param_names::types::Kind;
     use snapshot_crate::param_names::types::UploadRequest;
-    use snapshot_crate::param_names::Client;
+    use snapshot_crate::param_names::{Client, CollideParams, SearchParams, UploadParams};
 
     fn client(server: &Recorder) -> Client {
-        runtime::ClientBuilder::new(&server.url).build().unwrap().into()
+        runtime::ClientBuilder::new(&server.url)
+            .build()
+            .unwrap()
+            .into()
     }
 
     /// TomTom Maps' query parameter `request` keeps its name.
     #[tokio::test]
     async fn a_query_parameter_named_request() {
         let server = Recorder::start();
-        client(&server).search("a b").await.unwrap();
+        let search = |request: &str| SearchParams {
+            request: request.into(),
+        };
+        client(&server).search(search("a b")).await.unwrap();
         assert_eq!(server.target(), "/v1/search?request=a%20b");
-        client(&server).search("x").client_2("y").await.unwrap();
+        client(&server)
+            .search(search("x"))
+            .client_2("y")
+            .await
+            .unwrap();
         assert_eq!(server.target(), "/v1/search?request=x&client=y");
     }
 
@@ -343,7 +445,19 @@ mod names {
     async fn parameters_named_like_the_builder() {
         let server = Recorder::start();
         client(&server)
-            .collide("s s", 7, "r/p", "rq", "cl", "bd", Kind::A, "rt-h", Kind::B)
+            .collide(
+                "s s",
+                7,
+                "r/p",
+                CollideParams {
+                    request_2: "rq".into(),
+                    client_2: "cl".into(),
+                    body_2: "bd".into(),
+                    types: Kind::A,
+                    rt: "rt-h".into(),
+                },
+                Kind::B,
+            )
             .request_3("ck")
             .send_2("s")
             .decode_2("d")
@@ -372,7 +486,12 @@ mod names {
             )
         );
         let headers: Vec<&str> = lines.collect();
-        for expected in ["body: bd", "rt: rt-h", "std: h-std", "cookie: request=ck; v=vc"] {
+        for expected in [
+            "body: bd",
+            "rt: rt-h",
+            "std: h-std",
+            "cookie: request=ck; v=vc",
+        ] {
             assert!(headers.contains(&expected), "{expected} in {headers:?}");
         }
     }
@@ -382,9 +501,18 @@ mod names {
     async fn multipart_beside_parameters_named_like_its_locals() {
         let server = Recorder::start();
         let body = UploadRequest::new().note("n");
-        client(&server).upload("f").v("1").value("2").body(body).await.unwrap();
+        client(&server)
+            .upload(UploadParams { form: "f".into() })
+            .v("1")
+            .value("2")
+            .body(body)
+            .await
+            .unwrap();
         let head = server.next();
-        assert!(head.starts_with("POST /v1/upload?form=f&v=1&value=2 HTTP/1.1\r\n"), "{head}");
+        assert!(
+            head.starts_with("POST /v1/upload?form=f&v=1&value=2 HTTP/1.1\r\n"),
+            "{head}"
+        );
         assert!(head.contains("content-type: multipart/form-data"), "{head}");
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use conversation_apis::runtime::{ClientBuilder, Error, RawBody};
+use conversation_apis::runtime::{ClientBuilder, Error, RawBody, Server};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wiremock::{MockServer, Request};
@@ -208,9 +208,19 @@ pub fn typed<T: DeserializeOwned>(value: Value) -> T {
     })
 }
 
-/// A builder for a client of `server`.
-pub fn builder(server: &MockServer) -> ClientBuilder {
-    ClientBuilder::new(server.uri())
+/// A builder for a client of `server`: any API's `Client` (`build()` returns it) or a bare
+/// `Transport`. The same as `Client::builder().base_url(server.uri())`.
+pub fn builder<C>(server: &MockServer) -> ClientBuilder<C> {
+    builder_for(&server.uri())
+}
+
+/// A builder for a client of the server at `base_url` (see [`builder`]).
+pub fn builder_for<C>(base_url: &str) -> ClientBuilder<C> {
+    const UNUSED: Server = Server {
+        url: "http://unused.invalid",
+        variables: &[],
+    };
+    ClientBuilder::for_server(&UNUSED).base_url(base_url)
 }
 
 /// Every request `server` received.
