@@ -133,6 +133,8 @@ fn non_breaking_spec_changes_keep_rust_code_compiling() {
         "operation-added",
         "media-type-added",
         "response-media-type-added",
+        "status-added",
+        "success-status-added",
     ] {
         let r = report(rule);
         assert!(
@@ -143,6 +145,29 @@ fn non_breaking_spec_changes_keep_rust_code_compiling() {
         assert_eq!(r.bump(), Bump::Minor, "{rule}:\n{}", r.to_text());
         assert_eq!(r.next_version().as_deref(), Some("0.1.1"), "{rule}");
     }
+}
+
+#[test]
+fn statuses_break_code_only_where_they_have_a_variant() {
+    // Reply and error enums are `#[non_exhaustive]`; an error status without a body is
+    // `runtime::Error::Status`, no variant.
+    let c = only("error-status-removed");
+    assert_eq!((c.level, c.breaks_compilation), (Level::Info, Breaks::No));
+    assert_eq!(
+        c.rust_items,
+        ["conversation_apis::api::Client::get_conversation"]
+    );
+    assert_eq!(report("error-status-removed").bump(), Bump::Patch);
+    let c = only("error-status-with-body-removed");
+    assert_eq!(c.breaks_compilation, Breaks::Yes);
+    assert!(c
+        .rust_items
+        .contains(&"conversation_apis::api::CreateConversationError".to_string()));
+    // `default` is a reply while nothing else is: a 201 moves it to the errors.
+    let r = report("default-response-moved");
+    let moved = r.changes.iter().find(|c| c.rule == "status-moved").unwrap();
+    assert_eq!(moved.breaks_compilation, Breaks::Yes, "{}", r.to_text());
+    assert_eq!(r.bump(), Bump::Major);
 }
 
 #[test]
