@@ -715,7 +715,11 @@ impl Pass<'_, '_> {
             && place.tokens[0] == "components"
             && place.tokens[1] == "schemas"
         {
-            self.lookup(&place, pointer)?;
+            // A component this pass added (a rewritten reference met again, as in the
+            // `allOf` a `$ref` with siblings becomes) is not in the document as read.
+            if !self.hoisted.values().any(|name| *name == place.tokens[2]) {
+                self.lookup(&place, pointer)?;
+            }
             return Ok(format!("#{}", place.display()));
         }
         if let Some(name) = self.hoisted.get(&place) {
@@ -960,6 +964,23 @@ mod tests {
         );
         assert_eq!(s["E"], json!({"type": "string", "format": "byte"}));
         assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn a_ref_with_siblings_to_a_place_that_becomes_a_component() {
+        let (doc, _) = run(
+            json!({"openapi": "3.1.0", "components": {"schemas": {
+                "A": {"type": "object", "properties": {"label": {"type": "string"}}},
+                "B": {"type": "object", "properties": {
+                    "label": {"$ref": "#/components/schemas/A/properties/label", "description": "B's."}
+                }},
+            }}}),
+            &[],
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["B"]["properties"]["label"],
+            json!({"allOf": [{"$ref": "#/components/schemas/A_label"}], "description": "B's."})
+        );
     }
 
     #[test]

@@ -347,8 +347,15 @@ pub fn build(
                 "bearer" => (SchemeKind::Bearer, description),
                 "basic" => (SchemeKind::Basic, description),
                 // Digest and other HTTP schemes need a challenge round trip the client
-                // does not implement; operations that need only them send no auth.
-                _ => continue,
+                // does not implement; operations that need only them send no auth, and
+                // the summary says so.
+                other => {
+                    ops.warnings.push((
+                        pointer.clone(),
+                        format!("HTTP `{other}` authentication is not supported: operations that accept only it are sent without credentials"),
+                    ));
+                    continue;
+                }
             },
             SecurityScheme::OAuth2 { description, .. }
             | SecurityScheme::OpenIDConnect { description, .. } => {

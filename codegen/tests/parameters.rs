@@ -250,3 +250,19 @@ fn a_discriminator_mapping_to_a_missing_schema_is_an_error() {
     ))
     .unwrap();
 }
+
+#[test]
+fn an_http_scheme_the_client_cannot_send_is_a_warning() {
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
+                operationId: op\n      security: [{digest: []}]\n      responses:\n        '204': \
+                {description: ok}\ncomponents:\n  securitySchemes:\n    digest: {type: http, scheme: digest}\n";
+    let found = warnings(yaml);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/components/securitySchemes/digest");
+    assert!(
+        found[0]
+            .1
+            .contains("HTTP `digest` authentication is not supported"),
+        "{found:?}"
+    );
+}
