@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the spec tooling into tools/:
-#   - npm packages from tools/package-lock.json into tools/node_modules (npm ci), and
+#   - npm packages from tools/package-lock.json into tools/node_modules (npm ci),
+#   - cargo-semver-checks, pinned, into tools/.cargo/bin (cargo install --locked), unless
+#     that version is already on PATH, and
 #   - Python packages from tools/requirements.txt into tools/.venv, or with
 #     `pip install --user` when this python3 cannot create a venv.
 # Idempotent: each step is skipped when what it installs is already current.
-# Needs only python3, node and npm.
+# Needs only python3, node, npm and cargo.
 set -euo pipefail
 
 TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +36,27 @@ else
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
     printf '%s\n' "$npm_want" >"$NPM_STAMP"
     say "npm packages installed"
+fi
+
+# ---- cargo-semver-checks --------------------------------------------------------------
+# The agreement test of `cargo xtask diff` (xtask/tests/semver_agreement.rs) runs it on
+# the crates generated before and after each diff fixture. Building it takes minutes.
+SEMVER_CHECKS_VERSION="0.51.0"
+SEMVER_CHECKS_LOCAL=".cargo/bin/cargo-semver-checks"
+semver_checks_is_pinned() {
+    [[ "$("$1" semver-checks --version 2>/dev/null)" == "cargo-semver-checks $SEMVER_CHECKS_VERSION" ]]
+}
+if semver_checks_is_pinned "./$SEMVER_CHECKS_LOCAL"; then
+    say "cargo-semver-checks $SEMVER_CHECKS_VERSION up to date (tools/$SEMVER_CHECKS_LOCAL)"
+elif semver_checks_is_pinned cargo-semver-checks; then
+    say "cargo-semver-checks $SEMVER_CHECKS_VERSION up to date ($(command -v cargo-semver-checks))"
+else
+    need cargo
+    say "installing cargo-semver-checks $SEMVER_CHECKS_VERSION into tools/.cargo (several minutes)"
+    cargo install --quiet --locked --version "$SEMVER_CHECKS_VERSION" --root .cargo cargo-semver-checks
+    semver_checks_is_pinned "./$SEMVER_CHECKS_LOCAL" \
+        || die "tools/$SEMVER_CHECKS_LOCAL does not report version $SEMVER_CHECKS_VERSION"
+    say "cargo-semver-checks installed (tools/$SEMVER_CHECKS_LOCAL)"
 fi
 
 # ---- Python -------------------------------------------------------------------------

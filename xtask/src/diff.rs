@@ -62,7 +62,8 @@ impl std::str::FromStr for Level {
 pub enum Breaks {
     /// It keeps compiling.
     No,
-    /// It depends on how the item is used (struct literals, exhaustive matches).
+    /// The diff cannot tell: it depends on the Rust type codegen makes of an inline
+    /// schema (whether it gets a type of its own or is merged with another).
     Maybe,
     /// Code that uses the item stops compiling.
     Yes,
@@ -189,20 +190,24 @@ impl Report {
             .count()
     }
 
-    /// The suggested bump: major if any change is ERR or stops compilation; minor if
-    /// something was added, may break (WARN) or may stop compilation; patch otherwise.
+    /// The suggested bump of the generated crate, judged by what its Rust consumers
+    /// see (semver is about the crate's API, the way cargo-semver-checks judges it):
+    /// major when a change stops their code compiling; minor when something was added,
+    /// callers of the HTTP API may notice (WARN, or ERR that leaves the Rust API
+    /// compatible) or compilation may stop; patch otherwise (deprecations, looser
+    /// constraints).
     pub fn bump(&self) -> Bump {
         if self.changes.is_empty() {
             Bump::None
         } else if self
             .changes
             .iter()
-            .any(|c| c.level == Level::Err || c.breaks_compilation == Breaks::Yes)
+            .any(|c| c.breaks_compilation == Breaks::Yes)
         {
             Bump::Major
         } else if self.changes.iter().any(|c| {
             c.rule.ends_with("-added")
-                || c.level == Level::Warn
+                || c.level >= Level::Warn
                 || c.breaks_compilation == Breaks::Maybe
         }) {
             Bump::Minor
@@ -242,7 +247,10 @@ impl Report {
             .any(|c| c.level == Level::Warn || c.breaks_compilation == Breaks::Maybe);
         let why = match bump {
             Bump::None => "no API change",
-            Bump::Major => "breaking",
+            Bump::Major => "breaking: consumers' code stops compiling",
+            Bump::Minor if self.has_at_least(Level::Err) => {
+                "HTTP callers break (ERR), but consumers' Rust code keeps compiling"
+            }
             Bump::Minor if may_break => "nothing surely breaks, but something may",
             Bump::Minor => "additions only",
             Bump::Patch => "nothing added or broken",
@@ -722,20 +730,70 @@ fn operation_id(op: &Value, method: &str, path: &str) -> String {
     }
 }
 
-/// The enum that holds a status's variant: `<Stem>Reply` for success statuses,
-/// `<Stem>Error` for the others.
-fn status_enum(ctx: &Ctx, status: &str) -> Option<String> {
+/// The enum that holds a status's variant, if it has one: `<Stem>Reply` for success
+/// statuses, `<Stem>Error` for error statuses documented with a body. An error status
+/// without a body has no variant (it is `runtime::Error::Status`).
+fn status_enum(ctx: &Ctx, success: bool, response: &Value) -> Option<String> {
     let stem = ctx.stem.as_ref()?;
-    Some(if is_success(status) {
-        format!("{stem}Reply")
+    if success {
+        Some(format!("{stem}Reply"))
+    } else if has_content(response) {
+        Some(format!("{stem}Error"))
     } else {
-        format!("{stem}Error")
-    })
+        None
+    }
 }
 
-fn is_success(status: &str) -> bool {
-    let s = status.to_ascii_lowercase();
-    s == "default" || (s.len() == 3 && s.starts_with('2'))
+fn has_content(response: &Value) -> bool {
+    response
+        .get("content")
+        .and_then(Value::as_object)
+        .is_some_and(|c| !c.is_empty())
+}
+
+/// Whether a documented status is a success (a variant of `<Stem>Reply`), as codegen
+/// sorts them: codes below 400 and the ranges `1XX`–`3XX`; `default` only when the
+/// operation documents no other success.
+fn is_success(status: &str, responses: &serde_json::Map<String, Value>) -> bool {
+    let s = status.to_ascii_uppercase();
+    if s == "DEFAULT" {
+        return !responses
+            .keys()
+            .any(|k| !k.eq_ignore_ascii_case("default") && is_success(k, responses));
+    }
+    match s.as_bytes() {
+        [d, b'X', b'X'] => matches!(d, b'1'..=b'3'),
+        _ => s.parse::<u16>().is_ok_and(|c| c < 400),
+    }
+}
+
+/// What a response variant carries, as codegen decides: the first JSON media type's
+/// schema (`json`, the media type, its schema), else the first media type's kind
+/// (`text` or `bytes`); `None` without content.
+fn response_payload(
+    content: &serde_json::Map<String, Value>,
+) -> Option<(&'static str, &str, Option<&Value>)> {
+    let essence = |mt: &str| {
+        mt.split(';')
+            .next()
+            .unwrap_or(mt)
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let is_json = |mt: &str| {
+        let mt = essence(mt);
+        mt.ends_with("/json") || mt.ends_with("+json") || mt == "*/*"
+    };
+    if let Some((mt, m)) = content.iter().find(|(mt, _)| is_json(mt)) {
+        return Some(("json", mt.as_str(), m.get("schema")));
+    }
+    let mt = content.keys().next()?;
+    let kind = if essence(mt).starts_with("text/") {
+        "text"
+    } else {
+        "bytes"
+    };
+    Some((kind, mt.as_str(), None))
 }
 
 fn normalize_path(path: &str) -> String {
@@ -976,13 +1034,15 @@ impl Differ<'_> {
             if old_param.name != new_param.name {
                 // Path parameters are matched by position: a new name is not a new value.
                 let what = format!("{label} renamed to `{}`", new_param.name);
+                // It stays the same positional argument: only its name in the docs
+                // changes.
                 self.change(
                     base,
                     Level::Info,
                     "path-parameter-renamed",
                     np,
                     what,
-                    Breaks::Maybe,
+                    Breaks::No,
                 );
             }
             if !req(ov) && req(nv) {
@@ -1121,7 +1181,8 @@ impl Differ<'_> {
         }
     }
 
-    /// Compares `content` maps; `critical` says whether a removed media type is ERR.
+    /// Compares `content` maps; `critical` says whether a removed media type is ERR (a
+    /// request body or a success response).
     fn content(
         &mut self,
         ctx: &Ctx,
@@ -1141,17 +1202,28 @@ impl Differ<'_> {
             .and_then(Value::as_object)
             .unwrap_or(&empty);
         let several = oc.len().max(nc.len()) > 1;
+        // A response variant carries one payload: the first JSON media type's schema, or
+        // the first media type's kind (text, bytes). Other media types have no Rust item.
+        let response_payload_kept = !ctx.usage.request
+            && match (response_payload(oc), response_payload(nc)) {
+                (Some((ok, om, os)), Some((nk, nm, ns))) => {
+                    ok == nk && (ok != "json" || om == nm || os == ns)
+                }
+                (None, None) => true,
+                _ => false,
+            };
         for (mt, om) in oc {
             let omp = join(&format!("{optr}/content"), mt);
             match nc.get(mt) {
                 None => {
                     let level = if critical { Level::Err } else { Level::Warn };
-                    // A request body type (or its per-media-type enum) is built by
-                    // consumers; a response's is only read.
-                    let breaks = if ctx.usage.request {
+                    // A request body with several media types is an enum with a variant
+                    // per media type; with one, the type itself: either way the variant
+                    // or the enum is gone.
+                    let breaks = if ctx.usage.request || !response_payload_kept {
                         Breaks::Yes
                     } else {
-                        Breaks::Maybe
+                        Breaks::No
                     };
                     self.change(
                         ctx,
@@ -1184,13 +1256,29 @@ impl Differ<'_> {
         for mt in nc.keys() {
             if !oc.contains_key(mt) {
                 let nmp = join(&format!("{nptr}/content"), mt);
+                // A request body of one media type becomes an enum of the media types,
+                // with `From` for each body type, so a plain value still converts; an
+                // existing (exhaustive) enum gains a variant.
+                let breaks = if ctx.usage.request {
+                    if oc.len() > 1 {
+                        Breaks::Yes
+                    } else {
+                        Breaks::No
+                    }
+                } else if response_payload_kept || !critical && oc.is_empty() {
+                    // (An error status that had no body gains a variant of the
+                    // `#[non_exhaustive]` error enum.)
+                    Breaks::No
+                } else {
+                    Breaks::Yes
+                };
                 self.change(
                     ctx,
                     Level::Info,
                     "media-type-added",
                     &nmp,
                     format!("media type `{mt}` added"),
-                    Breaks::Maybe,
+                    breaks,
                 );
             }
         }
@@ -1210,60 +1298,94 @@ impl Differ<'_> {
         let nptr = format!("{}/responses", n.pointer);
         for (status, ov) in or {
             let op = join(&optr, status);
+            let (ob, obp) = deref(self.old, ov, &op);
+            let old_success = is_success(status, or);
+            // The enum variant the status had, if any: removing it (or moving it to the
+            // other enum) breaks code that matches on it.
+            let old_variant = status_enum(base, old_success, ob);
             match nr.get(status) {
                 None => {
-                    // Each documented status is a variant of the response (2xx) or
-                    // error enum: removing one breaks matches on it.
-                    let variant = status_enum(base, status);
-                    if is_success(status) {
+                    let breaks = if old_variant.is_some() {
+                        Breaks::Yes
+                    } else {
+                        Breaks::No
+                    };
+                    if old_success {
                         self.change_items(
                             base,
-                            variant,
+                            old_variant,
                             Level::Err,
                             "success-status-removed",
                             &op,
                             format!("success response `{status}` removed"),
-                            Breaks::Yes,
+                            breaks,
                         );
                     } else {
                         self.change_items(
                             base,
-                            variant,
+                            old_variant,
                             Level::Info,
                             "status-removed",
                             &op,
                             format!("response `{status}` removed"),
-                            Breaks::Yes,
+                            breaks,
                         );
                     }
                 }
                 Some(nv) => {
                     let np = join(&nptr, status);
-                    let (ob, obp) = deref(self.old, ov, &op);
                     let (nb, nbp) = deref(self.new, nv, &np);
+                    let new_success = is_success(status, nr);
+                    if old_success != new_success {
+                        // `default` is a reply only while nothing else is.
+                        let (from, to) = if old_success {
+                            ("replies", "errors")
+                        } else {
+                            ("errors", "replies")
+                        };
+                        let mut items: Vec<String> = old_variant.clone().into_iter().collect();
+                        items.extend(status_enum(base, new_success, nb));
+                        let mut ctx = base.clone();
+                        ctx.items.extend(items);
+                        self.change(
+                            &ctx,
+                            Level::Info,
+                            "status-moved",
+                            &np,
+                            format!("response `{status}` moves from the {from} to the {to}"),
+                            if old_variant.is_some() {
+                                Breaks::Yes
+                            } else {
+                                Breaks::No
+                            },
+                        );
+                    }
                     let mut ctx = base.clone();
                     ctx.subject = format!("response {status}");
-                    self.content(&ctx, ob, &obp, nb, &nbp, is_success(status));
+                    self.content(&ctx, ob, &obp, nb, &nbp, new_success);
                 }
             }
         }
-        for status in nr.keys() {
+        for (status, nv) in nr {
             if !or.contains_key(status) {
                 let np = join(&nptr, status);
-                let rule = if is_success(status) {
+                let (nb, _) = deref(self.new, nv, &np);
+                let success = is_success(status, nr);
+                let rule = if success {
                     "success-status-added"
                 } else {
                     "status-added"
                 };
-                // A new variant breaks exhaustive matches on the enum.
+                // At most a new variant of the reply or error enum, which are
+                // `#[non_exhaustive]`: matches already have a `_` arm.
                 self.change_items(
                     base,
-                    status_enum(base, status),
+                    status_enum(base, success, nb),
                     Level::Info,
                     rule,
                     &np,
                     format!("response `{status}` added"),
-                    Breaks::Maybe,
+                    Breaks::No,
                 );
             }
         }
@@ -1608,6 +1730,8 @@ impl Differ<'_> {
                 }
                 for v in ne.iter().filter(|v| !oe.contains(v) && !v.is_null()) {
                     let ctx = &self.variant_ctx(ctx, v);
+                    // Callers may get a value they do not know; in Rust a new variant of
+                    // a `#[non_exhaustive]` enum, whose matches already have a `_` arm.
                     let level = ctx.usage.level(Level::Info, Level::Warn);
                     self.change(
                         ctx,
@@ -1615,7 +1739,7 @@ impl Differ<'_> {
                         "enum-value-added",
                         &eptr,
                         format!("enum value {} added", show(v)),
-                        Breaks::Maybe,
+                        Breaks::No,
                     );
                 }
             }
@@ -1726,6 +1850,7 @@ impl Differ<'_> {
             for b in nv {
                 if let Some(bn) = name(b) {
                     if !ov.iter().any(|a| name(a).as_deref() == Some(bn.as_str())) {
+                        // Unions are `#[non_exhaustive]` enums.
                         let level = ctx.usage.level(Level::Info, Level::Warn);
                         self.change(
                             ctx,
@@ -1733,7 +1858,7 @@ impl Differ<'_> {
                             "variant-added",
                             &kptr,
                             format!("`{kw}` variant `{bn}` added"),
-                            Breaks::Maybe,
+                            Breaks::No,
                         );
                     }
                 }
@@ -1752,7 +1877,7 @@ impl Differ<'_> {
                         "variant-added",
                         &kptr,
                         format!("{added_inline} inline `{kw}` variant(s) added"),
-                        Breaks::Maybe,
+                        Breaks::No,
                     );
                 }
             } else if ov.len() > nv.len() {
@@ -1776,6 +1901,17 @@ impl Differ<'_> {
         }
     }
 
+    /// Whether a required property of the new document is an argument of
+    /// `Type::new`: it is unless it may be null or is read-only or write-only.
+    fn new_argument(&self, property: &Value, pointer: &str) -> bool {
+        !property_flag(
+            self.new,
+            property,
+            pointer,
+            &["nullable", "readOnly", "writeOnly"],
+        )
+    }
+
     fn properties(&mut self, ctx: &Ctx, o: &Value, op: &str, n: &Value, np: &str, depth: usize) {
         let of = flatten(self.old, o, op, 0);
         let nf = flatten(self.new, n, np, 0);
@@ -1797,8 +1933,16 @@ impl Differ<'_> {
                 Some((nv, nptr)) => {
                     let n_req = nf.required.contains(name);
                     let c = ctx.with_field(name, !n_req);
-                    // `T` ↔ `Option<T>`, or (nullable) `Option<T>` ↔ `Option<Option<T>>`.
-                    let breaks = Breaks::Yes;
+                    // `T` ↔ `Option<T>`, or (nullable) `Option<T>` ↔ `Option<Option<T>>`;
+                    // a read-only or write-only property is optional in Rust either way.
+                    let one_way = ["readOnly", "writeOnly"];
+                    let breaks = if property_flag(self.old, ov, optr, &one_way)
+                        && property_flag(self.new, nv, nptr, &one_way)
+                    {
+                        Breaks::No
+                    } else {
+                        Breaks::Yes
+                    };
                     if !o_req && n_req {
                         let level = ctx.usage.level(Level::Err, Level::Info);
                         self.change(
@@ -1824,38 +1968,56 @@ impl Differ<'_> {
                 }
             }
         }
-        for (name, (_, nptr)) in &nf.properties {
+        for (name, (nv, nptr)) in &nf.properties {
             if !of.properties.contains_key(name) {
                 let required = nf.required.contains(name);
                 let c = ctx.with_field(name, !required);
                 if required {
                     let level = ctx.usage.level(Level::Err, Level::Info);
+                    // `Type::new(required..)` takes one more argument (and a struct
+                    // whose properties were all optional loses `Default`), in either
+                    // direction. A required property that may be null, or is read-only
+                    // or write-only, is not an argument of `new`: only a setter is
+                    // added.
+                    let breaks = if self.new_argument(nv, nptr) {
+                        Breaks::Yes
+                    } else {
+                        Breaks::No
+                    };
                     self.change(
                         &c,
                         level,
                         "required-property-added",
                         nptr,
                         "required property added".into(),
-                        // Values built by consumers (requests) now lack a field.
-                        if ctx.usage.request {
-                            Breaks::Yes
-                        } else {
-                            Breaks::Maybe
-                        },
+                        breaks,
                     );
                 } else {
+                    // Structs are `#[non_exhaustive]` and built with `new` and setters:
+                    // a new field and setter break nothing.
                     self.change(
                         &c,
                         Level::Info,
                         "property-added",
                         nptr,
                         "optional property added".into(),
-                        Breaks::Maybe,
+                        Breaks::No,
                     );
                 }
             }
         }
     }
+}
+
+/// Whether a property schema (or what it refers to) sets one of the boolean `keywords`.
+fn property_flag(root: &Value, property: &Value, pointer: &str, keywords: &[&str]) -> bool {
+    let (resolved, _) = deref(root, property, pointer);
+    let (resolved, _) = single_all_of(root, resolved, pointer.to_string());
+    [property, resolved].iter().any(|v| {
+        keywords
+            .iter()
+            .any(|k| v.get(*k).and_then(Value::as_bool) == Some(true))
+    })
 }
 
 /// `allOf: [X]` with nothing else that shapes the value stands for X.

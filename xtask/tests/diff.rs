@@ -109,14 +109,90 @@ fn nullability_is_judged_by_direction() {
 }
 
 #[test]
-fn enum_values_added_to_responses_may_break() {
+fn enum_values_added_warn_http_callers_but_keep_rust_code_compiling() {
+    // Enums are `#[non_exhaustive]`: matches already have a `_` arm.
     let c = only("response-enum-value-added");
+    assert_eq!((c.level, c.breaks_compilation), (Level::Warn, Breaks::No));
+    let c = only("request-enum-value-added");
+    assert_eq!((c.level, c.breaks_compilation), (Level::Info, Breaks::No));
+    assert_eq!(report("response-enum-value-added").bump(), Bump::Minor);
+    let c = only("enum-value-removed");
+    assert_eq!((c.level, c.breaks_compilation), (Level::Err, Breaks::Yes));
+}
+
+#[test]
+fn non_breaking_spec_changes_keep_rust_code_compiling() {
+    // Structs are `#[non_exhaustive]` with `new(required..)` and setters; operations and
+    // optional parameters are new methods.
+    for rule in [
+        "request-property-added",
+        "response-property-added",
+        "request-enum-value-added",
+        "response-enum-value-added",
+        "optional-query-parameter-added",
+        "operation-added",
+        "media-type-added",
+        "response-media-type-added",
+        "status-added",
+        "success-status-added",
+    ] {
+        let r = report(rule);
+        assert!(
+            r.changes.iter().all(|c| c.breaks_compilation == Breaks::No),
+            "{rule}:\n{}",
+            r.to_text()
+        );
+        assert_eq!(r.bump(), Bump::Minor, "{rule}:\n{}", r.to_text());
+        assert_eq!(r.next_version().as_deref(), Some("0.1.1"), "{rule}");
+    }
+}
+
+#[test]
+fn statuses_break_code_only_where_they_have_a_variant() {
+    // Reply and error enums are `#[non_exhaustive]`; an error status without a body is
+    // `runtime::Error::Status`, no variant.
+    let c = only("error-status-removed");
+    assert_eq!((c.level, c.breaks_compilation), (Level::Info, Breaks::No));
     assert_eq!(
-        (c.level, c.breaks_compilation),
-        (Level::Warn, Breaks::Maybe)
+        c.rust_items,
+        ["conversation_apis::api::Client::get_conversation"]
     );
-    assert_eq!(only("request-enum-value-added").level, Level::Info);
-    assert_eq!(only("enum-value-removed").level, Level::Err);
+    assert_eq!(report("error-status-removed").bump(), Bump::Patch);
+    let c = only("error-status-with-body-removed");
+    assert_eq!(c.breaks_compilation, Breaks::Yes);
+    assert!(c
+        .rust_items
+        .contains(&"conversation_apis::api::CreateConversationError".to_string()));
+    // `default` is a reply while nothing else is: a 201 moves it to the errors.
+    let r = report("default-response-moved");
+    let moved = r.changes.iter().find(|c| c.rule == "status-moved").unwrap();
+    assert_eq!(moved.breaks_compilation, Breaks::Yes, "{}", r.to_text());
+    assert_eq!(r.bump(), Bump::Major);
+}
+
+#[test]
+fn required_properties_added_break_new_unless_they_may_be_null() {
+    // `new` takes one more argument, in requests and in responses.
+    for rule in [
+        "required-request-property-added",
+        "response-required-property-added",
+    ] {
+        let c = only(rule);
+        assert_eq!(c.breaks_compilation, Breaks::Yes, "{rule}");
+        assert_eq!(report(rule).bump(), Bump::Major, "{rule}");
+    }
+    // A required property that may be null starts as `null`: no new argument. HTTP
+    // callers that do not send it break; code using the crate does not.
+    let c = only("required-nullable-property-added");
+    assert_eq!((c.level, c.breaks_compilation), (Level::Err, Breaks::No));
+    let r = report("required-nullable-property-added");
+    assert_eq!(r.bump(), Bump::Minor);
+    assert!(
+        r.bump_sentence()
+            .contains("HTTP callers break (ERR), but consumers' Rust code keeps compiling"),
+        "{}",
+        r.bump_sentence()
+    );
 }
 
 #[test]
@@ -169,7 +245,7 @@ fn markdown_and_json_formats() {
         md.contains("`conversation_apis::api::types::NewConversation::channel`"),
         "{md}"
     );
-    assert!(md.contains("**Suggested version bump: major (breaking; conversation-apis is 0.x, so bump the minor version: 0.1.0 → 0.2.0)**"), "{md}");
+    assert!(md.contains("**Suggested version bump: major (breaking: consumers' code stops compiling; conversation-apis is 0.x, so bump the minor version: 0.1.0 → 0.2.0)**"), "{md}");
 
     let json: serde_json::Value = serde_json::from_str(&r.render(Format::Json)).unwrap();
     assert_eq!(json["changes"][0]["level"], "ERR");

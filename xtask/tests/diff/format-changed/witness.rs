@@ -1,0 +1,6 @@
+//! Reads `ticketId` as the int32 it was.
+use conversation_apis::api::types::NewConversation;
+
+pub fn ticket(body: &NewConversation) -> Option<i32> {
+    body.ticket_id
+}
