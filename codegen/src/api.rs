@@ -81,7 +81,7 @@ fn server(api: &ApiInput) -> Server {
 }
 
 /// Generates the module files of one API.
-pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
+pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOutput, Error> {
     let started = Instant::now();
     let (space, ops) = build_model(api)?;
     let mut timings = Timings {
@@ -136,12 +136,28 @@ pub fn generate(api: &ApiInput, header: &str) -> Result<ApiOutput, Error> {
 
     let started = Instant::now();
     let server = server(api);
-    let server_variables = server
+    let server_variables: Vec<(String, String)> = server
         .variables
         .iter()
         .map(|v| (v.name.clone(), v.default.clone()))
         .collect();
-    let client = client_module(&space, &ops, &server);
+    // Each operation's docs end with a complete example, compiled as a doctest.
+    let site = crate::readme::Site {
+        crate_ident,
+        module: &api.module,
+        space: &space,
+        ops: &ops,
+        server_variables: &server_variables,
+    };
+    let examples: std::collections::BTreeMap<String, String> = ops
+        .methods
+        .iter()
+        .filter_map(|op| {
+            let example = crate::readme::operation_example(&site, op)?;
+            Some((op.method_name.clone(), example))
+        })
+        .collect();
+    let client = client_module(&space, &ops, &server, &examples);
     timings.tokens += started.elapsed();
     let started = Instant::now();
     files.push((

@@ -146,7 +146,8 @@ pub fn generate_crate(apis: &[ApiInput], config: &CrateConfig) -> Result<Generat
     for api in apis {
         let source = api.spec.path.display().to_string().replace('\\', "/");
         let header = crate_files::header("//", config, &source);
-        outputs.push(api::generate(api, &header)?);
+        let crate_ident = config.package_name.replace('-', "_");
+        outputs.push(api::generate(api, &header, &crate_ident)?);
     }
     let mut files = BTreeMap::new();
     files.insert(

@@ -6,20 +6,49 @@ use std::fmt::Write as _;
 
 use crate::api::ApiOutput;
 use crate::operations::{
-    BodyKind, OperationMethod, Param, ParamLocation, ResponseBody, ResponseCase, SchemeKind,
+    BodyKind, OperationMethod, Operations, Param, ParamLocation, ResponseBody, ResponseCase,
+    SchemeKind,
 };
 use crate::typespace::{Prim, TypeKind, TypeRef, TypeSpace};
 
-/// Rust source of the example for `api`, or `None` when no operation can be called with
-/// values the spec provides: set-up with `Client::builder()`, the call, and a `match` on
-/// every kind of outcome of the crate's error model.
+/// Rust source of the example for `api`: the first operation that
+/// [`operation_example`] can write.
 pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
-    let (op, args) = api
-        .operations
+    let site = Site {
+        crate_ident,
+        module: &api.module,
+        space: &api.space,
+        ops: &api.operations,
+        server_variables: &api.server_variables,
+    };
+    api.operations
         .methods
         .iter()
-        .find_map(|op| Some((op, call_args(crate_ident, &api.space, op)?)))?;
-    let module = &api.module;
+        .find_map(|op| operation_example(&site, op))
+}
+
+/// What an example needs to know about the API around the operation.
+pub struct Site<'a> {
+    /// The generated crate's name as a Rust identifier.
+    pub crate_ident: &'a str,
+    /// The API's module.
+    pub module: &'a str,
+    /// Its types.
+    pub space: &'a TypeSpace,
+    /// Its operations and security schemes.
+    pub ops: &'a Operations,
+    /// Its server variables with their defaults.
+    pub server_variables: &'a [(String, String)],
+}
+
+/// Rust source of a complete example of `op`, or `None` when it cannot be called with
+/// values the spec provides: set-up with `Client::builder()`, the body built with
+/// `new(..)` and setters, the call, and a `match` on every kind of outcome of the crate's
+/// error model. Compiled as a doctest (README and operation docs).
+pub fn operation_example(site: &Site, op: &OperationMethod) -> Option<String> {
+    let crate_ident = site.crate_ident;
+    let args = call_args(crate_ident, site.space, op)?;
+    let module = site.module;
     let stem = &op.type_stem;
     let error_variants: Vec<&ResponseCase> = op
         .responses
@@ -49,14 +78,14 @@ pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
         "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{"
     );
     let _ = writeln!(out, "let client = Client::builder()");
-    for (name, default) in &api.server_variables {
+    for (name, default) in site.server_variables {
         let _ = writeln!(out, "    .server_variable({name:?}, {default:?})");
     }
     let auth = op
         .security
         .first()
         .and_then(|alt| alt.first())
-        .and_then(|s| api.operations.schemes.get(s))
+        .and_then(|s| site.ops.schemes.get(s))
         .map(|s| match s.kind {
             SchemeKind::Bearer => ".bearer_token(\"ACCESS_TOKEN\")",
             SchemeKind::Basic => ".basic_auth(\"USER\", \"PASSWORD\")",

@@ -67,7 +67,12 @@ fn value_form(space: &TypeSpace, ty: &TypeRef) -> ValueForm {
 }
 
 /// The tokens of a document's client module (everything but `types`).
-pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> Vec<super::Piece> {
+pub fn client_module(
+    space: &TypeSpace,
+    ops: &Operations,
+    server: &Server,
+    examples: &std::collections::BTreeMap<String, String>,
+) -> Vec<super::Piece> {
     let base_url = &server.default_url;
     let schemes = ops.schemes.values().map(|s| {
         let name = format_ident!("{}", s.const_name);
@@ -94,7 +99,10 @@ pub fn client_module(space: &TypeSpace, ops: &Operations, server: &Server) -> Ve
         let allowed = &v.allowed;
         quote!(rt::ServerVariable { name: #name, default: #default, allowed: &[#(#allowed),*] })
     });
-    let methods = ops.methods.iter().map(client_method);
+    let methods = ops
+        .methods
+        .iter()
+        .map(|op| client_method(op, examples.get(&op.method_name)));
     let items = ops.methods.iter().map(|op| operation_items(space, ops, op));
     let builder_doc = builder_doc(server);
     let client = quote! {
@@ -238,7 +246,7 @@ fn named_params(op: &OperationMethod) -> Vec<&Param> {
         .collect()
 }
 
-fn client_method(op: &OperationMethod) -> TokenStream {
+fn client_method(op: &OperationMethod, example: Option<&String>) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = ident(&op.type_stem);
     let docs = op.docs.to_tokens_or(&op.operation_id);
@@ -312,6 +320,17 @@ fn client_method(op: &OperationMethod) -> TokenStream {
     if op.body.as_ref().is_some_and(|b| b.required) {
         arg_docs.push(" - `body`: the request body.".to_string());
     }
+    let example_doc = example.map(|code| {
+        let mut lines = vec![
+            String::new(),
+            " # Example".to_string(),
+            String::new(),
+            " ```no_run".to_string(),
+        ];
+        lines.extend(code.lines().map(|l| format!(" {l}").trim_end().to_string()));
+        lines.push(" ```".to_string());
+        quote!( #( #[doc = #lines] )* )
+    });
     let errors_doc = format!(
         " Replies: [`{stem}Reply`] for documented successes, [`{stem}Error`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.",
         stem = op.type_stem
@@ -323,6 +342,7 @@ fn client_method(op: &OperationMethod) -> TokenStream {
         #( #[doc = #arg_docs] )*
         ///
         #[doc = #errors_doc]
+        #example_doc
         pub fn #name(&self, #(#args,)* #body_arg) -> #builder<'_> {
             #builder { client: self, #(#inits,)* }
         }

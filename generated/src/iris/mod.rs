@@ -103,6 +103,42 @@ impl Client {
     /// - `body`: the request body.
     ///
     /// Replies: [`CreateConversationReply`] for documented successes, [`CreateConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use conversation_apis::runtime::Error;
+    /// use conversation_apis::iris::{types, Client, CreateConversationReply};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .server_variable("domain", "api.iris.net")
+    ///     .build()?;
+    /// let body = types::CreateConversationRequest::new("sample string 5")
+    ///     .message("sample string 1")
+    ///     .conversation_type("sample string 2")
+    ///     .outlet_code("sample string 3")
+    ///     .order_code("sample string 4");
+    /// match client.create_conversation(body).await {
+    ///     Ok(response) => match response.body {
+    ///         CreateConversationReply::Ok(body) => println!("{}: {body:?}", response.status),
+    ///         other => println!("{}: {other:?}", response.status),
+    ///     },
+    ///     Err(Error::Status { status, body, .. }) => {
+    ///         eprintln!("{status} without a typed body: {body}")
+    ///     }
+    ///     Err(Error::Decode { status, path, body, .. }) => {
+    ///         eprintln!("{status}: unexpected body at `{path}`: {body}")
+    ///     }
+    ///     Err(error @ (Error::Timeout { .. } | Error::Transport(_))) => {
+    ///         eprintln!("no reply, try again later: {error}")
+    ///     }
+    ///     // Nothing was sent: `InvalidRequest`, `MissingCredentials`, `Auth`.
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_conversation(
         &self,
         body: impl Into<CreateConversationBody>,

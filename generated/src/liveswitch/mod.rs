@@ -91,6 +91,49 @@ impl Client {
     /// - `body`: the request body.
     ///
     /// Replies: [`CreateConversationReply`] for documented successes, [`CreateConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use conversation_apis::runtime::Error;
+    /// use conversation_apis::liveswitch::{types, Client, CreateConversationReply};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .bearer_token("ACCESS_TOKEN")
+    ///     .build()?;
+    /// let body = types::ConversationCreateRequestDto::new(types::ConversationType::LiveConversation)
+    ///     .phone("+14079821211")
+    ///     .email("jane.doe@example.com")
+    ///     .first_name("Jane")
+    ///     .last_name("Doe")
+    ///     .message("Hi Jane, please join the video call using the link below.")
+    ///     .name("Kitchen inspection")
+    ///     .tags(vec!["inspection".to_string()])
+    ///     .project_external_id("JOB-1042")
+    ///     .project_auto_create(true)
+    ///     .project_name("Doe kitchen remodel")
+    ///     .attributes(vec![types::ConversationAttribute::new().attribute_group_name("Job").attribute_name("Address").value("1 Main Street")]);
+    /// match client.create_conversation(body).await {
+    ///     Ok(response) => match response.body {
+    ///         CreateConversationReply::Ok(body) => println!("{}: {body:?}", response.status),
+    ///         other => println!("{}: {other:?}", response.status),
+    ///     },
+    ///     Err(Error::Status { status, body, .. }) => {
+    ///         eprintln!("{status} without a typed body: {body}")
+    ///     }
+    ///     Err(Error::Decode { status, path, body, .. }) => {
+    ///         eprintln!("{status}: unexpected body at `{path}`: {body}")
+    ///     }
+    ///     Err(error @ (Error::Timeout { .. } | Error::Transport(_))) => {
+    ///         eprintln!("no reply, try again later: {error}")
+    ///     }
+    ///     // Nothing was sent: `InvalidRequest`, `MissingCredentials`, `Auth`.
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_conversation(
         &self,
         body: impl Into<types::ConversationCreateRequestDto>,

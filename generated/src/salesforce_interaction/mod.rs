@@ -125,6 +125,51 @@ impl Client {
     /// - `body`: the request body.
     ///
     /// Replies: [`EstablishConversationReply`] for documented successes, [`EstablishConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use conversation_apis::runtime::Error;
+    /// use conversation_apis::salesforce_interaction::{types, Client, EstablishConversationError, EstablishConversationParams, EstablishConversationReply};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .server_variable("myDomain", "example")
+    ///     .bearer_token("ACCESS_TOKEN")
+    ///     .build()?;
+    /// let body = types::EstablishConversationRequest::new("2f7a4e1c-58b3-4c1d-9e0a-6b2d3c4f5a61", vec![types::ConversationParticipant::new("end-user-8675309", types::ParticipantRole::EndUser, types::AppType::Custom)])
+    ///     .routing_attributes(std::collections::BTreeMap::from([("language".to_string(), "en_US".to_string())]));
+    /// match client.establish_conversation(
+    ///     EstablishConversationParams {
+    ///         org_id: "00DRM000000AbCd".into(),
+    ///         authorization_context: "Partner1_ChannelDefinition1".into(),
+    ///         request_id: conversation_apis::uuid::Uuid::new_v4(),
+    ///     },
+    ///     body,
+    /// ).await {
+    ///     Ok(response) => match response.body {
+    ///         EstablishConversationReply::Accepted(body) => println!("{}: {body:?}", response.status),
+    ///         other => println!("{}: {other:?}", response.status),
+    ///     },
+    ///     Err(Error::Api { status, body: EstablishConversationError::Default(body), .. }) => {
+    ///         eprintln!("documented error {status}: {body:?}")
+    ///     }
+    ///     Err(Error::Api { status, body, .. }) => eprintln!("documented error {status}: {body:?}"),
+    ///     Err(Error::Status { status, body, .. }) => {
+    ///         eprintln!("{status} without a typed body: {body}")
+    ///     }
+    ///     Err(Error::Decode { status, path, body, .. }) => {
+    ///         eprintln!("{status}: unexpected body at `{path}`: {body}")
+    ///     }
+    ///     Err(error @ (Error::Timeout { .. } | Error::Transport(_))) => {
+    ///         eprintln!("no reply, try again later: {error}")
+    ///     }
+    ///     // Nothing was sent: `InvalidRequest`, `MissingCredentials`, `Auth`.
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn establish_conversation(
         &self,
         params: EstablishConversationParams,

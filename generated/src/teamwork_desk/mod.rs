@@ -113,6 +113,43 @@ impl Client {
     /// - `body`: the request body.
     ///
     /// Replies: [`CreateConversationReply`] for documented successes, [`CreateConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use conversation_apis::runtime::Error;
+    /// use conversation_apis::teamwork_desk::{types, Client, CreateConversationError, CreateConversationReply};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .server_variable("siteName", "example")
+    ///     .bearer_token("ACCESS_TOKEN")
+    ///     .build()?;
+    /// let body = types::ConversationApiBody::new(types::Conversation::new().contact_id(4521).socket_id("123456.7890123").ticket_id(10087));
+    /// match client.create_conversation(body).await {
+    ///     Ok(response) => match response.body {
+    ///         CreateConversationReply::Created(body) => println!("{}: {body:?}", response.status),
+    ///         other => println!("{}: {other:?}", response.status),
+    ///     },
+    ///     Err(Error::Api { status, body: CreateConversationError::BadRequest(body), .. }) => {
+    ///         eprintln!("documented error {status}: {body:?}")
+    ///     }
+    ///     Err(Error::Api { status, body, .. }) => eprintln!("documented error {status}: {body:?}"),
+    ///     Err(Error::Status { status, body, .. }) => {
+    ///         eprintln!("{status} without a typed body: {body}")
+    ///     }
+    ///     Err(Error::Decode { status, path, body, .. }) => {
+    ///         eprintln!("{status}: unexpected body at `{path}`: {body}")
+    ///     }
+    ///     Err(error @ (Error::Timeout { .. } | Error::Transport(_))) => {
+    ///         eprintln!("no reply, try again later: {error}")
+    ///     }
+    ///     // Nothing was sent: `InvalidRequest`, `MissingCredentials`, `Auth`.
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_conversation(
         &self,
         body: impl Into<types::ConversationApiBody>,

@@ -85,6 +85,50 @@ impl Client {
     /// - `body`: the request body.
     ///
     /// Replies: [`CreateProactiveConversationReply`] for documented successes, [`CreateProactiveConversationError`] inside `rt::Error::Api` for documented error bodies, and the other `rt::Error` variants for the rest, by [the error model](crate::runtime#the-error-model) every operation shares.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use conversation_apis::runtime::Error;
+    /// use conversation_apis::zild::{types, Client, CreateProactiveConversationReply};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .bearer_token("ACCESS_TOKEN")
+    ///     .build()?;
+    /// let body = types::ProactiveConversationRequest::new()
+    ///     .channel_id(123)
+    ///     .bot_id(123)
+    ///     .recipient(vec!["<string>".to_string()])
+    ///     .live_agent(true)
+    ///     .conversation_template_id(123)
+    ///     .counterpart_user_id(123)
+    ///     .user_id(123)
+    ///     .queue_id(123)
+    ///     .content_variables(std::collections::BTreeMap::new())
+    ///     .account_ids(vec![123])
+    ///     .contact_ids(vec![123])
+    ///     .conversation_integration_type(types::ConversationIntegrationType::Value0);
+    /// match client.create_proactive_conversation(body).await {
+    ///     Ok(response) => match response.body {
+    ///         CreateProactiveConversationReply::Ok(body) => println!("{}: {body:?}", response.status),
+    ///         other => println!("{}: {other:?}", response.status),
+    ///     },
+    ///     Err(Error::Status { status, body, .. }) => {
+    ///         eprintln!("{status} without a typed body: {body}")
+    ///     }
+    ///     Err(Error::Decode { status, path, body, .. }) => {
+    ///         eprintln!("{status}: unexpected body at `{path}`: {body}")
+    ///     }
+    ///     Err(error @ (Error::Timeout { .. } | Error::Transport(_))) => {
+    ///         eprintln!("no reply, try again later: {error}")
+    ///     }
+    ///     // Nothing was sent: `InvalidRequest`, `MissingCredentials`, `Auth`.
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_proactive_conversation(
         &self,
         body: impl Into<types::ProactiveConversationRequest>,
