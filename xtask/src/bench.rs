@@ -217,17 +217,23 @@ fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// The parse floor: how long parsing `text` into `openapiv3::OpenAPI` takes, which every
+/// generator on that crate pays, and the result (shared by `bench` and `corpus`).
+pub fn parse_floor(text: &str) -> (std::time::Duration, Result<openapiv3::OpenAPI, String>) {
+    let started = Instant::now();
+    let parsed = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    } else {
+        serde_yaml::from_str(text).map_err(|e| e.to_string())
+    };
+    (started.elapsed(), parsed)
+}
+
 /// `xtask bench-one SPEC DIR`: measures one spec, writes its crate to DIR, prints a
 /// [`Sample`] as JSON.
 pub fn measure_one(spec: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     let text = std::fs::read_to_string(spec).map_err(|e| Failure::io(spec, e))?;
-    let started = Instant::now();
-    let parsed: Result<openapiv3::OpenAPI, String> = if text.trim_start().starts_with('{') {
-        serde_json::from_str(&text).map_err(|e| e.to_string())
-    } else {
-        serde_yaml::from_str(&text).map_err(|e| e.to_string())
-    };
-    let parse = started.elapsed();
+    let (parse, parsed) = parse_floor(&text);
     drop(parsed.map_err(|e| Failure::new(format!("{}: {e}", spec.display())))?);
 
     let started = Instant::now();

@@ -118,14 +118,9 @@ pub fn run(root: &Path, options: &CorpusOptions, out: &mut dyn Write) -> Result<
 /// [`DocResult`] as JSON. A panic ends the process, which the parent counts.
 pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     let text = std::fs::read_to_string(file).unwrap_or_default();
-    let started = Instant::now();
-    let floor: Result<openapiv3::OpenAPI, String> = if text.trim_start().starts_with('{') {
-        serde_json::from_str(&text).map_err(|e| e.to_string())
-    } else {
-        serde_yaml::from_str(&text).map_err(|e| e.to_string())
-    };
-    let parse_ms = started.elapsed().as_secs_f64() * 1e3;
-    drop(floor);
+    let (floor, parsed) = crate::bench::parse_floor(&text);
+    let parse_ms = floor.as_secs_f64() * 1e3;
+    drop(parsed);
     let started = Instant::now();
     let result = generate(file);
     let generate_ms = started.elapsed().as_secs_f64() * 1e3;

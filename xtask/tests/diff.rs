@@ -5,9 +5,10 @@
 
 mod common;
 
+use common::git;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use xtask::diff::{self, Breaks, Bump, Format, Level, Report};
 use xtask::spec::Doc;
@@ -288,27 +289,6 @@ fn added_and_removed_spec_files() {
         (Level::Err, Breaks::Yes)
     );
     assert_eq!(r.next_version().as_deref(), Some("0.4.0"));
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
 }
 
 #[test]

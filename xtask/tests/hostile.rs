@@ -13,6 +13,8 @@
 
 mod common;
 
+use common::git;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -147,27 +149,6 @@ fn xtask(dir: &Path, args: &[&str]) -> Run {
         peak_kb: usage.ru_maxrss as u64,
         what: format!("xtask {}", args.join(" ")),
     }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 const VALID: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
