@@ -22,6 +22,7 @@ pub mod naming;
 pub mod schema;
 pub mod spec;
 pub mod test_cmd;
+pub mod vendor;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -71,7 +72,8 @@ pub fn workspace_root() -> PathBuf {
     root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
 }
 
-/// The runtime crate, as an absolute path (for standalone crates' `Cargo.toml`).
+/// The runtime crate, as an absolute path (for standalone crates that stay in this
+/// checkout: `corpus --check`, `bench`).
 pub fn runtime_dir() -> PathBuf {
     workspace_root().join("runtime")
 }

@@ -188,7 +188,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 spec.display(),
                 out.display()
             );
-            xtask::gen::run_standalone(&spec, &out, &xtask::runtime_dir(), &command, &mut stdout)
+            xtask::gen::run_standalone(
+                &spec,
+                &out,
+                &xtask::gen::Runtime::Vendored,
+                &command,
+                &mut stdout,
+            )
         }
         Verb::Gen { .. } => xtask::gen::run_gen(&Layout::new(&root), &mut stdout),
         Verb::Lint { files } => {

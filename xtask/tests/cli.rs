@@ -98,8 +98,14 @@ fn standalone_gen_from_the_command_line() {
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     let command = format!("cargo xtask gen --spec {} --out client", spec.display());
     assert!(manifest.contains(&command), "{manifest}");
+    // The runtime is vendored, so nothing points back into this checkout.
     assert!(
-        manifest.contains(&xtask::runtime_dir().display().to_string()),
+        manifest.contains("codegen-runtime = { path = \"codegen-runtime\" }"),
         "{manifest}"
     );
+    assert!(
+        !manifest.contains(&xtask::runtime_dir().display().to_string()),
+        "{manifest}"
+    );
+    assert!(out.join("codegen-runtime/src/lib.rs").is_file());
 }

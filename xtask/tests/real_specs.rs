@@ -32,8 +32,14 @@ fn generate_and_check(file: &str) {
         spec.display(),
         out_dir.display()
     );
-    xtask::gen::run_standalone(&spec, &out_dir, &xtask::runtime_dir(), &command, &mut log)
-        .unwrap_or_else(|e| panic!("generation failed: {e}\n{}", String::from_utf8_lossy(&log)));
+    xtask::gen::run_standalone(
+        &spec,
+        &out_dir,
+        &xtask::gen::Runtime::Vendored,
+        &command,
+        &mut log,
+    )
+    .unwrap_or_else(|e| panic!("generation failed: {e}\n{}", String::from_utf8_lossy(&log)));
     let summary = String::from_utf8_lossy(&log).to_string();
     println!("{summary}");
     assert!(summary.contains("generated 1 spec,"), "{summary}");
