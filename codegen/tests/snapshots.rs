@@ -37,6 +37,7 @@ fixture_snapshots!(
     client,
     collections,
     composition,
+    corpus_shapes,
     defaults,
     docs,
     enums,

@@ -40,6 +40,8 @@ pub struct CorpusOptions {
     /// Fail (exit 1) unless every document generated, nothing panicked or timed out, and
     /// every checked crate compiled.
     pub strict: bool,
+    /// List every document's fallbacks and inexact types, place by place.
+    pub list_fallbacks: bool,
 }
 
 /// What one child reports about one document.
@@ -55,6 +57,9 @@ pub struct DocResult {
     pub generate_ms: f64,
     /// Fallback reasons, one per place.
     pub fallbacks: Vec<String>,
+    /// The JSON pointer of each fallback, in the order of `fallbacks`.
+    #[serde(default)]
+    pub fallback_pointers: Vec<String>,
 }
 
 /// One document's outcome as the parent saw it.
@@ -94,6 +99,9 @@ pub fn run(root: &Path, options: &CorpusOptions, out: &mut dyn Write) -> Result<
     let results = run_all(&files, options)?;
     let elapsed = started.elapsed();
     let summary = report(&dir, &results, elapsed, out);
+    if options.list_fallbacks {
+        list_fallbacks(&dir, &results, out);
+    }
 
     let generated: Vec<PathBuf> = results
         .iter()
@@ -136,6 +144,12 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
                 .iter()
                 .map(|f| f.reason.clone())
                 .collect(),
+            fallback_pointers: krate
+                .stats
+                .fallbacks
+                .iter()
+                .map(|f| f.pointer.clone())
+                .collect(),
         },
         Err(reason) => DocResult {
             status: "refused".into(),
@@ -143,6 +157,7 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
             parse_ms,
             generate_ms,
             fallbacks: Vec::new(),
+            fallback_pointers: Vec::new(),
         },
     };
     let json = serde_json::to_string(&doc).map_err(|e| Failure::new(e.to_string()))?;
@@ -324,7 +339,8 @@ fn report(
     let mut refused: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut panicked = Vec::new();
     let mut timed_out = Vec::new();
-    let mut fallbacks: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // Per reason class: documents, places, and the first place seen (an example).
+    let mut fallbacks: BTreeMap<String, (usize, usize, String)> = BTreeMap::new();
     let mut with_fallbacks = 0;
     let mut with_inexact = 0;
     let mut timings = Vec::new();
@@ -341,9 +357,12 @@ fn report(
                     with_inexact += 1;
                 }
                 let mut seen = std::collections::BTreeSet::new();
-                for f in &r.fallbacks {
+                for (i, f) in r.fallbacks.iter().enumerate() {
                     let class = reason_class(f);
-                    let entry = fallbacks.entry(class.clone()).or_default();
+                    let entry = fallbacks.entry(class.clone()).or_insert_with(|| {
+                        let pointer = r.fallback_pointers.get(i).map_or("", String::as_str);
+                        (0, 0, format!("{}#{pointer}", name(file)))
+                    });
                     entry.1 += 1;
                     if seen.insert(class) {
                         entry.0 += 1;
@@ -391,10 +410,10 @@ fn report(
             "\nFallbacks and inexact types, by reason (documents, places):"
         )
         .ok();
-        let mut classes: Vec<(&String, &(usize, usize))> = fallbacks.iter().collect();
+        let mut classes: Vec<(&String, &(usize, usize, String))> = fallbacks.iter().collect();
         classes.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
-        for (class, (docs, places)) in classes {
-            writeln!(out, "  {docs:>4} {places:>7}  {class}").ok();
+        for (class, (docs, places, example)) in classes {
+            writeln!(out, "  {docs:>4} {places:>7}  {class}  (e.g. {example})").ok();
         }
     }
     timings.sort_by(|a, b| b.2.total_cmp(&a.2));
@@ -419,6 +438,19 @@ fn report(
     }
     Summary {
         bad: refused_count + panicked.len() + timed_out.len(),
+    }
+}
+
+/// Every fallback and inexact type, by document: `file#pointer: reason`.
+fn list_fallbacks(dir: &Path, results: &[(PathBuf, Outcome)], out: &mut dyn Write) {
+    writeln!(out, "\nFallbacks and inexact types, by document:").ok();
+    for (file, outcome) in results {
+        let Outcome::Done(r) = outcome else { continue };
+        let name = file.strip_prefix(dir).unwrap_or(file).display().to_string();
+        for (i, reason) in r.fallbacks.iter().enumerate() {
+            let pointer = r.fallback_pointers.get(i).map_or("", String::as_str);
+            writeln!(out, "  {name}#{pointer}: {reason}").ok();
+        }
     }
 }
 

@@ -158,6 +158,10 @@ enum Verb {
         /// Exit 1 unless every document generated and every checked crate compiled.
         #[arg(long)]
         strict: bool,
+        /// Also list every document with fallbacks or inexact types, each place with
+        /// its JSON pointer and reason.
+        #[arg(long)]
+        list_fallbacks: bool,
     },
     #[command(hide = true)]
     CorpusOne { file: PathBuf },
@@ -236,6 +240,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             check,
             seed,
             strict,
+            list_fallbacks,
         } => {
             let options = xtask::corpus::CorpusOptions {
                 dir,
@@ -245,6 +250,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 check,
                 seed,
                 strict,
+                list_fallbacks,
             };
             xtask::corpus::run(&root, &options, &mut stdout)
         }

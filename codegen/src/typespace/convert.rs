@@ -281,6 +281,31 @@ impl<'a> TypeSpaceBuilder<'a> {
                 self.inexact(pointer, "an enum of booleans is a plain `bool`: the listed values are documented, not enforced");
                 TypeRef::Prim(Prim::Bool)
             }
+            // Values written in another JSON type than `type` says (`type: string,
+            // enum: [10, 20]`, `type: integer, enum: ["1", "2"]`, as unquoted YAML
+            // produces): read through their text, every one is a value of `type`, so the
+            // enum is typed by `type` with the values so read. Reported, since the
+            // document literally allows none of them.
+            Some("string") if values.iter().all(|v| text_as_string(v).is_some()) => {
+                self.inexact(pointer, &format!("an enum of type `string` whose values are written as numbers or booleans {} is a string enum of their text", listed()));
+                let values = values.iter().filter_map(|v| text_as_string(v)).collect();
+                self.string_enum(values, data, pointer, target)
+            }
+            Some("integer") if values.iter().all(|v| text_as_integer(v).is_some()) => {
+                self.inexact(pointer, &format!("an enum of type `integer` whose values are written as strings {} is an integer enum of the numbers they hold", listed()));
+                let values = values.iter().filter_map(|v| text_as_integer(v)).collect();
+                self.int_enum(values, data, pointer, target)
+            }
+            Some("number")
+                if values.iter().all(|v| v.is_number() || v.as_str().is_some_and(|s| s.trim().parse::<f64>().is_ok_and(f64::is_finite))) =>
+            {
+                self.inexact(pointer, "an enum of numbers (some written as strings) is a plain number type: the listed values are documented, not enforced");
+                TypeRef::Prim(if any.format.as_deref() == Some("float") { Prim::F32 } else { Prim::F64 })
+            }
+            Some("boolean") if values.iter().all(|v| v.is_boolean() || matches!(v.as_str(), Some("true" | "false"))) => {
+                self.inexact(pointer, "an enum of booleans (some written as strings) is a plain `bool`: the listed values are documented, not enforced");
+                TypeRef::Prim(Prim::Bool)
+            }
             Some(t) => self.fallback(
                 pointer,
                 &format!("an enum of type `{t}` with values of other types {} is kept as any JSON value", listed()),
@@ -754,6 +779,16 @@ impl<'a> TypeSpaceBuilder<'a> {
                 target.clone(),
             );
         }
+        // `allOf` of scalars that agree on one type (`[{$ref: Id}, {type: string,
+        // maxLength: 64}]`, two `$ref`s to integers, an enum narrowed by a pattern): the
+        // value satisfies every member, so it is the most specific member's type.
+        if let Some(chosen) = self.scalar_all_of(members) {
+            return self.convert(
+                (&members[chosen]).into(),
+                &format!("{pointer}/allOf/{chosen}"),
+                target.clone(),
+            );
+        }
         let mut props: Vec<(String, SchemaRef<'_>, String)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional: Option<&AdditionalProperties> = None;
@@ -783,6 +818,152 @@ impl<'a> TypeSpaceBuilder<'a> {
             }
         }
         self.object_from_parts(props, &required, additional, data, pointer, target)
+    }
+
+    /// For an `allOf` whose members (after `$ref`s; annotation-only members aside) are
+    /// all scalars of one type, the member whose type is the intersection: the one
+    /// with an `enum` if exactly one has one, else the first with the most specific
+    /// format (`date-time` over a plain string, `int32` over `int64`, an integer over
+    /// a number). `None` when the members disagree (two formats, two enums, a string
+    /// and a number) or one is not a scalar: those are not one Rust type.
+    fn scalar_all_of(&self, members: &[ReferenceOr<Schema>]) -> Option<usize> {
+        let mut shapes = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            if is_annotation_only(member) {
+                continue;
+            }
+            shapes.push((i, self.scalar_shape(member.into(), 0)?));
+        }
+        if shapes.len() < 2 {
+            return None;
+        }
+        // An integer is also a number: integer and number members meet at the integer.
+        let kind = if shapes.iter().all(|(_, s)| s.kind == shapes[0].1.kind) {
+            shapes[0].1.kind
+        } else if shapes
+            .iter()
+            .all(|(_, s)| matches!(s.kind, "integer" | "number"))
+        {
+            "integer"
+        } else {
+            return None;
+        };
+        let candidates: Vec<&(usize, ScalarShape)> =
+            shapes.iter().filter(|(_, s)| s.kind == kind).collect();
+        let enums: Vec<&&(usize, ScalarShape)> =
+            candidates.iter().filter(|(_, s)| s.enumerated).collect();
+        // Formats narrow: at most one specific one (besides the kind's default).
+        let default = match kind {
+            "string" => Prim::String,
+            "integer" => Prim::I64,
+            "number" => Prim::F64,
+            _ => Prim::Bool,
+        };
+        let mut specific: Option<Prim> = None;
+        for (_, shape) in &candidates {
+            if shape.prim != default {
+                match specific {
+                    Some(p) if p != shape.prim => return None,
+                    _ => specific = Some(shape.prim),
+                }
+            }
+        }
+        match enums.as_slice() {
+            [] => {
+                let wanted = specific.unwrap_or(default);
+                candidates
+                    .iter()
+                    .find(|(_, s)| s.prim == wanted)
+                    .map(|(i, _)| *i)
+            }
+            // An enum of strings stays the enum whatever format the others name; an
+            // integer enum only if no member asks for a narrower integer.
+            [(i, shape)] if kind == "string" || specific.is_none_or(|p| p == shape.prim) => {
+                Some(*i)
+            }
+            _ => None,
+        }
+    }
+
+    /// The scalar a schema is (following `$ref`s and annotated `allOf`s): its type, the
+    /// primitive its format gives, and whether it lists an `enum`. `None` for anything
+    /// else (objects, arrays, unions, no type).
+    fn scalar_shape(&self, schema: SchemaRef<'_>, depth: usize) -> Option<ScalarShape> {
+        if depth > 16 {
+            return None;
+        }
+        let resolved = self.resolve(schema)?;
+        if let Some((typed, _)) = annotated_all_of(resolved) {
+            let members = match &resolved.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of,
+                SchemaKind::Any(any) => &any.all_of,
+                _ => return None,
+            };
+            return self.scalar_shape((&members[typed]).into(), depth + 1);
+        }
+        let shape = |kind, prim, enumerated| {
+            Some(ScalarShape {
+                kind,
+                prim,
+                enumerated,
+            })
+        };
+        match &resolved.schema_kind {
+            SchemaKind::Type(Type::String(s)) => shape(
+                "string",
+                string_format(&s.format),
+                !s.enumeration.is_empty(),
+            ),
+            SchemaKind::Type(Type::Integer(i)) => shape(
+                "integer",
+                integer_format(&i.format),
+                !i.enumeration.is_empty(),
+            ),
+            SchemaKind::Type(Type::Number(n)) => shape(
+                "number",
+                number_format(&n.format),
+                !n.enumeration.is_empty(),
+            ),
+            SchemaKind::Type(Type::Boolean(b)) => {
+                shape("boolean", Prim::Bool, !b.enumeration.is_empty())
+            }
+            SchemaKind::Any(a)
+                if a.properties.is_empty()
+                    && a.additional_properties.is_none()
+                    && a.items.is_none()
+                    && a.all_of.is_empty()
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.not.is_none() =>
+            {
+                let format = a.format.as_deref().unwrap_or("");
+                let enumerated = !a.enumeration.is_empty();
+                match a.typ.as_deref()? {
+                    "string" => shape("string", string_format_name(format), enumerated),
+                    "integer" => shape(
+                        "integer",
+                        if format == "int32" {
+                            Prim::I32
+                        } else {
+                            Prim::I64
+                        },
+                        enumerated,
+                    ),
+                    "number" => shape(
+                        "number",
+                        if format == "float" {
+                            Prim::F32
+                        } else {
+                            Prim::F64
+                        },
+                        enumerated,
+                    ),
+                    "boolean" => shape("boolean", Prim::Bool, enumerated),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
     }
 
     /// Gathers properties of an object-like schema (following `$ref` and nested
@@ -935,6 +1116,38 @@ impl<'a> TypeSpaceBuilder<'a> {
             None => TypeRef::JSON,
             Some(other) => self.fallback(pointer, &format!("unknown type `{other}`")),
         })
+    }
+}
+
+/// What [`TypeSpaceBuilder::scalar_shape`] finds out about a scalar schema.
+#[derive(Debug, Clone, Copy)]
+struct ScalarShape {
+    /// `string`, `integer`, `number` or `boolean`.
+    kind: &'static str,
+    /// The primitive its format gives.
+    prim: Prim,
+    /// Whether it lists an `enum`.
+    enumerated: bool,
+}
+
+/// An enum value of a `type: string` enum as the string it stands for: a string as it
+/// is, a number or boolean as its JSON text (`10` → `"10"`); `None` for arrays and
+/// objects, which no reading makes a string.
+fn text_as_string(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Some(value.to_string()),
+        _ => None,
+    }
+}
+
+/// An enum value of a `type: integer` enum as the integer it stands for: an integer,
+/// or a string holding one in decimal (`"16"`); `None` otherwise.
+fn text_as_integer(value: &serde_json::Value) -> Option<i64> {
+    match value {
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        v => v.as_i64(),
     }
 }
 

@@ -966,13 +966,50 @@ mod odd_enums {
     fn values_are_not_lost() {
         let huge: HugeIntEnum = roundtrip(json!(18446744073709551615_u64));
         assert_eq!(huge, json!(18446744073709551615_u64));
-        for v in [json!("a"), json!(1), json!(true), Value::Null] {
-            let _: MixedEnum = roundtrip(v);
+        // `type: string, enum: [a, 1, true, null]`: a string enum of the values' text.
+        for (v, variant) in [
+            (json!("a"), MixedEnum::A),
+            (json!("1"), MixedEnum::V1),
+            (json!("true"), MixedEnum::True),
+        ] {
+            assert_eq!(roundtrip::<MixedEnum>(v), variant);
         }
         let loose: LooseIntEnum = roundtrip(json!(2));
         assert_eq!(loose, LooseIntEnum::Value2);
         let untyped: UntypedStringEnum = roundtrip(json!("queued"));
         assert_eq!(untyped, UntypedStringEnum::Queued);
+    }
+}
+
+/// Shapes of real documents: enums whose values are written in another JSON type than
+/// their `type`, and `allOf`s of scalars of one type.
+mod corpus_shapes {
+    use super::*;
+    use snapshot_crate::corpus_shapes::types::{AspectRatio, Color, Holder, Scopes, TypeLevel};
+
+    #[test]
+    fn values_written_in_another_json_type_decode_as_their_type_says() {
+        assert_eq!(roundtrip::<AspectRatio>(json!("969")), AspectRatio::V969);
+        // A string the spec does not list still decodes (open enums).
+        assert_eq!(roundtrip::<AspectRatio>(json!("11")), AspectRatio::Other("11".into()));
+        // The document's `type` is `string`: a JSON number is not one.
+        fails::<AspectRatio>(json!(969));
+        assert_eq!(roundtrip::<Scopes>(json!(4)), Scopes::Value4);
+        fails::<Scopes>(json!("4"));
+    }
+
+    #[test]
+    fn nullable_enums_and_scalar_all_of_fields() {
+        let h: Holder = roundtrip(json!({"ratio": "556", "level": null, "color": "red"}));
+        assert_eq!(h.level, None);
+        assert_eq!(h.color, Some(Color::Red));
+        let h: Holder = roundtrip(json!({"ratio": "184", "level": "latest", "scopes": 8}));
+        assert_eq!(h.level, Some(TypeLevel::Latest));
+        assert_eq!(h.scopes, Some(Scopes::Value8));
+        assert_eq!(
+            serde_json::to_value(Holder::new(AspectRatio::V969).level(TypeLevel::V1)).unwrap(),
+            json!({"ratio": "969", "level": "1"})
+        );
     }
 }
 

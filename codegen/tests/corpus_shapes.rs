@@ -1,0 +1,164 @@
+//! Shapes found in real documents of APIs.guru's directory that used to fall back to
+//! `serde_json::Value` (`fixtures/corpus_shapes.yaml`): each gets the exact type named
+//! here, and is reported as represented inexactly where the document literally allows
+//! less (or more); what no reading can type stays a located fallback. The fixture is
+//! also snapshotted and compiled with the others (`snapshots.rs`, `compile.rs`).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+/// The generated `types.rs` and the reasons reported, by JSON pointer.
+fn generated() -> (String, BTreeMap<String, String>) {
+    let generated = common::generate_one("corpus_shapes");
+    let types = generated.files["src/corpus_shapes/types.rs"].clone();
+    let reasons = generated
+        .stats
+        .fallbacks
+        .into_iter()
+        .map(|f| (f.pointer, f.reason))
+        .collect();
+    (types, reasons)
+}
+
+/// The text of the item that starts with `start` up to its closing line.
+fn item<'t>(types: &'t str, start: &str) -> &'t str {
+    let at = types
+        .find(start)
+        .unwrap_or_else(|| panic!("no `{start}` in:\n{types}"));
+    let rest = &types[at..];
+    let close = if start.starts_with("pub enum") {
+        "\n    }\n"
+    } else {
+        "\n}\n"
+    };
+    let end = rest.find(close).map_or(rest.len(), |e| e + close.len());
+    &rest[..end]
+}
+
+fn schema(name: &str) -> String {
+    format!("/components/schemas/{name}")
+}
+
+#[test]
+fn string_enums_written_as_numbers_or_booleans_are_string_enums_of_their_text() {
+    let (types, reasons) = generated();
+    for (name, wires) in [
+        ("AspectRatio", &["969", "556", "184"][..]),
+        ("Severity", &["10", "20", "30"][..]),
+        ("YesNo", &["true", "false"][..]),
+        ("TypeLevel", &["none", "1", "2", "latest"][..]),
+    ] {
+        // Declared through `string_enum!`, which adds `Other(String)`.
+        let decl = item(&types, &format!("pub enum {name} {{"));
+        let before = &types[..types.find(decl).unwrap()];
+        assert!(
+            before
+                .lines()
+                .rev()
+                .find(|l| !l.starts_with(' '))
+                .is_some_and(|l| l.starts_with("codegen_runtime::string_enum!")),
+            "{name} is not a string enum:\n{decl}"
+        );
+        for wire in wires {
+            assert!(
+                decl.contains(&format!(" = \"{wire}\",")),
+                "{name} lacks {wire}: {decl}"
+            );
+        }
+        assert_eq!(decl.matches(" = \"").count(), wires.len(), "{decl}");
+        let reason = &reasons[&schema(name)];
+        assert!(
+            reason.starts_with("represented inexactly") && reason.contains("their text"),
+            "{name}: {reason}"
+        );
+    }
+    // The `null` of a nullable enum is no variant: the (required) field is an `Option`.
+    let holder = item(&types, "pub struct Holder {");
+    assert!(holder.contains("pub ratio: AspectRatio,"), "{holder}");
+    assert!(holder.contains("pub level: Option<TypeLevel>,"), "{holder}");
+    assert!(holder.contains("pub scopes: Option<Scopes>,"), "{holder}");
+}
+
+#[test]
+fn integer_enums_written_as_strings_are_integer_enums() {
+    let (types, reasons) = generated();
+    let scopes = item(&types, "pub enum Scopes {");
+    for variant in ["Value1 = 1", "Value2 = 2", "Value4 = 4", "Value8 = 8"] {
+        assert!(scopes.contains(variant), "{scopes}");
+    }
+    assert!(reasons[&schema("Scopes")].starts_with("represented inexactly"));
+}
+
+#[test]
+fn number_and_boolean_enums_written_as_strings_are_plain_types() {
+    let (types, reasons) = generated();
+    assert!(types.contains("pub type Weight = f64;"), "{types}");
+    assert!(types.contains("pub type Strict = bool;"), "{types}");
+    for name in ["Weight", "Strict"] {
+        let reason = &reasons[&schema(name)];
+        assert!(
+            reason.starts_with("represented inexactly") && reason.contains("not enforced"),
+            "{name}: {reason}"
+        );
+    }
+}
+
+#[test]
+fn what_no_reading_types_stays_a_located_fallback() {
+    let (types, reasons) = generated();
+    assert!(
+        types.contains("pub type Words = serde_json::Value;"),
+        "{types}"
+    );
+    assert!(
+        types.contains("pub type NotAString = serde_json::Value;"),
+        "{types}"
+    );
+    for name in ["Words", "NotAString"] {
+        assert!(
+            reasons[&schema(name)].starts_with("fallback to serde_json::Value"),
+            "{name}: {}",
+            reasons[&schema(name)]
+        );
+    }
+    // Nothing else in the fixture falls back.
+    let fallbacks: Vec<&String> = reasons
+        .iter()
+        .filter(|(_, r)| r.starts_with("fallback"))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(
+        fallbacks,
+        [
+            &schema("NotAString"),
+            &schema("StringAndInteger"),
+            &schema("TwoFormats"),
+            &schema("Words")
+        ]
+    );
+    for name in ["StringAndInteger", "TwoFormats"] {
+        assert!(
+            types.contains(&format!("pub type {name} = serde_json::Value;")),
+            "{types}"
+        );
+    }
+}
+
+#[test]
+fn all_of_scalars_of_one_type_is_the_most_specific_member() {
+    let (types, reasons) = generated();
+    for alias in [
+        "pub type ShortName = String;",
+        "pub type NarrowColor = Color;",
+        "pub type SameId = Identifier;",
+        "pub type Count = Code;",
+    ] {
+        assert!(types.contains(alias), "no `{alias}` in:\n{types}");
+    }
+    let holder = item(&types, "pub struct Holder {");
+    assert!(holder.contains("pub color: Option<Color>,"), "{holder}");
+    for name in ["ShortName", "NarrowColor", "SameId", "Count"] {
+        assert!(!reasons.contains_key(&schema(name)), "{name}: {reasons:#?}");
+    }
+}
