@@ -162,3 +162,28 @@ fn all_of_scalars_of_one_type_is_the_most_specific_member() {
         assert!(!reasons.contains_key(&schema(name)), "{name}: {reasons:#?}");
     }
 }
+
+#[test]
+fn nested_all_of_with_keywords_of_its_own_is_one_struct() {
+    let (types, reasons) = generated();
+    let mini = item(&types, "pub struct Mini {");
+    assert!(mini.contains("pub id: String,"), "{mini}");
+    assert!(mini.contains("pub name: String,"), "{mini}");
+    let full = item(&types, "pub struct Full {");
+    for field in [
+        "pub id: String,",
+        "pub name: String,",
+        "pub size: i64,",
+        "pub created: Option<chrono::DateTime<chrono::FixedOffset>>,",
+    ] {
+        assert!(full.contains(field), "no `{field}` in {full}");
+    }
+    // The outer `required: [size]` and the members' own required names hold.
+    assert!(
+        types.contains("pub fn new(\n        id: impl Into<String>,\n        name: impl Into<String>,\n        size: impl Into<i64>,\n    ) -> Self"),
+        "{full}\n{types}"
+    );
+    for name in ["Mini", "Full"] {
+        assert!(!reasons.contains_key(&schema(name)), "{name}: {reasons:#?}");
+    }
+}

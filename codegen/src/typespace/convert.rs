@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use heck::ToUpperCamelCase;
+use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, OpenAPI, ReferenceOr,
     Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -412,7 +413,7 @@ impl<'a> TypeSpaceBuilder<'a> {
             SchemaKind::Type(Type::Object(o)) => self.object(o, data, pointer, target),
             SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", data, pointer, target),
             SchemaKind::AnyOf { any_of } => self.union(any_of, "anyOf", data, pointer, target),
-            SchemaKind::AllOf { all_of } => self.all_of(all_of, data, pointer, target),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, None, data, pointer, target),
             SchemaKind::Not { .. } => {
                 Ok(self.fallback(pointer, "`not` cannot be expressed as a Rust type"))
             }
@@ -756,13 +757,23 @@ impl<'a> TypeSpaceBuilder<'a> {
         Ok(TypeRef::Named(name))
     }
 
+    /// `allOf: members`, in a schema whose own keywords are `own` when it has any
+    /// beside `allOf` (`{type: object, required: [a], properties: .., allOf: [..]}`):
+    /// its own properties and required names count as one more member.
     fn all_of(
         &mut self,
         members: &[ReferenceOr<Schema>],
+        own: Option<&AnySchema>,
         data: &SchemaData,
         pointer: &str,
         target: &Target,
     ) -> Result<TypeRef, Error> {
+        let own = own.filter(|a| {
+            !a.properties.is_empty() || !a.required.is_empty() || a.additional_properties.is_some()
+        });
+        if let Some(own) = own {
+            return self.all_of_objects(members, Some(own), data, pointer, target);
+        }
         if members.len() == 1 {
             return self.convert(
                 (&members[0]).into(),
@@ -789,6 +800,19 @@ impl<'a> TypeSpaceBuilder<'a> {
                 target.clone(),
             );
         }
+        self.all_of_objects(members, None, data, pointer, target)
+    }
+
+    /// `allOf` as one struct with every member's properties (and `own`'s, last), or a
+    /// located fallback when a member is not an object.
+    fn all_of_objects(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        own: Option<&AnySchema>,
+        data: &SchemaData,
+        pointer: &str,
+        target: &Target,
+    ) -> Result<TypeRef, Error> {
         let mut props: Vec<(String, SchemaRef<'_>, String)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional: Option<&AdditionalProperties> = None;
@@ -816,6 +840,17 @@ impl<'a> TypeSpaceBuilder<'a> {
             ) {
                 return Ok(self.fallback(pointer, "`allOf` whose members are not all objects"));
             }
+        }
+        if let Some(own) = own {
+            merge_object_parts(
+                pointer,
+                &own.properties,
+                &own.required,
+                own.additional_properties.as_ref(),
+                &mut props,
+                &mut required,
+                &mut additional,
+            );
         }
         self.object_from_parts(props, &required, additional, data, pointer, target)
     }
@@ -1020,24 +1055,50 @@ impl<'a> TypeSpaceBuilder<'a> {
                     )
                 });
             }
+            // A nested `allOf` with keywords of its own (`type: object`, `required`,
+            // `properties`): its members, then its own properties.
+            SchemaKind::Any(a)
+                if a.typ.as_deref().is_none_or(|t| t == "object")
+                    && !a.all_of.is_empty()
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.items.is_none()
+                    && a.not.is_none() =>
+            {
+                let members_are_objects = a.all_of.iter().enumerate().all(|(i, m)| {
+                    self.collect_object(
+                        m.into(),
+                        &format!("{pointer}/allOf/{i}"),
+                        props,
+                        required,
+                        additional,
+                        depth + 1,
+                    )
+                });
+                if members_are_objects {
+                    merge_object_parts(
+                        &pointer,
+                        &a.properties,
+                        &a.required,
+                        a.additional_properties.as_ref(),
+                        props,
+                        required,
+                        additional,
+                    );
+                }
+                return members_are_objects;
+            }
             _ => return false,
         };
-        for (k, v) in o_props {
-            let p = format!("{pointer}/properties/{}", escape_pointer_token(k));
-            match props.iter_mut().find(|(existing, _, _)| existing == k) {
-                // A later member refines an earlier one's property: the later wins.
-                Some(slot) => *slot = (k.clone(), v.into(), p),
-                None => props.push((k.clone(), v.into(), p)),
-            }
-        }
-        for r in o_required {
-            if !required.contains(r) {
-                required.push(r.clone());
-            }
-        }
-        if o_additional.is_some() {
-            *additional = o_additional;
-        }
+        merge_object_parts(
+            &pointer,
+            o_props,
+            o_required,
+            o_additional,
+            props,
+            required,
+            additional,
+        );
         true
     }
 
@@ -1049,7 +1110,7 @@ impl<'a> TypeSpaceBuilder<'a> {
         target: &Target,
     ) -> Result<TypeRef, Error> {
         if !any.all_of.is_empty() {
-            return self.all_of(&any.all_of, data, pointer, target);
+            return self.all_of(&any.all_of, Some(any), data, pointer, target);
         }
         if !any.one_of.is_empty() {
             return self.union(&any.one_of, "oneOf", data, pointer, target);
@@ -1116,6 +1177,35 @@ impl<'a> TypeSpaceBuilder<'a> {
             None => TypeRef::JSON,
             Some(other) => self.fallback(pointer, &format!("unknown type `{other}`")),
         })
+    }
+}
+
+/// Adds one object's properties, required names and additional properties (at
+/// `pointer`) to those gathered so far: a later member refines an earlier one's
+/// property, and its `additionalProperties` wins.
+fn merge_object_parts<'s>(
+    pointer: &str,
+    o_props: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
+    o_required: &[String],
+    o_additional: Option<&'s AdditionalProperties>,
+    props: &mut Vec<(String, SchemaRef<'s>, String)>,
+    required: &mut Vec<String>,
+    additional: &mut Option<&'s AdditionalProperties>,
+) {
+    for (k, v) in o_props {
+        let p = format!("{pointer}/properties/{}", escape_pointer_token(k));
+        match props.iter_mut().find(|(existing, _, _)| existing == k) {
+            Some(slot) => *slot = (k.clone(), v.into(), p),
+            None => props.push((k.clone(), v.into(), p)),
+        }
+    }
+    for r in o_required {
+        if !required.contains(r) {
+            required.push(r.clone());
+        }
+    }
+    if o_additional.is_some() {
+        *additional = o_additional;
     }
 }
 
