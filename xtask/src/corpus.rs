@@ -60,6 +60,10 @@ pub struct DocResult {
     /// The JSON pointer of each fallback, in the order of `fallbacks`.
     #[serde(default)]
     pub fallback_pointers: Vec<String>,
+    /// Of `generate_ms`: building the model, the tokens, and formatting them (the rest
+    /// is loading the document and assembling the crate).
+    #[serde(default)]
+    pub stages_ms: [f64; 3],
 }
 
 /// One document's outcome as the parent saw it.
@@ -150,6 +154,11 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
                 .iter()
                 .map(|f| f.pointer.clone())
                 .collect(),
+            stages_ms: [
+                krate.stats.timings.model.as_secs_f64() * 1e3,
+                krate.stats.timings.tokens.as_secs_f64() * 1e3,
+                krate.stats.timings.format.as_secs_f64() * 1e3,
+            ],
         },
         Err(reason) => DocResult {
             status: "refused".into(),
@@ -158,6 +167,7 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
             generate_ms,
             fallbacks: Vec::new(),
             fallback_pointers: Vec::new(),
+            stages_ms: [0.0; 3],
         },
     };
     let json = serde_json::to_string(&doc).map_err(|e| Failure::new(e.to_string()))?;
