@@ -17,11 +17,10 @@ pub mod diff;
 pub mod fsutil;
 pub mod gen;
 pub mod lint;
-pub mod locate;
-pub mod naming;
-pub mod schema;
-pub mod spec;
 pub mod test_cmd;
+
+/// The spec layer views `gen`, `corpus` and `bench` share with `lint` and `diff`.
+pub use spec_review::spec;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::diff::{DiffOptions, Format, Level};
+use spec_review::diff::{Format, Level};
+use xtask::diff::DiffOptions;
 use xtask::gen::Layout;
 use xtask::test_cmd::TestOptions;
 use xtask::Failure;

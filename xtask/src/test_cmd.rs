@@ -28,7 +28,13 @@ use crate::Failure;
 /// The hand-written crates, which `cargo fmt --check` keeps in the style of
 /// `rustfmt.toml`. (rustfmt on stable formats `@generated` files too, so the generated
 /// crate is left out by name.)
-pub const FORMATTED: &[&str] = &["codegen", "codegen-runtime", "xtask", "conformance-tests"];
+pub const FORMATTED: &[&str] = &[
+    "codegen",
+    "codegen-runtime",
+    "spec-review",
+    "xtask",
+    "conformance-tests",
+];
 
 /// Options of `cargo xtask test`.
 #[derive(Debug, Clone, Default)]

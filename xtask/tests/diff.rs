@@ -10,8 +10,9 @@ use common::git;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use xtask::diff::{self, Breaks, Bump, Format, Level, Report};
-use xtask::spec::Doc;
+use spec_review::diff::{self, Breaks, Bump, Format, Level, Report, Rule};
+use spec_review::spec::Doc;
+use xtask::diff::{report_for_repo, run_diff, DiffOptions, CRATE_NAME};
 
 fn rules_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff")
@@ -27,8 +28,9 @@ fn report(rule: &str) -> Report {
         "specs/api.yaml",
         &doc(&dir.join("old.yaml")),
         &doc(&dir.join("new.yaml")),
+        CRATE_NAME,
     );
-    Report::new(None, changes, Some("0.1.0".into()))
+    Report::new(None, changes, Some("0.1.0".into()), CRATE_NAME)
 }
 
 #[test]
@@ -74,7 +76,7 @@ fn only(rule: &str) -> diff::Change {
 fn removed_operation_breaks_callers_and_compilation() {
     let c = only("operation-removed");
     assert_eq!(
-        (c.level, c.breaks_compilation, c.rule.as_str()),
+        (c.level, c.breaks_compilation, c.rule.name()),
         (Level::Err, Breaks::Yes, "operation-removed")
     );
     assert_eq!(
@@ -166,7 +168,11 @@ fn statuses_break_code_only_where_they_have_a_variant() {
         .contains(&"conversation_apis::api::CreateConversationError".to_string()));
     // `default` is a reply while nothing else is: a 201 moves it to the errors.
     let r = report("default-response-moved");
-    let moved = r.changes.iter().find(|c| c.rule == "status-moved").unwrap();
+    let moved = r
+        .changes
+        .iter()
+        .find(|c| c.rule == Rule::from_name("status-moved").unwrap())
+        .unwrap();
     assert_eq!(moved.breaks_compilation, Breaks::Yes, "{}", r.to_text());
     assert_eq!(r.bump(), Bump::Major);
 }
@@ -227,7 +233,7 @@ fn renaming_a_schema_is_info_on_the_wire_but_renames_the_type() {
     let renamed: Vec<_> = r
         .changes
         .iter()
-        .filter(|c| c.rule == "type-renamed")
+        .filter(|c| c.rule == Rule::from_name("type-renamed").unwrap())
         .collect();
     assert_eq!(renamed.len(), 2, "{}", r.to_text());
     assert!(renamed
@@ -274,16 +280,29 @@ fn added_and_removed_spec_files() {
         "specs/teamwork-desk.yaml".to_string(),
         Doc::read(&dir.join("new.yaml"), "specs/teamwork-desk.yaml").unwrap(),
     );
-    let r = Report::new(None, diff::diff_sets(&old, &new), Some("0.3.1".into()));
+    let r = Report::new(
+        None,
+        diff::diff_sets(&old, &new, CRATE_NAME),
+        Some("0.3.1".into()),
+        CRATE_NAME,
+    );
     let text = r.to_text();
     assert_eq!(r.changes.len(), 2, "{text}");
-    let added = r.changes.iter().find(|c| c.rule == "spec-added").unwrap();
+    let added = r
+        .changes
+        .iter()
+        .find(|c| c.rule == Rule::from_name("spec-added").unwrap())
+        .unwrap();
     assert_eq!(
         (added.level, added.breaks_compilation),
         (Level::Info, Breaks::No)
     );
     assert_eq!(added.rust_items, ["conversation_apis::teamwork_desk"]);
-    let removed = r.changes.iter().find(|c| c.rule == "spec-removed").unwrap();
+    let removed = r
+        .changes
+        .iter()
+        .find(|c| c.rule == Rule::from_name("spec-removed").unwrap())
+        .unwrap();
     assert_eq!(
         (removed.level, removed.breaks_compilation),
         (Level::Err, Breaks::Yes)
@@ -313,8 +332,8 @@ fn compares_the_working_tree_with_a_git_revision() {
     std::fs::remove_file(root.join("specs/removed.yaml")).unwrap();
     std::fs::copy(rule.join("old.yaml"), root.join("specs/added.yaml")).unwrap();
 
-    let r = diff::report_for_repo(root, None).unwrap();
-    let rules: Vec<&str> = r.changes.iter().map(|c| c.rule.as_str()).collect();
+    let r = report_for_repo(root, None).unwrap();
+    let rules: Vec<&str> = r.changes.iter().map(|c| c.rule.name()).collect();
     assert_eq!(
         rules,
         ["spec-added", "property-became-required", "spec-removed"],
@@ -331,36 +350,36 @@ fn compares_the_working_tree_with_a_git_revision() {
     );
     assert_eq!(r.crate_version.as_deref(), Some("0.1.0"));
 
-    let options = |fail_on| diff::DiffOptions {
+    let options = |fail_on| DiffOptions {
         base: Some("HEAD".into()),
         format: Format::Text,
         fail_on,
     };
-    let (result, out) = common::capture(|o| diff::run_diff(root, &options(None), o));
+    let (result, out) = common::capture(|o| run_diff(root, &options(None), o));
     result.unwrap();
     assert!(
         out.starts_with("API diff (specs at HEAD → working tree)\n"),
         "{out}"
     );
     assert!(out.contains("ERR  specs/api.yaml:"), "{out}");
-    let (result, _) = common::capture(|o| diff::run_diff(root, &options(Some(Level::Err)), o));
+    let (result, _) = common::capture(|o| run_diff(root, &options(Some(Level::Err)), o));
     assert_eq!(result.unwrap_err().code, 1);
-    let (result, _) = common::capture(|o| diff::run_diff(root, &options(Some(Level::Warn)), o));
+    let (result, _) = common::capture(|o| run_diff(root, &options(Some(Level::Warn)), o));
     assert!(result.is_err());
 
     // Nothing changed since HEAD once committed: --fail-on passes.
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "change"]);
-    let (result, out) = common::capture(|o| diff::run_diff(root, &options(Some(Level::Warn)), o));
+    let (result, out) = common::capture(|o| run_diff(root, &options(Some(Level::Warn)), o));
     result.unwrap();
     assert!(out.contains("0 changes: 0 ERR, 0 WARN, 0 INFO"), "{out}");
     assert!(out.contains("suggested version bump: none"), "{out}");
 
-    let bad = diff::DiffOptions {
+    let bad = DiffOptions {
         base: Some("no-such-rev".into()),
         format: Format::Text,
         fail_on: None,
     };
-    let (result, _) = common::capture(|o| diff::run_diff(root, &bad, o));
+    let (result, _) = common::capture(|o| run_diff(root, &bad, o));
     assert_eq!(result.unwrap_err().code, 2);
 }

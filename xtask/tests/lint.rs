@@ -7,7 +7,8 @@ mod common;
 use std::path::Path;
 
 use common::{capture, fixture, workspace};
-use xtask::lint;
+use spec_review::lint;
+use xtask::lint::run_lint;
 
 fn lint_lines(name: &str) -> String {
     let path = fixture(&format!("lint/{name}.yaml"));
@@ -129,7 +130,7 @@ fn documents_that_do_not_parse() {
 fn run_lint_prints_a_summary_and_fails_on_errors() {
     let ws = workspace(&["lint/clean.yaml"]);
     let specs = ws.path().join("specs");
-    let (result, out) = capture(|o| lint::run_lint(ws.path(), &specs, &[], o));
+    let (result, out) = capture(|o| run_lint(ws.path(), &specs, &[], o));
     result.unwrap();
     assert!(
         out.lines()
@@ -142,7 +143,7 @@ fn run_lint_prints_a_summary_and_fails_on_errors() {
     );
 
     common::add_spec(ws.path(), "lint/unused-schema.yaml");
-    let (result, out) = capture(|o| lint::run_lint(ws.path(), &specs, &[], o));
+    let (result, out) = capture(|o| run_lint(ws.path(), &specs, &[], o));
     assert_eq!(result.unwrap_err().message, "lint found 2 errors");
     assert_eq!(
         out.lines().last(),
@@ -151,7 +152,7 @@ fn run_lint_prints_a_summary_and_fails_on_errors() {
 
     // Files named on the command line replace the default set.
     let only = [ws.path().join("specs/clean.yaml")];
-    let (result, _) = capture(|o| lint::run_lint(ws.path(), &specs, &only, o));
+    let (result, _) = capture(|o| run_lint(ws.path(), &specs, &only, o));
     result.unwrap();
 }
 

@@ -33,9 +33,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use codegen::CrateConfig;
-use xtask::diff::{self, Breaks, Bump, Report};
+use spec_review::diff::{self, Breaks, Bump, Report};
+use spec_review::spec::Doc;
 use xtask::gen::{self, SpecFile};
-use xtask::spec::Doc;
 
 /// The pinned version `tools/install.sh` installs.
 const VERSION: &str = "0.51.0";
@@ -399,8 +399,13 @@ fn report(dir: &Path) -> Report {
         let path = dir.join(name);
         Doc::read(&path, "specs/api.yaml").unwrap_or_else(|d| panic!("{}: {d}", path.display()))
     };
-    let changes = diff::diff_docs("specs/api.yaml", &doc("old.yaml"), &doc("new.yaml"));
-    Report::new(None, changes, Some("0.1.0".into()))
+    let changes = diff::diff_docs(
+        "specs/api.yaml",
+        &doc("old.yaml"),
+        &doc("new.yaml"),
+        PACKAGE,
+    );
+    Report::new(None, changes, Some("0.1.0".into()), PACKAGE)
 }
 
 /// The diff's verdict: the worst "stops compiling" over its changes, and the bump.
