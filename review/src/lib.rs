@@ -12,6 +12,5 @@
 pub mod diff;
 pub mod lint;
 pub mod locate;
-pub mod naming;
 pub mod schema;
 pub mod spec;

@@ -44,7 +44,7 @@ pub fn stem(path: &Path) -> String {
 
 /// Rust module name for a spec: its file stem in snake_case.
 pub fn module_name(path: &Path) -> String {
-    crate::naming::module_name(&stem(path))
+    codegen::naming::module_name(&stem(path))
 }
 
 /// Cargo package name for a standalone crate: the file stem in kebab-case.
@@ -178,6 +178,9 @@ pub struct Doc {
     pub locator: Locator,
     /// The typed document, as the generator reads it.
     pub spec: codegen::LoadedSpec,
+    /// The Rust items generated for it (its module named by the file stem), when its
+    /// model was built ([`Doc::parse`] builds it).
+    pub items: Option<codegen::items::ApiItems>,
 }
 
 impl Doc {
@@ -185,10 +188,13 @@ impl Doc {
     /// can build its model (`$ref` cycles, dangling references...): what `gen` refuses,
     /// this refuses, with the same message. `file` is only used in messages.
     pub fn parse(file: &str, source: String) -> Result<Doc, Diagnostic> {
-        let doc = Doc::load(file, source)?;
-        match doc.model_error() {
-            Some(d) => Err(d),
-            None => Ok(doc),
+        let mut doc = Doc::load(file, source)?;
+        match codegen::items::api_items(&doc.api_input()) {
+            Ok(items) => {
+                doc.items = Some(items);
+                Ok(doc)
+            }
+            Err(e) => Err(doc.diag(Severity::Error, &e.pointer, e.message)),
         }
     }
 
@@ -208,6 +214,7 @@ impl Doc {
             value,
             locator,
             spec,
+            items: None,
         })
     }
 
@@ -218,12 +225,16 @@ impl Doc {
 
     /// What `gen` would refuse in this document's model, located.
     pub fn model_error(&self) -> Option<Diagnostic> {
-        let api = codegen::ApiInput {
+        let e = codegen::check_api(&self.api_input()).err()?;
+        Some(self.diag(Severity::Error, &e.pointer, e.message))
+    }
+
+    /// The document as one API of a generated crate (module named by the file stem).
+    pub fn api_input(&self) -> codegen::ApiInput {
+        codegen::ApiInput {
             module: module_name(Path::new(&self.file)),
             spec: self.spec.clone(),
-        };
-        let e = codegen::check_api(&api).err()?;
-        Some(self.diag(Severity::Error, &e.pointer, e.message))
+        }
     }
 
     /// A diagnostic at `pointer` in this document.

@@ -165,7 +165,7 @@ fn statuses_break_code_only_where_they_have_a_variant() {
     assert_eq!(c.breaks_compilation, Breaks::Yes);
     assert!(c
         .rust_items
-        .contains(&"conversation_apis::api::CreateConversationError".to_string()));
+        .contains(&"conversation_apis::api::CreateConversationError::Default".to_string()));
     // `default` is a reply while nothing else is: a 201 moves it to the errors.
     let r = report("default-response-moved");
     let moved = r
@@ -382,4 +382,52 @@ fn compares_the_working_tree_with_a_git_revision() {
     };
     let (result, _) = common::capture(|o| run_diff(root, &bad, o));
     assert_eq!(result.unwrap_err().code, 2);
+}
+
+#[test]
+fn renamed_collisions_and_merged_types_are_named_as_generated() {
+    // `listItems`'s builder would be `ListItems`, but `ListItemsReply` is a schema: codegen
+    // numbers the operation's items (`ListItems2`). `Ticket.state` and `Note.state` are
+    // identical enums, merged as `NoteState` with `TicketState` an alias, until a value
+    // is added to one of them.
+    let r = report("renamed-collision-merged-type");
+    let items: Vec<&str> = r
+        .changes
+        .iter()
+        .flat_map(|c| c.rust_items.iter().map(String::as_str))
+        .collect();
+    for item in [
+        "conversation_apis::api::ListItems2::page_size",
+        "conversation_apis::api::types::TicketState",
+        "conversation_apis::api::types::TicketState::Archived",
+    ] {
+        assert!(items.contains(&item), "{item} not in {items:?}");
+    }
+    let split = r
+        .changes
+        .iter()
+        .find(|c| c.rule == Rule::TypeUnmerged)
+        .unwrap();
+    assert_eq!(split.breaks_compilation, Breaks::Yes);
+    assert_eq!(r.bump(), Bump::Major);
+
+    // The names are the generated code's.
+    let dir = rules_dir().join("renamed-collision-merged-type");
+    let generated = |file: &str| {
+        let doc = doc(&dir.join(file));
+        let config =
+            xtask::gen::standalone_config(Path::new("api.yaml"), &xtask::runtime_dir(), "test");
+        let api = codegen::ApiInput {
+            module: "api".into(),
+            spec: doc.spec,
+        };
+        let krate = codegen::generate_crate(&[api], &config).unwrap();
+        krate.files["src/api/mod.rs"].clone() + &krate.files["src/api/types.rs"]
+    };
+    let old = generated("old.yaml");
+    let new = generated("new.yaml");
+    assert!(old.contains("pub type TicketState = NoteState;"), "{old}");
+    assert!(new.contains("pub enum TicketState {"));
+    assert!(new.contains("pub struct ListItems2<") || new.contains("pub struct ListItems2 {"));
+    assert!(new.contains("pub fn page_size("));
 }

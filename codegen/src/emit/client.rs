@@ -564,7 +564,7 @@ fn default_is_success(op: &OperationMethod) -> bool {
 
 /// The cases of the reply enum: documented successes (with `default` when it is the
 /// success response too).
-fn success_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
+pub(crate) fn success_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
     let default_ok = default_is_success(op);
     op.responses
         .iter()
@@ -574,7 +574,7 @@ fn success_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
 
 /// The cases of the error enum: documented errors (and `default`) with a body. An error
 /// status documented without one is `rt::Error::Status`.
-fn error_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
+pub(crate) fn error_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
     op.responses
         .iter()
         .filter(|r| !r.is_success() && r.body != ResponseBody::Empty)

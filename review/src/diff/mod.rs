@@ -374,10 +374,19 @@ pub fn diff_docs(file: &str, old: &Doc, new: &Doc, crate_name: &str) -> Vec<Chan
         e.request |= u.request;
         e.response |= u.response;
     }
+    let built = |doc: &Doc| match &doc.items {
+        Some(items) => items.clone(),
+        // A document whose model cannot be built has no items to name.
+        None => codegen::items::api_items(&doc.api_input()).unwrap_or_default(),
+    };
+    let (old_items, new_items) = (built(old), built(new));
     let mut d = walk::Differ {
         file,
-        krate: &krate,
-        module: &module,
+        impact: impact::Impact {
+            module_path: format!("{krate}::{module}"),
+            old: &old_items,
+            new: &new_items,
+        },
         old: &old.value,
         new: &new.value,
         new_doc: new,

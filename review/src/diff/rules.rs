@@ -99,6 +99,13 @@ rules! {
     TypeInlined = "type-inlined",
     /// An inline schema was replaced by a reference to a component. INFO.
     TypeExtracted = "type-extracted",
+    /// A type that was an alias of an identical shape (codegen merges those under the
+    /// first name) is now a type of its own: a value of the other type no longer fits
+    /// where this one is expected. INFO on the wire; Rust code may stop compiling.
+    TypeUnmerged = "type-unmerged",
+    /// A type became an alias of an identical shape: values of the two now mix, but code
+    /// that implemented a trait for both stops compiling. INFO.
+    TypeMerged = "type-merged",
     /// The type of a value changed (`type`, or the component referenced). ERR.
     TypeChanged = "type-changed",
     /// The `format` of a value changed (and with it, possibly, its Rust type). ERR.

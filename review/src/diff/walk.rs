@@ -5,17 +5,15 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde_json::Value;
 
-use super::impact::Ctx;
+use super::impact::{Ctx, Impact, Side, TypeAt};
 use super::{Breaks, Change, Level, Rule, Usage};
 use crate::locate::join;
-use crate::naming;
 use crate::spec::{self, deref, Doc};
 
 pub(crate) struct Differ<'a> {
     pub(crate) file: &'a str,
-    /// The generated crate as a Rust path (`conversation_apis`).
-    pub(crate) krate: &'a str,
-    pub(crate) module: &'a str,
+    /// The generated items of both sides.
+    pub(crate) impact: Impact<'a>,
     pub(crate) old: &'a Value,
     pub(crate) new: &'a Value,
     pub(crate) new_doc: &'a Doc,
@@ -35,35 +33,6 @@ fn ref_target(v: &Value) -> Option<String> {
     v.get("$ref")
         .and_then(Value::as_str)
         .and_then(spec::local_ref_pointer)
-}
-
-/// The operation id, or the one codegen derives from method and path.
-fn operation_id(op: &Value, method: &str, path: &str) -> String {
-    match op.get("operationId").and_then(Value::as_str) {
-        Some(id) => id.to_string(),
-        None => naming::derived_operation_id(method, path),
-    }
-}
-
-/// The enum that holds a status's variant, if it has one: `<Stem>Reply` for success
-/// statuses, `<Stem>Error` for error statuses documented with a body. An error status
-/// without a body has no variant (it is `runtime::Error::Status`).
-fn status_enum(ctx: &Ctx, success: bool, response: &Value) -> Option<String> {
-    let stem = ctx.stem.as_ref()?;
-    if success {
-        Some(format!("{stem}Reply"))
-    } else if has_content(response) {
-        Some(format!("{stem}Error"))
-    } else {
-        None
-    }
-}
-
-fn has_content(response: &Value) -> bool {
-    response
-        .get("content")
-        .and_then(Value::as_object)
-        .is_some_and(|c| !c.is_empty())
 }
 
 /// Whether a documented status is a success (a variant of `<Stem>Reply`), as codegen
@@ -194,19 +163,23 @@ impl Differ<'_> {
             pointer,
             &ctx.location.clone(),
             message,
-            ctx.rust_items(),
+            ctx.rust_items(&self.impact),
             breaks,
         );
     }
 
-    fn client_method(&self, op: &Value, method: &str, path: &str) -> String {
-        let name = naming::method_name(&operation_id(op, method, path));
-        format!("{}::{}::Client::{name}", self.krate, self.module)
+    fn client_method(&self, side: Side, o: &spec::OperationRef<'_>) -> Option<String> {
+        self.impact.client_method(side, o.method, o.path)
     }
 
-    fn op_stem(&self, op: &Value, method: &str, path: &str) -> String {
-        let stem = naming::type_stem(&operation_id(op, method, path));
-        format!("{}::{}::{stem}", self.krate, self.module)
+    /// The reply or error enum variant of `status` (on `side`), if it has one.
+    fn status_enum(&self, ctx: &Ctx, side: Side, success: bool, status: &str) -> Option<String> {
+        let op = match side {
+            Side::Old => ctx.old_op.as_ref()?,
+            Side::New => ctx.op.as_ref()?,
+        };
+        self.impact
+            .status_enum(side, (&op.0, &op.1), success, status)
     }
 
     /// Like [`Differ::change`], naming `extra` items too.
@@ -226,15 +199,6 @@ impl Differ<'_> {
         self.change(&c, level, rule, pointer, what, breaks);
     }
 
-    fn type_path(&self, name: &str) -> String {
-        format!(
-            "{}::{}::types::{}",
-            self.krate,
-            self.module,
-            naming::type_name(name)
-        )
-    }
-
     pub(crate) fn operations(&mut self) {
         let old_ops = spec::operations(self.old);
         let new_ops = spec::operations(self.new);
@@ -245,14 +209,14 @@ impl Differ<'_> {
             let location = format!("{} {}", o.method.to_uppercase(), o.path);
             match new_by_key.get(&key(o)) {
                 None => {
-                    let item = self.client_method(o.op, o.method, o.path);
+                    let item = self.client_method(Side::Old, o);
                     self.push(
                         Level::Err,
                         Rule::OperationRemoved,
                         &o.pointer,
                         &location,
                         "operation removed".into(),
-                        vec![item],
+                        item.into_iter().collect(),
                         Breaks::Yes,
                     );
                 }
@@ -262,14 +226,14 @@ impl Differ<'_> {
         for n in &new_ops {
             if !old_by_key.contains_key(&key(n)) {
                 let location = format!("{} {}", n.method.to_uppercase(), n.path);
-                let item = self.client_method(n.op, n.method, n.path);
+                let item = self.client_method(Side::New, n);
                 self.push(
                     Level::Info,
                     Rule::OperationAdded,
                     &n.pointer,
                     &location,
                     "operation added".into(),
-                    vec![item],
+                    item.into_iter().collect(),
                     Breaks::No,
                 );
             }
@@ -278,8 +242,8 @@ impl Differ<'_> {
 
     fn operation(&mut self, o: &spec::OperationRef<'_>, n: &spec::OperationRef<'_>) {
         let location = format!("{} {}", n.method.to_uppercase(), n.path);
-        let old_method = self.client_method(o.op, o.method, o.path);
-        let method = self.client_method(n.op, n.method, n.path);
+        let old_method = self.client_method(Side::Old, o);
+        let method = self.client_method(Side::New, n);
         if old_method != method {
             self.push(
                 Level::Info,
@@ -295,7 +259,7 @@ impl Differ<'_> {
                         .and_then(Value::as_str)
                         .unwrap_or("-"),
                 ),
-                vec![old_method, method.clone()],
+                old_method.into_iter().chain(method.clone()).collect(),
                 Breaks::Yes,
             );
         }
@@ -307,19 +271,22 @@ impl Differ<'_> {
                 &format!("{}/deprecated", n.pointer),
                 &location,
                 "operation deprecated".into(),
-                vec![method.clone()],
+                method.clone().into_iter().collect(),
                 Breaks::No,
             );
         }
         let base = Ctx {
             location: location.clone(),
             subject: String::new(),
-            items: vec![method.clone()],
+            items: method.into_iter().collect(),
             type_path: None,
+            type_name: None,
             field: Vec::new(),
             usage: Usage::REQUEST,
             optional: false,
-            stem: Some(self.op_stem(n.op, n.method, n.path)),
+            stem: self.impact.builder(Side::New, n.method, n.path),
+            op: Some((n.method.to_string(), n.path.to_string())),
+            old_op: Some((o.method.to_string(), o.path.to_string())),
         };
         self.parameters(o, n, &base);
         self.request_body(o, n, &base);
@@ -412,10 +379,10 @@ impl Differ<'_> {
             } else {
                 // Optional parameters are setters of the request builder.
                 let what = format!("optional {label} added");
-                let setter = base
-                    .stem
-                    .as_ref()
-                    .map(|s| format!("{s}::{}", naming::field_name(&new_param.name)));
+                let setter = base.op.as_ref().and_then(|(m, p)| {
+                    self.impact
+                        .parameter(Side::New, (m, p), &key.0, &new_param.name)
+                });
                 self.change_items(
                     base,
                     setter,
@@ -618,7 +585,7 @@ impl Differ<'_> {
             let old_success = is_success(status, or);
             // The enum variant the status had, if any: removing it (or moving it to the
             // other enum) breaks code that matches on it.
-            let old_variant = status_enum(base, old_success, ob);
+            let old_variant = self.status_enum(base, Side::Old, old_success, status);
             match nr.get(status) {
                 None => {
                     let breaks = if old_variant.is_some() {
@@ -660,7 +627,7 @@ impl Differ<'_> {
                             ("errors", "replies")
                         };
                         let mut items: Vec<String> = old_variant.clone().into_iter().collect();
-                        items.extend(status_enum(base, new_success, nb));
+                        items.extend(self.status_enum(base, Side::New, new_success, status));
                         let mut ctx = base.clone();
                         ctx.items.extend(items);
                         self.change(
@@ -682,10 +649,9 @@ impl Differ<'_> {
                 }
             }
         }
-        for (status, nv) in nr {
+        for status in nr.keys() {
             if !or.contains_key(status) {
                 let np = join(&nptr, status);
-                let (nb, _) = deref(self.new, nv, &np);
                 let success = is_success(status, nr);
                 let rule = if success {
                     Rule::SuccessStatusAdded
@@ -696,7 +662,7 @@ impl Differ<'_> {
                 // `#[non_exhaustive]`: matches already have a `_` arm.
                 self.change_items(
                     base,
-                    status_enum(base, success, nb),
+                    self.status_enum(base, Side::New, success, status),
                     Level::Info,
                     rule,
                     &np,
@@ -722,7 +688,6 @@ impl Differ<'_> {
         for (name, ov) in os {
             let ptr = join("/components/schemas", name);
             let location = format!("schema {name}");
-            let tp = self.type_path(name);
             match ns.get(name) {
                 None => self.push(
                     Level::Info,
@@ -730,20 +695,31 @@ impl Differ<'_> {
                     &ptr,
                     &location,
                     "schema removed: its Rust type is gone".into(),
-                    vec![tp],
+                    self.impact
+                        .component(Side::Old, name)
+                        .map(|t| t.path)
+                        .into_iter()
+                        .collect(),
                     Breaks::Yes,
                 ),
                 Some(nv) => {
-                    let ctx = Ctx {
+                    let mut ctx = Ctx {
                         location,
                         subject: String::new(),
                         items: Vec::new(),
-                        type_path: Some(tp),
+                        type_path: None,
+                        type_name: None,
                         field: Vec::new(),
                         usage: usage.get(name).copied().unwrap_or_default(),
                         optional: false,
                         stem: None,
+                        op: None,
+                        old_op: None,
                     };
+                    let t = self.impact.component(Side::New, name);
+                    if let Some(t) = t.or_else(|| self.impact.component(Side::Old, name)) {
+                        ctx.enter(&t);
+                    }
                     self.schema(&ctx, ov, &ptr, nv, &ptr, 0);
                 }
             }
@@ -751,14 +727,14 @@ impl Differ<'_> {
         for name in ns.keys() {
             if !os.contains_key(name) {
                 let ptr = join("/components/schemas", name);
-                let tp = self.type_path(name);
+                let tp = self.impact.component(Side::New, name).map(|t| t.path);
                 self.push(
                     Level::Info,
                     Rule::SchemaAdded,
                     &ptr,
                     &format!("schema {name}"),
                     "schema added".into(),
-                    vec![tp],
+                    tp.into_iter().collect(),
                     Breaks::No,
                 );
             }
@@ -789,8 +765,12 @@ impl Differ<'_> {
             (Some(a), Some(b)) if a == b => return,
             (Some(a), Some(b)) => {
                 renamed = Some((ctx.clone(), a.clone(), b.clone(), self.out.len()));
-                ctx.type_path = Some(self.type_path(b));
                 ctx.field.clear();
+                ctx.type_path = None;
+                ctx.type_name = None;
+                if let Some(t) = self.impact.component(Side::New, b) {
+                    ctx.enter(&t);
+                }
             }
             (Some(a), None) => {
                 self.change(
@@ -799,7 +779,10 @@ impl Differ<'_> {
                     Rule::TypeInlined,
                     nptr,
                     format!("now an inline schema instead of `{a}`"),
-                    Breaks::Maybe,
+                    exact_breaks(
+                        self.impact.component(Side::Old, a),
+                        self.impact.type_at(Side::New, nptr),
+                    ),
                 );
             }
             (None, Some(b)) => {
@@ -809,12 +792,29 @@ impl Differ<'_> {
                     Rule::TypeExtracted,
                     nptr,
                     format!("now the named schema `{b}` instead of an inline one"),
-                    Breaks::Maybe,
+                    exact_breaks(
+                        self.impact.type_at(Side::Old, optr),
+                        self.impact.component(Side::New, b),
+                    ),
                 );
-                ctx.type_path = Some(self.type_path(b));
                 ctx.field.clear();
+                ctx.type_path = None;
+                ctx.type_name = None;
+                if let Some(t) = self.impact.component(Side::New, b) {
+                    ctx.enter(&t);
+                }
             }
-            (None, None) => {}
+            (None, None) => {
+                // An inline schema with a type of its own (possibly merged with an
+                // identical one, under the name codegen gave it).
+                let t = self.impact.type_at(Side::New, nptr);
+                self.merging(&ctx, self.impact.type_at(Side::Old, optr), t.clone(), nptr);
+                if let Some(t) = t.or_else(|| self.impact.type_at(Side::Old, optr)) {
+                    if ctx.type_path.as_deref() != Some(t.path.as_str()) {
+                        ctx.enter(&t);
+                    }
+                }
+            }
         }
         self.schema_body(
             &ctx,
@@ -987,15 +987,61 @@ impl Differ<'_> {
         }
     }
 
+    /// A type that stops or starts being an alias of an identical shape (codegen merges
+    /// identical enums and structs under the first name): values of the two types stop
+    /// (or start) being interchangeable.
+    fn merging(&mut self, ctx: &Ctx, old: Option<TypeAt>, new: Option<TypeAt>, nptr: &str) {
+        let (Some(old), Some(new)) = (old, new) else {
+            return;
+        };
+        if old.name != new.name || old.alias == new.alias {
+            return;
+        }
+        let mut c = ctx.clone();
+        c.items.push(new.path.clone());
+        c.type_path = None;
+        c.type_name = None;
+        match (old.alias_of, new.alias_of) {
+            (Some(target), None) => self.change(
+                &c,
+                Level::Info,
+                Rule::TypeUnmerged,
+                nptr,
+                format!(
+                    "`{}` was an alias of `{target}` (identical shapes are merged) and is now a type of its own",
+                    new.name
+                ),
+                Breaks::Yes,
+            ),
+            (None, Some(target)) => self.change(
+                &c,
+                Level::Info,
+                Rule::TypeMerged,
+                nptr,
+                format!(
+                    "`{}` is now an alias of `{target}` (identical shapes are merged)",
+                    new.name
+                ),
+                Breaks::Maybe,
+            ),
+            _ => {}
+        }
+    }
+
     /// For an enum schema of its own (a named type), the variant is the item touched.
     fn variant_ctx(&self, ctx: &Ctx, value: &Value) -> Ctx {
         let mut c = ctx.clone();
-        if let (Some(t), true) = (&ctx.type_path, ctx.field.is_empty()) {
+        if let (Some(t), Some((name, _)), None) =
+            (&ctx.type_path, &ctx.type_name, ctx.field_in_type())
+        {
             let raw = match value {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            c.type_path = Some(format!("{t}::{}", naming::variant_name(&raw)));
+            if let Some(v) = self.impact.variant(name, &raw) {
+                c.type_path = Some(format!("{t}::{v}"));
+                c.type_name = None;
+            }
         }
         c
     }
@@ -1322,6 +1368,19 @@ impl Differ<'_> {
                 }
             }
         }
+    }
+}
+
+/// Whether code naming the Rust type of a value stops compiling when that type goes from
+/// `old` to `new` (each `None` when the value has no type of its own): another name
+/// breaks it; the same name, or a plain value becoming an alias, does not.
+fn exact_breaks(old: Option<TypeAt>, new: Option<TypeAt>) -> Breaks {
+    match (old, new) {
+        (Some(a), Some(b)) if a.name == b.name => Breaks::No,
+        (Some(_), Some(_)) => Breaks::Yes,
+        (None, Some(t)) | (Some(t), None) if t.alias => Breaks::No,
+        (None, None) => Breaks::No,
+        _ => Breaks::Maybe,
     }
 }
 
