@@ -14,7 +14,8 @@ use crate::Failure;
 /// The generated crate's package name in this workspace.
 pub const CRATE_NAME: &str = "conversation-apis";
 
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+/// Runs git in `root`; its stdout, or why it failed.
+pub fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -91,6 +92,11 @@ fn short_rev(root: &Path, rev: &str) -> String {
 /// The `version` of `generated/Cargo.toml`, if readable.
 pub fn crate_version(generated: &Path) -> Option<String> {
     let text = std::fs::read_to_string(generated.join("Cargo.toml")).ok()?;
+    version_in(&text)
+}
+
+/// The `[package]` `version` of a `Cargo.toml`'s text.
+pub fn version_in(text: &str) -> Option<String> {
     let mut in_package = false;
     for line in text.lines() {
         let line = line.trim();
@@ -108,7 +114,8 @@ pub fn crate_version(generated: &Path) -> Option<String> {
     None
 }
 
-fn parse_all(
+/// Parses every file (name → text), or fails with every file's located error.
+pub fn parse_all(
     files: BTreeMap<String, String>,
     what: &str,
 ) -> Result<BTreeMap<String, Doc>, Failure> {
@@ -143,6 +150,30 @@ pub struct DiffOptions {
 /// Builds the report comparing `specs/` at the base revision with the working tree of
 /// the repository at `root`.
 pub fn report_for_repo(root: &Path, base: Option<&str>) -> Result<Report, Failure> {
+    let sides = read_sides(root, base)?;
+    Ok(Report::new(
+        Some(sides.label),
+        diff_sets(&sides.old, &sides.new, CRATE_NAME),
+        crate_version(&root.join("generated")),
+        CRATE_NAME,
+    ))
+}
+
+/// The specs at the base revision and in the working tree, parsed.
+pub struct Sides {
+    /// The base revision as given (or resolved).
+    pub rev: String,
+    /// How the base is shown in reports.
+    pub label: String,
+    /// The specs at `rev`.
+    pub old: BTreeMap<String, Doc>,
+    /// The specs of the working tree.
+    pub new: BTreeMap<String, Doc>,
+}
+
+/// Reads and parses `specs/` at `base` (default: the merge base with main) and in the
+/// working tree.
+pub fn read_sides(root: &Path, base: Option<&str>) -> Result<Sides, Failure> {
     let rev = resolve_base(root, base)?;
     let old = parse_all(specs_at(root, &rev)?, &format!("specs at {rev}"))?;
     let mut new_files = BTreeMap::new();
@@ -161,12 +192,12 @@ pub fn report_for_repo(root: &Path, base: Option<&str>) -> Result<Report, Failur
         Some(b) => b.to_string(),
         None => format!("merge-base of HEAD and main ({})", short_rev(root, &rev)),
     };
-    Ok(Report::new(
-        Some(label),
-        diff_sets(&old, &new, CRATE_NAME),
-        crate_version(&root.join("generated")),
-        CRATE_NAME,
-    ))
+    Ok(Sides {
+        rev,
+        label,
+        old,
+        new,
+    })
 }
 
 /// `cargo xtask diff`.

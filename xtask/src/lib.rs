@@ -17,6 +17,7 @@ pub mod diff;
 pub mod fsutil;
 pub mod gen;
 pub mod lint;
+pub mod review;
 pub mod test_cmd;
 
 /// The spec layer views `gen`, `corpus` and `bench` share with `lint` and `diff`.

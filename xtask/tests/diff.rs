@@ -431,3 +431,130 @@ fn renamed_collisions_and_merged_types_are_named_as_generated() {
     assert!(new.contains("pub struct ListItems2<") || new.contains("pub struct ListItems2 {"));
     assert!(new.contains("pub fn page_size("));
 }
+
+#[test]
+fn review_reports_a_pull_request_and_wants_the_version_bumped() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    let rule = rules_dir().join("renamed-collision-merged-type");
+    std::fs::create_dir_all(root.join("specs")).unwrap();
+    std::fs::create_dir_all(root.join("generated")).unwrap();
+    let manifest = |version: &str| {
+        std::fs::write(
+            root.join("generated/Cargo.toml"),
+            format!("[package]\nname = \"conversation-apis\"\nversion = \"{version}\"\n"),
+        )
+        .unwrap();
+    };
+    manifest("0.1.0");
+    std::fs::copy(rule.join("old.yaml"), root.join("specs/api.yaml")).unwrap();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "specs"]);
+    // The change: a renamed collision gets a parameter, merged enums split, and the spec
+    // states an assumption.
+    let new = std::fs::read_to_string(rule.join("new.yaml"))
+        .unwrap()
+        .replace(
+        "    Ticket:\n      type: object\n",
+        "    Ticket:\n      type: object\n      x-assumption: archived tickets keep their notes\n",
+    );
+    std::fs::write(root.join("specs/api.yaml"), new).unwrap();
+
+    let options = |out: Option<PathBuf>| xtask::review::ReviewOptions {
+        base: Some("main".into()),
+        out,
+        changelog: false,
+    };
+    let (result, out) = common::capture(|o| xtask::review::run_review(root, &options(None), o));
+    // A change that breaks Rust code, and the version still 0.1.0: refused.
+    let failure = result.unwrap_err();
+    assert_eq!(failure.code, 1);
+    assert!(
+        failure.message.contains("needs at least 0.2.0"),
+        "{failure}"
+    );
+    for part in [
+        "## Spec review\n\n❌ conversation-apis version: 0.1.0 → 0.1.0",
+        "| INFO | `specs/api.yaml:10` GET /items | optional query parameter `pageSize` added | `conversation_apis::api::Client::list_items`<br>`conversation_apis::api::ListItems2::page_size` | no |",
+        "`conversation_apis::api::types::TicketState`",
+        "**Suggested version bump: major",
+        "### Generated code (conversation-apis)\n\n",
+        "- `api::types::TicketState`\n",
+        "- `api::Client::list_items`\n",
+        "### New assumptions (`x-assumption`)\n\n- `specs/api.yaml:",
+        "assumption: archived tickets keep their notes",
+        "### Lint\n\nNo findings.\n",
+    ] {
+        assert!(out.contains(part), "missing {part:?} in:\n{out}");
+    }
+    // Lines: the generated code changed, with figures.
+    let lines = out
+        .lines()
+        .find(|l| l.contains(" file(s), +"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(lines.contains("item(s) added"), "{lines}");
+
+    // With the version bumped, it passes, and --out writes the report.
+    manifest("0.2.0");
+    let file = root.join("report.md");
+    let (result, out) =
+        common::capture(|o| xtask::review::run_review(root, &options(Some(file.clone())), o));
+    result.unwrap();
+    assert!(out.contains("0.1.0 → 0.2.0"), "{out}");
+    let report = std::fs::read_to_string(&file).unwrap();
+    assert!(report.starts_with("## Spec review\n\n✅ "), "{report}");
+
+    // The release step writes the changelog entry of 0.2.0, once however often it runs.
+    let release = xtask::review::ReviewOptions {
+        base: Some("main".into()),
+        out: None,
+        changelog: true,
+    };
+    for _ in 0..2 {
+        let (result, _) = common::capture(|o| xtask::review::run_review(root, &release, o));
+        result.unwrap();
+    }
+    let changelog = std::fs::read_to_string(root.join("generated/CHANGELOG.md")).unwrap();
+    assert!(changelog.starts_with("# Changelog\n"), "{changelog}");
+    assert_eq!(changelog.matches("## 0.2.0\n").count(), 1, "{changelog}");
+    assert!(
+        changelog.contains("`conversation_apis::api::ListItems2::page_size`"),
+        "{changelog}"
+    );
+    assert!(
+        changelog.contains("**Breaking for Rust code.**"),
+        "{changelog}"
+    );
+}
+
+#[test]
+fn gen_keeps_the_changelog_and_check_ignores_it() {
+    use xtask::gen::{run_check, run_gen, Layout};
+    let ws = common::workspace(&["gen/conversations.yaml"]);
+    let root = ws.path();
+    common::capture(|o| run_gen(&Layout::new(root), o))
+        .0
+        .unwrap();
+    let changelog = root.join("generated/CHANGELOG.md");
+    std::fs::write(&changelog, "# Changelog\n\n## 0.1.0\n\n- first\n").unwrap();
+    // Another file gen did not write is still removed, as before.
+    std::fs::write(root.join("generated/stray.txt"), "x").unwrap();
+    let (result, out) = common::capture(|o| run_check(&Layout::new(root), o));
+    assert!(result.is_err(), "{out}");
+    assert!(
+        out.contains("stray.txt") && !out.contains("CHANGELOG"),
+        "{out}"
+    );
+    common::capture(|o| run_gen(&Layout::new(root), o))
+        .0
+        .unwrap();
+    assert!(!root.join("generated/stray.txt").exists());
+    assert_eq!(
+        std::fs::read_to_string(&changelog).unwrap(),
+        "# Changelog\n\n## 0.1.0\n\n- first\n"
+    );
+    let (result, out) = common::capture(|o| run_check(&Layout::new(root), o));
+    result.unwrap();
+    assert!(out.contains("is up to date"), "{out}");
+}
