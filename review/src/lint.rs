@@ -37,10 +37,12 @@ pub fn lint_doc(doc: &Doc) -> Vec<Diagnostic> {
         checks: Vec::new(),
     };
     if doc.spec.unresolved.is_empty() {
-        if let Some(d) = doc.model_error() {
-            linter.out.push(d);
-        }
-        linter.refs();
+        let model = doc.model_error();
+        // The model's error is `gen`'s message; a dangling `$ref` it names is not
+        // reported a second time in other words.
+        let covered = model.as_ref().map(|d| format!("{}/$ref", d.pointer));
+        linter.out.extend(model);
+        linter.refs(covered.as_deref());
     } else {
         // The loader followed every `$ref` (other files too) and kept those that lead
         // nowhere; the model would only repeat the first.
@@ -200,10 +202,11 @@ impl Linter<'_> {
     /// Local `$ref`s that lead nowhere. (A document with other kinds of `$ref` goes
     /// through the loader's normalising pass, which follows them all: see
     /// [`Linter::unresolved_refs`].)
-    fn refs(&mut self) {
+    fn refs(&mut self, covered: Option<&str>) {
         for (pointer, reference) in refs_under(self.root(), "") {
             match local_ref_pointer(&reference) {
                 None => {}
+                Some(_) if covered == Some(pointer.as_str()) => {}
                 Some(target) if self.root().pointer(&target).is_none() => {
                     let hint = self
                         .closest_name(&target)
