@@ -1,7 +1,7 @@
 //! `cargo xtask diff`: each folder `tests/diff/<rule>/` holds `old.yaml`, `new.yaml`
-//! and `expected.txt`, the text report of comparing them (as `specs/api.yaml`, with the
-//! crate at version 0.1.0). Run with `UPDATE_EXPECT=1` to rewrite the expected reports
-//! after an intended change, then review the diff.
+//! and `expected.snap`, the insta snapshot of the text report of comparing them (as
+//! `specs/api.yaml`, with the crate at version 0.1.0). After an intended change,
+//! `INSTA_UPDATE=always` (or `cargo insta review`) rewrites them; review the diff.
 
 mod common;
 
@@ -33,37 +33,29 @@ fn report(rule: &str) -> Report {
     Report::new(None, changes, Some("0.1.0".into()), CRATE_NAME)
 }
 
+/// Checks `text` against the insta snapshot `name.snap` in the fixture folder `dir`
+/// (`INSTA_UPDATE=always` or `cargo insta review` updates it).
+pub fn assert_fixture_snapshot(dir: &Path, name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
 #[test]
 fn every_rule_matches_its_expected_report() {
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let mut failures = Vec::new();
     let mut rules: Vec<_> = std::fs::read_dir(rules_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
         .collect();
     rules.sort();
     assert!(rules.len() >= 20, "{rules:?}");
     for dir in rules {
         let rule = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let actual = report(&rule).to_text();
-        let expected_path = dir.join("expected.txt");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            let diff = similar::TextDiff::from_lines(&expected, &actual)
-                .unified_diff()
-                .header("expected.txt", "actual")
-                .to_string();
-            failures.push(format!("tests/diff/{rule}:\n{diff}"));
-        }
+        assert_fixture_snapshot(&dir, "expected", &report(&rule).to_text());
     }
-    assert!(
-        failures.is_empty(),
-        "reports differ (UPDATE_EXPECT=1 rewrites them):\n{}",
-        failures.join("\n")
-    );
 }
 
 fn only(rule: &str) -> diff::Change {

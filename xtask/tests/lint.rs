@@ -1,6 +1,6 @@
 //! `cargo xtask lint` on the fixtures in `tests/fixtures/lint/`: each `NAME.yaml` is
-//! linted and its lines compared with `NAME.expected`. Run with `UPDATE_EXPECT=1` to
-//! rewrite the expected files after an intended change (then review the diff).
+//! linted and its lines compared with the insta snapshot `NAME.snap`. After an intended
+//! change, `INSTA_UPDATE=always` (or `cargo insta review`) rewrites them; review the diff.
 
 mod common;
 
@@ -20,22 +20,15 @@ fn lint_lines(name: &str) -> String {
     out
 }
 
+/// The lint lines of fixture `name`, checked against the insta snapshot `NAME.snap`
+/// beside it (`INSTA_UPDATE=always` or `cargo insta review` updates it).
 fn expect(name: &str) -> String {
     let actual = lint_lines(name);
-    let expected_path = fixture(&format!("lint/{name}.expected"));
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&expected_path, &actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with UPDATE_EXPECT=1)",
-            expected_path.display()
-        )
-    });
-    assert_eq!(
-        expected, actual,
-        "lint output of {name}.yaml differs from {name}.expected"
-    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(fixture("lint"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, actual));
     actual
 }
 
