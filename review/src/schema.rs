@@ -137,18 +137,32 @@ fn convert_ref(root: &Value, reference: &str, dir: Direction, depth: usize) -> V
     }
 }
 
+/// What is percent-encoded in a URI fragment: everything but the unreserved characters
+/// and the sub-delimiters, `:`, `@` and `/` (RFC 3986 `fragment`); JSON pointer escapes
+/// stay.
+const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
 /// Percent-encodes what cannot stand in a URI fragment (JSON pointer escapes stay).
 fn uri_escape(pointer: &str) -> String {
-    let mut out = String::new();
-    for b in pointer.bytes() {
-        let c = b as char;
-        if c.is_ascii_alphanumeric() || "-._~/!$&'()*+,;=:@".contains(c) {
-            out.push(c);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(pointer, FRAGMENT).to_string()
 }
 
 fn required_for(root: &Value, obj: &Map<String, Value>, required: &Value, dir: Direction) -> Value {
