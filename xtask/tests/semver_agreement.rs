@@ -17,9 +17,10 @@
 //! compiling and cargo-semver-checks sees nothing (it does not compare the types of
 //! fields and arguments), `witness.rs` proves it: consumer code that this test compiles
 //! against the old crate (it must compile) and the new one (it must fail with a compile
-//! error). `semver-checks.txt` records what cargo-semver-checks found (failures and
-//! warnings, the bump each requires, the items), so a reviewer sees it;
-//! `UPDATE_EXPECT=1` rewrites it after an intended change.
+//! error). `semver-checks.snap`, an insta snapshot, records what cargo-semver-checks
+//! found (failures and warnings, the bump each requires, the items), so a reviewer sees
+//! it; `INSTA_UPDATE=always` (or `cargo insta review`) rewrites it after an intended
+//! change.
 //!
 //! The tool is installed by `bash tools/install.sh` (into `tools/.cargo/bin`, or found
 //! on `PATH`). Crates, rustdoc JSON and one shared target directory (dependencies are
@@ -42,8 +43,8 @@ const VERSION: &str = "0.51.0";
 /// The crate every fixture is generated as.
 const PACKAGE: &str = "conversation-apis";
 const CRATE_NAME: &str = "conversation_apis";
-/// The recorded outcome, written by this test.
-const RECORD: &str = "semver-checks.txt";
+/// The recorded outcome: the insta snapshot `semver-checks.snap`.
+const RECORD: &str = "semver-checks";
 /// Why the diff and cargo-semver-checks differ on a fixture, written by hand.
 const DIFFERS: &str = "semver-checks-differs.txt";
 /// Consumer code that compiles against the old crate and not against the new one.
@@ -443,7 +444,6 @@ fn disagreement(breaks: Breaks, bump: Bump, outcome: &Outcome) -> Option<String>
 fn diff_verdicts_agree_with_cargo_semver_checks() {
     let tool = tool();
     let levels = lint_levels(&tool);
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut rules: Vec<PathBuf> = std::fs::read_dir(rules_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -455,6 +455,7 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
     let mut failures = Vec::new();
     let (mut agree, mut differ, mut witnesses) = (0, 0, 0);
     let mut differing = Vec::new();
+    let mut records = Vec::new();
     for dir in &rules {
         let rule = dir.file_name().unwrap().to_string_lossy().into_owned();
         let old = generate(&dir.join("old.yaml"));
@@ -472,18 +473,7 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
             None => "agreement: yes\n",
             Some(_) => "agreement: no (see semver-checks-differs.txt)\n",
         });
-        let record_path = dir.join(RECORD);
-        if update {
-            std::fs::write(&record_path, &record).unwrap();
-        }
-        let expected = std::fs::read_to_string(&record_path).unwrap_or_default();
-        if expected != record {
-            let diff = similar::TextDiff::from_lines(&expected, &record)
-                .unified_diff()
-                .header(RECORD, "actual")
-                .to_string();
-            failures.push(format!("tests/diff/{rule}/{RECORD} is stale:\n{diff}"));
-        }
+        records.push((dir.clone(), record));
 
         let why = std::fs::read_to_string(dir.join(DIFFERS)).ok();
         match (&found, &why) {
@@ -558,8 +548,15 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
     );
     assert!(
         failures.is_empty(),
-        "{} problem(s) (UPDATE_EXPECT=1 rewrites {RECORD}):\n\n{}",
+        "{} problem(s):\n\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+    for (dir, record) in records {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(&dir);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.bind(|| insta::assert_snapshot!(RECORD, record));
+    }
 }
