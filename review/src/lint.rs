@@ -61,13 +61,13 @@ pub fn lint_doc(doc: &Doc) -> Vec<Diagnostic> {
         (
             a.position.unwrap_or((usize::MAX, 0)),
             &a.pointer,
-            a.severity,
+            std::cmp::Reverse(a.severity),
             &a.message,
         )
             .cmp(&(
                 b.position.unwrap_or((usize::MAX, 0)),
                 &b.pointer,
-                b.severity,
+                std::cmp::Reverse(b.severity),
                 &b.message,
             ))
     });

@@ -101,7 +101,7 @@ pub fn review(diff: Report, old: &Side, new: &Side) -> Review {
         .filter(|d| d.severity != Severity::Info)
         .cloned()
         .collect();
-    let breaking = diff.has_at_least(Level::Err) || diff.bump() == Bump::Major;
+    let breaking = diff.has_at_least(Level::Error) || diff.bump() == Bump::Major;
     let needed = diff.next_version();
     let enough = match (
         needed.as_deref().and_then(triple),

@@ -71,25 +71,52 @@ pub fn display_path(base: &Path, path: &Path) -> String {
     }
 }
 
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+/// How serious a finding is: one scale for lint findings (`error`, `warning`, `info`)
+/// and diff changes (`ERR`, `WARN`, `INFO`: what a change does to callers of the API).
+/// Ordered from the least to the most serious.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// The spec is wrong.
-    Error,
-    /// Worth a look.
-    Warning,
-    /// For reviewers: nothing is wrong.
+    /// For reviewers: nothing is wrong (an `x-assumption`; a harmless change or an
+    /// addition).
     Info,
+    /// Worth a look; a change that may break callers.
+    Warning,
+    /// The spec is wrong; a change that breaks callers.
+    Error,
 }
 
+impl Severity {
+    /// The diff's short form: `ERR`, `WARN` or `INFO`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Error => "ERR",
+            Severity::Warning => "WARN",
+            Severity::Info => "INFO",
+        }
+    }
+}
+
+/// `error`, `warning` or `info` (lint's words; see [`Severity::code`] for the diff's).
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "info",
         })
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Severity, String> {
+        match s.to_ascii_uppercase().as_str() {
+            "ERR" | "ERROR" => Ok(Severity::Error),
+            "WARN" | "WARNING" => Ok(Severity::Warning),
+            "INFO" => Ok(Severity::Info),
+            _ => Err(format!("unknown level `{s}`; expected ERR, WARN or INFO")),
+        }
     }
 }
 

@@ -206,8 +206,10 @@ pub fn run_diff(root: &Path, options: &DiffOptions, out: &mut dyn Write) -> Resu
     write!(out, "{}", report.render(options.format)).ok();
     match options.fail_on {
         Some(level) if report.has_at_least(level) => Err(Failure::new(format!(
-            "{} change(s) at {level} or worse (--fail-on {level})",
-            report.changes.iter().filter(|c| c.level >= level).count()
+            // `code` is ERR or WARN.
+            "{} change(s) at {code} or worse (--fail-on {code})",
+            report.changes.iter().filter(|c| c.level >= level).count(),
+            code = level.code(),
         ))),
         _ => Ok(()),
     }

@@ -69,7 +69,7 @@ fn removed_operation_breaks_callers_and_compilation() {
     let c = only("operation-removed");
     assert_eq!(
         (c.level, c.breaks_compilation, c.rule.name()),
-        (Level::Err, Breaks::Yes, "operation-removed")
+        (Level::Error, Breaks::Yes, "operation-removed")
     );
     assert_eq!(
         c.rust_items,
@@ -81,7 +81,7 @@ fn removed_operation_breaks_callers_and_compilation() {
 #[test]
 fn request_property_that_became_required_names_the_field() {
     let c = only("request-property-became-required");
-    assert_eq!((c.level, c.breaks_compilation), (Level::Err, Breaks::Yes));
+    assert_eq!((c.level, c.breaks_compilation), (Level::Error, Breaks::Yes));
     assert_eq!(
         c.rust_items,
         ["conversation_apis::api::types::NewConversation::channel"]
@@ -94,7 +94,7 @@ fn nullability_is_judged_by_direction() {
     let response = only("response-nullable");
     assert_eq!(
         (response.level, response.breaks_compilation),
-        (Level::Err, Breaks::Yes)
+        (Level::Error, Breaks::Yes)
     );
     let request = only("request-nullable");
     assert_eq!(request.level, Level::Info);
@@ -107,12 +107,15 @@ fn nullability_is_judged_by_direction() {
 fn enum_values_added_warn_http_callers_but_keep_rust_code_compiling() {
     // Enums are `#[non_exhaustive]`: matches already have a `_` arm.
     let c = only("response-enum-value-added");
-    assert_eq!((c.level, c.breaks_compilation), (Level::Warn, Breaks::No));
+    assert_eq!(
+        (c.level, c.breaks_compilation),
+        (Level::Warning, Breaks::No)
+    );
     let c = only("request-enum-value-added");
     assert_eq!((c.level, c.breaks_compilation), (Level::Info, Breaks::No));
     assert_eq!(report("response-enum-value-added").bump(), Bump::Minor);
     let c = only("enum-value-removed");
-    assert_eq!((c.level, c.breaks_compilation), (Level::Err, Breaks::Yes));
+    assert_eq!((c.level, c.breaks_compilation), (Level::Error, Breaks::Yes));
 }
 
 #[test]
@@ -183,7 +186,7 @@ fn required_properties_added_break_new_unless_they_may_be_null() {
     // A required property that may be null starts as `null`: no new argument. HTTP
     // callers that do not send it break; code using the crate does not.
     let c = only("required-nullable-property-added");
-    assert_eq!((c.level, c.breaks_compilation), (Level::Err, Breaks::No));
+    assert_eq!((c.level, c.breaks_compilation), (Level::Error, Breaks::No));
     let r = report("required-nullable-property-added");
     assert_eq!(r.bump(), Bump::Minor);
     assert!(
@@ -231,7 +234,7 @@ fn renaming_a_schema_is_info_on_the_wire_but_renames_the_type() {
     assert!(renamed
         .iter()
         .all(|c| c.level == Level::Info && c.breaks_compilation == Breaks::Yes));
-    assert!(!r.has_at_least(Level::Err), "{}", r.to_text());
+    assert!(!r.has_at_least(Level::Error), "{}", r.to_text());
 }
 
 #[test]
@@ -297,7 +300,7 @@ fn added_and_removed_spec_files() {
         .unwrap();
     assert_eq!(
         (removed.level, removed.breaks_compilation),
-        (Level::Err, Breaks::Yes)
+        (Level::Error, Breaks::Yes)
     );
     assert_eq!(r.next_version().as_deref(), Some("0.4.0"));
 }
@@ -354,15 +357,15 @@ fn compares_the_working_tree_with_a_git_revision() {
         "{out}"
     );
     assert!(out.contains("ERR  specs/api.yaml:"), "{out}");
-    let (result, _) = common::capture(|o| run_diff(root, &options(Some(Level::Err)), o));
+    let (result, _) = common::capture(|o| run_diff(root, &options(Some(Level::Error)), o));
     assert_eq!(result.unwrap_err().code, 1);
-    let (result, _) = common::capture(|o| run_diff(root, &options(Some(Level::Warn)), o));
+    let (result, _) = common::capture(|o| run_diff(root, &options(Some(Level::Warning)), o));
     assert!(result.is_err());
 
     // Nothing changed since HEAD once committed: --fail-on passes.
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "change"]);
-    let (result, out) = common::capture(|o| run_diff(root, &options(Some(Level::Warn)), o));
+    let (result, out) = common::capture(|o| run_diff(root, &options(Some(Level::Warning)), o));
     result.unwrap();
     assert!(out.contains("0 changes: 0 ERR, 0 WARN, 0 INFO"), "{out}");
     assert!(out.contains("suggested version bump: none"), "{out}");

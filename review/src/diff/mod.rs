@@ -22,40 +22,13 @@ use serde_json::Value;
 
 use crate::spec::{self, Doc};
 
-/// How bad a change is for existing callers of the HTTP API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Level {
-    /// Harmless, or an addition.
-    #[serde(rename = "INFO")]
-    Info,
-    /// May break callers.
-    #[serde(rename = "WARN")]
-    Warn,
-    /// Breaks callers.
-    #[serde(rename = "ERR")]
-    Err,
-}
+/// How bad a change is for existing callers of the HTTP API: the one severity scale
+/// (shown `ERR`, `WARN`, `INFO` here).
+pub use crate::spec::Severity as Level;
 
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(match self {
-            Level::Info => "INFO",
-            Level::Warn => "WARN",
-            Level::Err => "ERR",
-        })
-    }
-}
-
-impl std::str::FromStr for Level {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Level, String> {
-        match s.to_ascii_uppercase().as_str() {
-            "ERR" | "ERROR" => Ok(Level::Err),
-            "WARN" | "WARNING" => Ok(Level::Warn),
-            "INFO" => Ok(Level::Info),
-            _ => Err(format!("unknown level `{s}`; expected ERR, WARN or INFO")),
-        }
-    }
+/// `level` as `ERR`, `WARN` or `INFO`.
+fn level_code<S: serde::Serializer>(level: &Level, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(level.code())
 }
 
 /// Whether code that uses the generated crate stops compiling.
@@ -85,6 +58,7 @@ impl fmt::Display for Breaks {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// How bad it is for HTTP callers.
+    #[serde(serialize_with = "level_code")]
     pub level: Level,
     /// The rule that found it (its name, e.g. `property-became-required`, is stable).
     pub rule: Rule,
@@ -209,7 +183,9 @@ impl Report {
         {
             Bump::Major
         } else if self.changes.iter().any(|c| {
-            c.rule.is_addition() || c.level >= Level::Warn || c.breaks_compilation == Breaks::Maybe
+            c.rule.is_addition()
+                || c.level >= Level::Warning
+                || c.breaks_compilation == Breaks::Maybe
         }) {
             Bump::Minor
         } else {
@@ -245,11 +221,11 @@ impl Report {
         let may_break = self
             .changes
             .iter()
-            .any(|c| c.level == Level::Warn || c.breaks_compilation == Breaks::Maybe);
+            .any(|c| c.level == Level::Warning || c.breaks_compilation == Breaks::Maybe);
         let why = match bump {
             Bump::None => "no API change",
             Bump::Major => "breaking: consumers' code stops compiling",
-            Bump::Minor if self.has_at_least(Level::Err) => {
+            Bump::Minor if self.has_at_least(Level::Error) => {
                 "HTTP callers break (ERR), but consumers' Rust code keeps compiling"
             }
             Bump::Minor if may_break => "nothing surely breaks, but something may",
@@ -343,7 +319,7 @@ pub fn diff_sets(
             None => {
                 let module = spec::module_name(Path::new(file));
                 out.push(Change {
-                    level: Level::Err,
+                    level: Level::Error,
                     rule: Rule::SpecRemoved,
                     file: file.clone(),
                     line: None,

@@ -10,8 +10,8 @@ impl Report {
             "{} change{}: {} ERR, {} WARN, {} INFO; consumers' code stops compiling: {} yes, {} maybe",
             self.changes.len(),
             if self.changes.len() == 1 { "" } else { "s" },
-            self.count(Level::Err),
-            self.count(Level::Warn),
+            self.count(Level::Error),
+            self.count(Level::Warning),
             self.count(Level::Info),
             self.count_breaks(Breaks::Yes),
             self.count_breaks(Breaks::Maybe),
@@ -35,7 +35,10 @@ impl Report {
             };
             out.push_str(&format!(
                 "{:<4} {}{pos}: {}: {}\n",
-                c.level, c.file, c.location, c.message
+                c.level.code(),
+                c.file,
+                c.location,
+                c.message
             ));
             let items = if c.rust_items.is_empty() {
                 "-".to_string()
@@ -76,7 +79,7 @@ impl Report {
                 let line = c.line.map(|l| format!(":{l}")).unwrap_or_default();
                 out.push_str(&format!(
                     "| {} | `{}{line}` {} | {} | {} | {} |\n",
-                    c.level,
+                    c.level.code(),
                     cell(&c.file),
                     cell(&c.location),
                     cell(&c.message),
@@ -100,8 +103,8 @@ impl Report {
             "base": self.base,
             "changes": self.changes,
             "summary": {
-                "err": self.count(Level::Err),
-                "warn": self.count(Level::Warn),
+                "err": self.count(Level::Error),
+                "warn": self.count(Level::Warning),
                 "info": self.count(Level::Info),
                 "breaks_compilation": {
                     "yes": self.count_breaks(Breaks::Yes),

@@ -211,7 +211,7 @@ impl Differ<'_> {
                 None => {
                     let item = self.client_method(Side::Old, o);
                     self.push(
-                        Level::Err,
+                        Level::Error,
                         Rule::OperationRemoved,
                         &o.pointer,
                         &location,
@@ -305,7 +305,7 @@ impl Differ<'_> {
                 let what = format!("{label} removed");
                 self.change(
                     base,
-                    Level::Err,
+                    Level::Error,
                     Rule::ParameterRemoved,
                     &old_param.pointer,
                     what,
@@ -333,7 +333,7 @@ impl Differ<'_> {
                 let pointer = format!("{np}/required");
                 self.change(
                     base,
-                    Level::Err,
+                    Level::Error,
                     Rule::ParameterBecameRequired,
                     &pointer,
                     what,
@@ -370,7 +370,7 @@ impl Differ<'_> {
                 let what = format!("required {label} added");
                 self.change(
                     base,
-                    Level::Err,
+                    Level::Error,
                     Rule::RequiredParameterAdded,
                     &new_param.pointer,
                     what,
@@ -406,7 +406,7 @@ impl Differ<'_> {
             (None, None) => {}
             (Some(_), None) => self.change(
                 base,
-                Level::Err,
+                Level::Error,
                 Rule::RequestBodyRemoved,
                 &optr,
                 "request body removed".into(),
@@ -416,7 +416,7 @@ impl Differ<'_> {
                 if req(nb) {
                     self.change(
                         base,
-                        Level::Err,
+                        Level::Error,
                         Rule::RequiredRequestBodyAdded,
                         &np,
                         "required request body added".into(),
@@ -440,7 +440,7 @@ impl Differ<'_> {
                 if !req(ob) && req(nb) {
                     self.change(
                         base,
-                        Level::Err,
+                        Level::Error,
                         Rule::RequestBodyBecameRequired,
                         &format!("{np}/required"),
                         "request body became required".into(),
@@ -499,7 +499,11 @@ impl Differ<'_> {
             let omp = join(&format!("{optr}/content"), mt);
             match nc.get(mt) {
                 None => {
-                    let level = if critical { Level::Err } else { Level::Warn };
+                    let level = if critical {
+                        Level::Error
+                    } else {
+                        Level::Warning
+                    };
                     // A request body with several media types is an enum with a variant
                     // per media type; with one, the type itself: either way the variant
                     // or the enum is gone.
@@ -597,7 +601,7 @@ impl Differ<'_> {
                         self.change_items(
                             base,
                             old_variant,
-                            Level::Err,
+                            Level::Error,
                             Rule::SuccessStatusRemoved,
                             &op,
                             format!("success response `{status}` removed"),
@@ -836,7 +840,7 @@ impl Differ<'_> {
                 )
             } else {
                 (
-                    Level::Err,
+                    Level::Error,
                     Rule::TypeChanged,
                     format!("type changed from `{a}` to `{b}`"),
                 )
@@ -888,12 +892,12 @@ impl Differ<'_> {
                 if widening_req {
                     Level::Info
                 } else {
-                    Level::Err
+                    Level::Error
                 },
                 if narrowing_resp {
                     Level::Info
                 } else {
-                    Level::Err
+                    Level::Error
                 },
             );
             self.change(
@@ -914,7 +918,7 @@ impl Differ<'_> {
             };
             self.change(
                 &ctx,
-                Level::Err,
+                Level::Error,
                 Rule::FormatChanged,
                 &format!("{np}/format"),
                 format!("format changed from {} to {}", show(of), show(nf)),
@@ -933,7 +937,7 @@ impl Differ<'_> {
                 Breaks::Yes
             };
             if n_null {
-                let level = ctx.usage.level(Level::Info, Level::Err);
+                let level = ctx.usage.level(Level::Info, Level::Error);
                 self.change(
                     &ctx,
                     level,
@@ -943,7 +947,7 @@ impl Differ<'_> {
                     breaks,
                 );
             } else {
-                let level = ctx.usage.level(Level::Err, Level::Info);
+                let level = ctx.usage.level(Level::Error, Level::Info);
                 self.change(
                     &ctx,
                     level,
@@ -1057,7 +1061,7 @@ impl Differ<'_> {
         match (oe, ne) {
             (None, None) => {}
             (Some(_), None) => {
-                let level = ctx.usage.level(Level::Info, Level::Warn);
+                let level = ctx.usage.level(Level::Info, Level::Warning);
                 self.change(
                     ctx,
                     level,
@@ -1068,7 +1072,7 @@ impl Differ<'_> {
                 );
             }
             (None, Some(_)) => {
-                let level = ctx.usage.level(Level::Err, Level::Info);
+                let level = ctx.usage.level(Level::Error, Level::Info);
                 self.change(
                     ctx,
                     level,
@@ -1083,7 +1087,7 @@ impl Differ<'_> {
                     let ctx = &self.variant_ctx(ctx, v);
                     self.change(
                         ctx,
-                        Level::Err,
+                        Level::Error,
                         Rule::EnumValueRemoved,
                         &eptr,
                         format!("enum value {} removed", show(v)),
@@ -1094,7 +1098,7 @@ impl Differ<'_> {
                     let ctx = &self.variant_ctx(ctx, v);
                     // Callers may get a value they do not know; in Rust a new variant of
                     // a `#[non_exhaustive]` enum, whose matches already have a `_` arm.
-                    let level = ctx.usage.level(Level::Info, Level::Warn);
+                    let level = ctx.usage.level(Level::Info, Level::Warning);
                     self.change(
                         ctx,
                         level,
@@ -1158,9 +1162,9 @@ impl Differ<'_> {
         // Tighter rules may reject what callers send; looser ones may return what they
         // do not expect.
         let level = if tighter {
-            ctx.usage.level(Level::Warn, Level::Info)
+            ctx.usage.level(Level::Warning, Level::Info)
         } else {
-            ctx.usage.level(Level::Info, Level::Warn)
+            ctx.usage.level(Level::Info, Level::Warning)
         };
         let rule = if tighter {
             Rule::ConstraintTightened
@@ -1184,7 +1188,7 @@ impl Differ<'_> {
                 match name(a) {
                     Some(an) => {
                         if !nv.iter().any(|b| name(b).as_deref() == Some(an.as_str())) {
-                            let level = ctx.usage.level(Level::Err, Level::Info);
+                            let level = ctx.usage.level(Level::Error, Level::Info);
                             self.change(
                                 ctx,
                                 level,
@@ -1213,7 +1217,7 @@ impl Differ<'_> {
                 if let Some(bn) = name(b) {
                     if !ov.iter().any(|a| name(a).as_deref() == Some(bn.as_str())) {
                         // Unions are `#[non_exhaustive]` enums.
-                        let level = ctx.usage.level(Level::Info, Level::Warn);
+                        let level = ctx.usage.level(Level::Info, Level::Warning);
                         self.change(
                             ctx,
                             level,
@@ -1232,7 +1236,7 @@ impl Differ<'_> {
                     .filter(|b| name(b).is_none())
                     .count();
                 if added_inline > 0 {
-                    let level = ctx.usage.level(Level::Info, Level::Warn);
+                    let level = ctx.usage.level(Level::Info, Level::Warning);
                     self.change(
                         ctx,
                         level,
@@ -1249,7 +1253,7 @@ impl Differ<'_> {
                     .filter(|a| name(a).is_none())
                     .count();
                 if removed_inline > 0 {
-                    let level = ctx.usage.level(Level::Err, Level::Info);
+                    let level = ctx.usage.level(Level::Error, Level::Info);
                     self.change(
                         ctx,
                         level,
@@ -1282,7 +1286,7 @@ impl Differ<'_> {
             match nf.properties.get(name) {
                 None => {
                     let c = ctx.with_field(name, !o_req);
-                    let level = ctx.usage.level(Level::Err, Level::Err);
+                    let level = ctx.usage.level(Level::Error, Level::Error);
                     self.change(
                         &c,
                         level,
@@ -1306,7 +1310,7 @@ impl Differ<'_> {
                         Breaks::Yes
                     };
                     if !o_req && n_req {
-                        let level = ctx.usage.level(Level::Err, Level::Info);
+                        let level = ctx.usage.level(Level::Error, Level::Info);
                         self.change(
                             &c,
                             level,
@@ -1316,7 +1320,7 @@ impl Differ<'_> {
                             breaks,
                         );
                     } else if o_req && !n_req {
-                        let level = ctx.usage.level(Level::Info, Level::Err);
+                        let level = ctx.usage.level(Level::Info, Level::Error);
                         self.change(
                             &c,
                             level,
@@ -1335,7 +1339,7 @@ impl Differ<'_> {
                 let required = nf.required.contains(name);
                 let c = ctx.with_field(name, !required);
                 if required {
-                    let level = ctx.usage.level(Level::Err, Level::Info);
+                    let level = ctx.usage.level(Level::Error, Level::Info);
                     // `Type::new(required..)` takes one more argument (and a struct
                     // whose properties were all optional loses `Default`), in either
                     // direction. A required property that may be null, or is read-only
