@@ -4,8 +4,8 @@
 //! 1. `bash tools/install.sh` (if it exists) — installs the npm and PyPI tools;
 //! 2. `bash tools/validate-specs.sh` and 3. `bash tools/selftest.sh` (if they exist);
 //! 4. `gen --check`; 5. `lint`;
-//! 6. `cargo fmt --check` on the hand-written crates ([`FORMATTED`]; the generated crate
-//!    is prettyplease's output, which `gen --check` keeps exact);
+//! 6. `cargo fmt --all --check` (the generated crate's modules are `#[rustfmt::skip]`:
+//!    they are prettyplease's output, which `gen --check` keeps exact);
 //! 7. `cargo clippy --workspace --all-targets --all-features -- -D warnings`;
 //! 8. `RUSTDOCFLAGS="-D warnings" cargo doc -p conversation-apis --no-deps`;
 //! 9. with the tools, the real-world specs (Petstore and GitHub generate crates that
@@ -24,17 +24,6 @@ use std::process::Command;
 use crate::gen::{self, Layout};
 use crate::lint;
 use crate::Failure;
-
-/// The hand-written crates, which `cargo fmt --check` keeps in the style of
-/// `rustfmt.toml`. (rustfmt on stable formats `@generated` files too, so the generated
-/// crate is left out by name.)
-pub const FORMATTED: &[&str] = &[
-    "codegen",
-    "codegen-runtime",
-    "spec-review",
-    "xtask",
-    "conformance-tests",
-];
 
 /// Options of `cargo xtask test`.
 #[derive(Debug, Clone, Default)]
@@ -106,14 +95,9 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
         action: Action::Lint,
     });
     let cargo = cargo();
-    let mut fmt = vec!["fmt"];
-    for package in FORMATTED {
-        fmt.extend(["-p", package]);
-    }
-    fmt.extend(["--", "--check"]);
     steps.push(Step {
         name: "fmt".into(),
-        action: run_step(&cargo, &fmt),
+        action: run_step(&cargo, &["fmt", "--all", "--", "--check"]),
     });
     steps.push(Step {
         name: "clippy".into(),

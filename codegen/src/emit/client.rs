@@ -544,9 +544,12 @@ fn body_enum(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStrea
             }
         })
     });
+    // `non_exhaustive` like every other enum of the crate: a media type the API accepts
+    // later is a new variant, and callers build the enum, never need to match it all.
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

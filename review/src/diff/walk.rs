@@ -545,13 +545,9 @@ impl Differ<'_> {
                 let nmp = join(&format!("{nptr}/content"), mt);
                 // A request body of one media type becomes an enum of the media types,
                 // with `From` for each body type, so a plain value still converts; an
-                // existing (exhaustive) enum gains a variant.
+                // existing enum (`#[non_exhaustive]`) gains a variant.
                 let breaks = if ctx.usage.request {
-                    if oc.len() > 1 {
-                        Breaks::Yes
-                    } else {
-                        Breaks::No
-                    }
+                    Breaks::No
                 } else if response_payload_kept || !critical && oc.is_empty() {
                     // (An error status that had no body gains a variant of the
                     // `#[non_exhaustive]` error enum.)

@@ -344,7 +344,7 @@ fn bad_response_bodies_give_decode_errors_through_the_client_path() {
             .filter(|p| p.contains("/responses/"))
         {
             let decoder = http_decoder(&spec.module, pointer).unwrap_or_else(|| {
-                panic!("{} {pointer}: a response schema with no entry in `response_types!` (tests/tests/bad_input.rs)", spec.file)
+                panic!("{} {pointer}: a response schema with no entry in `response_types!` (tests/tests/conformance/bad_input.rs)", spec.file)
             });
             let label = format!("{} {pointer} via RawResponse::json", spec.file);
             total.add(run_pointer(&spec, registry, pointer, &label, &|text| {

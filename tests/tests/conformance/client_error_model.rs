@@ -5,7 +5,7 @@
 //! the reply's bytes are reachable from whatever the caller gets, and `Display` carries
 //! what the server said (also through `?` into `Box<dyn Error>`).
 
-mod support;
+use crate::support;
 
 use std::fmt::Debug;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! and where the schema has them, a nullable property is sent as `null` and a property
 //! with a default that is left unset is not sent.
 
-mod support;
+use crate::support;
 
 use conversation_apis::{iris, liveswitch, salesforce_interaction, teamwork_desk, zild};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! the three required headers, the JSON and multipart body variants, the documented 202 and
 //! the `default` error body.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Zild `createProactiveConversation` against a loopback HTTP server: what goes on the
 //! wire, and how every kind of reply is decoded.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 //! retries; then 503/429 replies, timeouts and refused connections are retried a bounded
 //! number of times, `Retry-After` is honoured, and every attempt carries the same request.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -10,7 +10,7 @@
 //!
 //! Needs `tools/node_modules/.bin/prism` (`bash tools/install.sh`).
 
-mod support;
+use crate::support;
 
 use std::fmt::Debug;
 use std::net::{SocketAddr, TcpStream};

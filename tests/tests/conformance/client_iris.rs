@@ -1,7 +1,7 @@
 //! iRiS `createConversation` against a loopback HTTP server: the three request body
 //! variants on the wire (JSON, `text/json`, form), and how every kind of reply is decoded.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! the wrapped body on the wire, the documented 201 and 400 (`Validator`) replies, and
 //! statuses the spec does not document.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
