@@ -500,6 +500,31 @@ fn review_reports_a_pull_request_and_wants_the_version_bumped() {
     let report = std::fs::read_to_string(&file).unwrap();
     assert!(report.starts_with("## Spec review\n\n✅ "), "{report}");
 
+    // The command line of the GitHub workflow runs as it is written there.
+    let workflow = xtask::workspace_root().join(".github/workflows/review.yml");
+    let workflow = std::fs::read_to_string(workflow).unwrap();
+    let line = workflow
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("cargo xtask review "))
+        .unwrap();
+    assert_eq!(
+        line,
+        "cargo xtask review --base \"origin/${{ github.base_ref }}\" --out review.md"
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(root)
+        .args(["review", "--base", "main", "--out", "review.md"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("review.md")).unwrap(),
+        report
+    );
+
     // The release step writes the changelog entry of 0.2.0, once however often it runs.
     let release = xtask::review::ReviewOptions {
         base: Some("main".into()),
