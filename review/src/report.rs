@@ -265,7 +265,11 @@ impl Review {
             out.push_str("None.\n\n");
         } else {
             for d in &self.new_assumptions {
-                out.push_str(&diagnostic_line(d));
+                let mut d = d.clone();
+                if let Some(text) = d.message.strip_prefix("assumption: ") {
+                    d.message = text.to_string();
+                }
+                out.push_str(&diagnostic_line(&d));
             }
             out.push('\n');
         }

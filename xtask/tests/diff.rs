@@ -478,7 +478,7 @@ fn review_reports_a_pull_request_and_wants_the_version_bumped() {
         "- `api::types::TicketState`\n",
         "- `api::Client::list_items`\n",
         "### New assumptions (`x-assumption`)\n\n- `specs/api.yaml:",
-        "assumption: archived tickets keep their notes",
+        "/x-assumption`: archived tickets keep their notes\n",
         "### Lint\n\nNo findings.\n",
     ] {
         assert!(out.contains(part), "missing {part:?} in:\n{out}");
