@@ -111,6 +111,9 @@ pub struct OperationItems {
     pub params_struct: Option<String>,
     /// The parameters.
     pub params: Vec<ParamItem>,
+    /// The builder's setter of an optional request body (a required one is an argument
+    /// of the method).
+    pub body_setter: Option<String>,
     /// The documented statuses and where each one lands.
     pub statuses: Vec<StatusItem>,
 }
@@ -328,6 +331,11 @@ fn operation_items(op: &OperationMethod) -> OperationItems {
                 required: p.required,
             })
             .collect(),
+        body_setter: op
+            .body
+            .as_ref()
+            .filter(|b| !b.required)
+            .map(|_| "body".to_string()),
         statuses,
     }
 }

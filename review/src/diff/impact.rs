@@ -50,13 +50,6 @@ impl<'a> Impact<'a> {
         Some(format!("{}::Client::{}", self.module_path, op.method))
     }
 
-    /// The request builder of the operation (whose name also starts its reply, error and
-    /// params types).
-    pub(crate) fn builder(&self, side: Side, method: &str, path: &str) -> Option<String> {
-        let op = self.items(side).operation(method, path)?;
-        Some(format!("{}::{}", self.module_path, op.builder))
-    }
-
     /// The builder setter (optional) or argument (required) of a parameter.
     pub(crate) fn parameter(
         &self,
@@ -77,6 +70,13 @@ impl<'a> Impact<'a> {
             }
             _ => format!("{}::Client::{}", self.module_path, op.method),
         })
+    }
+
+    /// The builder's setter of the operation's optional request body.
+    pub(crate) fn body_setter(&self, side: Side, method: &str, path: &str) -> Option<String> {
+        let op = self.items(side).operation(method, path)?;
+        let setter = op.body_setter.as_ref()?;
+        Some(format!("{}::{}::{setter}", self.module_path, op.builder))
     }
 
     /// The type generated for the schema at `pointer`.
@@ -178,9 +178,6 @@ pub(crate) struct Ctx {
     pub(crate) usage: Usage,
     /// Whether the field at the end of `field` is optional (an `Option` in Rust).
     pub(crate) optional: bool,
-    /// For operations: the Rust path of the request builder (`...::zild::CreateX`), whose
-    /// name also starts the reply and error enums (`CreateXReply`, `CreateXError`).
-    pub(crate) stem: Option<String>,
     /// For operations: method and path in the new document, to look items up.
     pub(crate) op: Option<(String, String)>,
     /// For operations: method and path in the old document.

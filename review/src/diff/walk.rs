@@ -284,7 +284,6 @@ impl Differ<'_> {
             field: Vec::new(),
             usage: Usage::REQUEST,
             optional: false,
-            stem: self.impact.builder(Side::New, n.method, n.path),
             op: Some((n.method.to_string(), n.path.to_string())),
             old_op: Some((o.method.to_string(), o.path.to_string())),
         };
@@ -424,7 +423,10 @@ impl Differ<'_> {
                     );
                 } else {
                     // An optional body is set with the request builder's `body`.
-                    let setter = base.stem.as_ref().map(|s| format!("{s}::body"));
+                    let setter = base
+                        .op
+                        .as_ref()
+                        .and_then(|(m, p)| self.impact.body_setter(Side::New, m, p));
                     self.change_items(
                         base,
                         setter,
@@ -712,7 +714,6 @@ impl Differ<'_> {
                         field: Vec::new(),
                         usage: usage.get(name).copied().unwrap_or_default(),
                         optional: false,
-                        stem: None,
                         op: None,
                         old_op: None,
                     };
