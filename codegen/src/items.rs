@@ -339,3 +339,140 @@ fn operation_items(op: &OperationMethod) -> OperationItems {
         statuses,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /items/{id}:
+    post:
+      operationId: listItems
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+        - {name: X-Org, in: header, required: true, schema: {type: string}}
+        - {name: pageSize, in: query, schema: {type: integer}}
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Note'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ListItemsReply'}
+        '404': {description: gone}
+        default:
+          description: error
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Note'}
+components:
+  schemas:
+    ListItemsReply:
+      type: object
+      properties:
+        new: {type: string}
+    Note:
+      type: object
+      required: [state]
+      properties:
+        state: {type: string, enum: [open, closed]}
+        text: {type: string, nullable: true}
+    Ticket:
+      type: object
+      properties:
+        state: {type: string, enum: [open, closed]}
+"#;
+
+    fn items() -> ApiItems {
+        let spec = crate::parse_spec(std::path::Path::new("api.yaml"), SPEC.into()).unwrap();
+        api_items(&ApiInput {
+            module: "api".into(),
+            spec,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn operations_are_named_as_generated() {
+        let items = items();
+        let op = items.operation("POST", "/items/{id}").unwrap();
+        // `ListItemsReply` is a schema: the operation's items are numbered.
+        assert_eq!(
+            (op.method.as_str(), op.builder.as_str(), op.reply.as_str()),
+            ("list_items", "ListItems2", "ListItems2Reply")
+        );
+        assert_eq!(op.error, "ListItems2Error");
+        assert_eq!(op.params_struct.as_deref(), Some("ListItems2Params"));
+        assert_eq!(op.body_setter.as_deref(), Some("body"));
+        assert_eq!(op.pointer, "/paths/~1items~1{id}/post");
+        let names: Vec<(&str, &str, bool)> = op
+            .params
+            .iter()
+            .map(|p| (p.wire.as_str(), p.location.as_str(), p.required))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("id", "path", true),
+                ("X-Org", "header", true),
+                ("pageSize", "query", false)
+            ]
+        );
+        let statuses: Vec<(&str, bool, bool)> = op
+            .statuses
+            .iter()
+            .map(|s| {
+                (
+                    s.status.as_str(),
+                    s.reply_variant.is_some(),
+                    s.error_variant.is_some(),
+                )
+            })
+            .collect();
+        // A 404 without a body has no variant; `default` with a body is an error.
+        assert_eq!(
+            statuses,
+            [
+                ("200", true, false),
+                ("404", false, false),
+                ("default", false, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn types_carry_fields_setters_variants_and_merges() {
+        let items = items();
+        let note = items.type_at("/components/schemas/Note").unwrap();
+        assert_eq!(note.kind, ItemKind::Struct);
+        let state = note.field("state").unwrap();
+        assert!(state.in_new && state.setter.is_none());
+        let text = note.field("text").unwrap();
+        assert_eq!(text.setter.as_deref(), Some("text"));
+        assert_eq!(text.null_setter.as_deref(), Some("text_null"));
+        // A property named like a method callers rely on gets another setter.
+        let reply = items.type_at("/components/schemas/ListItemsReply").unwrap();
+        assert_ne!(reply.field("new").unwrap().setter.as_deref(), Some("new"));
+        // Identical inline enums are merged: the second name is an alias.
+        let note_state = items
+            .type_at("/components/schemas/Note/properties/state")
+            .unwrap();
+        let ticket_state = items
+            .type_at("/components/schemas/Ticket/properties/state")
+            .unwrap();
+        assert_eq!(note_state.kind, ItemKind::StringEnum);
+        assert_eq!(note_state.variant("closed").unwrap().name, "Closed");
+        assert_eq!(ticket_state.kind, ItemKind::Alias);
+        assert_eq!(
+            ticket_state.alias_of.as_deref(),
+            Some(note_state.name.as_str())
+        );
+        assert!(ticket_state.constructible);
+    }
+}
