@@ -214,3 +214,13 @@ pub fn run_diff(root: &Path, options: &DiffOptions, out: &mut dyn Write) -> Resu
         _ => Ok(()),
     }
 }
+
+/// `cargo xtask diff --rules`: every rule with its documentation.
+pub fn run_rules(out: &mut dyn Write) {
+    for rule in spec_review::diff::Rule::ALL {
+        writeln!(out, "{rule}").ok();
+        for line in rule.doc().lines() {
+            writeln!(out, "    {}", line.trim()).ok();
+        }
+    }
+}

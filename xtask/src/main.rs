@@ -38,7 +38,7 @@ Usage of every command:
   cargo xtask gen --check                change nothing; fail with a diff if generated/ is stale
   cargo xtask gen --spec FILE --out DIR  write a standalone crate for one OpenAPI 3.0 document
   cargo xtask lint [FILE...]             lint specs/*.yaml (or the given files)
-  cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN]
+  cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN] [--rules]
                                          classify spec changes since REV (default: merge-base with main)
   cargo xtask review [--base REV] [--out FILE] [--changelog]
                                          the pull-request report (Markdown); --changelog writes generated/CHANGELOG.md
@@ -108,6 +108,9 @@ enum Verb {
         /// exit code is 0 whatever changed.
         #[arg(long, value_name = "LEVEL", value_parser = ["ERR", "WARN"], ignore_case = true)]
         fail_on: Option<String>,
+        /// Print every rule the diff knows, with its documentation, and exit.
+        #[arg(long, conflicts_with_all = ["base", "fail_on"])]
+        rules: bool,
     },
     /// Write the report a pull request gets, in Markdown.
     ///
@@ -217,10 +220,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Verb::Lint { files } => {
             xtask::lint::run_lint(&root, &root.join("specs"), &files, &mut stdout)
         }
+        Verb::Diff { rules: true, .. } => {
+            xtask::diff::run_rules(&mut stdout);
+            Ok(())
+        }
         Verb::Diff {
             base,
             format,
             fail_on,
+            ..
         } => {
             let options = DiffOptions {
                 base,

@@ -578,3 +578,35 @@ fn gen_keeps_the_changelog_and_check_ignores_it() {
     result.unwrap();
     assert!(out.contains("is up to date"), "{out}");
 }
+
+#[test]
+fn the_rule_list_documents_itself() {
+    let (result, out) = common::capture(|o| {
+        xtask::diff::run_rules(o);
+        Ok(())
+    });
+    result.unwrap();
+    for rule in Rule::ALL {
+        assert!(out.contains(&format!("{rule}\n    ")), "{rule} in:\n{out}");
+    }
+    assert!(
+        out.contains("type-unmerged\n    A type that was an alias of an identical shape"),
+        "{out}"
+    );
+    // Every rule a fixture shows is in the list.
+    for dir in std::fs::read_dir(rules_dir()).unwrap() {
+        let snap = dir.unwrap().path().join("expected.snap");
+        let text = std::fs::read_to_string(&snap).unwrap();
+        for name in text
+            .lines()
+            .filter_map(|l| l.rsplit_once("rule: "))
+            .map(|(_, r)| r)
+        {
+            assert!(
+                Rule::from_name(name).is_some(),
+                "{}: {name}",
+                snap.display()
+            );
+        }
+    }
+}
