@@ -1,5 +1,5 @@
 //! The Rust items one API module is generated with, read from the typed model (the same
-//! [`TypeSpace`](crate::typespace::TypeSpace) and [`Operations`](crate::operations::Operations)
+//! [`TypeSpace`] and [`Operations`](crate::operations::Operations)
 //! emit reads), for tools that report on the generated crate without re-deriving names:
 //! renamed collisions, merged shapes and aliases come out exactly as generated.
 //!

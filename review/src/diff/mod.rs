@@ -1,10 +1,13 @@
-//! `cargo xtask diff`: what changed in the specs since a git revision, how bad each
+//! The spec diff: what changed between two versions of a set of specs, how bad each
 //! change is for callers of the API (ERR / WARN / INFO, the way oasdiff classifies
-//! them), which Rust items of `conversation-apis` it touches, whether consumers' code
-//! stops compiling, and the semver bump that follows.
+//! them), which Rust items of the generated crate it touches (read from codegen's model
+//! of both sides, [`codegen::items`]), whether consumers' code stops compiling, and the
+//! semver bump that follows.
 //!
-//! The comparison ([`diff_docs`], [`diff_sets`]) works on parsed documents, so it can be
-//! tested without git; [`run_diff`] adds reading the old files with `git show`.
+//! The comparison ([`diff_docs`], [`diff_sets`]) works on parsed documents; reading them
+//! (from git, from files) is the caller's (`cargo xtask diff` in this repository). The
+//! rules are [`Rule`], the walker `walk.rs`, the Rust-impact mapping `impact.rs`, the
+//! renderers `render.rs`.
 
 mod impact;
 mod render;
