@@ -499,6 +499,8 @@ fn review_reports_a_pull_request_and_wants_the_version_bumped() {
     assert!(out.contains("0.1.0 → 0.2.0"), "{out}");
     let report = std::fs::read_to_string(&file).unwrap();
     assert!(report.starts_with("## Spec review\n\n✅ "), "{report}");
+    // The whole report, for reviewers of its format.
+    assert_fixture_snapshot(&rule, "review", &report);
 
     // The command line of the GitHub workflow runs as it is written there.
     let workflow = xtask::workspace_root().join(".github/workflows/review.yml");
