@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::items::ApiItems;
 
-use crate::diff::{Bump, Level, Report};
+use crate::diff::{version_after, Bump, Level, Report};
 use crate::spec::{Diagnostic, Severity};
 
 /// Both sides of a review.
@@ -40,10 +40,11 @@ pub struct CodeChange {
     pub lines_removed: usize,
 }
 
-/// Whether the crate's version follows the bump the changes call for.
+/// Whether the crate's version was raised as the changes require: a breaking version
+/// (major; minor below 1.0) for a change at ERR or one that stops Rust code compiling.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VersionCheck {
-    /// Nothing breaking (no ERR, no major bump), or the version was bumped enough.
+    /// Nothing breaking (no ERR, nothing stops compiling), or a breaking version.
     Ok,
     /// A breaking change without the version bump it needs.
     Missing {
@@ -101,8 +102,14 @@ pub fn review(diff: Report, old: &Side, new: &Side) -> Review {
         .filter(|d| d.severity != Severity::Info)
         .cloned()
         .collect();
+    // The gate is stricter than the suggested bump: a change that breaks HTTP callers
+    // (ERR) wants a breaking version even when Rust code keeps compiling, so that teams
+    // that use the crate notice.
     let breaking = diff.has_at_least(Level::Error) || diff.bump() == Bump::Major;
-    let needed = diff.next_version();
+    let needed = old
+        .version
+        .as_deref()
+        .and_then(|v| version_after(v, Bump::Major));
     let enough = match (
         needed.as_deref().and_then(triple),
         new.version.as_deref().and_then(triple),
@@ -209,7 +216,7 @@ fn diagnostic_line(d: &Diagnostic) -> String {
 }
 
 impl Review {
-    /// Whether the review passes: no breaking change without its version bump.
+    /// Whether the review passes: no breaking change without a breaking version.
     pub fn passes(&self) -> bool {
         self.version == VersionCheck::Ok
     }
@@ -224,7 +231,7 @@ impl Review {
                 self.new_version.as_deref().unwrap_or("?"),
             ),
             VersionCheck::Missing { from, to, needed } => format!(
-                "{krate} version: {} → {}, but a change here is breaking (ERR, or Rust code stops compiling): it needs at least {}",
+                "{krate} version: {} → {}, but a change here is breaking (ERR, or Rust code stops compiling): it needs a breaking version, at least {}",
                 from.as_deref().unwrap_or("?"),
                 to.as_deref().unwrap_or("?"),
                 needed.as_deref().unwrap_or("a major bump"),
@@ -370,6 +377,60 @@ mod tests {
         let again = update_changelog(&two, "0.2.0", "## 0.2.0\n\n- second, fixed\n");
         assert!(again.contains("- second, fixed\n") && !again.contains("- second\n"));
         assert_eq!(again.matches("## 0.1.0").count(), 1);
+    }
+
+    fn change(level: Level, breaks: crate::diff::Breaks) -> crate::diff::Change {
+        crate::diff::Change {
+            level,
+            rule: crate::diff::Rule::RequiredPropertyAdded,
+            file: "specs/api.yaml".into(),
+            line: None,
+            column: None,
+            pointer: String::new(),
+            location: "schema A".into(),
+            message: "required property `b` added".into(),
+            rust_items: Vec::new(),
+            breaks_compilation: breaks,
+        }
+    }
+
+    fn gate(level: Level, breaks: crate::diff::Breaks, to: &str) -> VersionCheck {
+        let old = Side {
+            version: Some("0.1.0".into()),
+            ..Side::default()
+        };
+        let new = Side {
+            version: Some(to.into()),
+            ..Side::default()
+        };
+        let diff = Report::new(
+            None,
+            vec![change(level, breaks)],
+            old.version.clone(),
+            "crate",
+        );
+        review(diff, &old, &new).version
+    }
+
+    #[test]
+    fn breaking_changes_want_a_breaking_version() {
+        use crate::diff::Breaks;
+        // ERR that keeps Rust code compiling (a required nullable property): the
+        // suggestion is a patch of 0.x, the gate wants 0.2.0 all the same.
+        assert_eq!(
+            gate(Level::Error, Breaks::No, "0.1.1"),
+            VersionCheck::Missing {
+                from: Some("0.1.0".into()),
+                to: Some("0.1.1".into()),
+                needed: Some("0.2.0".into()),
+            }
+        );
+        assert_eq!(gate(Level::Error, Breaks::No, "0.2.0"), VersionCheck::Ok);
+        // Rust code stops compiling: the same.
+        assert!(gate(Level::Info, Breaks::Yes, "0.1.0") != VersionCheck::Ok);
+        assert_eq!(gate(Level::Info, Breaks::Yes, "0.3.0"), VersionCheck::Ok);
+        // WARN, nothing breaks: any version passes.
+        assert_eq!(gate(Level::Warning, Breaks::No, "0.1.0"), VersionCheck::Ok);
     }
 
     #[test]

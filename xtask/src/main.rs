@@ -118,8 +118,8 @@ enum Verb {
     /// bump of conversation-apis and its version on both sides, what changed in the
     /// generated code (items added, removed, changed; lines), the new x-assumptions and
     /// the lint findings. Exits 1 when a change is ERR or breaks Rust code and the
-    /// crate's version (generated/Cargo.toml, set in xtask/src/gen.rs) was not bumped
-    /// to at least the suggested next version.
+    /// crate's version (generated/Cargo.toml, set in xtask/src/gen.rs) was not raised to
+    /// a breaking version (major; minor below 1.0).
     Review {
         /// Revision to compare the working tree with [default: git merge-base HEAD main].
         #[arg(long, value_name = "REV")]

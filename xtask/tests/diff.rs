@@ -466,7 +466,9 @@ fn review_reports_a_pull_request_and_wants_the_version_bumped() {
     let failure = result.unwrap_err();
     assert_eq!(failure.code, 1);
     assert!(
-        failure.message.contains("needs at least 0.2.0"),
+        failure
+            .message
+            .contains("needs a breaking version, at least 0.2.0"),
         "{failure}"
     );
     for part in [

@@ -34,6 +34,23 @@ fn level_code<S: serde::Serializer>(level: &Level, s: S) -> Result<S::Ok, S::Err
     s.serialize_str(level.code())
 }
 
+/// `version` raised by `bump`, as cargo reads semver: below 1.0 the minor number is the
+/// breaking one. `None` when `version` is not `x.y.z`.
+pub fn version_after(version: &str, bump: Bump) -> Option<String> {
+    let mut parts = version
+        .split(['.', '-', '+'])
+        .take(3)
+        .map(|p| p.parse::<u64>().ok());
+    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(match (bump, major) {
+        (Bump::None, _) => version.to_string(),
+        (Bump::Major, 0) => format!("0.{}.0", minor + 1),
+        (Bump::Major, _) => format!("{}.0.0", major + 1),
+        (Bump::Minor, 0) | (Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
+        (Bump::Minor, _) => format!("{major}.{}.0", minor + 1),
+    })
+}
+
 /// Whether code that uses the generated crate stops compiling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -199,19 +216,7 @@ impl Report {
     /// The next version of the crate for [`Report::bump`], as cargo reads semver: below
     /// 1.0 the minor number is the breaking one.
     pub fn next_version(&self) -> Option<String> {
-        let v = self.crate_version.as_deref()?;
-        let mut parts = v
-            .split(['.', '-', '+'])
-            .take(3)
-            .map(|p| p.parse::<u64>().ok());
-        let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
-        Some(match (self.bump(), major) {
-            (Bump::None, _) => v.to_string(),
-            (Bump::Major, 0) => format!("0.{}.0", minor + 1),
-            (Bump::Major, _) => format!("{}.0.0", major + 1),
-            (Bump::Minor, 0) | (Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
-            (Bump::Minor, _) => format!("{major}.{}.0", minor + 1),
-        })
+        version_after(self.crate_version.as_deref()?, self.bump())
     }
 
     /// One sentence on the bump and what it means for a 0.x crate.
