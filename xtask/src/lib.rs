@@ -7,7 +7,7 @@
 //! - `diff`: classify spec changes against a git revision ([`diff`]);
 //! - `review`: the pull-request report, and the changelog entry of a release ([`review`]);
 //! - `test`: the project's single test command ([`test_cmd`]);
-//! - `bench`: generation time, memory and `cargo check` time per spec ([`bench`]).
+//! - `bench`: generation time, memory and `cargo check` time per spec ([`bench`](mod@bench)).
 //!
 //! The binary (`src/main.rs`) only parses arguments; everything else lives here so
 //! that the integration tests in `xtask/tests/` can call it. `lint`, `diff` and

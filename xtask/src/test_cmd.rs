@@ -7,7 +7,7 @@
 //! 6. `cargo fmt --all --check` (the generated crate's modules are `#[rustfmt::skip]`:
 //!    they are prettyplease's output, which `gen --check` keeps exact);
 //! 7. `cargo clippy --workspace --all-targets --all-features -- -D warnings`;
-//! 8. `RUSTDOCFLAGS="-D warnings" cargo doc -p conversation-apis --no-deps`;
+//! 8. `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features` (every crate documents cleanly);
 //! 9. with the tools, the real-world specs (Petstore and GitHub generate crates that
 //!    `cargo check` accepts) and a fixed sample of APIs.guru's corpus (40 documents
 //!    generate, and their crates pass `cargo check`);
@@ -118,7 +118,7 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
         name: "doc".into(),
         action: Action::Run {
             program: cargo.clone(),
-            args: ["doc", "-p", "conversation-apis", "--no-deps"]
+            args: ["doc", "--workspace", "--no-deps", "--all-features"]
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
