@@ -137,10 +137,11 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
                     "-p",
                     "xtask",
                     "--test",
-                    "real_specs",
+                    "it",
                     "--",
                     "--ignored",
                     "--nocapture",
+                    "real_specs::",
                 ],
             ),
         });

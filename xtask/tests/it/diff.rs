@@ -3,7 +3,7 @@
 //! `specs/api.yaml`, with the crate at version 0.1.0). After an intended change,
 //! `INSTA_UPDATE=always` (or `cargo insta review`) rewrites them; review the diff.
 
-mod common;
+use crate::common;
 
 use common::git;
 

@@ -1,6 +1,6 @@
 //! The `xtask` binary: help text and exit codes.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

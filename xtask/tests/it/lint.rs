@@ -2,7 +2,7 @@
 //! linted and its lines compared with the insta snapshot `NAME.snap`. After an intended
 //! change, `INSTA_UPDATE=always` (or `cargo insta review`) rewrites them; review the diff.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

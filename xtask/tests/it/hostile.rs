@@ -11,7 +11,7 @@
 // `wait4` and `pre_exec`, to measure and bound the child processes.
 #![allow(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use common::git;
 

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: the order of steps, `--skip-tools`, and stopping at the first
 //! failing step.
 
-mod common;
+use crate::common;
 
 use xtask::test_cmd::{self, Action, Step, TestOptions};
 

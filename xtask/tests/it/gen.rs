@@ -1,7 +1,7 @@
 //! `cargo xtask gen`, `gen --check` and `gen --spec FILE --out DIR` on temporary
 //! workspaces built from the fixtures in `tests/fixtures/gen/`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -258,7 +258,7 @@ fn config() -> CrateConfig {
     let mut config = gen::standalone_config(
         Path::new("api.yaml"),
         &xtask::runtime_dir(),
-        "cargo test -p xtask --test semver_agreement",
+        "cargo test -p xtask --test it -- semver_agreement::",
     );
     config.package_name = PACKAGE.into();
     config
