@@ -3,15 +3,18 @@
 //! Steps, in order, each under a heading; the first failing step stops the run:
 //! 1. `bash tools/install.sh` (if it exists) — installs the npm and PyPI tools;
 //! 2. `bash tools/validate-specs.sh` and 3. `bash tools/selftest.sh` (if they exist);
-//! 4. `gen --check`; 5. `lint`;
-//! 6. `cargo fmt --all --check` (the generated crate's modules are `#[rustfmt::skip]`:
+//! 4. `lint`;
+//! 5. `cargo fmt --all --check` (the generated crate's modules are `#[rustfmt::skip]`:
 //!    they are prettyplease's output, which `gen --check` keeps exact);
-//! 7. `cargo clippy --workspace --all-targets --all-features -- -D warnings`;
-//! 8. `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features` (every crate documents cleanly);
-//! 9. with the tools, the real-world specs (Petstore and GitHub generate crates that
+//! 6. `cargo clippy --workspace --all-targets --all-features -- -D warnings`;
+//! 7. `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features` (every
+//!    crate documents cleanly);
+//! 8. with the tools, the real-world specs (Petstore and GitHub generate crates that
 //!    `cargo check` accepts) and a fixed sample of APIs.guru's corpus (40 documents
 //!    generate, and their crates pass `cargo check`);
-//! 10. `cargo test --workspace`, last, so that its summary lines end the output.
+//! 9. `cargo test --workspace`, last, so that its summary lines end the output. It
+//!    checks that `generated/` is fresh (`gen --check`, in the `generated_is_fresh`
+//!    test), once.
 //!
 //! `--skip-tools` leaves out steps 1–3. Child processes get `tools/node_modules/.bin`
 //! at the front of `PATH`.
@@ -21,7 +24,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::gen::{self, Layout};
 use crate::lint;
 use crate::Failure;
 
@@ -43,8 +45,6 @@ pub enum Action {
         /// Extra environment.
         env: Vec<(String, String)>,
     },
-    /// Run `gen --check` in this process.
-    GenCheck,
     /// Run `lint` in this process.
     Lint,
 }
@@ -86,10 +86,6 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
             }
         }
     }
-    steps.push(Step {
-        name: "gen --check".into(),
-        action: Action::GenCheck,
-    });
     steps.push(Step {
         name: "lint".into(),
         action: Action::Lint,
@@ -192,7 +188,6 @@ fn describe(action: &Action) -> String {
             parts.extend(args.iter().cloned());
             parts.join(" ")
         }
-        Action::GenCheck => "cargo xtask gen --check".into(),
         Action::Lint => "cargo xtask lint".into(),
     }
 }
@@ -287,7 +282,6 @@ pub fn run_steps(root: &Path, steps: &[Step], out: &mut dyn Write) -> Result<(),
             Action::Run { program, args, env } => {
                 run_and_tally(root, &path, program, args, env, &mut totals, out)
             }
-            Action::GenCheck => gen::run_check(&Layout::new(root), out).map_err(|f| f.message),
             Action::Lint => {
                 lint::run_lint(root, &root.join("specs"), &[], out).map_err(|f| f.message)
             }

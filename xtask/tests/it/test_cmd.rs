@@ -23,7 +23,6 @@ fn runs_tools_checks_and_cargo_test_last() {
     if root.join("tools/install.sh").exists() {
         assert_eq!(position("install tools"), 0);
     }
-    assert!(position("gen --check") < position("lint"));
     assert!(position("lint") < position("clippy"));
     assert!(position("clippy") < position("doc"));
     assert_eq!(names.last().map(String::as_str), Some("cargo test"));
@@ -56,16 +55,12 @@ fn skip_tools_leaves_out_the_scripts() {
         dir.path(),
         &TestOptions { skip_tools: true },
     ));
-    assert_eq!(
-        quick,
-        ["gen --check", "lint", "fmt", "clippy", "doc", "cargo test"]
-    );
+    assert_eq!(quick, ["lint", "fmt", "clippy", "doc", "cargo test"]);
     // Missing scripts are skipped; the real-world specs (npm) run without --skip-tools.
     let empty = tempfile::tempdir().unwrap();
     assert_eq!(
         names(&test_cmd::plan(empty.path(), &TestOptions::default())),
         [
-            "gen --check",
             "lint",
             "fmt",
             "clippy",
@@ -127,7 +122,7 @@ fn children_find_tools_in_node_modules() {
 }
 
 #[test]
-fn in_process_steps_use_the_workspace_layout() {
+fn the_lint_step_runs_in_process_on_the_workspace() {
     let ws = common::workspace(&["lint/clean.yaml"]);
     let steps = [Step {
         name: "lint".into(),
@@ -139,16 +134,6 @@ fn in_process_steps_use_the_workspace_layout() {
         out.contains("linted 1 file: 0 errors, 3 assumptions"),
         "{out}"
     );
-    let steps = [Step {
-        name: "gen --check".into(),
-        action: Action::GenCheck,
-    }];
-    let (result, out) = common::capture(|o| test_cmd::run_steps(ws.path(), &steps, o));
-    assert_eq!(
-        result.unwrap_err().message,
-        "step `gen --check` failed: generated/ is stale; run cargo xtask gen"
-    );
-    assert!(out.contains("+++ b/generated/Cargo.toml"), "{out}");
 }
 
 #[test]
