@@ -18,7 +18,7 @@
 //! The sources are embedded in xtask with `include_str!` when xtask is built, so what is
 //! written is exactly the `runtime/` xtask was built from and nothing is read from this
 //! checkout at generation time. Only the runtime's `Cargo.toml` is written here, with the
-//! workspace's dependency versions spelled out; `xtask/tests/vendor.rs` checks that its
+//! workspace's dependency versions spelled out; `xtask/tests/it/standalone.rs` checks that its
 //! dependencies and features are those of `runtime/Cargo.toml` and that every source file
 //! of `runtime/src` is embedded, so the two cannot drift apart unnoticed.
 

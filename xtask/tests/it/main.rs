@@ -13,4 +13,5 @@ mod hostile;
 mod lint;
 mod real_specs;
 mod semver_agreement;
+mod standalone;
 mod test_cmd;

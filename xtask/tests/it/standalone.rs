@@ -2,12 +2,10 @@
 //! (`DIR/codegen-runtime/`), so it builds after being moved anywhere; and the vendored
 //! runtime is the workspace's `runtime/`, file for file, with the same dependencies.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::capture;
+use crate::common::{self, capture};
 use xtask::gen;
 
 /// Every file under `dir`, relative to it, `/`-separated.
