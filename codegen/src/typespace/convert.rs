@@ -768,8 +768,14 @@ impl<'a> TypeSpaceBuilder<'a> {
         pointer: &str,
         target: &Target,
     ) -> Result<TypeRef, Error> {
+        // `additionalProperties: false` alone adds nothing (linqr.app puts it beside an
+        // `allOf` of a string enum).
         let own = own.filter(|a| {
-            !a.properties.is_empty() || !a.required.is_empty() || a.additional_properties.is_some()
+            !a.properties.is_empty()
+                || !a.required.is_empty()
+                || a.additional_properties
+                    .as_ref()
+                    .is_some_and(|p| *p != AdditionalProperties::Any(false))
         });
         if let Some(own) = own {
             return self.all_of_objects(members, Some(own), data, pointer, target);
