@@ -6,8 +6,9 @@ use crate::docs::Docs;
 use crate::emit::client::{client_module, Server, ServerVar};
 use crate::emit::{format_items, types::all_types, types::type_ref_in};
 use crate::operations::{self, Operations};
+use crate::select::{Gates, Selected};
 use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
-use crate::{ApiInput, Error, Fallback, Timings};
+use crate::{ApiInput, Error, Fallback, Selection, Timings};
 use std::time::Instant;
 
 /// Everything generated for one API.
@@ -32,6 +33,12 @@ pub struct ApiOutput {
     pub warnings: Vec<Fallback>,
     /// Time per stage.
     pub timings: Timings,
+    /// What the selection left out.
+    pub selected: Selected,
+    /// The per-tag cargo features, when the crate is split by tag.
+    pub gates: Option<Gates>,
+    /// Models only, no client.
+    pub types_only: bool,
 }
 
 /// The intermediate model of one document.
@@ -80,10 +87,24 @@ fn server(api: &ApiInput) -> Server {
     }
 }
 
-/// Generates the module files of one API.
-pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOutput, Error> {
+/// Generates the module files of one API: what `selection` selects, with one cargo
+/// feature per tag when `split_by_tag` (and the API has two or more).
+pub fn generate(
+    api: &ApiInput,
+    selection: &Selection,
+    split_by_tag: bool,
+    header: &str,
+    crate_ident: &str,
+) -> Result<ApiOutput, Error> {
     let started = Instant::now();
-    let (space, ops) = build_model(api)?;
+    let (mut space, mut ops) = build_model(api)?;
+    let selected = crate::select::apply(selection, &api.spec.path, &mut space, &mut ops)?;
+    let types_only = selection.types_only;
+    let gates = if split_by_tag && !types_only {
+        crate::select::tag_gates(&api.module, &space, &ops)
+    } else {
+        None
+    };
     let mut timings = Timings {
         model: started.elapsed(),
         ..Timings::default()
@@ -105,10 +126,16 @@ pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOu
     ));
     module_docs.text(info.description.as_deref());
     let module_docs = module_docs.lines_or("");
+    // Models only: the module holds no client, so nothing uses the runtime's alias.
+    let runtime_use = (!types_only).then(|| {
+        quote!(
+            use codegen_runtime as rt;
+        )
+    });
     let mod_prelude = quote! {
         #( #![doc = #module_docs] )*
 
-        use codegen_runtime as rt;
+        #runtime_use
 
         pub mod types;
         #[cfg(feature = "registry")]
@@ -125,7 +152,7 @@ pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOu
     // only one file's token trees are alive at a time (they dominate peak memory).
     let mut files = Vec::with_capacity(3);
     let started = Instant::now();
-    let types = all_types(&space);
+    let types = all_types(&space, gates.as_ref());
     timings.tokens += started.elapsed();
     let started = Instant::now();
     files.push((
@@ -157,7 +184,11 @@ pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOu
             Some((op.method_name.clone(), example))
         })
         .collect();
-    let client = client_module(&space, &ops, &server, &examples);
+    let client = if types_only {
+        Vec::new()
+    } else {
+        client_module(&space, &ops, &server, &examples, gates.as_ref())
+    };
     timings.tokens += started.elapsed();
     let started = Instant::now();
     files.push((
@@ -202,6 +233,9 @@ pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOu
         fallbacks,
         warnings,
         timings,
+        selected,
+        gates,
+        types_only,
     })
 }
 

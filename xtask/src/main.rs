@@ -71,6 +71,25 @@ enum Verb {
         /// folder that contains the spec or a .git is refused.
         #[arg(long, value_name = "DIR", requires = "spec")]
         out: Option<PathBuf>,
+        /// Keep the operations with this tag (repeatable; with --operation and --path,
+        /// an operation matching any of them is kept). Only the types the kept
+        /// operations reach are generated.
+        #[arg(long, value_name = "TAG", requires = "spec")]
+        tag: Vec<String>,
+        /// Leave out the operations with this tag (repeatable).
+        #[arg(long, value_name = "TAG", requires = "spec")]
+        exclude_tag: Vec<String>,
+        /// Keep the operation with this operationId (repeatable).
+        #[arg(long, value_name = "ID", requires = "spec")]
+        operation: Vec<String>,
+        /// Keep the operations whose path matches PATTERN (repeatable): `*` is any run of
+        /// characters, e.g. '/repos/*/issues*'.
+        #[arg(long, value_name = "PATTERN", requires = "spec")]
+        path: Vec<String>,
+        /// Models only, without the client: the types of the selected operations, or
+        /// with no operation filter every type of the document's components.
+        #[arg(long, requires = "spec")]
+        types_only: bool,
     },
     /// Check specs beyond what a validator checks.
     ///
@@ -181,14 +200,47 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Verb::Gen {
             spec: Some(spec),
             out: Some(out),
+            tag,
+            exclude_tag,
+            operation,
+            path,
+            types_only,
             ..
         } => {
-            let command = format!(
+            let mut command = format!(
                 "cargo xtask gen --spec {} --out {}",
                 spec.display(),
                 out.display()
             );
-            xtask::gen::run_standalone(&spec, &out, &xtask::runtime_dir(), &command, &mut stdout)
+            let flags = [
+                ("--tag", &tag),
+                ("--exclude-tag", &exclude_tag),
+                ("--operation", &operation),
+                ("--path", &path),
+            ];
+            for (flag, values) in flags {
+                for value in values {
+                    command.push_str(&format!(" {flag} {}", shell_word(value)));
+                }
+            }
+            if types_only {
+                command.push_str(" --types-only");
+            }
+            let selection = codegen::Selection {
+                tags: tag,
+                exclude_tags: exclude_tag,
+                operations: operation,
+                paths: path,
+                types_only,
+            };
+            xtask::gen::run_standalone_selected(
+                &spec,
+                &out,
+                &xtask::runtime_dir(),
+                &command,
+                &selection,
+                &mut stdout,
+            )
         }
         Verb::Gen { .. } => xtask::gen::run_gen(&Layout::new(&root), &mut stdout),
         Verb::Lint { files } => {
@@ -244,6 +296,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Verb::CorpusOne { file } => xtask::corpus::run_one(&file, &mut stdout),
         Verb::BenchOne { spec, dir } => xtask::bench::measure_one(&spec, &dir, &mut stdout),
+    }
+}
+
+/// `word` as one shell word (quoted when it holds anything but plain characters), for
+/// the command named in the generated headers.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=+,@".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 

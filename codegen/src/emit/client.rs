@@ -72,7 +72,9 @@ pub fn client_module(
     ops: &Operations,
     server: &Server,
     examples: &std::collections::BTreeMap<String, String>,
+    gates: Option<&crate::select::Gates>,
 ) -> Vec<super::Piece> {
+    let cfg = |op: &OperationMethod| gates.and_then(|g| g.operation_cfg(&op.method_name));
     let base_url = &server.default_url;
     let schemes = ops.schemes.values().map(|s| {
         let name = format_ident!("{}", s.const_name);
@@ -99,11 +101,17 @@ pub fn client_module(
         let allowed = &v.allowed;
         quote!(rt::ServerVariable { name: #name, default: #default, allowed: &[#(#allowed),*] })
     });
-    let methods = ops
+    let methods = ops.methods.iter().map(|op| {
+        let method = client_method(op, examples.get(&op.method_name));
+        match cfg(op).and_then(|c| c.parse::<TokenStream>().ok()) {
+            Some(predicate) => quote!(#[cfg(#predicate)] #method),
+            None => method,
+        }
+    });
+    let items = ops
         .methods
         .iter()
-        .map(|op| client_method(op, examples.get(&op.method_name)));
-    let items = ops.methods.iter().map(|op| operation_items(space, ops, op));
+        .map(|op| super::Piece::Tokens(operation_items(space, ops, op)).gate(cfg(op).as_deref()));
     let builder_doc = builder_doc(server);
     let client = quote! {
         /// The spec's first server, with its variables at their defaults.
@@ -153,9 +161,8 @@ pub fn client_module(
             #(#methods)*
         }
     };
-    std::iter::once(client)
+    std::iter::once(super::Piece::Tokens(client))
         .chain(items)
-        .map(super::Piece::Tokens)
         .collect()
 }
 
