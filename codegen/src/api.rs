@@ -3,9 +3,9 @@
 use quote::quote;
 
 use crate::docs::Docs;
-use crate::emit::client::{client_module, Server, ServerVar};
-use crate::emit::{format_items, types::all_types, types::type_ref_in};
-use crate::operations::{self, Operations};
+use crate::emit::client::{client_module, operations_module, Server, ServerVar};
+use crate::emit::{format_items, types::all_types, types::type_ref_in, Piece};
+use crate::operations::{self, OperationMethod, Operations};
 use crate::select::{Gates, Selected};
 use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
 use crate::{ApiInput, Error, Fallback, Selection, Timings};
@@ -184,12 +184,47 @@ pub fn generate(
             Some((op.method_name.clone(), example))
         })
         .collect();
-    let client = if types_only {
+    let mut client = if types_only {
         Vec::new()
+    } else if gates.is_some() {
+        // Split by tag: the shared client here, each feature's operations in its own
+        // module, which rustc does not even read unless the feature is on.
+        let shared = Operations {
+            methods: Vec::new(),
+            schemes: ops.schemes.clone(),
+            warnings: Vec::new(),
+        };
+        client_module(&space, &shared, &server, &examples)
     } else {
-        client_module(&space, &ops, &server, &examples, gates.as_ref())
+        client_module(&space, &ops, &server, &examples)
     };
     timings.tokens += started.elapsed();
+    if let Some(gates) = &gates {
+        for feature in &gates.features {
+            let started = Instant::now();
+            let selected: Vec<&OperationMethod> = ops
+                .methods
+                .iter()
+                .filter(|op| gates.operations.get(&op.method_name) == Some(&feature.name))
+                .collect();
+            let items = operations_module(&space, &ops, &selected, &examples);
+            let m = &feature.module;
+            client.push(Piece::Text(format!(
+                "#[cfg(feature = {name:?})]\nmod {m};\n#[cfg(feature = {name:?})]\npub use {m}::*;\n",
+                name = feature.name
+            )));
+            let prelude = quote! {
+                use super::*;
+            };
+            timings.tokens += started.elapsed();
+            let started = Instant::now();
+            files.push((
+                format!("src/{module}/{m}.rs"),
+                format_items(prelude, items, header).map_err(internal)?,
+            ));
+            timings.format += started.elapsed();
+        }
+    }
     let started = Instant::now();
     files.push((
         format!("src/{module}/mod.rs"),

@@ -315,6 +315,8 @@ pub struct TagFeature {
     pub types: usize,
     /// The internal features it enables (types shared with other features).
     pub groups: Vec<String>,
+    /// The module (and file) that holds its operations.
+    pub module: String,
 }
 
 /// The cargo features of a per-tag split and what each gates.
@@ -333,13 +335,6 @@ pub struct Gates {
 }
 
 impl Gates {
-    /// The `cfg` predicate of an operation's items.
-    pub fn operation_cfg(&self, method_name: &str) -> Option<String> {
-        self.operations
-            .get(method_name)
-            .map(|f| format!("feature = {f:?}"))
-    }
-
     /// The `cfg` predicate of a type's items.
     pub fn type_cfg(&self, name: &str) -> Option<String> {
         self.types.get(name).map(|f| format!("feature = {f:?}"))
@@ -372,6 +367,8 @@ pub fn tag_gates(module: &str, space: &TypeSpace, ops: &Operations) -> Option<Ga
         "std",
     ];
     let mut names = crate::naming::UniqueNames::with_taken(reserved);
+    // Beside `types` and `schemas` in the API's folder; `rt` is the runtime's alias.
+    let mut modules = crate::naming::UniqueNames::with_taken(["types", "schemas", "rt"]);
     // Feature per source, in order of first operation.
     let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
     let mut features: Vec<TagFeature> = Vec::new();
@@ -388,8 +385,10 @@ pub fn tag_gates(module: &str, space: &TypeSpace, ops: &Operations) -> Option<Ga
                 .to_string(),
         };
         let index = *by_source.entry(source.clone()).or_insert_with(|| {
+            let name = names.claim(&feature_name(&source));
             features.push(TagFeature {
-                name: names.claim(&feature_name(&source)),
+                module: modules.claim(&crate::naming::module_name(&name)),
+                name,
                 source,
                 operations: 0,
                 types: 0,

@@ -286,7 +286,13 @@ fn cargo_check(
     };
     if !target.exists() {
         writeln!(out, "building the generated crates' dependencies once...").ok();
-        run_quiet(&mut cargo(&["check", "--quiet", "--offline"]))?;
+        // Without features the crate is almost empty: only the dependencies cost.
+        run_quiet(&mut cargo(&[
+            "check",
+            "--quiet",
+            "--offline",
+            "--no-default-features",
+        ]))?;
     }
     let name = crate_dir
         .file_name()

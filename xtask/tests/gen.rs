@@ -428,6 +428,20 @@ fn tagged_crate(
     (out, files)
 }
 
+/// The public item names of the client: `mod.rs` and, in a crate split by tag, each
+/// feature's module.
+fn client_items(files: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(path, _)| {
+            path.starts_with("src/tagged/")
+                && !path.ends_with("/types.rs")
+                && !path.ends_with("/schemas.rs")
+        })
+        .flat_map(|(_, text)| declared(text))
+        .collect()
+}
+
 /// The public item names declared in a generated file.
 fn declared(source: &str) -> Vec<String> {
     source
@@ -457,7 +471,7 @@ fn selecting_a_tag_keeps_its_operations_and_the_types_they_reach() {
         out.contains("3 operations") && out.contains("2 operations and 2 types left out"),
         "{out}"
     );
-    let client = declared(&files["src/tagged/mod.rs"]);
+    let client = client_items(&files);
     for kept in [
         "list_issues",
         "create_issue",
@@ -497,7 +511,7 @@ fn selecting_a_tag_keeps_its_operations_and_the_types_they_reach() {
         ..Default::default()
     };
     let (_, files) = tagged_crate(&ws.path().join("tagged"), &selection);
-    let client = declared(&files["src/tagged/mod.rs"]);
+    let client = client_items(&files);
     assert!(client.contains(&"get_user".to_string()), "{client:?}");
     assert!(client.contains(&"get_meta".to_string()), "{client:?}");
     assert!(!client.contains(&"list_issues".to_string()), "{client:?}");
@@ -615,6 +629,14 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
     assert!(types.contains("#[cfg(feature = \"_types-1\")]\ncodegen_runtime::json_object!(User {"));
     assert!(types.contains("\n#[cfg(feature = \"issues\")]\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub struct Label"));
     assert!(types.contains("\n#[cfg(feature = \"unreferenced-types\")]\n#[derive(Debug, Clone, PartialEq, Default)]\n#[non_exhaustive]\npub struct Unused"), "{types}");
+    // Each feature's operations are a module that rustc reads only with the feature.
+    let module = &files["src/tagged/mod.rs"];
+    assert!(module.contains("#[cfg(feature = \"users-user\")]\nmod users_user;\n\n#[cfg(feature = \"users-user\")]\npub use users_user::*;\n"), "{module}");
+    assert!(!module.contains("fn get_user"), "{module}");
+    let users = &files["src/tagged/users_user.rs"];
+    assert!(users.contains("use super::*;\n\nimpl Client {"), "{users}");
+    assert!(users.contains("pub fn get_user("), "{users}");
+    assert!(users.contains("pub enum GetUserReply"), "{users}");
     let readme = &files["README.md"];
     assert!(
         readme.contains(

@@ -72,9 +72,7 @@ pub fn client_module(
     ops: &Operations,
     server: &Server,
     examples: &std::collections::BTreeMap<String, String>,
-    gates: Option<&crate::select::Gates>,
 ) -> Vec<super::Piece> {
-    let cfg = |op: &OperationMethod| gates.and_then(|g| g.operation_cfg(&op.method_name));
     let base_url = &server.default_url;
     let schemes = ops.schemes.values().map(|s| {
         let name = format_ident!("{}", s.const_name);
@@ -101,17 +99,14 @@ pub fn client_module(
         let allowed = &v.allowed;
         quote!(rt::ServerVariable { name: #name, default: #default, allowed: &[#(#allowed),*] })
     });
-    let methods = ops.methods.iter().map(|op| {
-        let method = client_method(op, examples.get(&op.method_name));
-        match cfg(op).and_then(|c| c.parse::<TokenStream>().ok()) {
-            Some(predicate) => quote!(#[cfg(#predicate)] #method),
-            None => method,
-        }
-    });
+    let methods = ops
+        .methods
+        .iter()
+        .map(|op| client_method(op, examples.get(&op.method_name)));
     let items = ops
         .methods
         .iter()
-        .map(|op| super::Piece::Tokens(operation_items(space, ops, op)).gate(cfg(op).as_deref()));
+        .map(|op| super::Piece::Tokens(operation_items(space, ops, op)));
     let builder_doc = builder_doc(server);
     let client = quote! {
         /// The spec's first server, with its variables at their defaults.
@@ -163,6 +158,33 @@ pub fn client_module(
     };
     std::iter::once(super::Piece::Tokens(client))
         .chain(items)
+        .collect()
+}
+
+/// The items of some operations in a module of their own (one cargo feature's, in a
+/// crate split by tag): their `Client` methods in an `impl Client` of the module, their
+/// builders, replies and errors. The module sees its parent's items through `super::*`
+/// and the parent re-exports its public items, so paths are the same as unsplit.
+pub fn operations_module(
+    space: &TypeSpace,
+    ops: &Operations,
+    selected: &[&OperationMethod],
+    examples: &std::collections::BTreeMap<String, String>,
+) -> Vec<super::Piece> {
+    let methods = selected
+        .iter()
+        .map(|op| client_method(op, examples.get(&op.method_name)));
+    let client = quote! {
+        impl Client {
+            #(#methods)*
+        }
+    };
+    std::iter::once(super::Piece::Tokens(client))
+        .chain(
+            selected
+                .iter()
+                .map(|op| super::Piece::Tokens(operation_items(space, ops, op))),
+        )
         .collect()
 }
 
