@@ -4,7 +4,8 @@ use quote::quote;
 
 use crate::docs::Docs;
 use crate::emit::client::{client_module, operations_module, Server, ServerVar};
-use crate::emit::{format_items, types::all_types, types::type_ref_in, Piece};
+use crate::emit::types::{all_types, some_types, type_ref_in};
+use crate::emit::{format_items, Piece};
 use crate::operations::{self, OperationMethod, Operations};
 use crate::select::{Gates, Selected};
 use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
@@ -152,7 +153,21 @@ pub fn generate(
     // only one file's token trees are alive at a time (they dominate peak memory).
     let mut files = Vec::with_capacity(3);
     let started = Instant::now();
-    let types = all_types(&space, gates.as_ref());
+    let types = match &gates {
+        None => all_types(&space),
+        Some(gates) => {
+            let shared = space
+                .entries
+                .values()
+                .filter(|e| !gates.types.contains_key(&e.name));
+            let mut pieces = some_types(&space, shared);
+            pieces.extend(
+                gated_type_files(&space, gates, module, header, &mut files, &mut timings)
+                    .map_err(internal)?,
+            );
+            pieces
+        }
+    };
     timings.tokens += started.elapsed();
     let started = Instant::now();
     files.push((
@@ -272,6 +287,59 @@ pub fn generate(
         gates,
         types_only,
     })
+}
+
+/// In a crate split by tag, the types gated by one feature are a module of `types` of
+/// their own (`types/<feature>.rs`), which rustc reads only with the feature. Writes
+/// those files into `files` and returns what `types.rs` declares for them.
+fn gated_type_files(
+    space: &TypeSpace,
+    gates: &Gates,
+    module: &str,
+    header: &str,
+    files: &mut Vec<(String, String)>,
+    timings: &mut Timings,
+) -> Result<Vec<Piece>, String> {
+    let mut by_gate: std::collections::BTreeMap<&str, Vec<&crate::typespace::TypeEntry>> =
+        std::collections::BTreeMap::new();
+    for entry in space.entries.values() {
+        if let Some(gate) = gates.types.get(&entry.name) {
+            by_gate.entry(gate).or_default().push(entry);
+        }
+    }
+    // Features first, then the internal groups, in their own order.
+    let order = gates
+        .features
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain([crate::select::UNREFERENCED_TYPES])
+        .chain(gates.groups.iter().map(String::as_str));
+    let mut names = crate::naming::UniqueNames::new();
+    let mut declarations = Vec::new();
+    for gate in order {
+        let Some(entries) = by_gate.remove(gate) else {
+            continue;
+        };
+        let started = Instant::now();
+        let m = names.claim(&crate::naming::module_name(gate.trim_start_matches('_')));
+        declarations.push(Piece::Text(format!(
+            "#[cfg(feature = {gate:?})]\nmod {m};\n#[cfg(feature = {gate:?})]\npub use {m}::*;\n"
+        )));
+        let items = some_types(space, entries.into_iter());
+        // Not every module names a type of another one.
+        let prelude = quote! {
+            #[allow(unused_imports)]
+            use super::*;
+        };
+        timings.tokens += started.elapsed();
+        let started = Instant::now();
+        files.push((
+            format!("src/{module}/types/{m}.rs"),
+            format_items(prelude, items, header)?,
+        ));
+        timings.format += started.elapsed();
+    }
+    Ok(declarations)
 }
 
 /// `schemas.rs`: JSON pointer → generated type, so conformance tools can find the type

@@ -334,13 +334,6 @@ pub struct Gates {
     pub unreferenced: bool,
 }
 
-impl Gates {
-    /// The `cfg` predicate of a type's items.
-    pub fn type_cfg(&self, name: &str) -> Option<String> {
-        self.types.get(name).map(|f| format!("feature = {f:?}"))
-    }
-}
-
 /// A feature name from a tag or path segment: kebab case, never empty.
 fn feature_name(source: &str) -> String {
     let name = source.to_kebab_case();

@@ -442,6 +442,19 @@ fn client_items(files: &std::collections::BTreeMap<String, String>) -> Vec<Strin
         .collect()
 }
 
+/// The public type names of the models, sorted: `types.rs` and, in a crate split by
+/// tag, the modules under `types/`.
+fn type_items(files: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    let mut names: Vec<String> = files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/tagged/types"))
+        .flat_map(|(_, text)| declared(text))
+        .filter(|name| name.starts_with(char::is_uppercase))
+        .collect();
+    names.sort();
+    names
+}
+
 /// The public item names declared in a generated file.
 fn declared(source: &str) -> Vec<String> {
     source
@@ -483,7 +496,7 @@ fn selecting_a_tag_keeps_its_operations_and_the_types_they_reach() {
     for left in ["get_user", "get_meta", "GetUserReply"] {
         assert!(!client.contains(&left.to_string()), "{left}: {client:?}");
     }
-    let types = declared(&files["src/tagged/types.rs"]);
+    let types = type_items(&files);
     assert_eq!(
         types
             .iter()
@@ -515,7 +528,7 @@ fn selecting_a_tag_keeps_its_operations_and_the_types_they_reach() {
     assert!(client.contains(&"get_user".to_string()), "{client:?}");
     assert!(client.contains(&"get_meta".to_string()), "{client:?}");
     assert!(!client.contains(&"list_issues".to_string()), "{client:?}");
-    let types = declared(&files["src/tagged/types.rs"]);
+    let types = type_items(&files);
     assert!(!types.contains(&"Issue".to_string()), "{types:?}");
     assert!(types.contains(&"User".to_string()), "{types:?}");
 }
@@ -532,7 +545,7 @@ fn types_only_writes_every_component_model_and_no_client() {
     let module = &files["src/tagged/mod.rs"];
     assert!(!module.contains("Client"), "{module}");
     assert!(!module.contains("codegen_runtime as rt"), "{module}");
-    let types = declared(&files["src/tagged/types.rs"]);
+    let types = type_items(&files);
     for t in ["Unused", "Issue", "User", "State", "ApiError"] {
         assert!(types.contains(&t.to_string()), "{t}: {types:?}");
     }
@@ -620,15 +633,30 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
             "",
         ]
     );
+    // `User` is shared by three of the four features, `Label` is the issues' own; each
+    // gate's types are a module of `types` that rustc reads only with the feature.
     let types = &files["src/tagged/types.rs"];
-    // `User` is shared by three of the four features, `Label` is the issues' own.
-    assert!(
-        types.contains("`User` (schema `/components/schemas/User`).\n#[cfg(feature = \"_types-1\")]\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub struct User"),
-        "{types}"
+    for (feature, module) in [
+        ("issues", "issues"),
+        ("pull-requests", "pull_requests"),
+        ("meta", "meta"),
+        ("unreferenced-types", "unreferenced_types"),
+        ("_types-1", "types_1"),
+    ] {
+        let declaration = format!(
+            "#[cfg(feature = \"{feature}\")]\nmod {module};\n\n#[cfg(feature = \"{feature}\")]\npub use {module}::*;\n"
+        );
+        assert!(types.contains(&declaration), "{declaration}\n{types}");
+    }
+    assert!(!types.contains("pub struct"), "{types}");
+    let in_module = |module: &str| declared(&files[&format!("src/tagged/types/{module}.rs")]);
+    assert_eq!(
+        in_module("types_1"),
+        ["ApiError", "new", "User", "new", "kind", "UserKind"]
     );
-    assert!(types.contains("#[cfg(feature = \"_types-1\")]\ncodegen_runtime::json_object!(User {"));
-    assert!(types.contains("\n#[cfg(feature = \"issues\")]\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub struct Label"));
-    assert!(types.contains("\n#[cfg(feature = \"unreferenced-types\")]\n#[derive(Debug, Clone, PartialEq, Default)]\n#[non_exhaustive]\npub struct Unused"), "{types}");
+    assert!(in_module("issues").contains(&"Issue".to_string()));
+    assert!(in_module("issues").contains(&"Label".to_string()));
+    assert_eq!(in_module("unreferenced_types"), ["Unused", "new", "note"]);
     // Each feature's operations are a module that rustc reads only with the feature.
     let module = &files["src/tagged/mod.rs"];
     assert!(module.contains("#[cfg(feature = \"users-user\")]\nmod users_user;\n\n#[cfg(feature = \"users-user\")]\npub use users_user::*;\n"), "{module}");

@@ -26,39 +26,6 @@ pub enum Piece {
     Tokens(TokenStream),
     /// Finished source text (macro invocations, which prettyplease leaves unformatted).
     Text(String),
-    /// Tokens whose every item is compiled only under a `cfg` predicate (the text
-    /// inside `#[cfg(..)]`, e.g. `feature = "issues"`).
-    Gated(String, TokenStream),
-}
-
-impl Piece {
-    /// The piece with every item compiled only under `cfg` (when given).
-    pub fn gate(self, cfg: Option<&str>) -> Piece {
-        match (cfg, self) {
-            (None, piece) => piece,
-            (Some(cfg), Piece::Tokens(t)) => Piece::Gated(cfg.to_string(), t),
-            (Some(cfg), Piece::Text(text)) => Piece::Text(format!("#[cfg({cfg})]\n{text}")),
-            (Some(_), gated @ Piece::Gated(..)) => gated,
-        }
-    }
-}
-
-/// What [`format_batch`] does with one text.
-enum Chunk {
-    /// Token text: parse and format.
-    Tokens(String),
-    /// Finished text: copy.
-    Text(String),
-    /// Token text whose items all get `#[cfg(<predicate>)]`.
-    Gated(String, String),
-}
-
-impl Chunk {
-    fn len(&self) -> usize {
-        match self {
-            Chunk::Tokens(t) | Chunk::Text(t) | Chunk::Gated(_, t) => t.len(),
-        }
-    }
 }
 
 /// Formats a file made of `prelude` (inner attributes, `use`s) and `items`, in
@@ -79,7 +46,7 @@ pub fn format_items(
     // proc_macro2's fallback token streams are not `Send`, so each thread gets text:
     // runs of token items become one text each (and are dropped as they go, to keep
     // memory low), finished text passes through.
-    let mut texts: Vec<Chunk> = Vec::new();
+    let mut texts: Vec<(bool, String)> = Vec::new();
     let mut run = TokenStream::new();
     let mut in_run = 0;
     for piece in items {
@@ -88,37 +55,33 @@ pub fn format_items(
                 run.extend(t);
                 in_run += 1;
                 if in_run == chunk_len {
-                    texts.push(Chunk::Tokens(std::mem::take(&mut run).to_string()));
+                    texts.push((true, std::mem::take(&mut run).to_string()));
                     in_run = 0;
                 }
             }
-            Piece::Text(_) | Piece::Gated(..) => {
+            Piece::Text(text) => {
                 if !run.is_empty() {
-                    texts.push(Chunk::Tokens(std::mem::take(&mut run).to_string()));
+                    texts.push((true, std::mem::take(&mut run).to_string()));
                     in_run = 0;
                 }
-                texts.push(match piece {
-                    Piece::Gated(cfg, t) => Chunk::Gated(cfg, t.to_string()),
-                    Piece::Text(text) => Chunk::Text(text),
-                    Piece::Tokens(t) => Chunk::Tokens(t.to_string()),
-                });
+                texts.push((false, text));
             }
         }
     }
     if !run.is_empty() {
-        texts.push(Chunk::Tokens(run.to_string()));
+        texts.push((true, run.to_string()));
     }
     // One thread per core, each formatting a contiguous share (by text length).
-    let total: usize = texts.iter().map(Chunk::len).sum();
+    let total: usize = texts.iter().map(|(_, t)| t.len()).sum();
     let share = total.div_ceil(threads).max(1);
-    let mut batches: Vec<Vec<Chunk>> = vec![Vec::new()];
+    let mut batches: Vec<Vec<(bool, String)>> = vec![Vec::new()];
     let mut filled = 0;
     for text in texts {
         if filled >= share {
             batches.push(Vec::new());
             filled = 0;
         }
-        filled += text.len();
+        filled += text.1.len();
         if let Some(batch) = batches.last_mut() {
             batch.push(text);
         }
@@ -149,54 +112,18 @@ pub fn format_items(
     Ok(out)
 }
 
-fn format_batch(batch: Vec<Chunk>) -> Result<String, String> {
-    let parse = |text: &str| {
-        syn::parse_file(text)
-            .map_err(|e| format!("internal error: generated tokens do not parse: {e}"))
-    };
+fn format_batch(batch: Vec<(bool, String)>) -> Result<String, String> {
     let mut out = String::new();
-    for chunk in batch {
-        match chunk {
-            Chunk::Tokens(text) => out.push_str(&prettyplease::unparse(&parse(&text)?)),
-            Chunk::Text(text) => out.push_str(&text),
-            Chunk::Gated(cfg, text) => {
-                let mut file = parse(&text)?;
-                let predicate: TokenStream = cfg
-                    .parse()
-                    .map_err(|e| format!("internal error: bad cfg predicate `{cfg}`: {e}"))?;
-                let attr: syn::Attribute = syn::parse_quote!(#[cfg(#predicate)]);
-                for item in &mut file.items {
-                    // After the docs, so the item reads docs, cfg, derives.
-                    let attrs = item_attrs(item)?;
-                    let at = attrs
-                        .iter()
-                        .position(|a| !a.path().is_ident("doc"))
-                        .unwrap_or(attrs.len());
-                    attrs.insert(at, attr.clone());
-                }
-                out.push_str(&prettyplease::unparse(&file));
-            }
+    for (is_tokens, text) in batch {
+        if is_tokens {
+            let file = syn::parse_file(&text)
+                .map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
+            out.push_str(&prettyplease::unparse(&file));
+        } else {
+            out.push_str(&text);
         }
     }
     Ok(out)
-}
-
-/// The attributes of an item the generator emits.
-fn item_attrs(item: &mut syn::Item) -> Result<&mut Vec<syn::Attribute>, String> {
-    Ok(match item {
-        syn::Item::Const(i) => &mut i.attrs,
-        syn::Item::Enum(i) => &mut i.attrs,
-        syn::Item::Fn(i) => &mut i.attrs,
-        syn::Item::Impl(i) => &mut i.attrs,
-        syn::Item::Macro(i) => &mut i.attrs,
-        syn::Item::Mod(i) => &mut i.attrs,
-        syn::Item::Static(i) => &mut i.attrs,
-        syn::Item::Struct(i) => &mut i.attrs,
-        syn::Item::Trait(i) => &mut i.attrs,
-        syn::Item::Type(i) => &mut i.attrs,
-        syn::Item::Use(i) => &mut i.attrs,
-        _ => return Err("internal error: an item that cannot be gated".into()),
-    })
 }
 
 /// Formats tokens of a whole file. Tokens that do not parse are a generator bug; the

@@ -58,18 +58,17 @@ fn prim(p: Prim) -> TokenStream {
     }
 }
 
-/// Every type of the space, in name order; with `gates`, each under its feature.
-pub fn all_types(space: &TypeSpace, gates: Option<&crate::select::Gates>) -> Vec<Piece> {
-    space
-        .entries
-        .values()
-        .flat_map(|entry| {
-            let cfg = gates.and_then(|g| g.type_cfg(&entry.name));
-            type_entry(space, entry)
-                .into_iter()
-                .map(move |piece| piece.gate(cfg.as_deref()))
-        })
-        .collect()
+/// Every type of the space, in name order.
+pub fn all_types(space: &TypeSpace) -> Vec<Piece> {
+    some_types(space, space.entries.values())
+}
+
+/// The given types of the space, in the given order.
+pub fn some_types<'a>(
+    space: &TypeSpace,
+    entries: impl Iterator<Item = &'a TypeEntry>,
+) -> Vec<Piece> {
+    entries.flat_map(|entry| type_entry(space, entry)).collect()
 }
 
 fn fallback_doc(entry: &TypeEntry) -> String {
