@@ -152,22 +152,24 @@ pub fn generate(
     // Each file's tokens are built right before it is formatted and dropped by it, so
     // only one file's token trees are alive at a time (they dominate peak memory).
     let mut files = Vec::with_capacity(3);
+    // The gated types' files time themselves.
+    let declarations = match &gates {
+        None => Vec::new(),
+        Some(gates) => gated_type_files(&space, gates, module, header, &mut files, &mut timings)
+            .map_err(internal)?,
+    };
     let started = Instant::now();
-    let types = match &gates {
+    let mut types = match &gates {
         None => all_types(&space),
-        Some(gates) => {
-            let shared = space
+        Some(gates) => some_types(
+            &space,
+            space
                 .entries
                 .values()
-                .filter(|e| !gates.types.contains_key(&e.name));
-            let mut pieces = some_types(&space, shared);
-            pieces.extend(
-                gated_type_files(&space, gates, module, header, &mut files, &mut timings)
-                    .map_err(internal)?,
-            );
-            pieces
-        }
+                .filter(|e| !gates.types.contains_key(&e.name)),
+        ),
     };
+    types.extend(declarations);
     timings.tokens += started.elapsed();
     let started = Instant::now();
     files.push((
@@ -215,13 +217,16 @@ pub fn generate(
     };
     timings.tokens += started.elapsed();
     if let Some(gates) = &gates {
+        let mut by_feature: std::collections::BTreeMap<&str, Vec<&OperationMethod>> =
+            std::collections::BTreeMap::new();
+        for op in &ops.methods {
+            if let Some(feature) = gates.operations.get(&op.method_name) {
+                by_feature.entry(feature).or_default().push(op);
+            }
+        }
         for feature in &gates.features {
             let started = Instant::now();
-            let selected: Vec<&OperationMethod> = ops
-                .methods
-                .iter()
-                .filter(|op| gates.operations.get(&op.method_name) == Some(&feature.name))
-                .collect();
+            let selected = by_feature.remove(feature.name.as_str()).unwrap_or_default();
             let items = operations_module(&space, &ops, &selected, &examples);
             let m = &feature.module;
             client.push(Piece::Text(format!(

@@ -300,7 +300,15 @@ pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     if apis.iter().all(|a| a.types_only) {
         out.push_str(TYPES_ONLY_GUIDE);
     } else {
-        out.push_str(&CLIENT_GUIDE.replace("{crate}", &crate_ident));
+        let guide = CLIENT_GUIDE.replace("{crate}", &crate_ident);
+        if split.is_some() {
+            out.push_str(&guide.replace(
+                "One feature per API (all on by default)",
+                "One feature per tag (all on by default; see the table above)",
+            ));
+        } else {
+            out.push_str(&guide);
+        }
     }
     for api in apis {
         if let Some(example) = readme::example(&crate_ident, api) {

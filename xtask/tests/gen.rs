@@ -676,6 +676,10 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
         readme.contains("| `users-user` | Users.User | 1 | 3 |"),
         "{readme}"
     );
+    assert!(
+        readme.contains("One feature per tag (all on by default; see the table above)"),
+        "{readme}"
+    );
 }
 
 /// Runs cargo in the generated crate with the workspace's lock file and target
