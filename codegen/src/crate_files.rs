@@ -163,10 +163,14 @@ pub fn lib_rs(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     out.push_str("#![allow(\n    clippy::large_enum_variant,\n    clippy::too_many_arguments,\n    clippy::enum_variant_names,\n    clippy::should_implement_trait,\n    clippy::wrong_self_convention,\n    clippy::doc_lazy_continuation,\n    clippy::doc_overindented_list_items,\n    clippy::module_inception,\n    clippy::type_complexity,\n    clippy::match_overlapping_arm,\n    clippy::result_large_err\n)]\n\n");
     out.push_str("/// The runtime the clients are built on: errors, responses, auth, retries.\npub use codegen_runtime as runtime;\n");
     out.push_str("/// Crates whose types appear in the models and clients, re-exported so that callers use\n/// the same versions without adding them.\npub use {chrono, serde_json, uuid};\n");
+    // `rustfmt::skip` on each module: its files are laid out by prettyplease, not rustfmt,
+    // and `rustfmt`'s own switch for generated files (`format_generated_files`) is
+    // nightly-only. Without it, `cargo fmt --all` in any workspace holding this crate
+    // would rewrite it and make `gen --check` fail.
     for api in apis {
         let _ = write!(
             out,
-            "\n#[cfg(feature = \"{m}\")]\npub mod {m};\n",
+            "\n#[cfg(feature = \"{m}\")]\n#[rustfmt::skip]\npub mod {m};\n",
             m = api.module
         );
     }

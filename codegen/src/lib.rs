@@ -18,6 +18,7 @@ mod api;
 mod crate_files;
 pub mod docs;
 mod emit;
+pub mod items;
 pub mod load;
 pub mod naming;
 pub mod normalize;

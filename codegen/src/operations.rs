@@ -259,7 +259,8 @@ pub struct Operations {
     pub warnings: Vec<(String, String)>,
 }
 
-const METHODS: [&str; 8] = [
+/// The HTTP methods an OpenAPI 3.0 path item can hold, in document order.
+pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

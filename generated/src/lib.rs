@@ -29,16 +29,21 @@ pub use codegen_runtime as runtime;
 pub use {chrono, serde_json, uuid};
 
 #[cfg(feature = "iris")]
+#[rustfmt::skip]
 pub mod iris;
 
 #[cfg(feature = "liveswitch")]
+#[rustfmt::skip]
 pub mod liveswitch;
 
 #[cfg(feature = "salesforce_interaction")]
+#[rustfmt::skip]
 pub mod salesforce_interaction;
 
 #[cfg(feature = "teamwork_desk")]
+#[rustfmt::skip]
 pub mod teamwork_desk;
 
 #[cfg(feature = "zild")]
+#[rustfmt::skip]
 pub mod zild;

@@ -19,6 +19,9 @@ pub const PACKAGE_NAME: &str = "conversation-apis";
 pub const PACKAGE_VERSION: &str = "0.1.0";
 /// The command that regenerates the checked-in crate.
 pub const GEN_COMMAND: &str = "cargo xtask gen";
+/// Files of `generated/` that gen does not write but keeps: the changelog the release
+/// step (`cargo xtask review --changelog`) writes.
+pub const GENERATED_KEEP: &[&str] = &["CHANGELOG.md"];
 
 /// Where things are in the workspace.
 #[derive(Debug, Clone)]
@@ -321,7 +324,7 @@ pub fn run_gen(layout: &Layout, out: &mut dyn Write) -> Result<(), Failure> {
     let inputs = load(&specs).map_err(|e| failed(e, out))?;
     let krate = generate_loaded(&inputs, &workspace_config()).map_err(|e| failed(e, out))?;
     ensure_is_crate(&krate)?;
-    fsutil::write_tree(&layout.generated, &krate.files, &[])
+    fsutil::write_tree(&layout.generated, &krate.files, GENERATED_KEEP)
         .map_err(|e| Failure::new(format!("cannot write {}: {e}", layout.generated.display())))?;
     for line in fallback_lines(&specs, &inputs, &krate) {
         writeln!(out, "{line}").ok();
@@ -369,8 +372,11 @@ pub fn check(layout: &Layout) -> Result<Result<GeneratedCrate, Stale>, Failure> 
     let specs = spec_files(&layout.root, &layout.specs)?;
     let krate = generate(&specs, &workspace_config())
         .map_err(|e| Failure::new(format!("{e}generation failed")))?;
-    let files = fsutil::compare_tree(&layout.generated, &krate.files)
+    let mut files = fsutil::compare_tree(&layout.generated, &krate.files)
         .map_err(|e| Failure::new(format!("cannot read {}: {e}", layout.generated.display())))?;
+    files.retain(|c| {
+        !(c.kind == fsutil::ChangeKind::Remove && GENERATED_KEEP.contains(&c.path.as_str()))
+    });
     if files.is_empty() {
         Ok(Ok(krate))
     } else {

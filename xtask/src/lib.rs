@@ -5,11 +5,13 @@
 //! - `gen --spec FILE --out DIR`: write a standalone crate for one document;
 //! - `lint`: checks beyond a validator ([`lint`]);
 //! - `diff`: classify spec changes against a git revision ([`diff`]);
+//! - `review`: the pull-request report, and the changelog entry of a release ([`review`]);
 //! - `test`: the project's single test command ([`test_cmd`]);
-//! - `bench`: generation time, memory and `cargo check` time per spec ([`bench`]).
+//! - `bench`: generation time, memory and `cargo check` time per spec ([`bench`](mod@bench)).
 //!
 //! The binary (`src/main.rs`) only parses arguments; everything else lives here so
-//! that the integration tests in `xtask/tests/` can call it.
+//! that the integration tests in `xtask/tests/` can call it. `lint`, `diff` and
+//! `review` are command lines over the `spec-review` library, which holds their logic.
 
 pub mod bench;
 pub mod corpus;
@@ -17,11 +19,11 @@ pub mod diff;
 pub mod fsutil;
 pub mod gen;
 pub mod lint;
-pub mod locate;
-pub mod naming;
-pub mod schema;
-pub mod spec;
+pub mod review;
 pub mod test_cmd;
+
+/// The spec layer views `gen`, `corpus` and `bench` share with `lint` and `diff`.
+pub use spec_review::spec;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::diff::{DiffOptions, Format, Level};
+use spec_review::diff::{Format, Level};
+use xtask::diff::DiffOptions;
 use xtask::gen::Layout;
 use xtask::test_cmd::TestOptions;
 use xtask::Failure;
@@ -37,8 +38,10 @@ Usage of every command:
   cargo xtask gen --check                change nothing; fail with a diff if generated/ is stale
   cargo xtask gen --spec FILE --out DIR  write a standalone crate for one OpenAPI 3.0 document
   cargo xtask lint [FILE...]             lint specs/*.yaml (or the given files)
-  cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN]
+  cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN] [--rules]
                                          classify spec changes since REV (default: merge-base with main)
+  cargo xtask review [--base REV] [--out FILE] [--changelog]
+                                         the pull-request report (Markdown); --changelog writes generated/CHANGELOG.md
   cargo xtask test [--skip-tools]        the project's single test command
   cargo xtask corpus [DIR] [--sample N] [--check N] [--seed S] [--jobs N] [--timeout SECS] [--strict]
                                          the generator over APIs.guru's directory (or DIR), with a report
@@ -124,6 +127,29 @@ enum Verb {
         /// exit code is 0 whatever changed.
         #[arg(long, value_name = "LEVEL", value_parser = ["ERR", "WARN"], ignore_case = true)]
         fail_on: Option<String>,
+        /// Print every rule the diff knows, with its documentation, and exit.
+        #[arg(long, conflicts_with_all = ["base", "fail_on"])]
+        rules: bool,
+    },
+    /// Write the report a pull request gets, in Markdown.
+    ///
+    /// The API changes since REV with their levels and Rust items, the suggested version
+    /// bump of conversation-apis and its version on both sides, what changed in the
+    /// generated code (items added, removed, changed; lines), the new x-assumptions and
+    /// the lint findings. Exits 1 when a change is ERR or breaks Rust code and the
+    /// crate's version (generated/Cargo.toml, set in xtask/src/gen.rs) was not raised to
+    /// a breaking version (major; minor below 1.0).
+    Review {
+        /// Revision to compare the working tree with [default: git merge-base HEAD main].
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// Write the report to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Release step: write the current version's entry into generated/CHANGELOG.md
+        /// (replacing an entry for the same version) instead of printing the report.
+        #[arg(long, conflicts_with = "out")]
+        changelog: bool,
     },
     /// Run every test: the project's single test command.
     ///
@@ -261,10 +287,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Verb::Lint { files } => {
             xtask::lint::run_lint(&root, &root.join("specs"), &files, &mut stdout)
         }
+        Verb::Diff { rules: true, .. } => {
+            xtask::diff::run_rules(&mut stdout);
+            Ok(())
+        }
         Verb::Diff {
             base,
             format,
             fail_on,
+            ..
         } => {
             let options = DiffOptions {
                 base,
@@ -275,6 +306,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .map_err(Failure::new)?,
             };
             xtask::diff::run_diff(&root, &options, &mut stdout)
+        }
+        Verb::Review {
+            base,
+            out,
+            changelog,
+        } => {
+            let options = xtask::review::ReviewOptions {
+                base,
+                out,
+                changelog,
+            };
+            xtask::review::run_review(&root, &options, &mut stdout)
         }
         Verb::Test { skip_tools } => {
             xtask::test_cmd::run_test(&root, &TestOptions { skip_tools }, &mut stdout)

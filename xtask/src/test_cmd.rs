@@ -3,15 +3,18 @@
 //! Steps, in order, each under a heading; the first failing step stops the run:
 //! 1. `bash tools/install.sh` (if it exists) — installs the npm and PyPI tools;
 //! 2. `bash tools/validate-specs.sh` and 3. `bash tools/selftest.sh` (if they exist);
-//! 4. `gen --check`; 5. `lint`;
-//! 6. `cargo fmt --check` on the hand-written crates ([`FORMATTED`]; the generated crate
-//!    is prettyplease's output, which `gen --check` keeps exact);
-//! 7. `cargo clippy --workspace --all-targets --all-features -- -D warnings`;
-//! 8. `RUSTDOCFLAGS="-D warnings" cargo doc -p conversation-apis --no-deps`;
-//! 9. with the tools, the real-world specs (Petstore and GitHub generate crates that
+//! 4. `lint`;
+//! 5. `cargo fmt --all --check` (the generated crate's modules are `#[rustfmt::skip]`:
+//!    they are prettyplease's output, which `gen --check` keeps exact);
+//! 6. `cargo clippy --workspace --all-targets --all-features -- -D warnings`;
+//! 7. `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features` (every
+//!    crate documents cleanly);
+//! 8. with the tools, the real-world specs (Petstore and GitHub generate crates that
 //!    `cargo check` accepts) and a fixed sample of APIs.guru's corpus (40 documents
 //!    generate, and their crates pass `cargo check`);
-//! 10. `cargo test --workspace`, last, so that its summary lines end the output.
+//! 9. `cargo test --workspace`, last, so that its summary lines end the output. It
+//!    checks that `generated/` is fresh (`gen --check`, in the `generated_is_fresh`
+//!    test), once.
 //!
 //! `--skip-tools` leaves out steps 1–3. Child processes get `tools/node_modules/.bin`
 //! at the front of `PATH`.
@@ -21,14 +24,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::gen::{self, Layout};
 use crate::lint;
 use crate::Failure;
-
-/// The hand-written crates, which `cargo fmt --check` keeps in the style of
-/// `rustfmt.toml`. (rustfmt on stable formats `@generated` files too, so the generated
-/// crate is left out by name.)
-pub const FORMATTED: &[&str] = &["codegen", "codegen-runtime", "xtask", "conformance-tests"];
 
 /// Options of `cargo xtask test`.
 #[derive(Debug, Clone, Default)]
@@ -48,8 +45,6 @@ pub enum Action {
         /// Extra environment.
         env: Vec<(String, String)>,
     },
-    /// Run `gen --check` in this process.
-    GenCheck,
     /// Run `lint` in this process.
     Lint,
 }
@@ -92,22 +87,13 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
         }
     }
     steps.push(Step {
-        name: "gen --check".into(),
-        action: Action::GenCheck,
-    });
-    steps.push(Step {
         name: "lint".into(),
         action: Action::Lint,
     });
     let cargo = cargo();
-    let mut fmt = vec!["fmt"];
-    for package in FORMATTED {
-        fmt.extend(["-p", package]);
-    }
-    fmt.extend(["--", "--check"]);
     steps.push(Step {
         name: "fmt".into(),
-        action: run_step(&cargo, &fmt),
+        action: run_step(&cargo, &["fmt", "--all", "--", "--check"]),
     });
     steps.push(Step {
         name: "clippy".into(),
@@ -128,7 +114,7 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
         name: "doc".into(),
         action: Action::Run {
             program: cargo.clone(),
-            args: ["doc", "-p", "conversation-apis", "--no-deps"]
+            args: ["doc", "--workspace", "--no-deps", "--all-features"]
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
@@ -147,10 +133,11 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
                     "-p",
                     "xtask",
                     "--test",
-                    "real_specs",
+                    "it",
                     "--",
                     "--ignored",
                     "--nocapture",
+                    "real_specs::",
                 ],
             ),
         });
@@ -201,7 +188,6 @@ fn describe(action: &Action) -> String {
             parts.extend(args.iter().cloned());
             parts.join(" ")
         }
-        Action::GenCheck => "cargo xtask gen --check".into(),
         Action::Lint => "cargo xtask lint".into(),
     }
 }
@@ -296,7 +282,6 @@ pub fn run_steps(root: &Path, steps: &[Step], out: &mut dyn Write) -> Result<(),
             Action::Run { program, args, env } => {
                 run_and_tally(root, &path, program, args, env, &mut totals, out)
             }
-            Action::GenCheck => gen::run_check(&Layout::new(root), out).map_err(|f| f.message),
             Action::Lint => {
                 lint::run_lint(root, &root.join("specs"), &[], out).map_err(|f| f.message)
             }

@@ -573,9 +573,12 @@ fn body_enum(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStrea
             }
         })
     });
+    // `non_exhaustive` like every other enum of the crate: a media type the API accepts
+    // later is a new variant, and callers build the enum, never need to match it all.
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -593,7 +596,7 @@ fn default_is_success(op: &OperationMethod) -> bool {
 
 /// The cases of the reply enum: documented successes (with `default` when it is the
 /// success response too).
-fn success_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
+pub(crate) fn success_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
     let default_ok = default_is_success(op);
     op.responses
         .iter()
@@ -603,7 +606,7 @@ fn success_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
 
 /// The cases of the error enum: documented errors (and `default`) with a body. An error
 /// status documented without one is `rt::Error::Status`.
-fn error_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
+pub(crate) fn error_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
     op.responses
         .iter()
         .filter(|r| !r.is_success() && r.body != ResponseBody::Empty)

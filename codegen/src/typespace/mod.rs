@@ -1,7 +1,7 @@
 //! The typed intermediate model of a document's schemas: one [`TypeEntry`] per Rust
 //! type, with final names, resolved references and every field's presence rules.
 //!
-//! Built by [`convert`] from `openapiv3` schemas, read by `emit::types` to make tokens.
+//! Built by `convert` from `openapiv3` schemas, read by `emit::types` to make tokens.
 
 mod convert;
 mod dedup;

@@ -217,6 +217,7 @@ impl<'a> std::future::IntoFuture for CreateConversation<'a> {
 
 /// The request body of [`Client::create_conversation`], in one of the media types it accepts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateConversationBody {
     /// Sent as `application/json`.
     Json(types::CreateConversationRequest),

@@ -312,6 +312,7 @@ pub struct EstablishConversationParams {
 
 /// The request body of [`Client::establish_conversation`], in one of the media types it accepts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EstablishConversationBody {
     /// Sent as `application/json`.
     Json(types::EstablishConversationRequest),

@@ -1,0 +1,493 @@
+//! The spec diff: what changed between two versions of a set of specs, how bad each
+//! change is for callers of the API (ERR / WARN / INFO, the way oasdiff classifies
+//! them), which Rust items of the generated crate it touches (read from codegen's model
+//! of both sides, [`codegen::items`]), whether consumers' code stops compiling, and the
+//! semver bump that follows.
+//!
+//! The comparison ([`diff_docs`], [`diff_sets`]) works on parsed documents; reading them
+//! (from git, from files) is the caller's (`cargo xtask diff` in this repository). The
+//! rules are [`Rule`], the walker `walk.rs`, the Rust-impact mapping `impact.rs`, the
+//! renderers `render.rs`.
+
+mod impact;
+mod render;
+mod rules;
+mod walk;
+
+pub use rules::Rule;
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::spec::{self, Doc};
+
+/// How bad a change is for existing callers of the HTTP API: the one severity scale
+/// (shown `ERR`, `WARN`, `INFO` here).
+pub use crate::spec::Severity as Level;
+
+/// `level` as `ERR`, `WARN` or `INFO`.
+fn level_code<S: serde::Serializer>(level: &Level, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(level.code())
+}
+
+/// `version` raised by `bump`, as cargo reads semver: below 1.0 the minor number is the
+/// breaking one. `None` when `version` is not `x.y.z`.
+pub fn version_after(version: &str, bump: Bump) -> Option<String> {
+    let mut parts = version
+        .split(['.', '-', '+'])
+        .take(3)
+        .map(|p| p.parse::<u64>().ok());
+    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(match (bump, major) {
+        (Bump::None, _) => version.to_string(),
+        (Bump::Major, 0) => format!("0.{}.0", minor + 1),
+        (Bump::Major, _) => format!("{}.0.0", major + 1),
+        (Bump::Minor, 0) | (Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
+        (Bump::Minor, _) => format!("{major}.{}.0", minor + 1),
+    })
+}
+
+/// Whether code that uses the generated crate stops compiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Breaks {
+    /// It keeps compiling.
+    No,
+    /// The diff cannot tell: it depends on the Rust type codegen makes of an inline
+    /// schema (whether it gets a type of its own or is merged with another).
+    Maybe,
+    /// Code that uses the item stops compiling.
+    Yes,
+}
+
+impl fmt::Display for Breaks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Breaks::No => "no",
+            Breaks::Maybe => "maybe",
+            Breaks::Yes => "yes",
+        })
+    }
+}
+
+/// One classified change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// How bad it is for HTTP callers.
+    #[serde(serialize_with = "level_code")]
+    pub level: Level,
+    /// The rule that found it (its name, e.g. `property-became-required`, is stable).
+    pub rule: Rule,
+    /// The spec file, e.g. `specs/zild.yaml`.
+    pub file: String,
+    /// One-based line and column in the new file (of the nearest node that exists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// See `line`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// JSON pointer of the changed node (in the new document; in the old one if removed).
+    pub pointer: String,
+    /// The operation (`POST /conversations`) or schema (`schema Conversation`).
+    pub location: String,
+    /// What changed.
+    pub message: String,
+    /// Rust items of the generated crate the change touches.
+    pub rust_items: Vec<String>,
+    /// Whether consumers' code stops compiling.
+    pub breaks_compilation: Breaks,
+}
+
+/// The version bump a set of changes calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bump {
+    /// Nothing changed.
+    None,
+    /// Fixes only.
+    Patch,
+    /// Additions, nothing breaks.
+    Minor,
+    /// Something breaks.
+    Major,
+}
+
+impl fmt::Display for Bump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Bump::None => "none",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        })
+    }
+}
+
+/// Everything `cargo xtask diff` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// What was compared with the working tree (a revision), if known.
+    pub base: Option<String>,
+    /// The changes, sorted by file, level (worst first) and place.
+    pub changes: Vec<Change>,
+    /// The generated crate's current version, if known.
+    pub crate_version: Option<String>,
+    /// The generated crate's package name (e.g. `conversation-apis`).
+    pub crate_name: String,
+}
+
+impl Report {
+    /// A report of `changes` (sorted here).
+    pub fn new(
+        base: Option<String>,
+        mut changes: Vec<Change>,
+        crate_version: Option<String>,
+        crate_name: &str,
+    ) -> Report {
+        changes.sort_by(|a, b| {
+            (
+                &a.file,
+                std::cmp::Reverse(a.level),
+                &a.location,
+                &a.pointer,
+                &a.message,
+                &a.rule,
+            )
+                .cmp(&(
+                    &b.file,
+                    std::cmp::Reverse(b.level),
+                    &b.location,
+                    &b.pointer,
+                    &b.message,
+                    &b.rule,
+                ))
+        });
+        changes.dedup();
+        Report {
+            base,
+            changes,
+            crate_version,
+            crate_name: crate_name.to_string(),
+        }
+    }
+
+    /// Number of changes at `level`.
+    pub fn count(&self, level: Level) -> usize {
+        self.changes.iter().filter(|c| c.level == level).count()
+    }
+
+    fn count_breaks(&self, breaks: Breaks) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.breaks_compilation == breaks)
+            .count()
+    }
+
+    /// The suggested bump of the generated crate, judged by what its Rust consumers
+    /// see (semver is about the crate's API, the way cargo-semver-checks judges it):
+    /// major when a change stops their code compiling; minor when something was added,
+    /// callers of the HTTP API may notice (WARN, or ERR that leaves the Rust API
+    /// compatible) or compilation may stop; patch otherwise (deprecations, looser
+    /// constraints).
+    pub fn bump(&self) -> Bump {
+        if self.changes.is_empty() {
+            Bump::None
+        } else if self
+            .changes
+            .iter()
+            .any(|c| c.breaks_compilation == Breaks::Yes)
+        {
+            Bump::Major
+        } else if self.changes.iter().any(|c| {
+            c.rule.is_addition()
+                || c.level >= Level::Warning
+                || c.breaks_compilation == Breaks::Maybe
+        }) {
+            Bump::Minor
+        } else {
+            Bump::Patch
+        }
+    }
+
+    /// The next version of the crate for [`Report::bump`], as cargo reads semver: below
+    /// 1.0 the minor number is the breaking one.
+    pub fn next_version(&self) -> Option<String> {
+        version_after(self.crate_version.as_deref()?, self.bump())
+    }
+
+    /// One sentence on the bump and what it means for a 0.x crate.
+    pub fn bump_sentence(&self) -> String {
+        let bump = self.bump();
+        let zero = self
+            .crate_version
+            .as_deref()
+            .is_none_or(|v| v.starts_with("0."));
+        let may_break = self
+            .changes
+            .iter()
+            .any(|c| c.level == Level::Warning || c.breaks_compilation == Breaks::Maybe);
+        let why = match bump {
+            Bump::None => "no API change",
+            Bump::Major => "breaking: consumers' code stops compiling",
+            Bump::Minor if self.has_at_least(Level::Error) => {
+                "HTTP callers break (ERR), but consumers' Rust code keeps compiling"
+            }
+            Bump::Minor if may_break => "nothing surely breaks, but something may",
+            Bump::Minor => "additions only",
+            Bump::Patch => "nothing added or broken",
+        };
+        let zero_x = match bump {
+            Bump::None => "",
+            Bump::Major => "; {crate} is 0.x, so bump the minor version",
+            Bump::Minor | Bump::Patch => "; {crate} is 0.x, so bump the patch version",
+        }
+        .replace("{crate}", &self.crate_name);
+        let meaning = if zero {
+            format!("{why}{zero_x}")
+        } else {
+            why.to_string()
+        };
+        let versions = match (&self.crate_version, self.next_version()) {
+            (Some(from), Some(to)) if from != &to => format!(": {from} → {to}"),
+            _ => String::new(),
+        };
+        format!("suggested version bump: {bump} ({meaning}{versions})")
+    }
+
+    /// Whether the report has a change at `level` or worse.
+    pub fn has_at_least(&self, level: Level) -> bool {
+        self.changes.iter().any(|c| c.level >= level)
+    }
+}
+
+/// Output formats of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For terminals.
+    Text,
+    /// For pull requests.
+    Markdown,
+    /// For machines.
+    Json,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Ok(Format::Text),
+            "markdown" | "md" => Ok(Format::Markdown),
+            "json" => Ok(Format::Json),
+            _ => Err(format!(
+                "unknown format `{s}`; expected text, markdown or json"
+            )),
+        }
+    }
+}
+
+/// Compares two sets of specs (file → parsed document). Files only in `new` are
+/// INFO, files only in `old` ERR; files in both are compared with [`diff_docs`].
+///
+/// `crate_name` is the generated crate's package name (`conversation-apis`): Rust items
+/// are named by its path (`conversation_apis::module::Item`).
+pub fn diff_sets(
+    old: &BTreeMap<String, Doc>,
+    new: &BTreeMap<String, Doc>,
+    crate_name: &str,
+) -> Vec<Change> {
+    let krate = crate_name.replace('-', "_");
+    let mut out = Vec::new();
+    for (file, doc) in new {
+        if !old.contains_key(file) {
+            let module = spec::module_name(Path::new(file));
+            out.push(Change {
+                level: Level::Info,
+                rule: Rule::SpecAdded,
+                file: file.clone(),
+                line: None,
+                column: None,
+                pointer: String::new(),
+                location: "spec".into(),
+                message: format!(
+                    "new API with {} operation(s)",
+                    spec::operations(&doc.value).len()
+                ),
+                rust_items: vec![format!("{krate}::{module}")],
+                breaks_compilation: Breaks::No,
+            });
+        }
+    }
+    for (file, doc) in old {
+        match new.get(file) {
+            Some(new_doc) => out.extend(diff_docs(file, doc, new_doc, crate_name)),
+            None => {
+                let module = spec::module_name(Path::new(file));
+                out.push(Change {
+                    level: Level::Error,
+                    rule: Rule::SpecRemoved,
+                    file: file.clone(),
+                    line: None,
+                    column: None,
+                    pointer: String::new(),
+                    location: "spec".into(),
+                    message: format!(
+                        "API removed with its {} operation(s)",
+                        spec::operations(&doc.value).len()
+                    ),
+                    rust_items: vec![format!("{krate}::{module}")],
+                    breaks_compilation: Breaks::Yes,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Compares two versions of one spec, `file` (its stem names the Rust module), for the
+/// generated crate `crate_name`.
+pub fn diff_docs(file: &str, old: &Doc, new: &Doc, crate_name: &str) -> Vec<Change> {
+    let krate = crate_name.replace('-', "_");
+    let module = spec::module_name(Path::new(file));
+    let mut usage = usages(&old.value);
+    for (name, u) in usages(&new.value) {
+        let e = usage.entry(name).or_default();
+        e.request |= u.request;
+        e.response |= u.response;
+    }
+    let built = |doc: &Doc| match &doc.items {
+        Some(items) => items.clone(),
+        // A document whose model cannot be built has no items to name.
+        None => codegen::items::api_items(&doc.api_input()).unwrap_or_default(),
+    };
+    let (old_items, new_items) = (built(old), built(new));
+    let mut d = walk::Differ {
+        file,
+        impact: impact::Impact {
+            module_path: format!("{krate}::{module}"),
+            old: &old_items,
+            new: &new_items,
+        },
+        old: &old.value,
+        new: &new.value,
+        new_doc: new,
+        out: Vec::new(),
+        visited: HashSet::new(),
+    };
+    d.operations();
+    d.component_schemas(&usage);
+    d.out
+}
+
+/// Which ways a schema travels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// In requests (parameters, request bodies).
+    pub request: bool,
+    /// In responses.
+    pub response: bool,
+}
+
+impl Usage {
+    pub(crate) const REQUEST: Usage = Usage {
+        request: true,
+        response: false,
+    };
+    pub(crate) const RESPONSE: Usage = Usage {
+        request: false,
+        response: true,
+    };
+
+    /// The worse of the levels that apply; both when the schema is not used at all.
+    pub(crate) fn level(self, request: Level, response: Level) -> Level {
+        match (self.request, self.response) {
+            (true, false) => request,
+            (false, true) => response,
+            _ => request.max(response),
+        }
+    }
+}
+
+/// For every component schema: whether operations use it in requests, responses, or both
+/// (through any chain of references).
+pub fn usages(doc: &Value) -> BTreeMap<String, Usage> {
+    let mut out: BTreeMap<String, Usage> = BTreeMap::new();
+    let mut seen: HashSet<(String, bool)> = HashSet::new();
+    let mut queue: Vec<(String, bool)> = Vec::new();
+    for op in spec::operations(doc) {
+        let mut roots: Vec<(&Value, String, bool)> = Vec::new();
+        for (container, base) in [(op.item, &op.item_pointer), (op.op, &op.pointer)] {
+            if let Some(p) = container.get("parameters") {
+                roots.push((p, format!("{base}/parameters"), true));
+            }
+        }
+        if let Some(b) = op.op.get("requestBody") {
+            roots.push((b, format!("{}/requestBody", op.pointer), true));
+        }
+        if let Some(r) = op.op.get("responses") {
+            roots.push((r, format!("{}/responses", op.pointer), false));
+        }
+        for (node, ptr, is_request) in roots {
+            let key = ptr.rsplit('/').next().unwrap_or("");
+            for target in refs_in(node, key) {
+                if seen.insert((target.clone(), is_request)) {
+                    queue.push((target, is_request));
+                }
+            }
+        }
+    }
+    while let Some((target, is_request)) = queue.pop() {
+        if let Some(name) = target.strip_prefix("/components/schemas/") {
+            let name = crate::locate::unescape_token(name.split('/').next().unwrap_or(name));
+            let e = out.entry(name).or_default();
+            if is_request {
+                e.request = true;
+            } else {
+                e.response = true;
+            }
+        }
+        let Some(node) = doc.pointer(&target) else {
+            continue;
+        };
+        let key = target.rsplit('/').next().unwrap_or("");
+        for next in refs_in(node, key) {
+            if seen.insert((next.clone(), is_request)) {
+                queue.push((next, is_request));
+            }
+        }
+    }
+    out
+}
+
+/// Local reference targets (as pointers) under `value`, skipping example payloads.
+pub(crate) fn refs_in(value: &Value, key: &str) -> Vec<String> {
+    fn go(v: &Value, parent: &str, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    // Under `properties` and `responses`, every key is structure (a
+                    // property called `enum`, the `default` response).
+                    let structural = matches!(parent, "properties" | "responses");
+                    match k.as_str() {
+                        "$ref" if !structural => {
+                            if let Some(p) = v.as_str().and_then(spec::local_ref_pointer) {
+                                out.push(p);
+                            }
+                        }
+                        "example" | "default" | "enum" if !structural => {}
+                        k if k.starts_with("x-") => {}
+                        _ => go(v, k, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| go(v, parent, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    go(value, key, &mut out);
+    out
+}

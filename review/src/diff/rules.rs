@@ -1,0 +1,181 @@
+//! The diff's rules: one variant per kind of change, each documented, so that this
+//! list is the reference of what `diff` reports (as oasdiff's checker list is).
+//!
+//! A rule names *what* changed; how bad it is ([`Level`](super::Level)) depends on where
+//! the schema travels (requests or responses) and is decided by the walker.
+
+use std::fmt;
+
+use serde::Serialize;
+
+macro_rules! rules {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = $name:literal, )+) => {
+        /// A kind of spec change the diff recognises.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub enum Rule {
+            $( $(#[doc = $doc])+ #[serde(rename = $name)] $variant, )+
+        }
+
+        impl Rule {
+            /// Every rule, in the order of this list.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)+];
+
+            /// The rule's stable name, e.g. `property-became-required`.
+            pub fn name(self) -> &'static str {
+                match self { $(Rule::$variant => $name,)+ }
+            }
+
+            /// The rule's documentation (its doc comment).
+            pub fn doc(self) -> &'static str {
+                match self { $(Rule::$variant => concat!($($doc, "\n"),+),)+ }
+            }
+        }
+    };
+}
+
+rules! {
+    /// A spec file was added: a new API module. INFO.
+    SpecAdded = "spec-added",
+    /// A spec file was removed with its module and every operation. ERR.
+    SpecRemoved = "spec-removed",
+    /// An operation (method and path) was added: a new client method. INFO.
+    OperationAdded = "operation-added",
+    /// An operation was removed: its client method is gone. ERR.
+    OperationRemoved = "operation-removed",
+    /// The operationId changed, so the client method (and its builder, reply and error
+    /// types) are renamed. INFO on the wire; Rust code stops compiling.
+    OperationIdChanged = "operation-id-changed",
+    /// An operation was marked `deprecated`. INFO.
+    OperationDeprecated = "operation-deprecated",
+    /// An optional parameter was added: a new setter of the request builder. INFO.
+    ParameterAdded = "parameter-added",
+    /// A parameter was removed. ERR.
+    ParameterRemoved = "parameter-removed",
+    /// A required parameter was added: callers must send it. ERR.
+    RequiredParameterAdded = "required-parameter-added",
+    /// An optional parameter became required. ERR.
+    ParameterBecameRequired = "parameter-became-required",
+    /// A required parameter became optional: its Rust argument becomes a setter. INFO.
+    ParameterBecameOptional = "parameter-became-optional",
+    /// A path parameter was renamed in place (the same position in the template): the
+    /// positional argument stays. INFO.
+    PathParameterRenamed = "path-parameter-renamed",
+    /// An optional request body was added. INFO.
+    RequestBodyAdded = "request-body-added",
+    /// A required request body was added. ERR.
+    RequiredRequestBodyAdded = "required-request-body-added",
+    /// The request body was removed. ERR.
+    RequestBodyRemoved = "request-body-removed",
+    /// The request body became required. ERR.
+    RequestBodyBecameRequired = "request-body-became-required",
+    /// The request body became optional. INFO.
+    RequestBodyBecameOptional = "request-body-became-optional",
+    /// A media type was added to a request or response body. INFO.
+    MediaTypeAdded = "media-type-added",
+    /// A media type was removed from a request or response body (its level depends on
+    /// the direction).
+    MediaTypeRemoved = "media-type-removed",
+    /// An error status was documented: a new variant of `<Op>Error` when it has a body
+    /// (the enum is `#[non_exhaustive]`, so code keeps compiling). INFO.
+    StatusAdded = "status-added",
+    /// An error status is no longer documented. INFO.
+    StatusRemoved = "status-removed",
+    /// A status moved between the successes and the errors (e.g. `default` once the
+    /// operation documents a success): its variant moves between `<Op>Reply` and
+    /// `<Op>Error`. INFO.
+    StatusMoved = "status-moved",
+    /// A success status was documented: a new variant of `<Op>Reply`. INFO.
+    SuccessStatusAdded = "success-status-added",
+    /// A success status is no longer documented: its `<Op>Reply` variant is gone. ERR.
+    SuccessStatusRemoved = "success-status-removed",
+    /// A component schema was added: a new Rust type. INFO.
+    SchemaAdded = "schema-added",
+    /// A component schema was removed: its Rust type is gone. INFO on the wire.
+    SchemaRemoved = "schema-removed",
+    /// A reference now points at another component of the same shape: the Rust type is
+    /// renamed. INFO.
+    TypeRenamed = "type-renamed",
+    /// A reference to a component was replaced by an inline schema. INFO.
+    TypeInlined = "type-inlined",
+    /// An inline schema was replaced by a reference to a component. INFO.
+    TypeExtracted = "type-extracted",
+    /// A type that was an alias of an identical shape (codegen merges those under the
+    /// first name) is now a type of its own: a value of the other type no longer fits
+    /// where this one is expected. INFO on the wire; Rust code may stop compiling.
+    TypeUnmerged = "type-unmerged",
+    /// A type became an alias of an identical shape: values of the two now mix, but code
+    /// that implemented a trait for both stops compiling. INFO.
+    TypeMerged = "type-merged",
+    /// The type of a value changed (`type`, or the component referenced). ERR.
+    TypeChanged = "type-changed",
+    /// The `format` of a value changed (and with it, possibly, its Rust type). ERR.
+    FormatChanged = "format-changed",
+    /// An optional property was added: a new setter. INFO.
+    PropertyAdded = "property-added",
+    /// A required property was added: an argument of `new(..)` (its level depends on the
+    /// direction).
+    RequiredPropertyAdded = "required-property-added",
+    /// A property was removed (its level depends on the direction).
+    PropertyRemoved = "property-removed",
+    /// An optional property became required (its level depends on the direction).
+    PropertyBecameRequired = "property-became-required",
+    /// A required property became optional (its level depends on the direction).
+    PropertyBecameOptional = "property-became-optional",
+    /// A value may now be `null` (its level depends on the direction).
+    BecameNullable = "became-nullable",
+    /// A value may no longer be `null` (its level depends on the direction).
+    BecameNonNullable = "became-non-nullable",
+    /// A value became restricted to an enum.
+    EnumAdded = "enum-added",
+    /// A value is no longer restricted to an enum.
+    EnumRemoved = "enum-removed",
+    /// An enum value was added (its level depends on the direction); the Rust enum is
+    /// open (`Other`), so code keeps compiling.
+    EnumValueAdded = "enum-value-added",
+    /// An enum value was removed. ERR.
+    EnumValueRemoved = "enum-value-removed",
+    /// A `oneOf`/`anyOf` member was added.
+    VariantAdded = "variant-added",
+    /// A `oneOf`/`anyOf` member was removed.
+    VariantRemoved = "variant-removed",
+    /// A constraint (`maxLength`, `minimum`, `pattern`, ...) was tightened (its level
+    /// depends on the direction).
+    ConstraintTightened = "constraint-tightened",
+    /// A constraint was loosened (its level depends on the direction).
+    ConstraintLoosened = "constraint-loosened",
+}
+
+impl Rule {
+    /// Whether the rule is about something added (which calls for at least a minor bump).
+    pub fn is_addition(self) -> bool {
+        self.name().ends_with("-added")
+    }
+
+    /// The rule with this name.
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.name() == name)
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_documented() {
+        let mut names: Vec<_> = Rule::ALL.iter().map(|r| r.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Rule::ALL.len());
+        for r in Rule::ALL {
+            assert!(!r.doc().trim().is_empty(), "{r}");
+            assert_eq!(Rule::from_name(r.name()), Some(*r));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! `cargo xtask review`: the report a pull request gets (see [`spec_review::report`]):
+//! reads both sides' specs (the base with `git show`), generates both crates in memory,
+//! lints both, prints or writes the Markdown, and fails on a breaking change without its
+//! version bump. With `--changelog`, writes the entry of the current version into
+//! `generated/CHANGELOG.md` instead.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use spec_review::diff::{diff_sets, Report};
+use spec_review::report::{review, update_changelog, Review, Side};
+use spec_review::spec::Doc;
+
+use crate::diff::{crate_version, git, read_sides, version_in, CRATE_NAME};
+use crate::gen::workspace_config;
+use crate::Failure;
+
+/// Options of `cargo xtask review`.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewOptions {
+    /// Revision to compare with; default the merge base of HEAD and main.
+    pub base: Option<String>,
+    /// Write the report here instead of standard output.
+    pub out: Option<PathBuf>,
+    /// Write the current version's entry into `generated/CHANGELOG.md`.
+    pub changelog: bool,
+}
+
+/// The generated crate, its items and lint findings for one side's specs.
+fn side(
+    docs: &BTreeMap<String, Doc>,
+    version: Option<String>,
+    what: &str,
+) -> Result<Side, Failure> {
+    let apis: Vec<codegen::ApiInput> = docs.values().map(Doc::api_input).collect();
+    let krate = codegen::generate_crate(&apis, &workspace_config())
+        .map_err(|e| Failure::new(format!("cannot generate {what}: {e}")).with_code(2))?;
+    let mut items = Vec::new();
+    let mut lint = Vec::new();
+    for doc in docs.values() {
+        match &doc.items {
+            Some(i) => items.push(i.clone()),
+            None => items.push(
+                codegen::items::api_items(&doc.api_input())
+                    .map_err(|e| Failure::new(format!("{what}: {e}")).with_code(2))?,
+            ),
+        }
+        lint.extend(spec_review::lint::lint_doc(doc));
+    }
+    Ok(Side {
+        version,
+        files: krate.files,
+        items,
+        lint,
+    })
+}
+
+/// Builds the review of the working tree against `base`.
+pub fn build_review(root: &Path, base: Option<&str>) -> Result<Review, Failure> {
+    let sides = read_sides(root, base)?;
+    let old_version = git(
+        root,
+        &["show", &format!("{}:generated/Cargo.toml", sides.rev)],
+    )
+    .ok()
+    .and_then(|b| version_in(&String::from_utf8_lossy(&b)));
+    let new_version = crate_version(&root.join("generated"));
+    let old = side(
+        &sides.old,
+        old_version.clone(),
+        &format!("the crate at {}", sides.rev),
+    )?;
+    let new = side(&sides.new, new_version, "the crate of the working tree")?;
+    let diff = Report::new(
+        Some(sides.label),
+        diff_sets(&sides.old, &sides.new, CRATE_NAME),
+        old_version,
+        CRATE_NAME,
+    );
+    Ok(review(diff, &old, &new))
+}
+
+/// `cargo xtask review`.
+pub fn run_review(
+    root: &Path,
+    options: &ReviewOptions,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let review = build_review(root, options.base.as_deref())?;
+    if options.changelog {
+        let version = review
+            .new_version
+            .clone()
+            .ok_or_else(|| Failure::new("generated/Cargo.toml has no version"))?;
+        let path = root.join("generated").join("CHANGELOG.md");
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        let text = update_changelog(&old, &version, &review.changelog_section(&version));
+        std::fs::write(&path, text).map_err(|e| Failure::io(&path, e))?;
+        writeln!(
+            out,
+            "generated/CHANGELOG.md: {version}: {} change(s)",
+            review.diff.changes.len()
+        )
+        .ok();
+    } else {
+        let text = review.to_markdown();
+        match &options.out {
+            Some(path) => {
+                std::fs::write(path, &text).map_err(|e| Failure::io(path, e))?;
+                writeln!(out, "{}", review.version_line()).ok();
+            }
+            None => {
+                write!(out, "{text}").ok();
+            }
+        }
+    }
+    if review.passes() {
+        Ok(())
+    } else {
+        Err(Failure::new(review.version_line()))
+    }
+}

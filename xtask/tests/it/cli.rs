@@ -1,0 +1,105 @@
+//! The `xtask` binary: help text and exit codes.
+
+use crate::common;
+
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn help_documents_every_verb() {
+    let o = xtask(&["--help"]);
+    assert!(o.status.success());
+    let help = stdout(&o);
+    for verb in ["gen", "lint", "diff", "test"] {
+        assert!(
+            help.contains(&format!("\n  {verb} ")),
+            "{verb} missing from:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn help_documents_every_flag() {
+    for (verb, flags) in [
+        ("gen", &["--check", "--spec <FILE>", "--out <DIR>"][..]),
+        ("lint", &["[FILE]..."][..]),
+        (
+            "diff",
+            &["--base <REV>", "--format <FORMAT>", "--fail-on <LEVEL>"][..],
+        ),
+        ("test", &["--skip-tools"][..]),
+    ] {
+        let o = xtask(&[verb, "--help"]);
+        assert!(o.status.success());
+        let help = stdout(&o);
+        for flag in flags {
+            assert!(help.contains(flag), "`{verb} --help` lacks {flag}:\n{help}");
+        }
+    }
+}
+
+#[test]
+fn bad_arguments_fail() {
+    assert!(!xtask(&[]).status.success());
+    assert!(
+        !xtask(&["gen", "--spec", "x.yaml"]).status.success(),
+        "--spec needs --out"
+    );
+    assert!(!xtask(&["gen", "--check", "--spec", "a", "--out", "b"])
+        .status
+        .success());
+    assert!(!xtask(&["diff", "--format", "html"]).status.success());
+    assert!(!xtask(&["diff", "--fail-on", "INFO"]).status.success());
+}
+
+#[test]
+fn lint_exit_codes() {
+    let clean = common::fixture("lint/clean.yaml");
+    let o = xtask(&["lint", clean.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("linted 1 file: 0 errors, 3 assumptions\n"),
+        "{}",
+        stdout(&o)
+    );
+
+    let bad = common::fixture("lint/duplicate-operation-id.yaml");
+    let o = xtask(&["lint", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error: lint found 1 error"));
+}
+
+#[test]
+fn standalone_gen_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = common::fixture("gen/conversations.yaml");
+    let out = dir.path().join("client");
+    let o = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["gen", "--spec", spec.to_str().unwrap(), "--out", "client"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    let command = format!("cargo xtask gen --spec {} --out client", spec.display());
+    assert!(manifest.contains(&command), "{manifest}");
+    assert!(
+        manifest.contains(&xtask::runtime_dir().display().to_string()),
+        "{manifest}"
+    );
+}
