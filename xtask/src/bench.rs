@@ -117,6 +117,8 @@ pub struct BenchOptions {
     pub only: Vec<String>,
     /// A `cargo check` still running after this is stopped and reported.
     pub check_timeout: Duration,
+    /// One feature per tag, as `gen --spec --out` writes crates (else one per API).
+    pub split: bool,
 }
 
 /// `cargo xtask bench`.
@@ -162,10 +164,12 @@ pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let crate_dir = cache.join("crates").join(crate::spec::package_name(spec));
-        let output = Command::new(&exe)
-            .arg("bench-one")
-            .arg(spec)
-            .arg(&crate_dir)
+        let mut command = Command::new(&exe);
+        command.arg("bench-one").arg(spec).arg(&crate_dir);
+        if !options.split {
+            command.arg("--no-split");
+        }
+        let output = command
             .output()
             .map_err(|e| Failure::new(format!("cannot run {}: {e}", exe.display())))?;
         if !output.status.success() {
@@ -355,9 +359,14 @@ pub fn parse_floor(text: &str) -> (std::time::Duration, Result<openapiv3::OpenAP
     (started.elapsed(), parsed)
 }
 
-/// `xtask bench-one SPEC DIR`: measures one spec, writes its crate to DIR, prints a
+/// `xtask bench-one SPEC DIR [--no-split]`: measures one spec, writes its crate to DIR, prints a
 /// [`Sample`] as JSON.
-pub fn measure_one(spec: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn measure_one(
+    spec: &Path,
+    crate_dir: &Path,
+    split: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let text = std::fs::read_to_string(spec).map_err(|e| Failure::io(spec, e))?;
     let (parse, parsed) = parse_floor(&text);
     drop(parsed.map_err(|e| Failure::new(format!("{}: {e}", spec.display())))?);
@@ -366,7 +375,7 @@ pub fn measure_one(spec: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result
     let mut config =
         crate::gen::standalone_config(spec, &crate::runtime_dir(), "cargo xtask bench");
     // As `gen --spec --out` writes it: one feature per tag.
-    config.tag_features = true;
+    config.tag_features = split;
     let loaded =
         codegen::parse_spec(spec, text.clone()).map_err(|e| Failure::new(e.to_string()))?;
     let module = codegen::naming::module_name(

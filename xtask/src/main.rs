@@ -191,6 +191,9 @@ enum Verb {
         /// Seconds one `cargo check` may take before it is stopped and reported.
         #[arg(long, value_name = "SECS", default_value_t = 1800)]
         check_timeout: u64,
+        /// Generate one feature per API, not one per tag (to compare).
+        #[arg(long)]
+        no_split: bool,
     },
     /// Measure one spec (used by `bench`): write its crate to DIR, print JSON.
     /// Run the generator over a folder of real-world documents (default: APIs.guru's
@@ -227,6 +230,9 @@ enum Verb {
         spec: PathBuf,
         /// Where to write its crate.
         dir: PathBuf,
+        /// One feature for the API instead of one per tag.
+        #[arg(long)]
+        no_split: bool,
     },
 }
 
@@ -329,6 +335,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             only,
             one_feature_only,
             check_timeout,
+            no_split,
         } => {
             let options = xtask::bench::BenchOptions {
                 check: !no_check,
@@ -337,6 +344,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 one_feature_only,
                 only,
                 check_timeout: std::time::Duration::from_secs(check_timeout),
+                split: !no_split,
             };
             xtask::bench::run(&root, options, &mut stdout)
         }
@@ -361,7 +369,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             xtask::corpus::run(&root, &options, &mut stdout)
         }
         Verb::CorpusOne { file } => xtask::corpus::run_one(&file, &mut stdout),
-        Verb::BenchOne { spec, dir } => xtask::bench::measure_one(&spec, &dir, &mut stdout),
+        Verb::BenchOne {
+            spec,
+            dir,
+            no_split,
+        } => xtask::bench::measure_one(&spec, &dir, !no_split, &mut stdout),
     }
 }
 
