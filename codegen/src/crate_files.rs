@@ -273,9 +273,14 @@ pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
             );
         }
         if gates.unreferenced {
+            let count = gates
+                .types
+                .values()
+                .filter(|g| g.as_str() == UNREFERENCED_TYPES)
+                .count();
             let _ = writeln!(
                 out,
-                "| `{UNREFERENCED_TYPES}` | schemas no operation uses | 0 | |"
+                "| `{UNREFERENCED_TYPES}` | schemas no operation uses | 0 | {count} |"
             );
         }
         let _ = writeln!(

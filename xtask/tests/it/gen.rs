@@ -677,6 +677,10 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
         "{readme}"
     );
     assert!(
+        readme.contains("| `unreferenced-types` | schemas no operation uses | 0 | 1 |"),
+        "{readme}"
+    );
+    assert!(
         readme.contains("One feature per tag (all on by default; see the table above)"),
         "{readme}"
     );
