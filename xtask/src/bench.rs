@@ -56,6 +56,9 @@ pub struct Check {
     pub peak_kib: u64,
     /// Whether it finished within the time limit.
     pub finished: bool,
+    /// Whether it finished without errors (a crate that does not compile, or rustc
+    /// out of memory).
+    pub succeeded: bool,
 }
 
 impl Check {
@@ -63,6 +66,11 @@ impl Check {
         match check {
             None => "-".into(),
             Some(c) if !c.finished => format!("did not finish in {:.0} s", c.seconds),
+            Some(c) if !c.succeeded => format!(
+                "failed after {:.0} s, {:.0} MiB",
+                c.seconds,
+                c.peak_kib as f64 / 1024.0
+            ),
             Some(c) => format!("{:.1} s, {:.0} MiB", c.seconds, c.peak_kib as f64 / 1024.0),
         }
     }
@@ -321,17 +329,24 @@ fn cargo_check(
     let run = measure::run(&mut command, limit)
         .map_err(|e| Failure::new(format!("cannot run cargo check: {e}")))?;
     if run.finished && !run.success {
-        return Err(Failure::new(format!(
-            "cargo check {} of {} failed:\n{}",
+        // Reported in the table; the other measurements go on.
+        let tail: Vec<&str> = run.stderr.lines().rev().take(20).collect();
+        writeln!(
+            out,
+            "cargo check {} of {} failed:",
             features.join(" "),
-            crate_dir.display(),
-            run.stderr
-        )));
+            crate_dir.display()
+        )
+        .ok();
+        for line in tail.iter().rev() {
+            writeln!(out, "  {line}").ok();
+        }
     }
     Ok(Check {
         seconds: run.seconds,
         peak_kib: run.peak_kib,
         finished: run.finished,
+        succeeded: run.finished && run.success,
     })
 }
 
