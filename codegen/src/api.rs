@@ -3,11 +3,13 @@
 use quote::quote;
 
 use crate::docs::Docs;
-use crate::emit::client::{client_module, Server, ServerVar};
-use crate::emit::{format_items, types::all_types, types::type_ref_in};
-use crate::operations::{self, Operations};
+use crate::emit::client::{client_module, operations_module, Server, ServerVar};
+use crate::emit::types::{all_types, some_types, type_ref_in};
+use crate::emit::{format_items, Piece};
+use crate::operations::{self, OperationMethod, Operations};
+use crate::select::{Gates, Selected};
 use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
-use crate::{ApiInput, Error, Fallback, Timings};
+use crate::{ApiInput, Error, Fallback, Selection, Timings};
 use std::time::Instant;
 
 /// Everything generated for one API.
@@ -32,6 +34,12 @@ pub struct ApiOutput {
     pub warnings: Vec<Fallback>,
     /// Time per stage.
     pub timings: Timings,
+    /// What the selection left out.
+    pub selected: Selected,
+    /// The per-tag cargo features, when the crate is split by tag.
+    pub gates: Option<Gates>,
+    /// Models only, no client.
+    pub types_only: bool,
 }
 
 /// The intermediate model of one document.
@@ -80,10 +88,24 @@ fn server(api: &ApiInput) -> Server {
     }
 }
 
-/// Generates the module files of one API.
-pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOutput, Error> {
+/// Generates the module files of one API: what `selection` selects, with one cargo
+/// feature per tag when `split_by_tag` (and the API has two or more).
+pub fn generate(
+    api: &ApiInput,
+    selection: &Selection,
+    split_by_tag: bool,
+    header: &str,
+    crate_ident: &str,
+) -> Result<ApiOutput, Error> {
     let started = Instant::now();
-    let (space, ops) = build_model(api)?;
+    let (mut space, mut ops) = build_model(api)?;
+    let selected = crate::select::apply(selection, &api.spec.path, &mut space, &mut ops)?;
+    let types_only = selection.types_only;
+    let gates = if split_by_tag && !types_only {
+        crate::select::tag_gates(&api.module, &space, &ops)
+    } else {
+        None
+    };
     let mut timings = Timings {
         model: started.elapsed(),
         ..Timings::default()
@@ -105,10 +127,16 @@ pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOu
     ));
     module_docs.text(info.description.as_deref());
     let module_docs = module_docs.lines_or("");
+    // Models only: the module holds no client, so nothing uses the runtime's alias.
+    let runtime_use = (!types_only).then(|| {
+        quote!(
+            use codegen_runtime as rt;
+        )
+    });
     let mod_prelude = quote! {
         #( #![doc = #module_docs] )*
 
-        use codegen_runtime as rt;
+        #runtime_use
 
         pub mod types;
         #[cfg(feature = "registry")]
@@ -124,8 +152,24 @@ pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOu
     // Each file's tokens are built right before it is formatted and dropped by it, so
     // only one file's token trees are alive at a time (they dominate peak memory).
     let mut files = Vec::with_capacity(3);
+    // The gated types' files time themselves.
+    let declarations = match &gates {
+        None => Vec::new(),
+        Some(gates) => gated_type_files(&space, gates, module, header, &mut files, &mut timings)
+            .map_err(internal)?,
+    };
     let started = Instant::now();
-    let types = all_types(&space);
+    let mut types = match &gates {
+        None => all_types(&space),
+        Some(gates) => some_types(
+            &space,
+            space
+                .entries
+                .values()
+                .filter(|e| !gates.types.contains_key(&e.name)),
+        ),
+    };
+    types.extend(declarations);
     timings.tokens += started.elapsed();
     let started = Instant::now();
     files.push((
@@ -157,8 +201,50 @@ pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOu
             Some((op.method_name.clone(), example))
         })
         .collect();
-    let client = client_module(&space, &ops, &server, &examples);
+    let mut client = if types_only {
+        Vec::new()
+    } else if gates.is_some() {
+        // Split by tag: the shared client here, each feature's operations in its own
+        // module, which rustc does not even read unless the feature is on.
+        let shared = Operations {
+            methods: Vec::new(),
+            schemes: ops.schemes.clone(),
+            warnings: Vec::new(),
+        };
+        client_module(&space, &shared, &server, &examples)
+    } else {
+        client_module(&space, &ops, &server, &examples)
+    };
     timings.tokens += started.elapsed();
+    if let Some(gates) = &gates {
+        let mut by_feature: std::collections::BTreeMap<&str, Vec<&OperationMethod>> =
+            std::collections::BTreeMap::new();
+        for op in &ops.methods {
+            if let Some(feature) = gates.operations.get(&op.method_name) {
+                by_feature.entry(feature).or_default().push(op);
+            }
+        }
+        for feature in &gates.features {
+            let started = Instant::now();
+            let selected = by_feature.remove(feature.name.as_str()).unwrap_or_default();
+            let items = operations_module(&space, &ops, &selected, &examples);
+            let m = &feature.module;
+            client.push(Piece::Text(format!(
+                "#[cfg(feature = {name:?})]\nmod {m};\n#[cfg(feature = {name:?})]\npub use {m}::*;\n",
+                name = feature.name
+            )));
+            let prelude = quote! {
+                use super::*;
+            };
+            timings.tokens += started.elapsed();
+            let started = Instant::now();
+            files.push((
+                format!("src/{module}/{m}.rs"),
+                format_items(prelude, items, header).map_err(internal)?,
+            ));
+            timings.format += started.elapsed();
+        }
+    }
     let started = Instant::now();
     files.push((
         format!("src/{module}/mod.rs"),
@@ -202,7 +288,63 @@ pub fn generate(api: &ApiInput, header: &str, crate_ident: &str) -> Result<ApiOu
         fallbacks,
         warnings,
         timings,
+        selected,
+        gates,
+        types_only,
     })
+}
+
+/// In a crate split by tag, the types gated by one feature are a module of `types` of
+/// their own (`types/<feature>.rs`), which rustc reads only with the feature. Writes
+/// those files into `files` and returns what `types.rs` declares for them.
+fn gated_type_files(
+    space: &TypeSpace,
+    gates: &Gates,
+    module: &str,
+    header: &str,
+    files: &mut Vec<(String, String)>,
+    timings: &mut Timings,
+) -> Result<Vec<Piece>, String> {
+    let mut by_gate: std::collections::BTreeMap<&str, Vec<&crate::typespace::TypeEntry>> =
+        std::collections::BTreeMap::new();
+    for entry in space.entries.values() {
+        if let Some(gate) = gates.types.get(&entry.name) {
+            by_gate.entry(gate).or_default().push(entry);
+        }
+    }
+    // Features first, then the internal groups, in their own order.
+    let order = gates
+        .features
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain([crate::select::UNREFERENCED_TYPES])
+        .chain(gates.groups.iter().map(String::as_str));
+    let mut names = crate::naming::UniqueNames::new();
+    let mut declarations = Vec::new();
+    for gate in order {
+        let Some(entries) = by_gate.remove(gate) else {
+            continue;
+        };
+        let started = Instant::now();
+        let m = names.claim(&crate::naming::module_name(gate.trim_start_matches('_')));
+        declarations.push(Piece::Text(format!(
+            "#[cfg(feature = {gate:?})]\nmod {m};\n#[cfg(feature = {gate:?})]\npub use {m}::*;\n"
+        )));
+        let items = some_types(space, entries.into_iter());
+        // Not every module names a type of another one.
+        let prelude = quote! {
+            #[allow(unused_imports)]
+            use super::*;
+        };
+        timings.tokens += started.elapsed();
+        let started = Instant::now();
+        files.push((
+            format!("src/{module}/types/{m}.rs"),
+            format_items(prelude, items, header)?,
+        ));
+        timings.format += started.elapsed();
+    }
+    Ok(declarations)
 }
 
 /// `schemas.rs`: JSON pointer → generated type, so conformance tools can find the type

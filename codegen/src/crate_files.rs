@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use crate::api::ApiOutput;
 use crate::readme;
+use crate::select::UNREFERENCED_TYPES;
 use crate::CrateConfig;
 
 /// The "do not edit" header of a file, in the comment syntax `prefix` starts.
@@ -37,17 +38,84 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
         );
     }
     let _ = writeln!(out, "\n[features]");
-    let names: Vec<String> = apis.iter().map(|a| format!("\"{}\"", a.module)).collect();
-    let _ = writeln!(out, "default = [{}]", names.join(", "));
+    let quoted = |name: &str| format!("\"{name}\"");
+    let mut defaults: Vec<String> = Vec::new();
+    for api in apis {
+        match &api.gates {
+            Some(gates) => {
+                defaults.extend(gates.features.iter().map(|f| quoted(&f.name)));
+                if gates.unreferenced {
+                    defaults.push(quoted(UNREFERENCED_TYPES));
+                }
+            }
+            None => defaults.push(quoted(&api.module)),
+        }
+    }
+    let _ = writeln!(out, "default = [{}]", defaults.join(", "));
     for api in apis {
         let _ = writeln!(out, "# {}", api.title.replace('\n', " "));
+        let Some(gates) = &api.gates else {
+            let _ = writeln!(out, "{} = []", api.module);
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "# The client and the types every feature needs; each feature below enables it."
+        );
         let _ = writeln!(out, "{} = []", api.module);
+        for f in &gates.features {
+            let _ = writeln!(
+                out,
+                "# `{}`: {} operation{}, {} type{}",
+                f.source.replace(['\n', '\r', '`'], " "),
+                f.operations,
+                if f.operations == 1 { "" } else { "s" },
+                f.types,
+                if f.types == 1 { "" } else { "s" }
+            );
+            let enables: Vec<String> = std::iter::once(&api.module)
+                .chain(&f.groups)
+                .map(|n| quoted(n))
+                .collect();
+            let _ = writeln!(out, "{} = [{}]", f.name, enables.join(", "));
+        }
+        if gates.unreferenced {
+            let _ = writeln!(out, "# Schemas no operation uses.");
+            let _ = writeln!(out, "{UNREFERENCED_TYPES} = [{}]", quoted(&api.module));
+        }
+        if !gates.groups.is_empty() {
+            let _ = writeln!(
+                out,
+                "# Internal: types shared by some features (enabled by them, not meant to be set)."
+            );
+            for group in &gates.groups {
+                let _ = writeln!(out, "{group} = []");
+            }
+        }
     }
     let _ = writeln!(
         out,
         "# `<api>::schemas`: JSON pointer → type lookup, for conformance tools."
     );
-    let _ = writeln!(out, "registry = []");
+    // The table names every type, so with a split it needs every feature.
+    let registry_needs: Vec<String> = apis
+        .iter()
+        .filter(|a| a.gates.is_some())
+        .flat_map(|a| {
+            let gates = a
+                .gates
+                .as_ref()
+                .map(|g| g.features.as_slice())
+                .unwrap_or(&[]);
+            let unreferenced = a.gates.as_ref().is_some_and(|g| g.unreferenced);
+            gates
+                .iter()
+                .map(|f| quoted(&f.name))
+                .chain(unreferenced.then(|| quoted(UNREFERENCED_TYPES)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let _ = writeln!(out, "registry = [{}]", registry_needs.join(", "));
     let _ = writeln!(
         out,
         "# A `tracing` span per request and per attempt (operation, method, status, attempt)."
@@ -163,6 +231,19 @@ API, for conformance tools) and `tracing`: every request runs in a `request` spa
 attempt in an `attempt` span, so retries are visible.
 "#;
 
+/// The README's guide for a crate generated with `--types-only`.
+const TYPES_ONLY_GUIDE: &str = r#"
+## Models only
+
+This crate was generated with `--types-only`: each module's `types` holds the models
+(built with `new(..)` and setters, encoded and decoded with serde), and there is no client.
+
+## Features
+
+One feature per API (all on by default) and `registry` (the JSON pointer → type table of
+each API, for conformance tools).
+"#;
+
 /// `README.md`: what the crate holds and, per API, an example that is also a doctest.
 pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     let mut out = format!(
@@ -172,9 +253,45 @@ pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
     let crate_ident = config.package_name.replace('-', "_");
     let _ = writeln!(out, "# {}\n", config.package_name);
     let _ = writeln!(out, "{}\n", config.description);
-    let _ = writeln!(out, "Each API is a module and a cargo feature (all on by default); to compile only what you use:\n");
-    let first = apis.first().map(|a| a.module.as_str()).unwrap_or("api");
-    let _ = writeln!(out, "```toml\n{} = {{ path = \"...\", default-features = false, features = [\"{first}\"] }}\n```\n", config.package_name);
+    let split = apis.iter().find_map(|a| a.gates.as_ref().map(|g| (a, g)));
+    if let Some((api, gates)) = split {
+        let first = gates.features.first().map_or("", |f| f.name.as_str());
+        let _ = writeln!(out, "The API is module `{}`; each of its tags is a cargo feature that compiles the tag's operations and the types they need (operations without a tag go by their path's first segment). All features are on by default; to compile only what you use:\n", api.module);
+        let _ = writeln!(out, "```toml\n{} = {{ path = \"...\", default-features = false, features = [\"{first}\"] }}\n```\n", config.package_name);
+        let _ = writeln!(
+            out,
+            "| feature | tag | operations | types |\n|---|---|---|---|"
+        );
+        for f in &gates.features {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                f.name,
+                readme_title(&f.source).replace('|', "/"),
+                f.operations,
+                f.types
+            );
+        }
+        if gates.unreferenced {
+            let count = gates
+                .types
+                .values()
+                .filter(|g| g.as_str() == UNREFERENCED_TYPES)
+                .count();
+            let _ = writeln!(
+                out,
+                "| `{UNREFERENCED_TYPES}` | schemas no operation uses | 0 | {count} |"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nThe operation docs' examples are compiled with the default features.\n"
+        );
+    } else {
+        let _ = writeln!(out, "Each API is a module and a cargo feature (all on by default); to compile only what you use:\n");
+        let first = apis.first().map(|a| a.module.as_str()).unwrap_or("api");
+        let _ = writeln!(out, "```toml\n{} = {{ path = \"...\", default-features = false, features = [\"{first}\"] }}\n```\n", config.package_name);
+    }
     let _ = writeln!(
         out,
         "| module | API | operations | types |\n|---|---|---|---|"
@@ -189,7 +306,19 @@ pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
             api.types
         );
     }
-    out.push_str(&CLIENT_GUIDE.replace("{crate}", &crate_ident));
+    if apis.iter().all(|a| a.types_only) {
+        out.push_str(TYPES_ONLY_GUIDE);
+    } else {
+        let guide = CLIENT_GUIDE.replace("{crate}", &crate_ident);
+        if split.is_some() {
+            out.push_str(&guide.replace(
+                "One feature per API (all on by default)",
+                "One feature per tag (all on by default; see the table above)",
+            ));
+        } else {
+            out.push_str(&guide);
+        }
+    }
     for api in apis {
         if let Some(example) = readme::example(&crate_ident, api) {
             let _ = writeln!(

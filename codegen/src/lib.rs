@@ -24,9 +24,11 @@ pub mod naming;
 pub mod normalize;
 pub mod operations;
 mod readme;
+pub mod select;
 pub mod typespace;
 
 pub use load::{load_spec, parse_spec, parse_spec_bytes, LoadedSpec, SpecError};
+pub use select::Selection;
 
 use std::collections::BTreeMap;
 
@@ -57,6 +59,12 @@ pub struct CrateConfig {
     /// must not declare `[workspace]`) or standalone (declares an empty `[workspace]` so
     /// it builds wherever it is written).
     pub standalone: bool,
+    /// Which operations and types to generate (every API of the crate); the default
+    /// is everything.
+    pub selection: Selection,
+    /// One cargo feature per tag (see [`select::tag_gates`]) instead of one per API,
+    /// for a crate of one API whose operations fall into two or more features.
+    pub tag_features: bool,
 }
 
 /// The files of a generated crate, by path relative to the crate root ('/'-separated),
@@ -88,6 +96,12 @@ pub struct Stats {
     pub warnings: Vec<Fallback>,
     /// Where the time went (for `cargo xtask bench`; never written to files).
     pub timings: Timings,
+    /// Operations the selection left out.
+    pub operations_left_out: usize,
+    /// Types the selection left out.
+    pub types_left_out: usize,
+    /// Cargo features of the per-tag split (0 without one).
+    pub tag_features: usize,
 }
 
 /// Time spent per stage, summed over all APIs.
@@ -144,11 +158,19 @@ pub fn check_api(api: &ApiInput) -> Result<Vec<Fallback>, Error> {
 /// caller decides how to write (all files or none).
 pub fn generate_crate(apis: &[ApiInput], config: &CrateConfig) -> Result<GeneratedCrate, Error> {
     let mut outputs = Vec::with_capacity(apis.len());
+    // Feature names are per API, so only a crate of one API is split by tag.
+    let split_by_tag = config.tag_features && apis.len() == 1;
     for api in apis {
         let source = api.spec.path.display().to_string().replace('\\', "/");
         let header = crate_files::header("//", config, &source);
         let crate_ident = config.package_name.replace('-', "_");
-        outputs.push(api::generate(api, &header, &crate_ident)?);
+        outputs.push(api::generate(
+            api,
+            &config.selection,
+            split_by_tag,
+            &header,
+            &crate_ident,
+        )?);
     }
     let mut files = BTreeMap::new();
     files.insert(
@@ -175,6 +197,9 @@ pub fn generate_crate(apis: &[ApiInput], config: &CrateConfig) -> Result<Generat
         stats.timings.model += out.timings.model;
         stats.timings.tokens += out.timings.tokens;
         stats.timings.format += out.timings.format;
+        stats.operations_left_out += out.selected.operations_left_out;
+        stats.types_left_out += out.selected.types_left_out;
+        stats.tag_features += out.gates.as_ref().map_or(0, |g| g.features.len());
         files.extend(out.files);
     }
     stats.lines = files.values().map(|f| f.lines().count()).sum();

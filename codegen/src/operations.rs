@@ -243,6 +243,8 @@ pub struct OperationMethod {
     pub accept: Option<String>,
     /// Safe to repeat although its method is not idempotent (`x-idempotent: true`).
     pub idempotent: bool,
+    /// The operation's tags, in document order (selection and cargo features).
+    pub tags: Vec<String>,
 }
 
 /// All operations and schemes of one document.
@@ -472,6 +474,7 @@ pub fn build(
                 responses,
                 security,
                 docs,
+                tags: op.tags.clone(),
             });
         }
     }

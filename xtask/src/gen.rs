@@ -54,6 +54,8 @@ pub fn workspace_config() -> CrateConfig {
         runtime_dependency: r#"{ path = "../runtime" }"#.into(),
         command: GEN_COMMAND.into(),
         standalone: false,
+        selection: codegen::Selection::default(),
+        tag_features: false,
     }
 }
 
@@ -113,6 +115,8 @@ pub fn standalone_config_titled(
         runtime_dependency: runtime.dependency(),
         command: command.into(),
         standalone: true,
+        selection: codegen::Selection::default(),
+        tag_features: false,
     }
 }
 
@@ -300,6 +304,18 @@ pub fn summary_line(krate: &GeneratedCrate, seconds: f64) -> String {
             if s.fallbacks.len() == 1 { "" } else { "s" }
         ));
     }
+    if s.operations_left_out > 0 || s.types_left_out > 0 {
+        line.push_str(&format!(
+            " (selected: {} operations and {} types left out)",
+            s.operations_left_out, s.types_left_out
+        ));
+    }
+    if s.tag_features > 0 {
+        line.push_str(&format!(
+            " ({} cargo features, one per tag)",
+            s.tag_features
+        ));
+    }
     if !s.warnings.is_empty() {
         line.push_str(&format!(
             " ({} request warning{})",
@@ -438,6 +454,27 @@ pub fn run_standalone(
     command: &str,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    run_standalone_selected(
+        spec,
+        out_dir,
+        runtime,
+        command,
+        &codegen::Selection::default(),
+        out,
+    )
+}
+
+/// [`run_standalone`] for the operations and types `selection` selects. The crate has
+/// one cargo feature per tag when its operations have two or more (see
+/// [`codegen::select::tag_gates`]).
+pub fn run_standalone_selected(
+    spec: &Path,
+    out_dir: &Path,
+    runtime: &Runtime,
+    command: &str,
+    selection: &codegen::Selection,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let start = Instant::now();
     let cwd = std::env::current_dir().unwrap_or_default();
     let specs = [SpecFile::new(&cwd, spec)];
@@ -450,7 +487,9 @@ pub fn run_standalone(
     };
     let inputs = load(&specs).map_err(|e| failed(e, out))?;
     let title = inputs.first().map(|i| i.spec.openapi.info.title.clone());
-    let config = standalone_config_titled(spec, title.as_deref(), runtime, command);
+    let mut config = standalone_config_titled(spec, title.as_deref(), runtime, command);
+    config.selection = selection.clone();
+    config.tag_features = true;
     let mut krate = generate_loaded(&inputs, &config).map_err(|e| failed(e, out))?;
     ensure_is_crate(&krate)?;
     if *runtime == Runtime::Vendored {

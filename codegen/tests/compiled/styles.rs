@@ -1,6 +1,6 @@
 //! Parameter styles on the wire, through the clients generated from the `styles` and
 //! `param_names` fixtures (compiled as `tests/styles.rs` of the crate that
-//! `codegen/tests/compile.rs` builds). A loopback server records each request's raw head
+//! `codegen/tests/it/compile.rs` builds). A loopback server records each request's raw head
 //! (request line and headers, byte for byte) and answers 204.
 //!
 //! The vectors are the "Style Examples" table of OpenAPI 3.0.3 (4.7.12.4): the parameter

@@ -31,7 +31,19 @@ fn help_documents_every_verb() {
 #[test]
 fn help_documents_every_flag() {
     for (verb, flags) in [
-        ("gen", &["--check", "--spec <FILE>", "--out <DIR>"][..]),
+        (
+            "gen",
+            &[
+                "--check",
+                "--spec <FILE>",
+                "--out <DIR>",
+                "--tag <TAG>",
+                "--exclude-tag <TAG>",
+                "--operation <ID>",
+                "--path <PATTERN>",
+                "--types-only",
+            ][..],
+        ),
         ("lint", &["[FILE]..."][..]),
         (
             "diff",
@@ -108,4 +120,51 @@ fn standalone_gen_from_the_command_line() {
         "{manifest}"
     );
     assert!(out.join("codegen-runtime/src/lib.rs").is_file());
+}
+
+#[test]
+fn selection_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = common::fixture("gen/tagged.yaml");
+    let o = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["gen", "--spec", spec.to_str().unwrap(), "--out", "client"])
+        .args([
+            "--tag",
+            "Users.User",
+            "--path",
+            "/meta*",
+            "--exclude-tag",
+            "Issues",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("2 operations") && out.contains("3 operations and"),
+        "{out}"
+    );
+    // The header names the command with its selection, quoted for a shell.
+    let manifest = std::fs::read_to_string(dir.path().join("client/Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("--out client --tag Users.User --exclude-tag Issues --path '/meta*'`"),
+        "{manifest}"
+    );
+
+    let o = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["gen", "--spec", spec.to_str().unwrap(), "--out", "other"])
+        .args(["--operation", "nope"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("--operation `nope` matches no operationId"));
+    assert!(!dir.path().join("other").exists());
+    // Selection needs --spec.
+    assert!(!xtask(&["gen", "--tag", "x"]).status.success());
 }

@@ -403,3 +403,390 @@ fn write_tree_is_all_or_nothing() {
     assert_eq!(before, tree(&dest));
     assert_eq!(entries(dir.path()), ["crate"]);
 }
+
+/// Generates `tagged.yaml` with `selection` into a fresh folder; returns the folder, the
+/// summary and the files as text.
+fn tagged_crate(
+    dir: &Path,
+    selection: &codegen::Selection,
+) -> (String, std::collections::BTreeMap<String, String>) {
+    let spec = common::fixture("gen/tagged.yaml");
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+    let (result, out) = capture(|o| {
+        gen::run_standalone_selected(
+            &spec,
+            dir,
+            &gen::Runtime::Path(xtask::runtime_dir()),
+            "cargo xtask gen --spec tagged.yaml --out tagged",
+            selection,
+            o,
+        )
+    });
+    result.unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let files = tree(dir)
+        .into_iter()
+        .map(|(k, v)| (k, String::from_utf8(v).unwrap()))
+        .collect();
+    (out, files)
+}
+
+/// The public item names of the client: `mod.rs` and, in a crate split by tag, each
+/// feature's module.
+fn client_items(files: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(path, _)| {
+            path.starts_with("src/tagged/")
+                && !path.ends_with("/types.rs")
+                && !path.ends_with("/schemas.rs")
+        })
+        .flat_map(|(_, text)| declared(text))
+        .collect()
+}
+
+/// The public type names of the models, sorted: `types.rs` and, in a crate split by
+/// tag, the modules under `types/`.
+fn type_items(files: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    let mut names: Vec<String> = files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/tagged/types"))
+        .flat_map(|(_, text)| declared(text))
+        .filter(|name| name.starts_with(char::is_uppercase))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The public item names declared in a generated file.
+fn declared(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let rest = l
+                .strip_prefix("pub struct ")
+                .or_else(|| l.strip_prefix("pub enum "))
+                .or_else(|| l.strip_prefix("pub type "))
+                .or_else(|| l.strip_prefix("pub fn "))?;
+            let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
+            Some(rest[..end].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn selecting_a_tag_keeps_its_operations_and_the_types_they_reach() {
+    let ws = workspace(&[]);
+    let selection = codegen::Selection {
+        tags: vec!["Issues".into()],
+        ..Default::default()
+    };
+    let (out, files) = tagged_crate(&ws.path().join("tagged"), &selection);
+    assert!(
+        out.contains("3 operations") && out.contains("2 operations and 2 types left out"),
+        "{out}"
+    );
+    let client = client_items(&files);
+    for kept in [
+        "list_issues",
+        "create_issue",
+        "list_pulls",
+        "ListPullsReply",
+    ] {
+        assert!(client.contains(&kept.to_string()), "{kept}: {client:?}");
+    }
+    for left in ["get_user", "get_meta", "GetUserReply"] {
+        assert!(!client.contains(&left.to_string()), "{left}: {client:?}");
+    }
+    let types = type_items(&files);
+    assert_eq!(
+        types
+            .iter()
+            .filter(|t| t.chars().next().unwrap().is_uppercase())
+            .collect::<Vec<_>>(),
+        [
+            "ApiError",
+            "CreateIssueRequest",
+            "Issue",
+            "Label",
+            "Pull",
+            "State",
+            "User",
+            "UserKind"
+        ]
+    );
+    // The registry lists only kept types.
+    assert!(!files["src/tagged/schemas.rs"].contains("Unused"));
+
+    // Path patterns and operation ids select too; excluded tags win.
+    let selection = codegen::Selection {
+        paths: vec!["/users/*".into()],
+        operations: vec!["getMeta".into()],
+        exclude_tags: vec!["Issues".into()],
+        ..Default::default()
+    };
+    let (_, files) = tagged_crate(&ws.path().join("tagged"), &selection);
+    let client = client_items(&files);
+    assert!(client.contains(&"get_user".to_string()), "{client:?}");
+    assert!(client.contains(&"get_meta".to_string()), "{client:?}");
+    assert!(!client.contains(&"list_issues".to_string()), "{client:?}");
+    let types = type_items(&files);
+    assert!(!types.contains(&"Issue".to_string()), "{types:?}");
+    assert!(types.contains(&"User".to_string()), "{types:?}");
+}
+
+#[test]
+fn types_only_writes_every_component_model_and_no_client() {
+    let ws = workspace(&[]);
+    let selection = codegen::Selection {
+        types_only: true,
+        ..Default::default()
+    };
+    let (out, files) = tagged_crate(&ws.path().join("tagged"), &selection);
+    assert!(out.contains("0 operations"), "{out}");
+    let module = &files["src/tagged/mod.rs"];
+    assert!(!module.contains("Client"), "{module}");
+    assert!(!module.contains("codegen_runtime as rt"), "{module}");
+    let types = type_items(&files);
+    for t in ["Unused", "Issue", "User", "State", "ApiError"] {
+        assert!(types.contains(&t.to_string()), "{t}: {types:?}");
+    }
+    // Inline request and response bodies belong to operations, which are left out.
+    assert!(
+        !types.contains(&"CreateIssueRequest".to_string()),
+        "{types:?}"
+    );
+    assert!(files["README.md"].contains("## Models only"));
+}
+
+#[test]
+fn a_selection_that_matches_nothing_is_an_error_and_writes_nothing() {
+    let ws = workspace(&[]);
+    let spec = common::fixture("gen/tagged.yaml");
+    let dir = ws.path().join("tagged");
+    let cases = [
+        (
+            codegen::Selection {
+                tags: vec!["issues".into()],
+                ..Default::default()
+            },
+            "--tag `issues` matches no operation (tags in the document: Issues, Users.User, pull requests)",
+        ),
+        (
+            codegen::Selection {
+                operations: vec!["nope".into()],
+                ..Default::default()
+            },
+            "--operation `nope` matches no operationId",
+        ),
+        (
+            codegen::Selection {
+                paths: vec!["/orgs/*".into()],
+                ..Default::default()
+            },
+            "--path `/orgs/*` matches no path",
+        ),
+        (
+            codegen::Selection {
+                tags: vec!["Users.User".into()],
+                exclude_tags: vec!["Users.User".into()],
+                ..Default::default()
+            },
+            "the selection matches no operation",
+        ),
+    ];
+    for (selection, expected) in cases {
+        let (result, out) = capture(|o| {
+            gen::run_standalone_selected(
+                &spec,
+                &dir,
+                &gen::Runtime::Path(xtask::runtime_dir()),
+                "x",
+                &selection,
+                o,
+            )
+        });
+        assert!(result.is_err(), "{out}");
+        assert!(out.contains(expected), "{expected}: {out}");
+        assert!(out.contains("tagged.yaml:"), "located: {out}");
+        assert!(!dir.exists());
+    }
+}
+
+#[test]
+fn a_crate_of_several_tags_has_one_feature_per_tag() {
+    let ws = workspace(&[]);
+    let (out, files) = tagged_crate(&ws.path().join("tagged"), &codegen::Selection::default());
+    assert!(out.contains("(4 cargo features, one per tag)"), "{out}");
+    let manifest = &files["Cargo.toml"];
+    let features: Vec<&str> = manifest
+        .lines()
+        .skip_while(|l| *l != "[features]")
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    assert_eq!(
+        features,
+        [
+            r#"default = ["issues", "pull-requests", "users-user", "meta", "unreferenced-types"]"#,
+            r#"tagged = []"#,
+            r#"issues = ["tagged", "_types-1"]"#,
+            r#"pull-requests = ["tagged", "_types-1"]"#,
+            r#"users-user = ["tagged", "_types-1"]"#,
+            r#"meta = ["tagged"]"#,
+            r#"unreferenced-types = ["tagged"]"#,
+            r#"_types-1 = []"#,
+            r#"registry = ["issues", "pull-requests", "users-user", "meta", "unreferenced-types"]"#,
+            r#"tracing = ["codegen-runtime/tracing"]"#,
+            "",
+        ]
+    );
+    // `User` is shared by three of the four features, `Label` is the issues' own; each
+    // gate's types are a module of `types` that rustc reads only with the feature.
+    let types = &files["src/tagged/types.rs"];
+    for (feature, module) in [
+        ("issues", "issues"),
+        ("pull-requests", "pull_requests"),
+        ("meta", "meta"),
+        ("unreferenced-types", "unreferenced_types"),
+        ("_types-1", "types_1"),
+    ] {
+        let declaration = format!(
+            "#[cfg(feature = \"{feature}\")]\nmod {module};\n\n#[cfg(feature = \"{feature}\")]\npub use {module}::*;\n"
+        );
+        assert!(types.contains(&declaration), "{declaration}\n{types}");
+    }
+    assert!(!types.contains("pub struct"), "{types}");
+    let in_module = |module: &str| declared(&files[&format!("src/tagged/types/{module}.rs")]);
+    assert_eq!(
+        in_module("types_1"),
+        ["ApiError", "new", "User", "new", "kind", "UserKind"]
+    );
+    assert!(in_module("issues").contains(&"Issue".to_string()));
+    assert!(in_module("issues").contains(&"Label".to_string()));
+    assert_eq!(in_module("unreferenced_types"), ["Unused", "new", "note"]);
+    // Each feature's operations are a module that rustc reads only with the feature.
+    let module = &files["src/tagged/mod.rs"];
+    assert!(module.contains("#[cfg(feature = \"users-user\")]\nmod users_user;\n\n#[cfg(feature = \"users-user\")]\npub use users_user::*;\n"), "{module}");
+    assert!(!module.contains("fn get_user"), "{module}");
+    let users = &files["src/tagged/users_user.rs"];
+    assert!(users.contains("use super::*;\n\nimpl Client {"), "{users}");
+    assert!(users.contains("pub fn get_user("), "{users}");
+    assert!(users.contains("pub enum GetUserReply"), "{users}");
+    let readme = &files["README.md"];
+    assert!(
+        readme.contains(
+            r#"tagged = { path = "...", default-features = false, features = ["issues"] }"#
+        ),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `users-user` | Users.User | 1 | 3 |"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `unreferenced-types` | schemas no operation uses | 0 | 1 |"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("One feature per tag (all on by default; see the table above)"),
+        "{readme}"
+    );
+}
+
+/// Runs cargo in the generated crate with the workspace's lock file and target
+/// directory (so dependencies are built once); fails on errors and on warnings.
+fn cargo_in(dir: &Path, args: &[&str]) {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is inside the target directory")
+        .to_path_buf();
+    let mut command = std::process::Command::new(env!("CARGO"));
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        let set_for_tests = [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_CRATE_",
+            "CARGO_BIN_",
+            "CARGO_PRIMARY_",
+            "CARGO_TARGET_TMPDIR",
+        ];
+        if set_for_tests.iter().any(|p| key.starts_with(p)) {
+            command.env_remove(key.as_ref());
+        }
+    }
+    let output = command
+        .args(args)
+        .args(["--quiet", "--offline"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !stderr.contains("warning"),
+        "cargo {args:?} failed:\n{stderr}"
+    );
+}
+
+#[test]
+fn each_tag_feature_compiles_alone_and_all_of_them_together() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tagged-features");
+    let (_, files) = tagged_crate(&dir, &codegen::Selection::default());
+    assert!(files["Cargo.toml"].contains("issues = "));
+    std::fs::copy(
+        xtask::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .unwrap();
+    for feature in [
+        "issues",
+        "pull-requests",
+        "users-user",
+        "meta",
+        "unreferenced-types",
+    ] {
+        cargo_in(
+            &dir,
+            &["check", "--no-default-features", "--features", feature],
+        );
+    }
+    cargo_in(
+        &dir,
+        &[
+            "check",
+            "--no-default-features",
+            "--features",
+            "issues,meta",
+        ],
+    );
+    cargo_in(&dir, &["check", "--features", "registry"]);
+    // Every example in the README and the operation docs, with the default features.
+    cargo_in(&dir, &["test", "--doc"]);
+
+    // A selected crate compiles as well.
+    let selection = codegen::Selection {
+        tags: vec!["Issues".into()],
+        ..Default::default()
+    };
+    tagged_crate(&dir, &selection);
+    std::fs::copy(
+        xtask::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .unwrap();
+    cargo_in(
+        &dir,
+        &[
+            "check",
+            "--no-default-features",
+            "--features",
+            "pull-requests",
+        ],
+    );
+    cargo_in(&dir, &["check"]);
+}

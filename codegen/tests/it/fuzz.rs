@@ -7,7 +7,7 @@ use std::path::Path;
 
 use codegen::{generate_crate, parse_spec, ApiInput};
 
-mod common;
+use crate::common;
 
 use common::random::random_document;
 

@@ -4,7 +4,7 @@
 //! `cargo doc` with `-D warnings`. Dependencies come from the workspace target directory,
 //! so a warm run only compiles the generated crate itself.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

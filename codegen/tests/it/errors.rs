@@ -1,7 +1,7 @@
 //! Documents the generator cannot handle give an `Error` / `SpecError` naming the file
 //! and the JSON pointer, never a panic.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

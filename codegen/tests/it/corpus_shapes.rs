@@ -2,9 +2,9 @@
 //! `serde_json::Value` (`fixtures/corpus_shapes.yaml`): each gets the exact type named
 //! here, and is reported as represented inexactly where the document literally allows
 //! less (or more); what no reading can type stays a located fallback. The fixture is
-//! also snapshotted and compiled with the others (`snapshots.rs`, `compile.rs`).
+//! also snapshotted and compiled with the others (`it/snapshots.rs`, `it/compile.rs`).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

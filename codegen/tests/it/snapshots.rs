@@ -1,11 +1,11 @@
 //! One insta snapshot per fixture (`tests/fixtures/<row>.yaml`): the generated types,
 //! and the client where the fixture has operations. The same fixtures are compiled,
-//! linted and exercised by `tests/compile.rs`.
+//! linted and exercised by `tests/it/compile.rs`.
 //!
 //! Update after an intended change with `INSTA_UPDATE=always cargo test -p codegen
-//! --test snapshots` (or `cargo insta review`) and commit the `.snap` files.
+//! --test it -- snapshots::` (or `cargo insta review`) and commit the `.snap` files.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -62,6 +62,8 @@ pub fn config(standalone: bool, runtime_dependency: String) -> CrateConfig {
         runtime_dependency,
         command: "cargo test -p codegen".into(),
         standalone,
+        selection: codegen::Selection::default(),
+        tag_features: false,
     }
 }
 

@@ -3,7 +3,7 @@
 //! header parameters OpenAPI says to ignore, styles undefined for the schema, `content`
 //! with several media types. Also: a discriminator mapping to a missing schema.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
