@@ -1,6 +1,6 @@
 //! Replies and failures: decoding, unexpected statuses, timeouts, transport errors.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

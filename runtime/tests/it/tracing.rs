@@ -1,9 +1,7 @@
 //! The `tracing` feature: one `request` span per request and one `attempt` span per
 //! attempt, with the operation, method, status and attempt number.
 
-#![cfg(feature = "tracing")]
-
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

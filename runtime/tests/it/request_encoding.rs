@@ -1,6 +1,6 @@
 //! What goes on the wire: path, query, headers and bodies.
 
-mod common;
+use crate::common;
 
 use codegen_runtime::reqwest::Method;
 use codegen_runtime::{ClientBuilder, Error, FilePart, Multipart, RetryPolicy, Style};

@@ -1,6 +1,6 @@
 //! Credentials: schemes, alternatives, token sources, and secrets kept out of output.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Retries: what is retried, how often, and how long between attempts.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
