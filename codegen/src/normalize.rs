@@ -25,6 +25,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use crate::load::{escape_pointer_token as escape, unescape_token as unescape};
+
 /// Something the pass could not carry over exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
@@ -893,14 +895,6 @@ fn join(base: Option<&str>, path: &str) -> String {
         }
     }
     parts.join("/")
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 #[cfg(test)]

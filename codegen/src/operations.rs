@@ -292,7 +292,7 @@ fn resolve_local<'d, T>(
                 let key = reference.strip_prefix(&prefix).ok_or_else(|| {
                     format!("`$ref: {reference}`: expected a reference to {prefix}...")
                 })?;
-                let key = crate::typespace::unescape_pointer_token(key);
+                let key = crate::load::unescape_token(key);
                 current = map
                     .and_then(|m| m.get(&key))
                     .ok_or_else(|| format!("`$ref: {reference}` points to nothing"))?;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
 /// One spec file, parsed.
 #[derive(Debug, Clone)]
@@ -41,14 +41,10 @@ pub fn load_all() -> Vec<Spec> {
     files.iter().map(|p| load(p)).collect()
 }
 
-/// Parses one spec file.
+/// Reads one spec file through the generator's loader (`codegen::load`), so the tests
+/// see exactly the document `gen` reads, with the same limits and located errors.
 pub fn load(path: &Path) -> Spec {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let yaml: serde_yaml::Value = serde_yaml::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()));
-    let doc = yaml_to_json(yaml)
-        .unwrap_or_else(|e| panic!("{} cannot be read as JSON: {e}", path.display()));
+    let doc = read_json(path).unwrap_or_else(|e| panic!("{e}"));
     let file = path.file_name().unwrap().to_string_lossy().into_owned();
     let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
     Spec {
@@ -56,6 +52,13 @@ pub fn load(path: &Path) -> Spec {
         module: module_name(&stem),
         doc,
     }
+}
+
+/// A spec file (YAML or JSON) as a JSON value, read by the generator's loader.
+pub fn read_json(path: &Path) -> Result<Value, codegen::SpecError> {
+    let bytes = codegen::load::read_file(path)?;
+    let text = codegen::load::text_from_bytes(path, bytes)?;
+    codegen::load::check(path, text, false)?.value()
 }
 
 /// The generated module of a spec file stem: snake case
@@ -79,58 +82,8 @@ pub fn module_name(stem: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
-/// A YAML value as JSON: mapping keys become strings (`200:` → `"200"`), tags are dropped.
-pub fn yaml_to_json(value: serde_yaml::Value) -> Result<Value, String> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                Value::Number(u.into())
-            } else if let Some(i) = n.as_i64() {
-                Value::Number(i.into())
-            } else {
-                let f = n.as_f64().ok_or_else(|| format!("unreadable number {n}"))?;
-                Value::Number(
-                    Number::from_f64(f).ok_or_else(|| format!("{n} is not a JSON number"))?,
-                )
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .map(yaml_to_json)
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(mapping) => {
-            let mut map = Map::new();
-            for (k, v) in mapping {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_string(),
-                    other => return Err(format!("unsupported mapping key {other:?}")),
-                };
-                map.insert(key, yaml_to_json(v)?);
-            }
-            Value::Object(map)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
-    })
-}
-
-/// Encodes one JSON-pointer token (RFC 6901): `~` → `~0`, `/` → `~1`.
-pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Decodes one JSON-pointer token (RFC 6901).
-pub fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
+/// JSON-pointer tokens (RFC 6901), escaped and decoded as the loader does.
+pub use codegen::load::{escape_pointer_token as escape, unescape_token as unescape};
 
 /// `base` + `/token` (escaped).
 pub fn child(base: &str, token: &str) -> String {

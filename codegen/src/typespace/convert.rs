@@ -16,7 +16,7 @@ use super::{
     TypeSpace, UnionVariant,
 };
 use crate::docs::Docs;
-use crate::load::escape_pointer_token;
+use crate::load::{escape_pointer_token, unescape_token as unescape_pointer_token};
 use crate::naming::{field_name, type_name, variant_name, UniqueNames};
 use crate::Error;
 
@@ -1407,9 +1407,4 @@ fn wire_to_camel(wire: &str) -> String {
     } else {
         camel
     }
-}
-
-/// Decodes one JSON pointer token (RFC 6901).
-pub fn unescape_pointer_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }

@@ -7,7 +7,7 @@ mod convert;
 mod dedup;
 mod recursion;
 
-pub use convert::{schema_docs, unescape_pointer_token, SchemaRef, TypeSpaceBuilder};
+pub use convert::{schema_docs, SchemaRef, TypeSpaceBuilder};
 
 use std::collections::BTreeMap;
 

@@ -50,10 +50,8 @@ impl Spec {
     /// Reads `specs/<file>`.
     pub fn load(file: &str) -> Spec {
         let path = spec_path(file);
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-        let doc: Value = serde_yaml::from_str(&text)
-            .unwrap_or_else(|error| panic!("cannot parse {}: {error}", path.display()));
+        let doc =
+            conformance_tests::spec::read_json(&path).unwrap_or_else(|error| panic!("{error}"));
         Spec {
             file: file.to_owned(),
             doc,
