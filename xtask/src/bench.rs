@@ -326,9 +326,9 @@ fn cargo_check(
         .env("CARGO_TARGET_DIR", &target)
         .env("CARGO_INCREMENTAL", "0")
         .current_dir(crate_dir);
-    let run = measure::run(&mut command, limit)
+    let run = crate::measure::run(&mut command, limit, false)
         .map_err(|e| Failure::new(format!("cannot run cargo check: {e}")))?;
-    if run.finished && !run.success {
+    if run.finished && !run.success() {
         // Reported in the table; the other measurements go on.
         let tail: Vec<&str> = run.stderr.lines().rev().take(20).collect();
         writeln!(
@@ -343,10 +343,10 @@ fn cargo_check(
         }
     }
     Ok(Check {
-        seconds: run.seconds,
+        seconds: run.elapsed.as_secs_f64(),
         peak_kib: run.peak_kib,
         finished: run.finished,
-        succeeded: run.finished && run.success,
+        succeeded: run.finished && run.success(),
     })
 }
 
@@ -471,103 +471,5 @@ fn write_table(samples: &[Sample], out: &mut dyn Write) {
             one
         )
         .ok();
-    }
-}
-
-/// A child process measured with `wait4`: wall time and the peak resident memory of
-/// the child and the descendants it waited for (cargo's `rustc`s).
-#[cfg(unix)]
-mod measure {
-    #![allow(unsafe_code)]
-
-    use std::io::Read;
-    use std::os::unix::process::CommandExt;
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
-
-    /// What a run gave.
-    pub struct Run {
-        pub seconds: f64,
-        pub peak_kib: u64,
-        pub finished: bool,
-        pub success: bool,
-        pub stderr: String,
-    }
-
-    /// Runs `command` in its own process group; the whole group is killed after `limit`.
-    // The child is reaped by `wait4`, which also gives its resource usage.
-    #[allow(clippy::zombie_processes)]
-    pub fn run(command: &mut Command, limit: Duration) -> std::io::Result<Run> {
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .process_group(0);
-        let started = Instant::now();
-        let mut child = command.spawn()?;
-        let mut err = child.stderr.take();
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(err) = err.as_mut() {
-                err.read_to_string(&mut text).ok();
-            }
-            text
-        });
-        let pid = child.id() as libc::pid_t;
-        let mut killed = false;
-        let (status, usage) = loop {
-            let mut status = 0;
-            // SAFETY: `rusage` is plain data; zeroed is a valid value.
-            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-            // SAFETY: a plain syscall on our own child with valid out-pointers.
-            let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-            if r == pid {
-                break (status, usage);
-            }
-            if r < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            if !killed && started.elapsed() > limit {
-                // SAFETY: a signal to the process group this function created.
-                unsafe { libc::kill(-pid, libc::SIGKILL) };
-                killed = true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let seconds = started.elapsed().as_secs_f64();
-        Ok(Run {
-            seconds,
-            peak_kib: usage.ru_maxrss as u64,
-            finished: !killed,
-            success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-            stderr: reader.join().unwrap_or_default(),
-        })
-    }
-}
-
-/// Elsewhere: wall time only.
-#[cfg(not(unix))]
-mod measure {
-    use std::process::Command;
-    use std::time::{Duration, Instant};
-
-    pub struct Run {
-        pub seconds: f64,
-        pub peak_kib: u64,
-        pub finished: bool,
-        pub success: bool,
-        pub stderr: String,
-    }
-
-    pub fn run(command: &mut Command, _limit: Duration) -> std::io::Result<Run> {
-        let started = Instant::now();
-        let output = command.output()?;
-        Ok(Run {
-            seconds: started.elapsed().as_secs_f64(),
-            peak_kib: 0,
-            finished: true,
-            success: output.status.success(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        })
     }
 }

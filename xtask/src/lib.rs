@@ -19,6 +19,7 @@ pub mod diff;
 pub mod fsutil;
 pub mod gen;
 pub mod lint;
+pub mod measure;
 pub mod review;
 pub mod test_cmd;
 pub mod vendor;

@@ -16,11 +16,10 @@ use crate::common;
 use common::git;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use xtask::fsutil::{self, Step, Swap};
 
@@ -87,16 +86,10 @@ impl Run {
 }
 
 /// Runs the xtask binary in `dir` with a bounded address space; measures the wall time
-/// and the child's own peak resident memory (`wait4`).
-// The child is reaped by `wait4`, which also gives its resource usage.
-#[allow(clippy::zombie_processes)]
+/// and the child's own peak resident memory (`wait4`, through `xtask::measure`).
 fn xtask(dir: &Path, args: &[&str]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    cmd.args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.args(args).current_dir(dir);
     // SAFETY: setrlimit is async-signal-safe; the closure touches nothing else.
     unsafe {
         cmd.pre_exec(|| {
@@ -108,45 +101,14 @@ fn xtask(dir: &Path, args: &[&str]) -> Run {
             Ok(())
         });
     }
-    let start = Instant::now();
-    let mut child = cmd.spawn().expect("spawn xtask");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        out.read_to_end(&mut s).ok();
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        err.read_to_end(&mut s).ok();
-        s
-    });
-    let pid = child.id() as libc::pid_t;
-    let (status, usage) = loop {
-        let mut status = 0;
-        // SAFETY: plain syscall on our own child; `usage` is a valid out-pointer.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if r == pid {
-            break (status, usage);
-        }
-        assert!(r == 0, "wait4 failed");
-        if start.elapsed() > KILL_AFTER {
-            child.kill().ok();
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = start.elapsed();
-    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
+    let run = xtask::measure::run(&mut cmd, KILL_AFTER, true).expect("run xtask");
     Run {
-        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
-        signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
-        stdout,
-        stderr,
-        elapsed,
-        peak_kb: usage.ru_maxrss as u64,
+        code: run.code,
+        signal: run.signal,
+        stdout: run.stdout,
+        stderr: run.stderr,
+        elapsed: run.elapsed,
+        peak_kb: run.peak_kib,
         what: format!("xtask {}", args.join(" ")),
     }
 }
