@@ -3,9 +3,9 @@
 use quote::quote;
 
 use crate::docs::Docs;
-use crate::emit::client::{client_module, operations_module, Server, ServerVar};
-use crate::emit::types::{all_types, some_types, type_ref_in};
-use crate::emit::{format_items, Piece};
+use crate::emit::client::{client_module, operation_units, Server, ServerVar};
+use crate::emit::types::{type_ref_in, type_units};
+use crate::emit::{render, FilePlan, Piece, Unit};
 use crate::operations::{self, OperationMethod, Operations};
 use crate::select::{Gates, Selected};
 use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
@@ -147,38 +147,7 @@ pub fn generate(
         info.title.replace(['[', ']', '<', '>'], "")
     );
     let types_prelude = quote!(#![doc = #types_doc]);
-    timings.tokens += started.elapsed();
 
-    // Each file's tokens are built right before it is formatted and dropped by it, so
-    // only one file's token trees are alive at a time (they dominate peak memory).
-    let mut files = Vec::with_capacity(3);
-    // The gated types' files time themselves.
-    let declarations = match &gates {
-        None => Vec::new(),
-        Some(gates) => gated_type_files(&space, gates, module, header, &mut files, &mut timings)
-            .map_err(internal)?,
-    };
-    let started = Instant::now();
-    let mut types = match &gates {
-        None => all_types(&space),
-        Some(gates) => some_types(
-            &space,
-            space
-                .entries
-                .values()
-                .filter(|e| !gates.types.contains_key(&e.name)),
-        ),
-    };
-    types.extend(declarations);
-    timings.tokens += started.elapsed();
-    let started = Instant::now();
-    files.push((
-        format!("src/{module}/types.rs"),
-        format_items(types_prelude, types, header).map_err(internal)?,
-    ));
-    timings.format += started.elapsed();
-
-    let started = Instant::now();
     let server = server(api);
     let server_variables: Vec<(String, String)> = server
         .variables
@@ -193,64 +162,90 @@ pub fn generate(
         ops: &ops,
         server_variables: &server_variables,
     };
-    let examples: std::collections::BTreeMap<String, String> = ops
-        .methods
-        .iter()
-        .filter_map(|op| {
-            let example = crate::readme::operation_example(&site, op)?;
-            Some((op.method_name.clone(), example))
-        })
-        .collect();
-    let mut client = if types_only {
-        Vec::new()
-    } else if gates.is_some() {
-        // Split by tag: the shared client here, each feature's operations in its own
-        // module, which rustc does not even read unless the feature is on.
-        let shared = Operations {
-            methods: Vec::new(),
-            schemes: ops.schemes.clone(),
-            warnings: Vec::new(),
-        };
-        client_module(&space, &shared, &server, &examples)
-    } else {
-        client_module(&space, &ops, &server, &examples)
+    let example = |op: &OperationMethod| crate::readme::operation_example(&site, op);
+    // Files are planned first (which items go where), then built and formatted
+    // together on every core.
+    let mut plans: Vec<FilePlan> = Vec::with_capacity(3);
+    let declarations = match &gates {
+        None => Vec::new(),
+        Some(gates) => {
+            gated_type_files(&space, gates, module, header, &mut plans).map_err(internal)?
+        }
     };
-    timings.tokens += started.elapsed();
-    if let Some(gates) = &gates {
-        let mut by_feature: std::collections::BTreeMap<&str, Vec<&OperationMethod>> =
-            std::collections::BTreeMap::new();
-        for op in &ops.methods {
-            if let Some(feature) = gates.operations.get(&op.method_name) {
-                by_feature.entry(feature).or_default().push(op);
+    let mut types = match &gates {
+        None => type_units(&space, space.entries.values()),
+        Some(gates) => type_units(
+            &space,
+            space
+                .entries
+                .values()
+                .filter(|e| !gates.types.contains_key(&e.name)),
+        ),
+    };
+    types.extend(text_units(declarations));
+    plans.push(
+        FilePlan::items(
+            format!("src/{module}/types.rs"),
+            header,
+            types_prelude,
+            types,
+        )
+        .map_err(internal)?,
+    );
+
+    let mut client: Vec<Unit> = Vec::new();
+    if !types_only {
+        let (ops, server) = (&ops, &server);
+        client.push(Box::new(move || {
+            vec![Piece::Tokens(client_module(ops, server))]
+        }));
+    }
+    let all_ops: Vec<&OperationMethod> = ops.methods.iter().collect();
+    match &gates {
+        _ if types_only => {}
+        None => client.extend(operation_units(&space, &ops, &all_ops, &example)),
+        Some(gates) => {
+            // Split by tag: each feature's operations in a module of their own, which
+            // rustc does not even read unless the feature is on.
+            let mut by_feature: std::collections::BTreeMap<&str, Vec<&OperationMethod>> =
+                std::collections::BTreeMap::new();
+            for op in &ops.methods {
+                if let Some(feature) = gates.operations.get(&op.method_name) {
+                    by_feature.entry(feature).or_default().push(op);
+                }
+            }
+            for feature in &gates.features {
+                let selected = by_feature.remove(feature.name.as_str()).unwrap_or_default();
+                let m = &feature.module;
+                client.extend(text_units(vec![Piece::Text(format!(
+                    "#[cfg(feature = {name:?})]\nmod {m};\n#[cfg(feature = {name:?})]\npub use {m}::*;\n",
+                    name = feature.name
+                ))]));
+                plans.push(
+                    FilePlan::items(
+                        format!("src/{module}/{m}.rs"),
+                        header,
+                        quote!(
+                            use super::*;
+                        ),
+                        operation_units(&space, &ops, &selected, &example),
+                    )
+                    .map_err(internal)?,
+                );
             }
         }
-        for feature in &gates.features {
-            let started = Instant::now();
-            let selected = by_feature.remove(feature.name.as_str()).unwrap_or_default();
-            let items = operations_module(&space, &ops, &selected, &examples);
-            let m = &feature.module;
-            client.push(Piece::Text(format!(
-                "#[cfg(feature = {name:?})]\nmod {m};\n#[cfg(feature = {name:?})]\npub use {m}::*;\n",
-                name = feature.name
-            )));
-            let prelude = quote! {
-                use super::*;
-            };
-            timings.tokens += started.elapsed();
-            let started = Instant::now();
-            files.push((
-                format!("src/{module}/{m}.rs"),
-                format_items(prelude, items, header).map_err(internal)?,
-            ));
-            timings.format += started.elapsed();
-        }
     }
-    let started = Instant::now();
-    files.push((
-        format!("src/{module}/mod.rs"),
-        format_items(mod_prelude, client, header).map_err(internal)?,
+    plans.push(
+        FilePlan::items(format!("src/{module}/mod.rs"), header, mod_prelude, client)
+            .map_err(internal)?,
+    );
+    plans.push(FilePlan::text(
+        format!("src/{module}/schemas.rs"),
+        registry(&space, header),
     ));
-    files.push((format!("src/{module}/schemas.rs"), registry(&space, header)));
+    timings.tokens += started.elapsed();
+    let started = Instant::now();
+    let files = render(plans).map_err(internal)?;
     timings.format += started.elapsed();
     let fallbacks = space
         .fallbacks
@@ -295,15 +290,14 @@ pub fn generate(
 }
 
 /// In a crate split by tag, the types gated by one feature are a module of `types` of
-/// their own (`types/<feature>.rs`), which rustc reads only with the feature. Writes
-/// those files into `files` and returns what `types.rs` declares for them.
-fn gated_type_files(
-    space: &TypeSpace,
+/// their own (`types/<feature>.rs`), which rustc reads only with the feature. Plans
+/// those files into `plans` and returns what `types.rs` declares for them.
+fn gated_type_files<'a>(
+    space: &'a TypeSpace,
     gates: &Gates,
     module: &str,
     header: &str,
-    files: &mut Vec<(String, String)>,
-    timings: &mut Timings,
+    plans: &mut Vec<FilePlan<'a>>,
 ) -> Result<Vec<Piece>, String> {
     let mut by_gate: std::collections::BTreeMap<&str, Vec<&crate::typespace::TypeEntry>> =
         std::collections::BTreeMap::new();
@@ -325,26 +319,36 @@ fn gated_type_files(
         let Some(entries) = by_gate.remove(gate) else {
             continue;
         };
-        let started = Instant::now();
         let m = names.claim(&crate::naming::module_name(gate.trim_start_matches('_')));
         declarations.push(Piece::Text(format!(
             "#[cfg(feature = {gate:?})]\nmod {m};\n#[cfg(feature = {gate:?})]\npub use {m}::*;\n"
         )));
-        let items = some_types(space, entries.into_iter());
         // Not every module names a type of another one.
         let prelude = quote! {
             #[allow(unused_imports)]
             use super::*;
         };
-        timings.tokens += started.elapsed();
-        let started = Instant::now();
-        files.push((
+        plans.push(FilePlan::items(
             format!("src/{module}/types/{m}.rs"),
-            format_items(prelude, items, header)?,
-        ));
-        timings.format += started.elapsed();
+            header,
+            prelude,
+            type_units(space, entries.into_iter()),
+        )?);
     }
     Ok(declarations)
+}
+
+/// Finished text as units, each piece its own.
+fn text_units<'a>(pieces: Vec<Piece>) -> Vec<Unit<'a>> {
+    pieces
+        .into_iter()
+        .filter_map(|piece| match piece {
+            Piece::Text(text) => {
+                Some(Box::new(move || vec![Piece::Text(text.clone())]) as Unit<'a>)
+            }
+            Piece::Tokens(_) => None,
+        })
+        .collect()
 }
 
 /// `schemas.rs`: JSON pointer → generated type, so conformance tools can find the type

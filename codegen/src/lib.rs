@@ -109,9 +109,9 @@ pub struct Stats {
 pub struct Timings {
     /// Spec → intermediate model.
     pub model: std::time::Duration,
-    /// Model → tokens.
+    /// Planning the files: which items go where, and the text written directly.
     pub tokens: std::time::Duration,
-    /// Tokens → `syn` tree → formatted text.
+    /// Model → tokens → `syn` tree → formatted text, on one thread per core.
     pub format: std::time::Duration,
 }
 

@@ -10,6 +10,9 @@ use xtask::gen::Layout;
 use xtask::test_cmd::TestOptions;
 use xtask::Failure;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Maintainer commands of the conversation-apis workspace.
 ///
 /// Every verb prints what it did or found, and exits non-zero on failure.

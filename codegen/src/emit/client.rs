@@ -66,13 +66,9 @@ fn value_form(space: &TypeSpace, ty: &TypeRef) -> ValueForm {
     }
 }
 
-/// The tokens of a document's client module (everything but `types`).
-pub fn client_module(
-    space: &TypeSpace,
-    ops: &Operations,
-    server: &Server,
-    examples: &std::collections::BTreeMap<String, String>,
-) -> Vec<super::Piece> {
+/// The tokens of a document's `Client`, its server and its security schemes; the
+/// operations come from [`operation_units`].
+pub fn client_module(ops: &Operations, server: &Server) -> TokenStream {
     let base_url = &server.default_url;
     let schemes = ops.schemes.values().map(|s| {
         let name = format_ident!("{}", s.const_name);
@@ -99,16 +95,8 @@ pub fn client_module(
         let allowed = &v.allowed;
         quote!(rt::ServerVariable { name: #name, default: #default, allowed: &[#(#allowed),*] })
     });
-    let methods = ops
-        .methods
-        .iter()
-        .map(|op| client_method(op, examples.get(&op.method_name)));
-    let items = ops
-        .methods
-        .iter()
-        .map(|op| super::Piece::Tokens(operation_items(space, ops, op)));
     let builder_doc = builder_doc(server);
-    let client = quote! {
+    quote! {
         /// The spec's first server, with its variables at their defaults.
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
@@ -152,40 +140,43 @@ pub fn client_module(
             pub fn transport(&self) -> &rt::Transport {
                 &self.transport
             }
-
-            #(#methods)*
         }
-    };
-    std::iter::once(super::Piece::Tokens(client))
-        .chain(items)
-        .collect()
+    }
 }
 
-/// The items of some operations in a module of their own (one cargo feature's, in a
-/// crate split by tag): their `Client` methods in an `impl Client` of the module, their
-/// builders, replies and errors. The module sees its parent's items through `super::*`
-/// and the parent re-exports its public items, so paths are the same as unsplit.
-pub fn operations_module(
-    space: &TypeSpace,
-    ops: &Operations,
-    selected: &[&OperationMethod],
-    examples: &std::collections::BTreeMap<String, String>,
-) -> Vec<super::Piece> {
-    let methods = selected
-        .iter()
-        .map(|op| client_method(op, examples.get(&op.method_name)));
-    let client = quote! {
-        impl Client {
-            #(#methods)*
-        }
-    };
-    std::iter::once(super::Piece::Tokens(client))
-        .chain(
-            selected
-                .iter()
-                .map(|op| super::Piece::Tokens(operation_items(space, ops, op))),
-        )
-        .collect()
+/// The items of some operations: their `Client` methods, their builders, replies and
+/// errors. In a crate split by tag they are a module of their own (one cargo feature's),
+/// which sees its parent's items through `super::*` and which the parent re-exports, so
+/// paths are the same as unsplit. `example` gives a method's doc example.
+pub fn operation_units<'a>(
+    space: &'a TypeSpace,
+    ops: &'a Operations,
+    selected: &[&'a OperationMethod],
+    example: &'a (dyn Fn(&OperationMethod) -> Option<String> + Sync),
+) -> Vec<super::Unit<'a>> {
+    // Methods in `impl Client` blocks of up to 64, so that formatting threads can share
+    // them; rustdoc shows one list either way.
+    let mut units: Vec<super::Unit<'a>> = selected
+        .chunks(64)
+        .map(|chunk| {
+            let chunk = chunk.to_vec();
+            Box::new(move || {
+                let methods = chunk
+                    .iter()
+                    .map(|op| client_method(op, example(op).as_ref()));
+                vec![super::Piece::Tokens(quote! {
+                    impl Client {
+                        #(#methods)*
+                    }
+                })]
+            }) as super::Unit<'a>
+        })
+        .collect();
+    units.extend(selected.iter().map(|&op| {
+        Box::new(move || vec![super::Piece::Tokens(operation_items(space, ops, op))])
+            as super::Unit<'a>
+    }));
+    units
 }
 
 /// The doc lines of `Client::builder`: where it sends requests by default and how to

@@ -28,101 +28,150 @@ pub enum Piece {
     Text(String),
 }
 
-/// Formats a file made of `prelude` (inner attributes, `use`s) and `items`, in
-/// parallel chunks: formatting dominates generation time on large specs, and
-/// prettyplease formats items independently, so chunks join into the same text.
-pub fn format_items(
-    prelude: TokenStream,
-    items: Vec<Piece>,
-    header: &str,
-) -> Result<String, String> {
+/// Builds some items of a file when a formatting thread asks for them: token trees are
+/// made, formatted and dropped on the thread that formats them, so building tokens runs
+/// in parallel too, no token tree crosses threads (proc_macro2's are not `Send`), and
+/// only a chunk's trees are alive at a time (they dominate peak memory).
+pub type Unit<'a> = Box<dyn Fn() -> Vec<Piece> + Send + Sync + 'a>;
+
+/// A file to write: formatted from units, or finished text.
+pub struct FilePlan<'a> {
+    /// Path in the crate.
+    pub path: String,
+    /// The header and the formatted prelude (inner attributes, `use`s), or the whole
+    /// text of a file written as text.
+    head: String,
+    /// Its items, in order; empty for a file written as text.
+    units: Vec<Unit<'a>>,
+}
+
+impl<'a> FilePlan<'a> {
+    /// A file made of `prelude` (inner attributes, `use`s) and the items of `units`.
+    pub fn items(
+        path: String,
+        header: &str,
+        prelude: TokenStream,
+        units: Vec<Unit<'a>>,
+    ) -> Result<Self, String> {
+        let prelude = format_file(prelude, "")?;
+        let mut head = String::from(header);
+        if !prelude.is_empty() {
+            head.push_str(&prelude);
+            head.push('\n');
+        }
+        Ok(Self { path, head, units })
+    }
+
+    /// A file whose text is already written.
+    pub fn text(path: String, text: String) -> Self {
+        Self {
+            path,
+            head: text,
+            units: Vec::new(),
+        }
+    }
+}
+
+/// Formats every planned file: the units of all files are cut into chunks that one
+/// thread per core takes in turn, so small files do not leave a core idle; chunks join
+/// into the same text as one pass, since prettyplease formats items independently.
+pub fn render(plans: Vec<FilePlan<'_>>) -> Result<Vec<(String, String)>, String> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
-    // Small chunks keep each syn tree small (peak memory); threads take runs of them.
-    let chunk_len = 128;
-    let prelude = format_file(prelude, "")?;
-    // proc_macro2's fallback token streams are not `Send`, so each thread gets text:
-    // runs of token items become one text each (and are dropped as they go, to keep
-    // memory low), finished text passes through.
-    let mut texts: Vec<(bool, String)> = Vec::new();
-    let mut run = TokenStream::new();
-    let mut in_run = 0;
-    for piece in items {
-        match piece {
-            Piece::Tokens(t) => {
-                run.extend(t);
-                in_run += 1;
-                if in_run == chunk_len {
-                    texts.push((true, std::mem::take(&mut run).to_string()));
-                    in_run = 0;
-                }
-            }
-            Piece::Text(text) => {
-                if !run.is_empty() {
-                    texts.push((true, std::mem::take(&mut run).to_string()));
-                    in_run = 0;
-                }
-                texts.push((false, text));
-            }
+    // Chunks small enough that every thread gets work on a mid-sized file, large enough
+    // that taking one is cheap.
+    let mut jobs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+    for (i, plan) in plans.iter().enumerate() {
+        let n = plan.units.len();
+        let chunk = (n / (threads * 4)).clamp(1, 64);
+        let mut start = 0;
+        while start < n {
+            jobs.push((i, start..(start + chunk).min(n)));
+            start += chunk;
         }
     }
-    if !run.is_empty() {
-        texts.push((true, run.to_string()));
-    }
-    // One thread per core, each formatting a contiguous share (by text length).
-    let total: usize = texts.iter().map(|(_, t)| t.len()).sum();
-    let share = total.div_ceil(threads).max(1);
-    let mut batches: Vec<Vec<(bool, String)>> = vec![Vec::new()];
-    let mut filled = 0;
-    for text in texts {
-        if filled >= share {
-            batches.push(Vec::new());
-            filled = 0;
-        }
-        filled += text.1.len();
-        if let Some(batch) = batches.last_mut() {
-            batch.push(text);
-        }
-    }
-    let formatted: Vec<Result<String, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = batches
-            .into_iter()
-            .map(|batch| scope.spawn(move || format_batch(batch)))
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<Option<Result<String, String>>> = Vec::new();
+    done.resize_with(jobs.len(), || None);
+    let finished: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(jobs.len()).max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((file, range)) = jobs.get(j) else {
+                            break;
+                        };
+                        mine.push((j, format_units(&plans[*file].units[range.clone()])));
+                    }
+                    mine
+                })
+            })
             .collect();
         handles
             .into_iter()
             .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("internal error: formatting thread failed".into()))
+                h.join().unwrap_or_else(|_| {
+                    vec![(0, Err("internal error: formatting thread failed".into()))]
+                })
             })
             .collect()
     });
-    let mut body = String::new();
-    for chunk in formatted {
-        body.push_str(&chunk?);
-    }
-    let mut out = String::from(header);
-    if !prelude.is_empty() {
-        out.push_str(&prelude);
-        out.push('\n');
-    }
-    out.push_str(&space_items(&body));
-    Ok(out)
-}
-
-fn format_batch(batch: Vec<(bool, String)>) -> Result<String, String> {
-    let mut out = String::new();
-    for (is_tokens, text) in batch {
-        if is_tokens {
-            let file = syn::parse_file(&text)
-                .map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
-            out.push_str(&prettyplease::unparse(&file));
-        } else {
-            out.push_str(&text);
+    for (j, text) in finished.into_iter().flatten() {
+        if let Some(slot) = done.get_mut(j) {
+            *slot = Some(text);
         }
     }
+    let mut bodies: Vec<String> = vec![String::new(); plans.len()];
+    for ((file, _), text) in jobs.iter().zip(done) {
+        let text =
+            text.unwrap_or_else(|| Err("internal error: a chunk was not formatted".into()))?;
+        bodies[*file].push_str(&text);
+    }
+    Ok(plans
+        .into_iter()
+        .zip(bodies)
+        .map(|(plan, body)| {
+            if plan.units.is_empty() {
+                (plan.path, plan.head)
+            } else {
+                let mut out = plan.head;
+                out.push_str(&space_items(&body));
+                (plan.path, out)
+            }
+        })
+        .collect())
+}
+
+/// The formatted text of some units: runs of tokens go through syn and prettyplease,
+/// finished text passes through.
+fn format_units(units: &[Unit<'_>]) -> Result<String, String> {
+    fn flush(run: &mut TokenStream, out: &mut String) -> Result<(), String> {
+        if run.is_empty() {
+            return Ok(());
+        }
+        let file: syn::File = syn::parse2(std::mem::take(run))
+            .map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
+        out.push_str(&prettyplease::unparse(&file));
+        Ok(())
+    }
+    let mut out = String::new();
+    let mut run = TokenStream::new();
+    for unit in units {
+        for piece in unit() {
+            match piece {
+                Piece::Tokens(tokens) => run.extend(tokens),
+                Piece::Text(text) => {
+                    flush(&mut run, &mut out)?;
+                    out.push_str(&text);
+                }
+            }
+        }
+    }
+    flush(&mut run, &mut out)?;
     Ok(out)
 }
 

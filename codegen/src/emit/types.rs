@@ -58,17 +58,14 @@ fn prim(p: Prim) -> TokenStream {
     }
 }
 
-/// Every type of the space, in name order.
-pub fn all_types(space: &TypeSpace) -> Vec<Piece> {
-    some_types(space, space.entries.values())
-}
-
-/// The given types of the space, in the given order.
-pub fn some_types<'a>(
-    space: &TypeSpace,
+/// The given types of the space, in the given order, one unit each.
+pub fn type_units<'a>(
+    space: &'a TypeSpace,
     entries: impl Iterator<Item = &'a TypeEntry>,
-) -> Vec<Piece> {
-    entries.flat_map(|entry| type_entry(space, entry)).collect()
+) -> Vec<super::Unit<'a>> {
+    entries
+        .map(|entry| Box::new(move || type_entry(space, entry)) as super::Unit<'a>)
+        .collect()
 }
 
 fn fallback_doc(entry: &TypeEntry) -> String {

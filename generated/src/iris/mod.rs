@@ -89,7 +89,9 @@ impl Client {
     pub fn transport(&self) -> &rt::Transport {
         &self.transport
     }
+}
 
+impl Client {
     /// Create conversation
     ///
     /// Create conversation. Starts a conversation with the given initial `message`, optionally

@@ -73,7 +73,9 @@ impl Client {
     pub fn transport(&self) -> &rt::Transport {
         &self.transport
     }
+}
 
+impl Client {
     /// Creates a conversation
     ///
     /// Creates a conversation. Required scope: `conversations.write`.

@@ -96,7 +96,9 @@ impl Client {
     pub fn transport(&self) -> &rt::Transport {
         &self.transport
     }
+}
 
+impl Client {
     /// Establish a Conversation
     ///
     /// Establishes a conversation and generates a conversation ID (conversationIdentifier).

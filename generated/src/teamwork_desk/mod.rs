@@ -99,7 +99,9 @@ impl Client {
     pub fn transport(&self) -> &rt::Transport {
         &self.transport
     }
+}
 
+impl Client {
     /// Create a new conversation via the pusher API
     ///
     /// Create a new conversation via the pusher API. This authorizes the current 3rd party

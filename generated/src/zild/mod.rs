@@ -72,7 +72,9 @@ impl Client {
     pub fn transport(&self) -> &rt::Transport {
         &self.transport
     }
+}
 
+impl Client {
     /// Create a New Proactive Conversation with WhatsApp
     ///
     /// Creates a new proactive conversation with WhatsApp and returns the created
