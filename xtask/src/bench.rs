@@ -127,6 +127,9 @@ pub struct BenchOptions {
     pub check_timeout: Duration,
     /// One feature per tag, as `gen --spec --out` writes crates (else one per API).
     pub split: bool,
+    /// Also profile the check with all features (or the typical feature alone, for the
+    /// specs of `one_feature_only`) and print its time by item kind.
+    pub profile_check: bool,
 }
 
 /// `cargo xtask bench`.
@@ -208,6 +211,21 @@ pub fn run(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<()
                 let check = cargo_check(root, &crate_dir, &[], options.check_timeout, out)?;
                 sample.check_all = Some(check);
             }
+        }
+        if options.profile_check && sample.lines > 0 {
+            let typical: Vec<&str> = match TYPICAL_FEATURE.iter().find(|(file, _)| *file == name) {
+                Some((_, feature))
+                    if sample.features > 0
+                        && options
+                            .one_feature_only
+                            .iter()
+                            .any(|o| name.contains(o.as_str())) =>
+                {
+                    vec!["--no-default-features", "--features", feature]
+                }
+                _ => Vec::new(),
+            };
+            crate::profile::profile_check(root, &crate_dir, &typical, out)?;
         }
         writeln!(out, "measured {name}").ok();
         samples.push(sample);

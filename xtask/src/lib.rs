@@ -20,6 +20,7 @@ pub mod fsutil;
 pub mod gen;
 pub mod lint;
 pub mod measure;
+pub mod profile;
 pub mod review;
 pub mod test_cmd;
 pub mod vendor;

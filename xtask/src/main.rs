@@ -197,6 +197,12 @@ enum Verb {
         /// Generate one feature per API, not one per tag (to compare).
         #[arg(long)]
         no_split: bool,
+        /// Profile `cargo check` of each crate with nightly rustc's `-Z self-profile`
+        /// and print type and borrow checking time by item kind (derived `Debug`,
+        /// deserializers, operations' `send`, ...). Needs xtask built with `--features
+        /// profile`.
+        #[arg(long)]
+        profile_check: bool,
     },
     /// Measure one spec (used by `bench`): write its crate to DIR, print JSON.
     /// Run the generator over a folder of real-world documents (default: APIs.guru's
@@ -343,6 +349,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             one_feature_only,
             check_timeout,
             no_split,
+            profile_check,
         } => {
             let options = xtask::bench::BenchOptions {
                 check: !no_check,
@@ -352,6 +359,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 only,
                 check_timeout: std::time::Duration::from_secs(check_timeout),
                 split: !no_split,
+                profile_check,
             };
             xtask::bench::run(&root, options, &mut stdout)
         }
