@@ -92,25 +92,24 @@ macro_rules! json_object {
                     type Value = $name;
                     const NAME: &'static str = stringify!($name);
                     fn visit<__A: $crate::__serde::de::MapAccess<'de>>(
-                        mut map: __A,
+                        map: __A,
                     ) -> ::std::result::Result<$name, __A::Error> {
                         $( let mut $field = ::std::option::Option::None; )*
                         $( let mut $rest = ::std::collections::BTreeMap::new(); )?
-                        while let ::std::option::Option::Some(key) = $crate::object::next_key(&mut map)? {
-                            let () = match key.as_str() {
-                                $( $wire => $crate::object::fill(&mut map, &mut $field, $wire), )*
-                                _ => $crate::__json_object_rest!(map, key $(, $rest)?),
-                            }?;
+                        // `In` keeps the first error and ends the loop, so the arms
+                        // are plain calls: no `?` (a branch to type and borrow check)
+                        // per property.
+                        let mut input = $crate::object::In::new(map);
+                        while let ::std::option::Option::Some(key) = input.key() {
+                            match key.as_str() {
+                                $( $wire => input.fill(&mut $field, $wire), )*
+                                _ => $crate::__json_object_rest!(input, key $(, $rest)?),
+                            }
                         }
                         // One check for every required property, rather than a branch each.
-                        let missing = $crate::object::first_missing(&[
+                        input.end(&[
                             $( ($crate::__json_object_missing!($presence, $field), $wire), )*
-                        ]);
-                        if let ::std::option::Option::Some(wire) = missing {
-                            return ::std::result::Result::Err(
-                                <__A::Error as $crate::__serde::de::Error>::missing_field(wire),
-                            );
-                        }
+                        ])?;
                         ::std::result::Result::Ok($name {
                             $( $field: $crate::object::$presence::finish($field $(, || $default)?), )*
                             $( $rest, )?
@@ -127,11 +126,11 @@ macro_rules! json_object {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __json_object_rest {
-    ($map:ident, $key:ident) => {
-        $crate::object::skip(&mut $map)
+    ($input:ident, $key:ident) => {
+        $input.skip()
     };
-    ($map:ident, $key:ident, $rest:ident) => {
-        $crate::object::fill_rest(&mut $map, &mut $rest, $key)
+    ($input:ident, $key:ident, $rest:ident) => {
+        $input.fill_rest(&mut $rest, $key)
     };
 }
 
@@ -147,8 +146,7 @@ macro_rules! __json_object_missing {
     };
 }
 
-#[doc(hidden)]
-pub fn first_missing(fields: &[(bool, &'static str)]) -> Option<&'static str> {
+fn first_missing(fields: &[(bool, &'static str)]) -> Option<&'static str> {
     fields
         .iter()
         .find(|(missing, _)| *missing)
@@ -217,39 +215,81 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// A map being deserialised that keeps the first error, so that a struct's impl reads
+/// its properties one after another without a `?` each (the mirror of [`Out`]).
 #[doc(hidden)]
-pub fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Key<'de>>, A::Error> {
-    map.next_key()
+pub struct In<'de, A: MapAccess<'de>> {
+    map: A,
+    error: Option<A::Error>,
+    _input: std::marker::PhantomData<&'de ()>,
 }
 
-/// Reads the value of a declared property; a property given twice is an error.
-#[doc(hidden)]
-pub fn fill<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    wire: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(wire));
+impl<'de, A: MapAccess<'de>> In<'de, A> {
+    pub fn new(map: A) -> Self {
+        Self {
+            map,
+            error: None,
+            _input: std::marker::PhantomData,
+        }
     }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
 
-#[doc(hidden)]
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<de::IgnoredAny>().map(drop)
-}
+    /// The next property name; `None` at the end of the object or after an error.
+    pub fn key(&mut self) -> Option<Key<'de>> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.map.next_key() {
+            Ok(key) => key,
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
+    }
 
-#[doc(hidden)]
-pub fn fill_rest<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    rest: &mut std::collections::BTreeMap<String, T>,
-    key: Key<'de>,
-) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    rest.insert(key.0.into_owned(), value);
-    Ok(())
+    /// Reads the value of a declared property; a property given twice is an error.
+    pub fn fill<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>, wire: &'static str) {
+        if slot.is_some() {
+            self.error = Some(de::Error::duplicate_field(wire));
+            return;
+        }
+        match self.map.next_value() {
+            Ok(value) => *slot = Some(value),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Reads and drops the value of a property the schema does not declare.
+    pub fn skip(&mut self) {
+        if let Err(e) = self.map.next_value::<de::IgnoredAny>() {
+            self.error = Some(e);
+        }
+    }
+
+    /// Reads the value of a property the schema does not declare into `rest`.
+    pub fn fill_rest<T: Deserialize<'de>>(
+        &mut self,
+        rest: &mut std::collections::BTreeMap<String, T>,
+        key: Key<'de>,
+    ) {
+        match self.map.next_value() {
+            Ok(value) => {
+                rest.insert(key.0.into_owned(), value);
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// The first error, else the first required property that is missing.
+    pub fn end(self, required: &[(bool, &'static str)]) -> Result<(), A::Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        match first_missing(required) {
+            Some(wire) => Err(de::Error::missing_field(wire)),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A map being serialised that keeps the first error, so that a struct's impl adds its
