@@ -228,3 +228,83 @@ fn space_items(source: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::{format_ident, quote};
+
+    fn item(i: usize) -> TokenStream {
+        let name = format_ident!("Item{i}");
+        let doc = format!(" Item number {i}.");
+        quote! {
+            #[doc = #doc]
+            pub struct #name { pub value: Option<Vec<String>> }
+            impl #name { pub fn value(&self) -> usize { self.value.as_ref().map_or(0, |v| v.len()) } }
+        }
+    }
+
+    /// Cut into chunks on several threads, with finished text between token items, a
+    /// file reads exactly as formatting all its tokens in one pass would give.
+    #[test]
+    fn chunks_join_into_the_text_of_one_pass() {
+        let n = 700;
+        let text_every = 97;
+        let units: Vec<Unit> = (0..n)
+            .map(|i| {
+                Box::new(move || {
+                    let mut pieces = vec![Piece::Tokens(item(i))];
+                    if i % text_every == 0 {
+                        pieces.push(Piece::Text(format!("codegen_runtime::marker!({i});\n")));
+                    }
+                    pieces
+                }) as Unit
+            })
+            .collect();
+        let plans = vec![
+            FilePlan::items(
+                "a.rs".into(),
+                "// header\n",
+                quote!(
+                    use std::fmt;
+                ),
+                units,
+            )
+            .unwrap(),
+            FilePlan::text("b.rs".into(), "verbatim\n".into()),
+        ];
+        let files = render(plans).unwrap();
+
+        let mut body = String::new();
+        let mut run = TokenStream::new();
+        for i in 0..n {
+            run.extend(item(i));
+            if i % text_every == 0 {
+                let file: syn::File = syn::parse2(std::mem::take(&mut run)).unwrap();
+                body.push_str(&prettyplease::unparse(&file));
+                body.push_str(&format!("codegen_runtime::marker!({i});\n"));
+            }
+        }
+        let file: syn::File = syn::parse2(run).unwrap();
+        body.push_str(&prettyplease::unparse(&file));
+        let expected = format!(
+            "// header\n{}\n{}",
+            format_file(
+                quote!(
+                    use std::fmt;
+                ),
+                ""
+            )
+            .unwrap(),
+            space_items(&body)
+        );
+        assert_eq!(files[0].0, "a.rs");
+        assert_eq!(files[0].1, expected);
+        assert_eq!(files[1], ("b.rs".to_string(), "verbatim\n".to_string()));
+        // The items are all there, in order.
+        let positions: Vec<usize> = (0..n)
+            .map(|i| files[0].1.find(&format!("pub struct Item{i} ")).unwrap())
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    }
+}
