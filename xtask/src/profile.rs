@@ -17,7 +17,8 @@ use crate::Failure;
 /// Per-body queries summed by item kind.
 const QUERIES: [&str; 2] = ["typeck_root", "mir_borrowck"];
 
-/// One row: an item kind, how many bodies, seconds per query of [`QUERIES`].
+/// One row: an item kind, how many bodies, and the seconds of type checking and of
+/// borrow checking them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KindRow {
     pub kind: &'static str,
