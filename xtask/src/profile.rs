@@ -15,6 +15,7 @@ use std::process::Command;
 use crate::Failure;
 
 /// Per-body queries summed by item kind.
+#[cfg(feature = "profile")]
 const QUERIES: [&str; 2] = ["typeck_root", "mir_borrowck"];
 
 /// One row: an item kind, how many bodies, and the seconds of type checking and of

@@ -6,7 +6,8 @@
 //! 4. `lint`;
 //! 5. `cargo fmt --all --check` (the generated crate's modules are `#[rustfmt::skip]`:
 //!    they are prettyplease's output, which `gen --check` keeps exact);
-//! 6. `cargo clippy --workspace --all-targets --all-features -- -D warnings`;
+//! 6. `cargo clippy --workspace --all-targets --all-features -- -D warnings`, then the
+//!    same with default features;
 //! 7. `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features` (every
 //!    crate documents cleanly);
 //! 8. with the tools, the real-world specs (Petstore and GitHub generate crates that
@@ -104,6 +105,22 @@ pub fn plan(root: &Path, options: &TestOptions) -> Vec<Step> {
                 "--workspace",
                 "--all-targets",
                 "--all-features",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    });
+    // Default features too: code behind a feature can leave items unused without it
+    // (as `--all-features` cannot show), and `cargo xtask` itself builds that way.
+    steps.push(Step {
+        name: "clippy, default features".into(),
+        action: run_step(
+            &cargo,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
                 "--",
                 "-D",
                 "warnings",

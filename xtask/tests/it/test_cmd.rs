@@ -55,7 +55,17 @@ fn skip_tools_leaves_out_the_scripts() {
         dir.path(),
         &TestOptions { skip_tools: true },
     ));
-    assert_eq!(quick, ["lint", "fmt", "clippy", "doc", "cargo test"]);
+    assert_eq!(
+        quick,
+        [
+            "lint",
+            "fmt",
+            "clippy",
+            "clippy, default features",
+            "doc",
+            "cargo test"
+        ]
+    );
     // Missing scripts are skipped; the real-world specs (npm) run without --skip-tools.
     let empty = tempfile::tempdir().unwrap();
     assert_eq!(
@@ -64,6 +74,7 @@ fn skip_tools_leaves_out_the_scripts() {
             "lint",
             "fmt",
             "clippy",
+            "clippy, default features",
             "doc",
             "real-world specs",
             "corpus sample",
