@@ -182,7 +182,7 @@ pub fn generate(
                 .filter(|e| !gates.types.contains_key(&e.name)),
         ),
     };
-    types.extend(text_units(declarations));
+    types.extend(declarations.into_iter().map(text_unit));
     plans.push(
         FilePlan::items(
             format!("src/{module}/types.rs"),
@@ -217,10 +217,7 @@ pub fn generate(
             for feature in &gates.features {
                 let selected = by_feature.remove(feature.name.as_str()).unwrap_or_default();
                 let m = &feature.module;
-                client.extend(text_units(vec![Piece::Text(format!(
-                    "#[cfg(feature = {name:?})]\nmod {m};\n#[cfg(feature = {name:?})]\npub use {m}::*;\n",
-                    name = feature.name
-                ))]));
+                client.push(text_unit(feature_module(&feature.name, m)));
                 plans.push(
                     FilePlan::items(
                         format!("src/{module}/{m}.rs"),
@@ -298,7 +295,7 @@ fn gated_type_files<'a>(
     module: &str,
     header: &str,
     plans: &mut Vec<FilePlan<'a>>,
-) -> Result<Vec<Piece>, String> {
+) -> Result<Vec<String>, String> {
     let mut by_gate: std::collections::BTreeMap<&str, Vec<&crate::typespace::TypeEntry>> =
         std::collections::BTreeMap::new();
     for entry in space.entries.values() {
@@ -320,9 +317,7 @@ fn gated_type_files<'a>(
             continue;
         };
         let m = names.claim(&crate::naming::module_name(gate.trim_start_matches('_')));
-        declarations.push(Piece::Text(format!(
-            "#[cfg(feature = {gate:?})]\nmod {m};\n#[cfg(feature = {gate:?})]\npub use {m}::*;\n"
-        )));
+        declarations.push(feature_module(gate, &m));
         // Not every module names a type of another one.
         let prelude = quote! {
             #[allow(unused_imports)]
@@ -338,17 +333,16 @@ fn gated_type_files<'a>(
     Ok(declarations)
 }
 
-/// Finished text as units, each piece its own.
-fn text_units<'a>(pieces: Vec<Piece>) -> Vec<Unit<'a>> {
-    pieces
-        .into_iter()
-        .filter_map(|piece| match piece {
-            Piece::Text(text) => {
-                Some(Box::new(move || vec![Piece::Text(text.clone())]) as Unit<'a>)
-            }
-            Piece::Tokens(_) => None,
-        })
-        .collect()
+/// Finished text as a unit.
+fn text_unit<'a>(text: String) -> Unit<'a> {
+    Box::new(move || vec![Piece::Text(text.clone())])
+}
+
+/// The declaration of module `m`, compiled and re-exported only with `feature`.
+fn feature_module(feature: &str, m: &str) -> String {
+    format!(
+        "#[cfg(feature = {feature:?})]\nmod {m};\n#[cfg(feature = {feature:?})]\npub use {m}::*;\n"
+    )
 }
 
 /// `schemas.rs`: JSON pointer → generated type, so conformance tools can find the type
