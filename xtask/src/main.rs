@@ -13,6 +13,21 @@ use xtask::Failure;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (the same in its v2 and v3;
+/// `libmimalloc-sys` names only older options).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// An xtask run is short and its memory is reused at once (token trees are built and
+/// dropped chunk after chunk), so freed pages are never handed back to the OS: with
+/// mimalloc's default 10 ms purge, Graph's generation spent about a fifth of its time
+/// faulting in and zeroing pages it had just released (1.6 s of 6.2 s of formatting,
+/// for 0.3 GB more peak memory).
+#[allow(unsafe_code)]
+fn keep_freed_memory() {
+    // SAFETY: sets a plain option value; mimalloc reads options at each purge decision.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 /// Maintainer commands of the conversation-apis workspace.
 ///
 /// Every verb prints what it did or found, and exits non-zero on failure.
@@ -409,6 +424,7 @@ fn shell_word(word: &str) -> String {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
