@@ -116,6 +116,6 @@ pub use encoding::Style;
 pub use error::{BuildError, Error, RawBody};
 pub use multipart::{FilePart, Multipart};
 pub use request::{Decoder, Request, ResponseFuture};
-pub use response::{RawResponse, Response};
+pub use response::{Decoded, RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

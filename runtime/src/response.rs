@@ -116,6 +116,102 @@ impl RawResponse {
         }
     }
 
+    /// A documented success without a body: `reply` is its unit variant.
+    ///
+    /// This and the methods below are the arms of a generated operation's `decode`, one
+    /// call per documented status, so that the thousands of operations of a large API do
+    /// not each repeat the same decoding steps (and rustc does not check them each time).
+    pub fn ok<R, E>(self, reply: R) -> Decoded<R, E> {
+        Ok(self.into_response(reply))
+    }
+
+    /// A documented success with a JSON body, which `variant` wraps; a body that does not
+    /// match is [`Error::Decode`].
+    pub fn ok_json<T: DeserializeOwned, R, E>(self, variant: impl FnOnce(T) -> R) -> Decoded<R, E> {
+        let body = self.json()?;
+        Ok(self.into_response(variant(body)))
+    }
+
+    /// A documented success with a text body; invalid UTF-8 is [`Error::Decode`].
+    pub fn ok_text<R, E>(self, variant: impl FnOnce(String) -> R) -> Decoded<R, E> {
+        let body = self.text()?;
+        Ok(self.into_response(variant(body)))
+    }
+
+    /// A documented success with a binary body.
+    pub fn ok_bytes<R, E>(self, variant: impl FnOnce(Vec<u8>) -> R) -> Decoded<R, E> {
+        let body = self.bytes();
+        Ok(self.into_response(variant(body)))
+    }
+
+    /// A documented error status with a JSON body ([`Error::Api`], the body wrapped by
+    /// `variant`); a body that does not match is [`Error::Decode`].
+    pub fn api_json<T: DeserializeOwned, R, E>(
+        self,
+        variant: impl FnOnce(T) -> E,
+    ) -> Decoded<R, E> {
+        let body = self.json()?;
+        Err(self.into_api_error(variant(body)))
+    }
+
+    /// A documented error status with a text body ([`Error::Api`]).
+    pub fn api_text<R, E>(self, variant: impl FnOnce(String) -> E) -> Decoded<R, E> {
+        let body = self.text()?;
+        Err(self.into_api_error(variant(body)))
+    }
+
+    /// A documented error status with a binary body ([`Error::Api`]).
+    pub fn api_bytes<R, E>(self, variant: impl FnOnce(Vec<u8>) -> E) -> Decoded<R, E> {
+        let body = self.bytes();
+        Err(self.into_api_error(variant(body)))
+    }
+
+    /// A reply without a typed body: [`Error::Status`] (see
+    /// [`into_status_error`](RawResponse::into_status_error)).
+    pub fn status_error<R, E>(self) -> Decoded<R, E> {
+        Err(self.into_status_error())
+    }
+
+    /// A `default` success: the JSON body when it matches `default`'s schema, otherwise
+    /// [`Error::Status`] (never `Decode`: a `default` reply may follow no schema).
+    pub fn ok_json_or_status<T: DeserializeOwned, R, E>(
+        self,
+        variant: impl FnOnce(T) -> R,
+    ) -> Decoded<R, E> {
+        match self.try_json() {
+            Some(body) => Ok(self.into_response(variant(body))),
+            None => Err(self.into_status_error()),
+        }
+    }
+
+    /// A `default` success with a text body, or [`Error::Status`] when it is not UTF-8.
+    pub fn ok_text_or_status<R, E>(self, variant: impl FnOnce(String) -> R) -> Decoded<R, E> {
+        match self.try_text() {
+            Some(body) => Ok(self.into_response(variant(body))),
+            None => Err(self.into_status_error()),
+        }
+    }
+
+    /// A `default` error: [`Error::Api`] when the JSON body matches `default`'s schema,
+    /// otherwise [`Error::Status`].
+    pub fn api_json_or_status<T: DeserializeOwned, R, E>(
+        self,
+        variant: impl FnOnce(T) -> E,
+    ) -> Decoded<R, E> {
+        match self.try_json() {
+            Some(body) => Err(self.into_api_error(variant(body))),
+            None => Err(self.into_status_error()),
+        }
+    }
+
+    /// A `default` error with a text body, or [`Error::Status`] when it is not UTF-8.
+    pub fn api_text_or_status<R, E>(self, variant: impl FnOnce(String) -> E) -> Decoded<R, E> {
+        match self.try_text() {
+            Some(body) => Err(self.into_api_error(variant(body))),
+            None => Err(self.into_status_error()),
+        }
+    }
+
     fn decode_error<E>(&self, path: String, message: String) -> Error<E> {
         Error::Decode {
             status: self.status,
@@ -144,6 +240,9 @@ fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> 
         .map_err(|error| (".".to_owned(), error.to_string()))?;
     Ok(value)
 }
+
+/// What a generated operation's `decode` returns: a documented success, or an error.
+pub type Decoded<R, E> = Result<Response<R>, Error<E>>;
 
 /// A documented success: status, headers, the decoded body and the raw one.
 ///
@@ -254,5 +353,94 @@ mod tests {
         let error = reply(&body).into_status_error::<()>();
         assert_eq!(error.raw_body().unwrap().len(), 100_000);
         assert!(matches!(error, Error::Status { .. }));
+    }
+
+    /// The arms a generated `decode` is made of: what each gives for a matching body, a
+    /// mismatching one and one that is not UTF-8; every outcome keeps the raw body.
+    #[test]
+    fn decode_arms_follow_the_error_model() {
+        #[derive(Debug, PartialEq)]
+        enum Reply {
+            Thing(u32),
+            Text(String),
+            Bytes(Vec<u8>),
+            Empty,
+        }
+        #[derive(Debug, PartialEq)]
+        enum Failure {
+            Thing(u32),
+            Text(String),
+            Bytes(Vec<u8>),
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Id {
+            id: u32,
+        }
+        let thing = |id: Id| Reply::Thing(id.id);
+        let failure = |id: Id| Failure::Thing(id.id);
+        let good = r#"{"id": 7}"#;
+        let bad = r#"{"id": "x"}"#;
+        let not_utf8 = || RawResponse::new(StatusCode::OK, HeaderMap::new(), b"\xff".to_vec());
+        let body = |decoded: &Decoded<Reply, Failure>| match decoded {
+            Ok(response) => response.raw_body().as_bytes().to_vec(),
+            Err(error) => error.raw_body().unwrap().as_bytes().to_vec(),
+        };
+        let is_decode = |d: &Decoded<Reply, Failure>| matches!(d, Err(Error::Decode { .. }));
+        let is_status = |d: &Decoded<Reply, Failure>| matches!(d, Err(Error::Status { .. }));
+        let ok = |d: Decoded<Reply, Failure>| d.unwrap().body;
+        let api = |d: Decoded<Reply, Failure>| match d {
+            Err(Error::Api { body, .. }) => body,
+            other => panic!("expected an Api error, got {other:?}"),
+        };
+
+        // Documented statuses: a body that does not match is `Decode`.
+        let decoded = reply(good).ok_json(thing);
+        assert_eq!(body(&decoded), good.as_bytes());
+        assert_eq!(ok(decoded), Reply::Thing(7));
+        let decoded = reply(bad).ok_json(thing);
+        assert!(is_decode(&decoded) && body(&decoded) == bad.as_bytes());
+        assert_eq!(api(reply(good).api_json(failure)), Failure::Thing(7));
+        assert!(is_decode(&reply(bad).api_json(failure)));
+        assert_eq!(
+            ok(reply("hi").ok_text(Reply::Text)),
+            Reply::Text("hi".into())
+        );
+        assert!(is_decode(&not_utf8().ok_text(Reply::Text)));
+        assert_eq!(
+            api(reply("hi").api_text(Failure::Text)),
+            Failure::Text("hi".into())
+        );
+        assert!(is_decode(&not_utf8().api_text(Failure::Text)));
+        assert_eq!(
+            ok(not_utf8().ok_bytes(Reply::Bytes)),
+            Reply::Bytes(vec![0xff])
+        );
+        assert_eq!(
+            api(not_utf8().api_bytes(Failure::Bytes)),
+            Failure::Bytes(vec![0xff])
+        );
+        assert_eq!(ok(reply("").ok(Reply::Empty)), Reply::Empty);
+        let decoded = reply(bad).status_error();
+        assert!(is_status(&decoded) && body(&decoded) == bad.as_bytes());
+
+        // `default`: a body that does not match is `Status`, never `Decode`.
+        assert_eq!(ok(reply(good).ok_json_or_status(thing)), Reply::Thing(7));
+        let decoded = reply(bad).ok_json_or_status(thing);
+        assert!(is_status(&decoded) && body(&decoded) == bad.as_bytes());
+        assert_eq!(
+            api(reply(good).api_json_or_status(failure)),
+            Failure::Thing(7)
+        );
+        assert!(is_status(&reply(bad).api_json_or_status(failure)));
+        assert_eq!(
+            ok(reply("hi").ok_text_or_status(Reply::Text)),
+            Reply::Text("hi".into())
+        );
+        assert!(is_status(&not_utf8().ok_text_or_status(Reply::Text)));
+        assert_eq!(
+            api(reply("hi").api_text_or_status(Failure::Text)),
+            Failure::Text("hi".into())
+        );
+        assert!(is_status(&not_utf8().api_text_or_status(Failure::Text)));
     }
 }

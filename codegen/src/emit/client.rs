@@ -500,7 +500,7 @@ fn operation_items(space: &TypeSpace, ops: &Operations, op: &OperationMethod) ->
 
             /// Sorts a reply by the crate's error model: documented statuses decode into
             /// their typed variants, everything else keeps its raw body.
-            fn decode(response: rt::RawResponse) -> Result<rt::Response<#response>, rt::Error<#error>> {
+            fn decode(response: rt::RawResponse) -> rt::Decoded<#response, #error> {
                 #decode_body
             }
         }
@@ -704,11 +704,10 @@ fn param_statement(p: &Param) -> TokenStream {
         ParamLocation::Header => quote!(header_param),
         ParamLocation::Cookie => quote!(cookie_param),
     };
-    if p.required {
-        quote!(request = request.#method(#wire, &self.#n, #style);)
-    } else {
-        quote!(if let Some(value) = &self.#n { request = request.#method(#wire, value, #style); })
-    }
+    // An optional parameter's `None` serialises as `null`, which every location's
+    // writer leaves out (RFC 6570's undefined value), so one call serves both: no branch
+    // per parameter for rustc to check.
+    quote!(request = request.#method(#wire, &self.#n, #style);)
 }
 
 fn body_statement(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStream {
@@ -861,66 +860,37 @@ fn send_fn(
 fn decode_body(op: &OperationMethod) -> TokenStream {
     let reply = format_ident!("{}Reply", op.type_stem);
     let error = format_ident!("{}Error", op.type_stem);
+    // Each arm is one call of the runtime (`RawResponse::ok_json`, ...), which decodes
+    // the body and wraps it in its variant: the steps are written once, in the runtime,
+    // not once per status of every operation.
     // A documented status: a body that does not match is `Decode`.
     let arm_for = |c: &ResponseCase| -> TokenStream {
         let v = ident(&c.variant);
-        let (decode, value) = match &c.body {
-            ResponseBody::Empty if c.is_success() => {
-                return quote!(Ok(response.into_response(#reply::#v)));
-            }
-            ResponseBody::Empty => return quote!(Err(response.into_status_error())),
-            ResponseBody::Json(t) => {
-                let t = qualified(t);
-                (
-                    quote!(let body = response.json::<#t, #error>()?;),
-                    quote!(body),
-                )
-            }
-            ResponseBody::Text => (quote!(let body = response.text::<#error>()?;), quote!(body)),
-            ResponseBody::Bytes => (quote!(let body = response.bytes();), quote!(body)),
-        };
-        if c.is_success() {
-            quote!({ #decode Ok(response.into_response(#reply::#v(#value))) })
-        } else {
-            quote!({ #decode Err(response.into_api_error(#error::#v(#value))) })
+        let success = c.is_success();
+        match (&c.body, success) {
+            (ResponseBody::Empty, true) => quote!(response.ok(#reply::#v)),
+            (ResponseBody::Empty, false) => quote!(response.status_error()),
+            (ResponseBody::Json(_), true) => quote!(response.ok_json(#reply::#v)),
+            (ResponseBody::Json(_), false) => quote!(response.api_json(#error::#v)),
+            (ResponseBody::Text, true) => quote!(response.ok_text(#reply::#v)),
+            (ResponseBody::Text, false) => quote!(response.api_text(#error::#v)),
+            (ResponseBody::Bytes, true) => quote!(response.ok_bytes(#reply::#v)),
+            (ResponseBody::Bytes, false) => quote!(response.api_bytes(#error::#v)),
         }
     };
     // `default`: a body that does not match is `Status`, never `Decode`.
     let default_arm = |c: &ResponseCase, success: bool| -> TokenStream {
         let v = ident(&c.variant);
-        let wrap = |value: TokenStream| {
-            if success {
-                quote!(Ok(response.into_response(#reply::#v(#value))))
-            } else {
-                quote!(Err(response.into_api_error(#error::#v(#value))))
-            }
-        };
-        match &c.body {
-            ResponseBody::Empty if success => quote!(Ok(response.into_response(#reply::#v))),
-            ResponseBody::Empty => quote!(Err(response.into_status_error())),
-            ResponseBody::Bytes => {
-                // Any bytes match.
-                let ok = wrap(quote!(body));
-                quote!({
-                    let body = response.bytes();
-                    #ok
-                })
-            }
-            ResponseBody::Json(t) => {
-                let t = qualified(t);
-                let ok = wrap(quote!(body));
-                quote!(match response.try_json::<#t>() {
-                    Some(body) => #ok,
-                    None => Err(response.into_status_error()),
-                })
-            }
-            ResponseBody::Text => {
-                let ok = wrap(quote!(body));
-                quote!(match response.try_text() {
-                    Some(body) => #ok,
-                    None => Err(response.into_status_error()),
-                })
-            }
+        match (&c.body, success) {
+            (ResponseBody::Empty, true) => quote!(response.ok(#reply::#v)),
+            (ResponseBody::Empty, false) => quote!(response.status_error()),
+            // Any bytes match.
+            (ResponseBody::Bytes, true) => quote!(response.ok_bytes(#reply::#v)),
+            (ResponseBody::Bytes, false) => quote!(response.api_bytes(#error::#v)),
+            (ResponseBody::Json(_), true) => quote!(response.ok_json_or_status(#reply::#v)),
+            (ResponseBody::Json(_), false) => quote!(response.api_json_or_status(#error::#v)),
+            (ResponseBody::Text, true) => quote!(response.ok_text_or_status(#reply::#v)),
+            (ResponseBody::Text, false) => quote!(response.api_text_or_status(#error::#v)),
         }
     };
     let mut arms: Vec<TokenStream> = Vec::new();
@@ -953,7 +923,7 @@ fn decode_body(op: &OperationMethod) -> TokenStream {
             }
             default_arm(c, false)
         }
-        None => quote!(Err(response.into_status_error())),
+        None => quote!(response.status_error()),
     };
     if arms.is_empty() {
         // No `match` with a single wildcard arm (a lint).

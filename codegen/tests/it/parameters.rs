@@ -191,11 +191,11 @@ fn content_parameters() {
     );
     let client = &generate(&yaml).unwrap().files["src/api/mod.rs"];
     assert!(
-        client.contains("query_param(\"filter\", value, rt::Style::json())"),
+        client.contains("query_param(\"filter\", &self.filter, rt::Style::json())"),
         "{client}"
     );
     assert!(
-        client.contains("header_param(\"note\", value, rt::Style::text())"),
+        client.contains("header_param(\"note\", &self.note, rt::Style::text())"),
         "{client}"
     );
 }

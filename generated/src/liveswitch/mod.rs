@@ -178,20 +178,10 @@ impl<'a> CreateConversation<'a> {
     /// their typed variants, everything else keeps its raw body.
     fn decode(
         response: rt::RawResponse,
-    ) -> Result<
-        rt::Response<CreateConversationReply>,
-        rt::Error<CreateConversationError>,
-    > {
+    ) -> rt::Decoded<CreateConversationReply, CreateConversationError> {
         match response.status().as_u16() {
-            200 => {
-                let body = response
-                    .json::<
-                        types::ConversationCreateResponse,
-                        CreateConversationError,
-                    >()?;
-                Ok(response.into_response(CreateConversationReply::Ok(body)))
-            }
-            _ => Err(response.into_status_error()),
+            200 => response.ok_json(CreateConversationReply::Ok),
+            _ => response.status_error(),
         }
     }
 }

@@ -249,30 +249,10 @@ impl<'a> EstablishConversation<'a> {
     /// their typed variants, everything else keeps its raw body.
     fn decode(
         response: rt::RawResponse,
-    ) -> Result<
-        rt::Response<EstablishConversationReply>,
-        rt::Error<EstablishConversationError>,
-    > {
+    ) -> rt::Decoded<EstablishConversationReply, EstablishConversationError> {
         match response.status().as_u16() {
-            202 => {
-                let body = response
-                    .json::<
-                        types::EstablishConversationResponse,
-                        EstablishConversationError,
-                    >()?;
-                Ok(response.into_response(EstablishConversationReply::Accepted(body)))
-            }
-            _ => {
-                match response.try_json::<types::ErrorResponse>() {
-                    Some(body) => {
-                        Err(
-                            response
-                                .into_api_error(EstablishConversationError::Default(body)),
-                        )
-                    }
-                    None => Err(response.into_status_error()),
-                }
-            }
+            202 => response.ok_json(EstablishConversationReply::Accepted),
+            _ => response.api_json_or_status(EstablishConversationError::Default),
         }
     }
 }

@@ -197,21 +197,11 @@ impl<'a> CreateConversation<'a> {
     /// their typed variants, everything else keeps its raw body.
     fn decode(
         response: rt::RawResponse,
-    ) -> Result<
-        rt::Response<CreateConversationReply>,
-        rt::Error<CreateConversationError>,
-    > {
+    ) -> rt::Decoded<CreateConversationReply, CreateConversationError> {
         match response.status().as_u16() {
-            201 => {
-                let body = response
-                    .json::<types::ConversationApiBody, CreateConversationError>()?;
-                Ok(response.into_response(CreateConversationReply::Created(body)))
-            }
-            400 => {
-                let body = response.json::<types::Validator, CreateConversationError>()?;
-                Err(response.into_api_error(CreateConversationError::BadRequest(body)))
-            }
-            _ => Err(response.into_status_error()),
+            201 => response.ok_json(CreateConversationReply::Created),
+            400 => response.api_json(CreateConversationError::BadRequest),
+            _ => response.status_error(),
         }
     }
 }

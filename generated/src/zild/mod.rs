@@ -176,20 +176,13 @@ impl<'a> CreateProactiveConversation<'a> {
     /// their typed variants, everything else keeps its raw body.
     fn decode(
         response: rt::RawResponse,
-    ) -> Result<
-        rt::Response<CreateProactiveConversationReply>,
-        rt::Error<CreateProactiveConversationError>,
+    ) -> rt::Decoded<
+        CreateProactiveConversationReply,
+        CreateProactiveConversationError,
     > {
         match response.status().as_u16() {
-            200 => {
-                let body = response
-                    .json::<
-                        Vec<types::Conversation>,
-                        CreateProactiveConversationError,
-                    >()?;
-                Ok(response.into_response(CreateProactiveConversationReply::Ok(body)))
-            }
-            _ => Err(response.into_status_error()),
+            200 => response.ok_json(CreateProactiveConversationReply::Ok),
+            _ => response.status_error(),
         }
     }
 }
