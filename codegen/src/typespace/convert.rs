@@ -22,6 +22,13 @@ use crate::Error;
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
+/// How deep `allOf`s may nest (through `$ref`s) and still merge into one struct: each
+/// level copies the properties of the levels below, so a long chain of them would cost
+/// the square of its length.
+const ALL_OF_DEPTH: usize = 16;
+const ALL_OF_NOT_OBJECTS: &str = "`allOf` whose members are not all objects";
+const ALL_OF_TOO_DEEP: &str = "`allOf` nested more than 16 levels deep (through `$ref`s): merging it would copy every level's properties into each level above";
+
 /// A schema as it appears in a document: a `$ref`, or inline.
 #[derive(Clone, Copy)]
 pub enum SchemaRef<'a> {
@@ -836,7 +843,7 @@ impl<'a> TypeSpaceBuilder<'a> {
                     self.resolve_ref(reference, &format!("{pointer}/allOf/{i}"))?;
                 }
             }
-            if !self.collect_object(
+            if let Err(reason) = self.collect_object(
                 member.into(),
                 &member_pointer,
                 &mut props,
@@ -844,7 +851,7 @@ impl<'a> TypeSpaceBuilder<'a> {
                 &mut additional,
                 0,
             ) {
-                return Ok(self.fallback(pointer, "`allOf` whose members are not all objects"));
+                return Ok(self.fallback(pointer, reason));
             }
         }
         if let Some(own) = own {
@@ -1008,7 +1015,8 @@ impl<'a> TypeSpaceBuilder<'a> {
     }
 
     /// Gathers properties of an object-like schema (following `$ref` and nested
-    /// `allOf`); false when a member is not an object.
+    /// `allOf`); the reason when it cannot (a member is not an object, or the nesting
+    /// is deeper than [`ALL_OF_DEPTH`]).
     fn collect_object<'s>(
         &self,
         schema: SchemaRef<'s>,
@@ -1017,20 +1025,20 @@ impl<'a> TypeSpaceBuilder<'a> {
         required: &mut Vec<String>,
         additional: &mut Option<&'s AdditionalProperties>,
         depth: usize,
-    ) -> bool
+    ) -> Result<(), &'static str>
     where
         'a: 's,
     {
-        if depth > 16 {
-            return false;
+        if depth > ALL_OF_DEPTH {
+            return Err(ALL_OF_TOO_DEEP);
         }
         let (schema, pointer) = match schema {
             SchemaRef::Ref(r) => {
                 let Some(key) = r.strip_prefix(COMPONENT_PREFIX) else {
-                    return false;
+                    return Err(ALL_OF_NOT_OBJECTS);
                 };
                 let Some(s) = self.resolve(SchemaRef::Ref(r)) else {
-                    return false;
+                    return Err(ALL_OF_NOT_OBJECTS);
                 };
                 (s, format!("/components/schemas/{key}"))
             }
@@ -1050,7 +1058,7 @@ impl<'a> TypeSpaceBuilder<'a> {
                 (&a.properties, &a.required, a.additional_properties.as_ref())
             }
             SchemaKind::AllOf { all_of } => {
-                return all_of.iter().enumerate().all(|(i, m)| {
+                return all_of.iter().enumerate().try_for_each(|(i, m)| {
                     self.collect_object(
                         m.into(),
                         &format!("{pointer}/allOf/{i}"),
@@ -1071,7 +1079,7 @@ impl<'a> TypeSpaceBuilder<'a> {
                     && a.items.is_none()
                     && a.not.is_none() =>
             {
-                let members_are_objects = a.all_of.iter().enumerate().all(|(i, m)| {
+                a.all_of.iter().enumerate().try_for_each(|(i, m)| {
                     self.collect_object(
                         m.into(),
                         &format!("{pointer}/allOf/{i}"),
@@ -1080,21 +1088,19 @@ impl<'a> TypeSpaceBuilder<'a> {
                         additional,
                         depth + 1,
                     )
-                });
-                if members_are_objects {
-                    merge_object_parts(
-                        &pointer,
-                        &a.properties,
-                        &a.required,
-                        a.additional_properties.as_ref(),
-                        props,
-                        required,
-                        additional,
-                    );
-                }
-                return members_are_objects;
+                })?;
+                merge_object_parts(
+                    &pointer,
+                    &a.properties,
+                    &a.required,
+                    a.additional_properties.as_ref(),
+                    props,
+                    required,
+                    additional,
+                );
+                return Ok(());
             }
-            _ => return false,
+            _ => return Err(ALL_OF_NOT_OBJECTS),
         };
         merge_object_parts(
             &pointer,
@@ -1105,7 +1111,7 @@ impl<'a> TypeSpaceBuilder<'a> {
             required,
             additional,
         );
-        true
+        Ok(())
     }
 
     fn any(

@@ -188,3 +188,50 @@ fn nested_all_of_with_keywords_of_its_own_is_one_struct() {
         assert!(!reasons.contains_key(&schema(name)), "{name}: {reasons:#?}");
     }
 }
+
+/// `allOf`s nested through `$ref`s merge into one struct up to 16 levels; deeper, each
+/// level would copy every property below it (a chain of n costs n²), so it is a located
+/// fallback that says so.
+#[test]
+fn all_of_chains_merge_up_to_a_depth_and_say_why_beyond() {
+    const N: usize = 20;
+    let mut yaml = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+    );
+    for i in 0..N - 1 {
+        yaml += &format!(
+            "    S{i}:\n      allOf:\n        - $ref: '#/components/schemas/S{}'\n        \
+             - {{type: object, properties: {{p{i}: {{type: string}}}}}}\n",
+            i + 1
+        );
+    }
+    yaml += &format!(
+        "    S{}: {{type: object, properties: {{last: {{type: string}}}}}}\n",
+        N - 1
+    );
+    let generated = common::generate_text(&yaml).expect("generates");
+    let reasons: BTreeMap<String, String> = generated
+        .stats
+        .fallbacks
+        .into_iter()
+        .map(|f| (f.pointer, f.reason))
+        .collect();
+    let types = &generated.files["src/api/types.rs"];
+    // S2's members nest 16 more `allOf`s below the first: merged, with every property
+    // down the chain.
+    let s2 = item(types, "pub struct S2 {");
+    for field in ["pub p2:", "pub p18:", "pub last:"] {
+        assert!(s2.contains(field), "no `{field}` in {s2}");
+    }
+    assert!(!reasons.contains_key(&schema("S2")), "{reasons:#?}");
+    for deeper in ["S0", "S1"] {
+        let reason = reasons
+            .get(&schema(deeper))
+            .unwrap_or_else(|| panic!("{deeper} merged: {reasons:#?}"));
+        assert!(
+            reason.contains("`allOf` nested more than 16 levels deep"),
+            "{deeper}: {reason}"
+        );
+    }
+    assert_eq!(reasons.len(), 2, "{reasons:#?}");
+}

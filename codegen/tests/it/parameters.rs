@@ -7,18 +7,10 @@ use crate::common;
 
 use std::path::Path;
 
-use codegen::{generate_crate, parse_spec, ApiInput, Error, GeneratedCrate};
+use codegen::{Error, GeneratedCrate};
 
 fn generate(yaml: &str) -> Result<GeneratedCrate, Error> {
-    let spec = parse_spec(Path::new("inline.yaml"), yaml.to_string())
-        .unwrap_or_else(|e| panic!("parses: {e}"));
-    generate_crate(
-        &[ApiInput {
-            module: "api".into(),
-            spec,
-        }],
-        &common::config(true, "{ path = \"../runtime\" }".into()),
-    )
+    common::generate_text(yaml)
 }
 
 /// A document with one `GET` operation on `path` with these parameters (YAML list items

@@ -92,3 +92,16 @@ pub fn generate_one(name: &str) -> GeneratedCrate {
     )
     .unwrap_or_else(|e| panic!("fixture {name} does not generate: {e}"))
 }
+
+/// Generates a crate from a document given as text (`inline.yaml`, module `api`).
+pub fn generate_text(yaml: &str) -> Result<GeneratedCrate, codegen::Error> {
+    let spec = parse_spec(Path::new("inline.yaml"), yaml.to_string())
+        .unwrap_or_else(|e| panic!("parses: {e}"));
+    generate_crate(
+        &[ApiInput {
+            module: "api".into(),
+            spec,
+        }],
+        &config(true, "{ path = \"../runtime\" }".into()),
+    )
+}
