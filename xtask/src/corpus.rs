@@ -407,6 +407,18 @@ fn report(
         for (class, docs) in classes {
             writeln!(out, "  {:>4}  {class}  (e.g. {})", docs.len(), docs[0]).ok();
         }
+        // Every refused document with its located message: the list a README or a bug
+        // report needs, and short, as refusals are errors in the documents.
+        writeln!(out, "\nRefused documents:").ok();
+        for (file, outcome) in results {
+            if let Outcome::Done(r) = outcome {
+                if r.status != "generated" {
+                    let reason = r.reason.as_deref().unwrap_or("");
+                    let first = reason.lines().next().unwrap_or("");
+                    writeln!(out, "  {}: {first}", name(file)).ok();
+                }
+            }
+        }
     }
     for (file, why) in &panicked {
         writeln!(out, "panicked: {file}: {why}").ok();
@@ -555,5 +567,39 @@ mod tests {
         assert_eq!(a.len(), 10);
         assert!(a.windows(2).all(|w| w[0] < w[1]));
         assert_ne!(a, choose(&files, 10, 8));
+    }
+
+    #[test]
+    fn the_report_names_every_refused_document_with_its_message() {
+        let dir = PathBuf::from("/corpus");
+        let doc = |status: &str, reason: Option<&str>| DocResult {
+            status: status.into(),
+            reason: reason.map(str::to_string),
+            parse_ms: 1.0,
+            generate_ms: 2.0,
+            fallbacks: Vec::new(),
+            fallback_pointers: Vec::new(),
+            stages_ms: [0.0; 3],
+        };
+        let results = vec![
+            (dir.join("a.json"), Outcome::Done(doc("generated", None))),
+            (
+                dir.join("b/c.json"),
+                Outcome::Done(doc("refused", Some("b/c.json:3:4: /paths: bad\nmore"))),
+            ),
+            (
+                dir.join("d.json"),
+                Outcome::Done(doc("refused", Some("d.json:1:1: /openapi: 2.0"))),
+            ),
+        ];
+        let mut out = Vec::new();
+        let summary = report(&dir, &results, Duration::from_secs(1), &mut out);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(summary.bad, 2);
+        let listed = text.split("Refused documents:\n").nth(1).expect(&text);
+        assert!(
+            listed.starts_with("  b/c.json: b/c.json:3:4: /paths: bad\n  d.json: d.json:1:1: /openapi: 2.0\n"),
+            "{text}"
+        );
     }
 }
