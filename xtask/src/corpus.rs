@@ -598,7 +598,9 @@ mod tests {
         assert_eq!(summary.bad, 2);
         let listed = text.split("Refused documents:\n").nth(1).expect(&text);
         assert!(
-            listed.starts_with("  b/c.json: b/c.json:3:4: /paths: bad\n  d.json: d.json:1:1: /openapi: 2.0\n"),
+            listed.starts_with(
+                "  b/c.json: b/c.json:3:4: /paths: bad\n  d.json: d.json:1:1: /openapi: 2.0\n"
+            ),
             "{text}"
         );
     }

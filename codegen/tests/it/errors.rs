@@ -5,29 +5,15 @@ use crate::common;
 
 use std::path::Path;
 
-use codegen::{generate_crate, parse_spec, ApiInput, Error, SpecError};
+use codegen::{parse_spec, Error, SpecError};
 
 fn generate_fixture(relative: &str) -> Result<codegen::GeneratedCrate, Error> {
     let spec = common::parse_fixture(relative).unwrap_or_else(|e| panic!("{relative} parses: {e}"));
-    generate_crate(
-        &[ApiInput {
-            module: "api".into(),
-            spec,
-        }],
-        &common::config(true, "{ path = \"../runtime\" }".into()),
-    )
+    common::generate_api(spec)
 }
 
 fn generate_text(yaml: &str) -> Result<codegen::GeneratedCrate, Error> {
-    let spec = parse_spec(Path::new("inline.yaml"), yaml.to_string())
-        .unwrap_or_else(|e| panic!("parses: {e}"));
-    generate_crate(
-        &[ApiInput {
-            module: "api".into(),
-            spec,
-        }],
-        &common::config(true, "{ path = \"../runtime\" }".into()),
-    )
+    common::generate_text(yaml)
 }
 
 fn spec_error(relative: &str) -> SpecError {

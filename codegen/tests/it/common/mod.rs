@@ -93,10 +93,8 @@ pub fn generate_one(name: &str) -> GeneratedCrate {
     .unwrap_or_else(|e| panic!("fixture {name} does not generate: {e}"))
 }
 
-/// Generates a crate from a document given as text (`inline.yaml`, module `api`).
-pub fn generate_text(yaml: &str) -> Result<GeneratedCrate, codegen::Error> {
-    let spec = parse_spec(Path::new("inline.yaml"), yaml.to_string())
-        .unwrap_or_else(|e| panic!("parses: {e}"));
+/// Generates a crate with one API, module `api`, from a loaded document.
+pub fn generate_api(spec: LoadedSpec) -> Result<GeneratedCrate, codegen::Error> {
     generate_crate(
         &[ApiInput {
             module: "api".into(),
@@ -104,4 +102,11 @@ pub fn generate_text(yaml: &str) -> Result<GeneratedCrate, codegen::Error> {
         }],
         &config(true, "{ path = \"../runtime\" }".into()),
     )
+}
+
+/// Generates a crate from a document given as text (`inline.yaml`, module `api`).
+pub fn generate_text(yaml: &str) -> Result<GeneratedCrate, codegen::Error> {
+    let spec = parse_spec(Path::new("inline.yaml"), yaml.to_string())
+        .unwrap_or_else(|e| panic!("parses: {e}"));
+    generate_api(spec)
 }
