@@ -1,6 +1,5 @@
 //! Cycles between types: `Box` where a type would contain itself, an error where a
 //! chain of aliases leads back to its start.
-
 //!
 //! Every question here is "does this reference lead back to where it starts?", which
 //! the strongly connected components of the type graph answer for all references at
