@@ -420,12 +420,16 @@ pub fn measure_one(
     drop(parsed.map_err(|e| Failure::new(format!("{}: {e}", spec.display())))?);
 
     let started = Instant::now();
-    let mut config =
-        crate::gen::standalone_config(spec, &crate::runtime_dir(), "cargo xtask bench");
-    // As `gen --spec --out` writes it: one feature per tag.
-    config.tag_features = split;
     let loaded =
         codegen::parse_spec(spec, text.clone()).map_err(|e| Failure::new(e.to_string()))?;
+    let mut config = crate::gen::standalone_config_titled(
+        spec,
+        Some(&loaded.openapi.info.title),
+        &crate::gen::Runtime::Path(crate::runtime_dir()),
+        "cargo xtask bench",
+    );
+    // As `gen --spec --out` writes it: one feature per tag.
+    config.tag_features = split;
     let module = codegen::naming::module_name(
         &spec
             .file_stem()

@@ -177,7 +177,12 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
 
 fn generate(file: &Path) -> Result<codegen::GeneratedCrate, String> {
     let spec = codegen::load_spec(file).map_err(|e| e.message.clone())?;
-    let config = crate::gen::standalone_config(file, &crate::runtime_dir(), "cargo xtask corpus");
+    let config = crate::gen::standalone_config_titled(
+        file,
+        Some(&spec.openapi.info.title),
+        &crate::gen::Runtime::Path(crate::runtime_dir()),
+        "cargo xtask corpus",
+    );
     let module = codegen::naming::module_name(&stem(file));
     codegen::generate_crate(&[codegen::ApiInput { module, spec }], &config)
         .map_err(|e| e.message.clone())

@@ -410,8 +410,12 @@ fn renamed_collisions_and_merged_types_are_named_as_generated() {
     let dir = rules_dir().join("renamed-collision-merged-type");
     let generated = |file: &str| {
         let doc = doc(&dir.join(file));
-        let config =
-            xtask::gen::standalone_config(Path::new("api.yaml"), &xtask::runtime_dir(), "test");
+        let config = xtask::gen::standalone_config_titled(
+            Path::new("api.yaml"),
+            None,
+            &xtask::gen::Runtime::Path(xtask::runtime_dir()),
+            "test",
+        );
         let api = codegen::ApiInput {
             module: "api".into(),
             spec: doc.spec,

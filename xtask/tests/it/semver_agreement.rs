@@ -255,9 +255,10 @@ fn hash_of(files: &BTreeMap<String, String>) -> String {
 }
 
 fn config() -> CrateConfig {
-    let mut config = gen::standalone_config(
+    let mut config = gen::standalone_config_titled(
         Path::new("api.yaml"),
-        &xtask::runtime_dir(),
+        None,
+        &gen::Runtime::Path(xtask::runtime_dir()),
         "cargo test -p xtask --test it -- semver_agreement::",
     );
     config.package_name = PACKAGE.into();
