@@ -51,6 +51,12 @@ pub struct DocResult {
     pub status: String,
     /// Why it was refused (the generator's message).
     pub reason: Option<String>,
+    /// For a refusal: the JSON pointer of the place (`/` for the whole document).
+    #[serde(default)]
+    pub pointer: Option<String>,
+    /// For a refusal: the place's one-based line and column, when the text has one.
+    #[serde(default)]
+    pub position: Option<(usize, usize)>,
     /// Parse floor, in milliseconds.
     pub parse_ms: f64,
     /// Loading and generating, in milliseconds.
@@ -140,6 +146,8 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
         Ok(krate) => DocResult {
             status: "generated".into(),
             reason: None,
+            pointer: None,
+            position: None,
             parse_ms,
             generate_ms,
             fallbacks: krate
@@ -160,9 +168,11 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
                 krate.stats.timings.format.as_secs_f64() * 1e3,
             ],
         },
-        Err(reason) => DocResult {
+        Err(refusal) => DocResult {
             status: "refused".into(),
-            reason: Some(reason),
+            reason: Some(refusal.message),
+            pointer: Some(pointer_or_root(&refusal.pointer).to_string()),
+            position: refusal.position,
             parse_ms,
             generate_ms,
             fallbacks: Vec::new(),
@@ -175,8 +185,19 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
-fn generate(file: &Path) -> Result<codegen::GeneratedCrate, String> {
-    let spec = codegen::load_spec(file).map_err(|e| e.message.clone())?;
+/// Why a document was refused, and where.
+struct Refusal {
+    message: String,
+    pointer: String,
+    position: Option<(usize, usize)>,
+}
+
+fn generate(file: &Path) -> Result<codegen::GeneratedCrate, Refusal> {
+    let spec = codegen::load_spec(file).map_err(|e| Refusal {
+        message: e.message,
+        pointer: e.pointer,
+        position: e.position,
+    })?;
     let config = crate::gen::standalone_config_titled(
         file,
         Some(&spec.openapi.info.title),
@@ -184,8 +205,37 @@ fn generate(file: &Path) -> Result<codegen::GeneratedCrate, String> {
         "cargo xtask corpus",
     );
     let module = codegen::naming::module_name(&stem(file));
-    codegen::generate_crate(&[codegen::ApiInput { module, spec }], &config)
-        .map_err(|e| e.message.clone())
+    let api = codegen::ApiInput { module, spec };
+    codegen::generate_crate(std::slice::from_ref(&api), &config).map_err(|e| Refusal {
+        position: api.spec.locate(&e.pointer),
+        message: e.message,
+        pointer: e.pointer,
+    })
+}
+
+/// A located error as `gen --spec` prints one: `file:line:col: pointer: message`.
+fn located(
+    file: &str,
+    position: Option<(usize, usize)>,
+    pointer: Option<&str>,
+    message: &str,
+) -> String {
+    let mut line = file.to_string();
+    if let Some((l, c)) = position {
+        line.push_str(&format!(":{l}:{c}"));
+    }
+    if let Some(pointer) = pointer {
+        line.push_str(&format!(": {pointer}"));
+    }
+    format!("{line}: {message}")
+}
+
+fn pointer_or_root(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "/"
+    } else {
+        pointer
+    }
 }
 
 fn stem(file: &Path) -> String {
@@ -420,7 +470,8 @@ fn report(
                 if r.status != "generated" {
                     let reason = r.reason.as_deref().unwrap_or("");
                     let first = reason.lines().next().unwrap_or("");
-                    writeln!(out, "  {}: {first}", name(file)).ok();
+                    let line = located(&name(file), r.position, r.pointer.as_deref(), first);
+                    writeln!(out, "  {line}").ok();
                 }
             }
         }
@@ -499,7 +550,13 @@ fn check_crates(
             Ok(k) => k,
             Err(e) => {
                 failed += 1;
-                writeln!(out, "  FAIL {}: {e}", file.display()).ok();
+                let line = located(
+                    &file.display().to_string(),
+                    e.position,
+                    Some(pointer_or_root(&e.pointer)),
+                    &e.message,
+                );
+                writeln!(out, "  FAIL {line}").ok();
                 continue;
             }
         };
@@ -577,9 +634,13 @@ mod tests {
     #[test]
     fn the_report_names_every_refused_document_with_its_message() {
         let dir = PathBuf::from("/corpus");
-        let doc = |status: &str, reason: Option<&str>| DocResult {
+        let doc = |status: &str,
+                   reason: Option<&str>,
+                   at: Option<(&str, Option<(usize, usize)>)>| DocResult {
             status: status.into(),
             reason: reason.map(str::to_string),
+            pointer: at.map(|(p, _)| p.to_string()),
+            position: at.and_then(|(_, pos)| pos),
             parse_ms: 1.0,
             generate_ms: 2.0,
             fallbacks: Vec::new(),
@@ -587,14 +648,25 @@ mod tests {
             stages_ms: [0.0; 3],
         };
         let results = vec![
-            (dir.join("a.json"), Outcome::Done(doc("generated", None))),
+            (
+                dir.join("a.json"),
+                Outcome::Done(doc("generated", None, None)),
+            ),
             (
                 dir.join("b/c.json"),
-                Outcome::Done(doc("refused", Some("b/c.json:3:4: /paths: bad\nmore"))),
+                Outcome::Done(doc(
+                    "refused",
+                    Some("bad\nmore"),
+                    Some(("/paths", Some((3, 4)))),
+                )),
             ),
             (
                 dir.join("d.json"),
-                Outcome::Done(doc("refused", Some("d.json:1:1: /openapi: 2.0"))),
+                Outcome::Done(doc(
+                    "refused",
+                    Some("no position"),
+                    Some(("/openapi", None)),
+                )),
             ),
         ];
         let mut out = Vec::new();
@@ -603,9 +675,7 @@ mod tests {
         assert_eq!(summary.bad, 2);
         let listed = text.split("Refused documents:\n").nth(1).expect(&text);
         assert!(
-            listed.starts_with(
-                "  b/c.json: b/c.json:3:4: /paths: bad\n  d.json: d.json:1:1: /openapi: 2.0\n"
-            ),
+            listed.starts_with("  b/c.json:3:4: /paths: bad\n  d.json: /openapi: no position\n"),
             "{text}"
         );
     }
