@@ -561,8 +561,13 @@ fn refs_need_normalizing(source: &str) -> bool {
         // Only `$ref` as a key counts: `"$ref":`, `'$ref':` or YAML's `$ref:`. A path
         // such as OData's `/users/{id}/manager/$ref` (Microsoft Graph has 65) is no
         // reference, and sent the whole document down the slower route.
-        let key_start = matches!(before, None | Some('"' | '\'' | ' ' | '\t' | '\n' | '{' | ','));
-        let after_key = rest.trim_start_matches(['"', '\'']).trim_start_matches([' ', '\t']);
+        let key_start = matches!(
+            before,
+            None | Some('"' | '\'' | ' ' | '\t' | '\n' | '{' | ',')
+        );
+        let after_key = rest
+            .trim_start_matches(['"', '\''])
+            .trim_start_matches([' ', '\t']);
         if !key_start || !after_key.starts_with(':') {
             continue;
         }
