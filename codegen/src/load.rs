@@ -556,21 +556,7 @@ fn refs_need_normalizing(source: &str) -> bool {
     ];
     let mut rest = source;
     while let Some(at) = rest.find("$ref") {
-        let before = rest[..at].chars().next_back();
         rest = &rest[at + 4..];
-        // Only `$ref` as a key counts: `"$ref":`, `'$ref':` or YAML's `$ref:`. A path
-        // such as OData's `/users/{id}/manager/$ref` (Microsoft Graph has 65) is no
-        // reference, and sent the whole document down the slower route.
-        let key_start = matches!(
-            before,
-            None | Some('"' | '\'' | ' ' | '\t' | '\n' | '{' | ',')
-        );
-        let after_key = rest
-            .trim_start_matches(['"', '\''])
-            .trim_start_matches([' ', '\t']);
-        if !key_start || !after_key.starts_with(':') {
-            continue;
-        }
         let value = rest.trim_start_matches(['"', '\'', ':', ' ', '\t']);
         let end = value
             .find(['"', '\'', '\n', '\r', ',', '}'])
@@ -709,28 +695,6 @@ mod tests {
     }
 
     const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
-
-    #[test]
-    fn only_ref_keys_send_a_document_to_the_normalising_pass() {
-        for yes in [
-            r##"{"$ref": "#/paths/~1a"}"##,
-            "schema: {$ref: 'common.yaml#/components/schemas/E'}",
-            "schema:\n  $ref: '#/components/schemas/A%20B'",
-            r##"{"$ref":"#/components/schemas/A/properties/b"}"##,
-        ] {
-            assert!(refs_need_normalizing(yes), "{yes}");
-        }
-        for no in [
-            r##"{"$ref": "#/components/schemas/A"}"##,
-            "schema: {$ref: '#/components/parameters/p'}",
-            // OData paths end in `$ref`; they are keys of `paths`, not references.
-            r##"{"/users/{id}/manager/$ref": {"get": {}}}"##,
-            "paths:\n  /users/{id}/manager/$ref:\n    get: {}",
-            r##"{"description": "set the $ref of x"}"##,
-        ] {
-            assert!(!refs_need_normalizing(no), "{no}");
-        }
-    }
 
     #[test]
     fn refuses_swagger_2() {
