@@ -171,7 +171,7 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
         Err(refusal) => DocResult {
             status: "refused".into(),
             reason: Some(refusal.message),
-            pointer: Some(pointer_or_root(&refusal.pointer).to_string()),
+            pointer: Some(refusal.pointer),
             position: refusal.position,
             parse_ms,
             generate_ms,
@@ -185,19 +185,10 @@ pub fn run_one(file: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Why a document was refused, and where.
-struct Refusal {
-    message: String,
-    pointer: String,
-    position: Option<(usize, usize)>,
-}
-
-fn generate(file: &Path) -> Result<codegen::GeneratedCrate, Refusal> {
-    let spec = codegen::load_spec(file).map_err(|e| Refusal {
-        message: e.message,
-        pointer: e.pointer,
-        position: e.position,
-    })?;
+/// The crate, or why not as a located [`codegen::SpecError`] (whose `Display` is the
+/// `file:line:col: pointer: message` that `gen --spec` prints).
+fn generate(file: &Path) -> Result<codegen::GeneratedCrate, codegen::SpecError> {
+    let spec = codegen::load_spec(file)?;
     let config = crate::gen::standalone_config_titled(
         file,
         Some(&spec.openapi.info.title),
@@ -206,36 +197,12 @@ fn generate(file: &Path) -> Result<codegen::GeneratedCrate, Refusal> {
     );
     let module = codegen::naming::module_name(&stem(file));
     let api = codegen::ApiInput { module, spec };
-    codegen::generate_crate(std::slice::from_ref(&api), &config).map_err(|e| Refusal {
+    codegen::generate_crate(std::slice::from_ref(&api), &config).map_err(|e| codegen::SpecError {
         position: api.spec.locate(&e.pointer),
-        message: e.message,
+        file: e.file,
         pointer: e.pointer,
+        message: e.message,
     })
-}
-
-/// A located error as `gen --spec` prints one: `file:line:col: pointer: message`.
-fn located(
-    file: &str,
-    position: Option<(usize, usize)>,
-    pointer: Option<&str>,
-    message: &str,
-) -> String {
-    let mut line = file.to_string();
-    if let Some((l, c)) = position {
-        line.push_str(&format!(":{l}:{c}"));
-    }
-    if let Some(pointer) = pointer {
-        line.push_str(&format!(": {pointer}"));
-    }
-    format!("{line}: {message}")
-}
-
-fn pointer_or_root(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "/"
-    } else {
-        pointer
-    }
 }
 
 fn stem(file: &Path) -> String {
@@ -470,8 +437,13 @@ fn report(
                 if r.status != "generated" {
                     let reason = r.reason.as_deref().unwrap_or("");
                     let first = reason.lines().next().unwrap_or("");
-                    let line = located(&name(file), r.position, r.pointer.as_deref(), first);
-                    writeln!(out, "  {line}").ok();
+                    let located = codegen::SpecError {
+                        file: name(file).into(),
+                        pointer: r.pointer.clone().unwrap_or_default(),
+                        position: r.position,
+                        message: first.to_string(),
+                    };
+                    writeln!(out, "  {located}").ok();
                 }
             }
         }
@@ -550,13 +522,7 @@ fn check_crates(
             Ok(k) => k,
             Err(e) => {
                 failed += 1;
-                let line = located(
-                    &file.display().to_string(),
-                    e.position,
-                    Some(pointer_or_root(&e.pointer)),
-                    &e.message,
-                );
-                writeln!(out, "  FAIL {line}").ok();
+                writeln!(out, "  FAIL {e}").ok();
                 continue;
             }
         };
