@@ -17,6 +17,7 @@
 
 mod index;
 mod json;
+mod refs;
 mod yaml;
 
 use std::fmt;
@@ -260,6 +261,9 @@ pub struct Checked {
     pub format: Format,
     /// Where each node is.
     pub positions: LazyPositions,
+    /// OpenAPI 3.1, or a `$ref` that `openapiv3` cannot follow from its place: the
+    /// typed parse goes through [`crate::normalize`] first.
+    pub needs_normalizing: bool,
 }
 
 /// Runs the one pass over `source` (see the module documentation). With `positions`
@@ -305,6 +309,11 @@ pub fn check(path: &Path, source: String, positions: bool) -> Result<Checked, Sp
     check_version(&head).map_err(|(pointer, position, message)| {
         spec_error(path, pointer, Some(position), message)
     })?;
+    let is31 = head
+        .openapi
+        .as_ref()
+        .and_then(|v| v.text.as_deref())
+        .is_some_and(|v| v.starts_with("3.1."));
     Ok(Checked {
         path: path.to_path_buf(),
         source,
@@ -314,6 +323,7 @@ pub fn check(path: &Path, source: String, positions: bool) -> Result<Checked, Sp
         } else {
             LazyPositions::default()
         },
+        needs_normalizing: is31 || head.irregular_refs,
     })
 }
 
@@ -363,7 +373,7 @@ impl Checked {
 
     /// The typed document.
     pub fn typed(self) -> Result<LoadedSpec, SpecError> {
-        if self.needs_normalizing() {
+        if self.needs_normalizing {
             return self.typed_normalized();
         }
         let path = self.path.as_path();
@@ -420,18 +430,6 @@ impl Checked {
                 Err(spec_error(path, &pointer, position, message))
             }
         }
-    }
-
-    /// Whether the text is OpenAPI 3.1 or has a `$ref` that is not to a component by
-    /// name (see [`crate::normalize`]); most documents are neither, and are read by the
-    /// typed parse straight from the text, which keeps the parser's own positions.
-    fn needs_normalizing(&self) -> bool {
-        let version = |key: &str| {
-            let at = self.source.find(key)?;
-            let rest = self.source[at + key.len()..].trim_start_matches(['"', '\'', ':', ' ']);
-            Some(rest.starts_with("3.1"))
-        };
-        version("openapi").unwrap_or(false) || refs_need_normalizing(&self.source)
     }
 
     /// The normalising route: the JSON tree, normalised, then typed. Other files named by
@@ -536,42 +534,9 @@ fn check_other_file(path: &Path, source: String) -> Result<Checked, SpecError> {
         source,
         format,
         positions: LazyPositions::default(),
+        // Read as a JSON tree by the pass that asked for it, never typed on its own.
+        needs_normalizing: true,
     })
-}
-
-/// Whether some `$ref` in `source` is not of the form `#/components/<kind>/<name>` that
-/// `openapiv3` follows itself (it points elsewhere in the document, into another file,
-/// or is percent-encoded). A textual scan: a false positive only costs the slower route.
-fn refs_need_normalizing(source: &str) -> bool {
-    const KINDS: &[&str] = &[
-        "schemas",
-        "parameters",
-        "responses",
-        "requestBodies",
-        "headers",
-        "examples",
-        "securitySchemes",
-        "links",
-        "callbacks",
-    ];
-    let mut rest = source;
-    while let Some(at) = rest.find("$ref") {
-        rest = &rest[at + 4..];
-        let value = rest.trim_start_matches(['"', '\'', ':', ' ', '\t']);
-        let end = value
-            .find(['"', '\'', '\n', '\r', ',', '}'])
-            .unwrap_or(value.len());
-        let target = value[..end].trim();
-        let canonical = target.strip_prefix("#/components/").is_some_and(|tail| {
-            tail.split_once('/').is_some_and(|(kind, name)| {
-                KINDS.contains(&kind) && !name.is_empty() && !name.contains(['/', '%'])
-            })
-        });
-        if !canonical {
-            return true;
-        }
-    }
-    false
 }
 
 /// Refuses Swagger 2.0, OpenAPI 3.1 and anything but `3.0.N`, with one sentence each.
@@ -749,6 +714,62 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.position, Some((1, 2)), "{e}");
         assert!(e.message.contains("`3.0`"), "{e}");
+    }
+
+    /// Only a `$ref` that `openapiv3` cannot follow from its place sends a document
+    /// through the normalising pass; a path ending in `$ref` (OData's, 65 of them in
+    /// Microsoft Graph) or a `$ref` in example data does not.
+    #[test]
+    fn references_are_judged_by_their_place() {
+        let checked = |src: &str, file: &str| check(Path::new(file), src.into(), false).unwrap();
+        let odata = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/users/{id}/manager/$ref": {"get": {"responses": {"204": {"description": "ok",
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"},
+                "example": {"$ref": "#/not/a/reference"}}}}}}}},
+            "components": {"schemas": {"A": {"type": "string"}}}}"##;
+        assert!(!checked(odata, "a.json").needs_normalizing);
+        // swaggerhub.com: a response that is a `$ref` to a schema; read through the pass,
+        // which puts the schema's text in the response's place.
+        let swaggerhub = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '400': {{$ref: '#/components/schemas/Bad'}}\n\
+             components:\n  schemas:\n    Bad: {{description: Bad request}}\n"
+        );
+        assert!(checked(&swaggerhub, "spec.yaml").needs_normalizing);
+        let spec = parse(&swaggerhub).unwrap();
+        let responses = &spec.openapi.paths.paths["/a"]
+            .as_item()
+            .unwrap()
+            .get
+            .as_ref()
+            .unwrap()
+            .responses;
+        let openapiv3::ReferenceOr::Item(bad) =
+            &responses.responses[&openapiv3::StatusCode::Code(400)]
+        else {
+            panic!("the response is still a reference: {responses:?}");
+        };
+        assert_eq!(bad.description, "Bad request");
+        // The same response naming a response component is read as it is.
+        let fine = swaggerhub
+            .replace("schemas/Bad'", "responses/Bad'")
+            .replace("  schemas:", "  responses:");
+        assert!(!checked(&fine, "spec.yaml").needs_normalizing);
+        parse(&fine).unwrap();
+        // A schema `$ref` with a sibling keyword is read with it (see `refs::is_schema`);
+        // an extension beside it, or a sibling where no schema stands, changes nothing.
+        let sibling = |extra: &str| {
+            format!(
+                "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{b: {{$ref: '#/components/schemas/B', {extra}}}}}}}\n    B: {{type: string}}\n"
+            )
+        };
+        assert!(checked(&sibling("description: x"), "spec.yaml").needs_normalizing);
+        assert!(!checked(&sibling("x-note: x"), "spec.yaml").needs_normalizing);
+        let response = fine.replace(
+            "'#/components/responses/Bad'}",
+            "'#/components/responses/Bad', description: x}",
+        );
+        assert_ne!(response, fine);
+        assert!(!checked(&response, "spec.yaml").needs_normalizing);
     }
 
     #[test]

@@ -50,6 +50,19 @@ pub struct NormalizeError {
 /// parsed document or why it cannot be read.
 pub type FileLoader<'l> = dyn FnMut(&str) -> Result<Value, String> + 'l;
 
+/// Component kinds whose members are not schemas.
+const OTHER_KINDS: &[&str] = &[
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+    "examples",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+];
+
 /// How deep references that are replaced by their target may nest.
 const MAX_INLINE_DEPTH: usize = 32;
 
@@ -724,6 +737,19 @@ impl Pass<'_, '_> {
             }
             return Ok(format!("#{}", place.display()));
         }
+        if place.tokens.len() == 3 && place.tokens[0] == "components" {
+            // A component of another kind (rumble.run names a response where a schema
+            // stands): its text is no schema, and reading it as one would guess.
+            let kind = place.tokens[1].as_str();
+            if OTHER_KINDS.contains(&kind) {
+                return Err(NormalizeError {
+                    pointer: format!("{pointer}/$ref"),
+                    message: format!(
+                        "`$ref: {reference}` names a component of `{kind}` where a schema must be; a schema `$ref` must point to a schema (#/components/schemas/...)"
+                    ),
+                });
+            }
+        }
         if let Some(name) = self.hoisted.get(&place) {
             return Ok(format!("#/components/schemas/{}", escape(name)));
         }
@@ -1099,6 +1125,25 @@ mod tests {
         assert_eq!(
             doc["components"]["schemas"]["A"]["$ref"],
             "#/components/schemas/Missing/properties/x"
+        );
+    }
+
+    #[test]
+    fn a_schema_ref_to_a_component_of_another_kind_is_an_error() {
+        let mut doc = json!({"openapi": "3.0.3", "components": {
+            "responses": {"Status": {"description": "Summary"}},
+            "schemas": {"A": {"type": "array", "items": {"$ref": "#/components/responses/Status"}}},
+        }});
+        // Listed with the references to nothing: `gen` refuses it, `lint` lists it.
+        let normalized = normalize(&mut doc, &mut |_: &str| Err("no files".to_string())).unwrap();
+        let [e] = &normalized.unresolved[..] else {
+            panic!("{normalized:?}");
+        };
+        assert_eq!(e.pointer, "/components/schemas/A/items/$ref");
+        assert!(
+            e.message
+                .contains("names a component of `responses` where a schema must be"),
+            "{e:?}"
         );
     }
 

@@ -153,6 +153,9 @@ pub struct Head {
     pub openapi: Option<VersionField>,
     /// Top-level `swagger`.
     pub swagger: Option<VersionField>,
+    /// Some `$ref` member names what the typed parse cannot follow from its place
+    /// (see [`super::refs`]).
+    pub irregular_refs: bool,
 }
 
 /// What the root node is.
@@ -189,6 +192,16 @@ struct Frame {
     size: u64,
     jumps: u64,
     has_merge: bool,
+}
+
+impl Frame {
+    /// The step from this collection to the member being read.
+    fn step(&self) -> super::refs::Step<'_> {
+        match (&self.kind, &self.pending_key) {
+            (Kind::Map, Some((KeySlot::Text(k), _))) => super::refs::Step::Key(k),
+            _ => super::refs::Step::Other,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -358,6 +371,10 @@ impl Builder {
         if is_key {
             self.key(KeySlot::Text(text.unwrap_or_default()), pos)
         } else {
+            if !self.head.irregular_refs && self.value_of_ref() {
+                let path = self.stack[..self.stack.len() - 1].iter().map(Frame::step);
+                self.head.irregular_refs = super::refs::needs_normalizing(path, &s.value());
+            }
             if self.stack.len() == 1 {
                 if let Some((openapi, key_pos)) = self.head_key.take() {
                     self.set_version(openapi, text, key_pos);
@@ -407,8 +424,18 @@ impl Builder {
                 self.set_version(openapi, text, key_pos);
             }
         }
+        // An alias as a `$ref`'s value: rare enough to send down the general route.
+        self.head.irregular_refs |= self.value_of_ref();
         self.value(pos, anchor.node, anchor.size, 1 + anchor.jumps);
         Ok(())
+    }
+
+    /// Whether the next value is that of a `$ref` member.
+    fn value_of_ref(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame { kind: Kind::Map, pending_key: Some((KeySlot::Text(k), _)), .. }) if k == "$ref"
+        )
     }
 
     /// The innermost open collection ends.
@@ -417,6 +444,14 @@ impl Builder {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
+        if !self.head.irregular_refs && frame.kind == Kind::Map && frame.seen.contains_key("$ref") {
+            let annotated = frame
+                .seen
+                .keys()
+                .any(|k| k != "$ref" && !k.starts_with("x-"));
+            let path = self.stack.iter().map(Frame::step);
+            self.head.irregular_refs = annotated && super::refs::is_schema(path);
+        }
         let size = frame.size.saturating_add(1);
         let mut node = NONE;
         let mut pos = frame.pos;

@@ -188,12 +188,36 @@ impl<'a> TypeSpaceBuilder<'a> {
         'a: 's,
     {
         let schema = self.resolve(schema)?;
-        Some(match annotated_all_of(schema) {
+        let mut data = match annotated_all_of(schema) {
             Some((_, annotations)) => {
                 Cow::Owned(merge_annotations(&schema.schema_data, &annotations))
             }
             None => Cow::Borrowed(&schema.schema_data),
-        })
+        };
+        if !data.nullable && self.allows_null_through_all_of(schema) {
+            data.to_mut().nullable = true;
+        }
+        Some(data)
+    }
+
+    /// Whether `schema` is an `allOf` whose type is one member's (`allOf: [{$ref: X}]`,
+    /// alone or annotated, as a `$ref` with sibling keywords becomes) and that member
+    /// allows `null`: the value is then X's, `null` included.
+    fn allows_null_through_all_of(&self, schema: &Schema) -> bool {
+        let mut current = schema;
+        for _ in 0..32 {
+            let Some(member) = single_typed_member(current) else {
+                return false;
+            };
+            let Some(next) = self.resolve(member.into()) else {
+                return false;
+            };
+            if next.schema_data.nullable {
+                return true;
+            }
+            current = next;
+        }
+        false
     }
 
     /// Finishes the space: breaks recursion with `Box`, rejects alias cycles.
@@ -1283,6 +1307,28 @@ fn annotated_all_of(schema: &Schema) -> Option<(usize, Vec<&SchemaData>)> {
         SchemaKind::AllOf { all_of } => annotated_members(all_of),
         SchemaKind::Any(any) if !any.all_of.is_empty() => annotated_members(&any.all_of),
         _ => None,
+    }
+}
+
+/// The member whose type an `allOf` of one member, or an annotated `allOf`, has (not
+/// when the schema adds properties of its own, which makes it a struct of its own).
+fn single_typed_member(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any)
+            if !any.all_of.is_empty()
+                && any.typ.is_none()
+                && any.properties.is_empty()
+                && any.required.is_empty()
+                && any.additional_properties.is_none() =>
+        {
+            &any.all_of
+        }
+        _ => return None,
+    };
+    match &members[..] {
+        [only] => Some(only),
+        _ => annotated_members(members).map(|(typed, _)| &members[typed]),
     }
 }
 

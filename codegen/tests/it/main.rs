@@ -9,4 +9,5 @@ mod corpus_shapes;
 mod errors;
 mod fuzz;
 mod parameters;
+mod ref_places;
 mod snapshots;

@@ -50,6 +50,7 @@ fixture_snapshots!(
     openapi31,
     param_names,
     presence,
+    ref_places,
     refs,
     styles,
 );
