@@ -229,6 +229,18 @@ impl Pass<'_, '_> {
                         "responses" => self.response(value, &pointer, &file, 0)?,
                         "requestBodies" => self.request_body(value, &pointer, &file, 0)?,
                         "pathItems" => self.path_item(value, &pointer, &file, 0)?,
+                        "callbacks" => {
+                            if !self.component_ref(
+                                value,
+                                &pointer,
+                                &file,
+                                &["callbacks"],
+                                0,
+                                "callback",
+                            )? {
+                                self.callback(value, &pointer, &file, 0)?;
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -296,12 +308,33 @@ impl Pass<'_, '_> {
         }
         if let Some(Value::Object(callbacks)) = obj.get_mut("callbacks") {
             for (name, callback) in callbacks.iter_mut() {
-                if let Some(paths) = callback.as_object_mut() {
-                    for (expr, item) in paths.iter_mut() {
-                        let p = format!("{pointer}/callbacks/{}/{}", escape(name), escape(expr));
-                        self.path_item(item, &p, file, depth)?;
-                    }
+                let p = format!("{pointer}/callbacks/{}", escape(name));
+                // `openapiv3` holds no reference among an operation's callbacks (a
+                // callback there is a map of path items), so every one is replaced by
+                // its target, even one to `#/components/callbacks/...`.
+                if !self.component_ref(callback, &p, file, &[], depth, "callback")? {
+                    self.callback(callback, &p, file, depth)?;
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// A callback: path items by runtime expression.
+    fn callback(
+        &mut self,
+        callback: &mut Value,
+        pointer: &str,
+        file: &Option<String>,
+        depth: usize,
+    ) -> Result<(), NormalizeError> {
+        if let Some(paths) = callback.as_object_mut() {
+            for (expr, item) in paths.iter_mut() {
+                if expr.starts_with("x-") {
+                    continue;
+                }
+                let p = format!("{pointer}/{}", escape(expr));
+                self.path_item(item, &p, file, depth)?;
             }
         }
         Ok(())
@@ -501,6 +534,7 @@ impl Pass<'_, '_> {
             "parameter" => self.parameter(value, pointer, &None, depth + 1),
             "response" => self.response(value, pointer, &None, depth + 1),
             "request body" => self.request_body(value, pointer, &None, depth + 1),
+            "callback" => self.callback(value, pointer, &None, depth + 1),
             _ => Ok(()),
         }
     }
@@ -1125,6 +1159,27 @@ mod tests {
         assert_eq!(
             doc["components"]["schemas"]["A"]["$ref"],
             "#/components/schemas/Missing/properties/x"
+        );
+    }
+
+    #[test]
+    fn callback_refs_in_operations_are_replaced_by_their_targets() {
+        // cpy.re/peertube.json: `openapiv3` has no reference among an operation's
+        // callbacks, so the typed parse refused this valid document.
+        let (doc, _) = run(
+            json!({"openapi": "3.0.3", "paths": {"/a": {"post": {
+                "callbacks": {"done": {"$ref": "#/components/callbacks/done"}},
+                "responses": {},
+            }}}, "components": {"callbacks": {"done": {"{$request.body#/url}": {"post": {
+                "responses": {"200": {"description": "ok"}},
+            }}}}}}),
+            &[],
+        );
+        let callback = &doc["paths"]["/a"]["post"]["callbacks"]["done"];
+        assert!(callback.get("$ref").is_none(), "{callback}");
+        assert_eq!(
+            callback["{$request.body#/url}"]["post"]["responses"]["200"]["description"],
+            "ok"
         );
     }
 

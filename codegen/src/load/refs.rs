@@ -200,8 +200,9 @@ pub fn needs_normalizing<'a>(path: impl IntoIterator<Item = Step<'a>>, target: &
     let place = path.into_iter().fold(Place::Root, Place::step);
     let kind = match place {
         Place::Data => return false,
-        // `openapiv3` reads a path item `$ref` but nothing follows it.
-        Place::Node(Object::PathItem) => return true,
+        // `openapiv3` reads a path item `$ref` but nothing follows it, and it has no
+        // reference among an operation's callbacks.
+        Place::Node(Object::PathItem | Object::Callback) => return true,
         Place::Node(item) => Some(match item {
             Object::Parameter => "parameters",
             Object::Header => "headers",
@@ -209,11 +210,14 @@ pub fn needs_normalizing<'a>(path: impl IntoIterator<Item = Step<'a>>, target: &
             Object::Response => "responses",
             Object::Example => "examples",
             Object::Link => "links",
-            Object::Callback => "callbacks",
             Object::Schema => "schemas",
             Object::SecurityScheme => "securitySchemes",
             // No `$ref` of their own in OpenAPI; judged without a kind.
-            Object::PathItem | Object::Operation | Object::MediaType | Object::Encoding => "",
+            Object::PathItem
+            | Object::Callback
+            | Object::Operation
+            | Object::MediaType
+            | Object::Encoding => "",
         })
         .filter(|k| !k.is_empty()),
         _ => None,
@@ -304,8 +308,12 @@ mod tests {
             ),
             ("components|schemas|A", "common.yaml#/components/schemas/E"),
             ("components|schemas|A", "#/components/schemas/A%20B"),
-            // A path item `$ref`, whatever it names.
+            // A path item `$ref`, whatever it names, and a callback's (peertube).
             ("paths|/a", "#/components/pathItems/A"),
+            (
+                "paths|/a|post|callbacks|done",
+                "#/components/callbacks/done",
+            ),
             // A schema `$ref` to a response (rumble.run): the pass reports it, located.
             ("components|schemas|A|items", "#/components/responses/R"),
         ] {
