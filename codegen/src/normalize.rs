@@ -230,14 +230,10 @@ impl Pass<'_, '_> {
                         "requestBodies" => self.request_body(value, &pointer, &file, 0)?,
                         "pathItems" => self.path_item(value, &pointer, &file, 0)?,
                         "callbacks" => {
-                            if !self.component_ref(
-                                value,
-                                &pointer,
-                                &file,
-                                &["callbacks"],
-                                0,
-                                "callback",
-                            )? {
+                            let kinds = &["callbacks"];
+                            let is_ref =
+                                self.component_ref(value, &pointer, &file, kinds, 0, "callback")?;
+                            if !is_ref {
                                 self.callback(value, &pointer, &file, 0)?;
                             }
                         }
