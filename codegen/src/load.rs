@@ -18,6 +18,8 @@
 mod index;
 mod json;
 mod refs;
+
+pub(crate) use refs::KINDS as COMPONENT_KINDS;
 mod yaml;
 
 use std::fmt;

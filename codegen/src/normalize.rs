@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::load::{escape_pointer_token as escape, unescape_token as unescape};
+use crate::load::{escape_pointer_token as escape, unescape_token as unescape, COMPONENT_KINDS};
 
 /// Something the pass could not carry over exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,19 +49,6 @@ pub struct NormalizeError {
 /// Reads another file named by a `$ref`, relative to the spec's folder; returns the
 /// parsed document or why it cannot be read.
 pub type FileLoader<'l> = dyn FnMut(&str) -> Result<Value, String> + 'l;
-
-/// Component kinds whose members are not schemas.
-const OTHER_KINDS: &[&str] = &[
-    "parameters",
-    "responses",
-    "requestBodies",
-    "headers",
-    "examples",
-    "securitySchemes",
-    "links",
-    "callbacks",
-    "pathItems",
-];
 
 /// How deep references that are replaced by their target may nest.
 const MAX_INLINE_DEPTH: usize = 32;
@@ -771,7 +758,7 @@ impl Pass<'_, '_> {
             // A component of another kind (rumble.run names a response where a schema
             // stands): its text is no schema, and reading it as one would guess.
             let kind = place.tokens[1].as_str();
-            if OTHER_KINDS.contains(&kind) {
+            if kind != "schemas" && (COMPONENT_KINDS.contains(&kind) || kind == "pathItems") {
                 return Err(NormalizeError {
                     pointer: format!("{pointer}/$ref"),
                     message: format!(

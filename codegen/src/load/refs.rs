@@ -12,8 +12,8 @@
 //! Only `$ref` members count: a path such as OData's `/users/{id}/manager/$ref`, or a
 //! `$ref` inside example data, is not a reference.
 
-/// The component kinds of OpenAPI 3.0 that `openapiv3` resolves by name.
-const KINDS: &[&str] = &[
+/// The component kinds of OpenAPI 3.0, which `openapiv3` resolves by name.
+pub(crate) const KINDS: &[&str] = &[
     "schemas",
     "parameters",
     "responses",
