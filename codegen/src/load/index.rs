@@ -153,8 +153,9 @@ pub struct Head {
     pub openapi: Option<VersionField>,
     /// Top-level `swagger`.
     pub swagger: Option<VersionField>,
-    /// Some `$ref` member names what the typed parse cannot follow from its place
-    /// (see [`super::refs`]).
+    /// Some `$ref` member that the typed parse cannot take as it is (see
+    /// `load/refs.rs`): it names what cannot be followed from its place, or it is a
+    /// schema `$ref` with sibling keywords.
     pub irregular_refs: bool,
 }
 
