@@ -164,13 +164,17 @@ pub fn generate_crate(apis: &[ApiInput], config: &CrateConfig) -> Result<Generat
         let source = api.spec.path.display().to_string().replace('\\', "/");
         let header = crate_files::header("//", config, &source);
         let crate_ident = config.package_name.replace('-', "_");
-        outputs.push(api::generate(
-            api,
-            &config.selection,
-            split_by_tag,
-            &header,
-            &crate_ident,
-        )?);
+        let mut out = api::generate(api, &config.selection, split_by_tag, &header, &crate_ident)
+            .map_err(|mut e| {
+                e.pointer = api.spec.source_pointer(&e.pointer);
+                e
+            })?;
+        // Messages name places the author wrote, not components the normalising pass
+        // added for them.
+        for f in out.fallbacks.iter_mut().chain(out.warnings.iter_mut()) {
+            f.pointer = api.spec.source_pointer(&f.pointer);
+        }
+        outputs.push(out);
     }
     let mut files = BTreeMap::new();
     files.insert(

@@ -22,6 +22,7 @@ mod refs;
 pub(crate) use refs::KINDS as COMPONENT_KINDS;
 mod yaml;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -61,12 +62,43 @@ pub struct LoadedSpec {
     /// `$ref`s that point to nothing (or into a file that cannot be read), found by the
     /// normalising pass; the model refuses the first, `lint` lists them all.
     pub unresolved: Vec<crate::normalize::Note>,
+    /// Component schemas the normalising pass added, by pointer: where each was taken
+    /// from (see [`crate::normalize::Normalized::origins`]).
+    pub origins: BTreeMap<String, String>,
 }
 
 impl LoadedSpec {
-    /// Line and column of the node at `pointer` (see [`Positions::locate`]).
+    /// Line and column of the node at `pointer` (see [`Positions::locate`]), a pointer
+    /// into a component schema the normalising pass added counting as one into the place
+    /// it was taken from.
     pub fn locate(&self, pointer: &str) -> Option<Position> {
+        let source = self.source_pointer(pointer);
+        // A place in another file has no position in this one: the added component's.
+        let pointer = if source.contains('#') {
+            pointer
+        } else {
+            &source
+        };
         self.positions.get(&self.source).locate(pointer)
+    }
+
+    /// `pointer` as a place the author wrote: a pointer into a component schema that the
+    /// normalising pass added becomes one into the place it was taken from.
+    pub fn source_pointer(&self, pointer: &str) -> String {
+        source_pointer(&self.origins, pointer)
+    }
+}
+
+/// [`LoadedSpec::source_pointer`] with the pass's origins.
+fn source_pointer(origins: &BTreeMap<String, String>, pointer: &str) -> String {
+    // The added component is the pointer's first three tokens.
+    let end = pointer
+        .match_indices('/')
+        .nth(3)
+        .map_or(pointer.len(), |(i, _)| i);
+    match origins.get(&pointer[..end]) {
+        Some(origin) => format!("{origin}{}", &pointer[end..]),
+        None => pointer.to_string(),
     }
 }
 
@@ -413,6 +445,7 @@ impl Checked {
                 positions: self.positions,
                 notes: Vec::new(),
                 unresolved: Vec::new(),
+                origins: BTreeMap::new(),
             }),
             Err((pointer, parser_pos, message)) => {
                 let pointer = if pointer == "/paths" {
@@ -464,10 +497,13 @@ impl Checked {
                 positions: self.positions,
                 notes: normalized.notes,
                 unresolved: normalized.unresolved,
+                origins: normalized.origins,
             }),
             Err(e) => {
-                let pointer = path_to_pointer(e.path());
-                let position = self.locate(&pointer);
+                let pointer = source_pointer(&normalized.origins, &path_to_pointer(e.path()));
+                let position = (!pointer.contains('#'))
+                    .then(|| self.locate(&pointer))
+                    .flatten();
                 let message = strip_position(&e.inner().to_string());
                 Err(spec_error(&self.path, &pointer, position, message))
             }
@@ -772,6 +808,38 @@ mod tests {
         );
         assert_ne!(response, fine);
         assert!(!checked(&response, "spec.yaml").needs_normalizing);
+    }
+
+    /// codat.io: an error inside a schema that the normalising pass added for a `$ref`
+    /// into another schema names the place the author wrote, with its line.
+    #[test]
+    fn errors_in_added_components_name_the_place_they_were_taken_from() {
+        let src = format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Item:\n      properties:\n        \
+             kind: {{$ref: '#/components/schemas/Item/definitions/itemType'}}\n      \
+             definitions:\n        itemType:\n          type: {{enum: [a, b]}}\n"
+        );
+        let e = parse(&src).unwrap_err();
+        assert_eq!(
+            e.pointer, "/components/schemas/Item/definitions/itemType",
+            "{e}"
+        );
+        assert_eq!(e.position, Some((10, 9)), "{e}");
+        // A spec that loads keeps the map, for messages of the later stages.
+        let fine = src.replace("type: {enum: [a, b]}", "type: string");
+        let spec = parse(&fine).unwrap();
+        assert_eq!(
+            spec.source_pointer("/components/schemas/Item_itemType/enum"),
+            "/components/schemas/Item/definitions/itemType/enum"
+        );
+        assert_eq!(
+            spec.locate("/components/schemas/Item_itemType"),
+            Some((10, 9))
+        );
+        assert_eq!(
+            spec.source_pointer("/components/schemas/Item"),
+            "/components/schemas/Item"
+        );
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub struct Normalized {
     /// References to nothing (or into a file that cannot be read), left as they are so
     /// that every one can be reported: `gen` refuses the first, `lint` lists them all.
     pub unresolved: Vec<Note>,
+    /// The component schemas the pass added, by their pointer in the rewritten document
+    /// (`/components/schemas/Item_itemType`): the place each was taken from
+    /// (`/components/schemas/Item/definitions/itemType`, or `file#pointer`), so that a
+    /// message about one names a place the author wrote.
+    pub origins: BTreeMap<String, String>,
 }
 
 /// Normalises `doc` in place (see the module docs). `load` reads other files; it is
@@ -109,9 +114,20 @@ pub fn normalize(doc: &mut Value, load: &mut FileLoader<'_>) -> Result<Normalize
             }
         }
     }
+    let origins = pass
+        .hoisted
+        .iter()
+        .map(|(place, name)| {
+            (
+                format!("/components/schemas/{}", escape(name)),
+                place.display(),
+            )
+        })
+        .collect();
     Ok(Normalized {
         notes: pass.notes,
         unresolved: pass.unresolved,
+        origins,
     })
 }
 

@@ -56,3 +56,17 @@ fn an_odata_path_and_a_response_naming_a_schema_generate() {
         "{client}"
     );
 }
+
+#[test]
+fn messages_about_an_added_component_name_the_place_it_was_taken_from() {
+    let generated = common::generate_one("ref_places");
+    let pointers: Vec<&str> = generated
+        .stats
+        .fallbacks
+        .iter()
+        .map(|f| f.pointer.as_str())
+        .collect();
+    assert_eq!(pointers, ["/components/schemas/Track/definitions/level"]);
+    let spec = common::load_fixture("ref_places");
+    assert_eq!(spec.locate(pointers[0]), Some((56, 9)));
+}
