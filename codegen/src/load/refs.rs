@@ -203,23 +203,15 @@ pub fn needs_normalizing<'a>(path: impl IntoIterator<Item = Step<'a>>, target: &
         // `openapiv3` reads a path item `$ref` but nothing follows it, and it has no
         // reference among an operation's callbacks.
         Place::Node(Object::PathItem | Object::Callback) => return true,
-        Place::Node(item) => Some(match item {
-            Object::Parameter => "parameters",
-            Object::Header => "headers",
-            Object::RequestBody => "requestBodies",
-            Object::Response => "responses",
-            Object::Example => "examples",
-            Object::Link => "links",
-            Object::Schema => "schemas",
-            Object::SecurityScheme => "securitySchemes",
-            // No `$ref` of their own in OpenAPI; judged without a kind.
-            Object::PathItem
-            | Object::Callback
-            | Object::Operation
-            | Object::MediaType
-            | Object::Encoding => "",
-        })
-        .filter(|k| !k.is_empty()),
+        Place::Node(Object::Parameter) => Some("parameters"),
+        Place::Node(Object::Header) => Some("headers"),
+        Place::Node(Object::RequestBody) => Some("requestBodies"),
+        Place::Node(Object::Response) => Some("responses"),
+        Place::Node(Object::Example) => Some("examples"),
+        Place::Node(Object::Link) => Some("links"),
+        Place::Node(Object::Schema) => Some("schemas"),
+        Place::Node(Object::SecurityScheme) => Some("securitySchemes"),
+        // Objects with no `$ref` of their own, and places not known: judged without a kind.
         _ => None,
     };
     let Some((found, name)) = target

@@ -6,8 +6,12 @@
 
 use crate::common;
 
+fn generated() -> codegen::GeneratedCrate {
+    common::generate_one("ref_places")
+}
+
 fn types() -> String {
-    common::generate_one("ref_places").files["src/ref_places/types.rs"].clone()
+    generated().files["src/ref_places/types.rs"].clone()
 }
 
 #[test]
@@ -47,7 +51,7 @@ fn an_odata_path_and_a_response_naming_a_schema_generate() {
         .paths
         .paths
         .contains_key("/users/{id}/manager/$ref"));
-    let generated = common::generate_one("ref_places");
+    let generated = generated();
     let client = &generated.files["src/ref_places/mod.rs"];
     assert!(client.contains("pub fn get_manager_ref("), "{client}");
     // The response that names a schema is read as a response with that text.
@@ -59,7 +63,7 @@ fn an_odata_path_and_a_response_naming_a_schema_generate() {
 
 #[test]
 fn messages_about_an_added_component_name_the_place_it_was_taken_from() {
-    let generated = common::generate_one("ref_places");
+    let generated = generated();
     let pointers: Vec<&str> = generated
         .stats
         .fallbacks
