@@ -493,14 +493,16 @@ fn field(f: &StructField) -> TokenStream {
     }
 }
 
-/// The `json_object!` line that gives a struct its serde impls: each field's wire name
-/// and presence rule. Written as text because prettyplease leaves macro bodies as they are.
+/// The `json_object!` line that gives a struct its serde impls: each field's type, wire
+/// name and presence rule. Written as text because prettyplease leaves macro bodies as
+/// they are.
 fn json_object(name: &str, fields: &[StructField], additional: bool) -> String {
     let mut out = format!("codegen_runtime::json_object!({name} {{\n");
     for f in fields {
         out.push_str(&format!(
-            "    {}: {:?} => {},\n",
+            "    {}: {} = {:?} => {},\n",
             f.field.name,
+            type_text(&f.rust_type()),
             f.field.wire,
             f.presence()
         ));
@@ -532,6 +534,13 @@ fn enum_macro(
     }
     out.push_str("    }\n}\n");
     Piece::Text(out)
+}
+
+/// A type's tokens as the text a person writes (`Option<Vec<String>>`): the types
+/// `type_ref` builds are paths and generic arguments only, so no space is needed but
+/// after a comma.
+fn type_text(ty: &TokenStream) -> String {
+    ty.to_string().replace(' ', "").replace(',', ", ")
 }
 
 fn inline_code(text: &str) -> String {

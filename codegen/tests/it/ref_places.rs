@@ -24,7 +24,7 @@ fn a_description_beside_a_ref_documents_the_field_and_keeps_the_target_nullable(
         "{types}"
     );
     assert!(
-        types.contains("user: \"user\" => optional_nullable,"),
+        types.contains("user: Option<Option<MetaUser>> = \"user\" => optional_nullable,"),
         "{types}"
     );
 }

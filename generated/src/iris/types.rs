@@ -217,19 +217,19 @@ impl Conversation {
 }
 
 codegen_runtime::json_object!(Conversation {
-    code: "code" => optional_nullable,
-    subject: "subject" => optional_nullable,
-    outlet_code: "outletCode" => optional_nullable,
-    order_code: "orderCode" => optional_nullable,
-    outlet_name: "outletName" => optional_nullable,
-    property_code: "propertyCode" => optional_nullable,
-    room_number: "roomNumber" => optional_nullable,
-    guest_first_name: "guestFirstName" => optional_nullable,
-    guest_last_name: "guestLastName" => optional_nullable,
-    guest_language_code: "guestLanguageCode" => optional_nullable,
-    conversation_status: "conversationStatus" => optional_nullable,
-    conversation_type: "conversationType" => optional_nullable,
-    messages: "messages" => optional_nullable,
+    code: Option<Option<String>> = "code" => optional_nullable,
+    subject: Option<Option<String>> = "subject" => optional_nullable,
+    outlet_code: Option<Option<String>> = "outletCode" => optional_nullable,
+    order_code: Option<Option<String>> = "orderCode" => optional_nullable,
+    outlet_name: Option<Option<String>> = "outletName" => optional_nullable,
+    property_code: Option<Option<String>> = "propertyCode" => optional_nullable,
+    room_number: Option<Option<String>> = "roomNumber" => optional_nullable,
+    guest_first_name: Option<Option<String>> = "guestFirstName" => optional_nullable,
+    guest_last_name: Option<Option<String>> = "guestLastName" => optional_nullable,
+    guest_language_code: Option<Option<String>> = "guestLanguageCode" => optional_nullable,
+    conversation_status: Option<Option<String>> = "conversationStatus" => optional_nullable,
+    conversation_type: Option<Option<String>> = "conversationType" => optional_nullable,
+    messages: Option<Option<Vec<ConversationMessage>>> = "messages" => optional_nullable,
 });
 
 /// A message in a conversation.
@@ -381,17 +381,17 @@ impl ConversationMessage {
 }
 
 codegen_runtime::json_object!(ConversationMessage {
-    create_date: "createDate" => optional,
-    code: "code" => optional_nullable,
-    is_read: "isRead" => optional,
-    service_center_name: "serviceCenterName" => optional_nullable,
-    message_type: "messageType" => optional_nullable,
-    content: "content" => optional_nullable,
-    first_name: "firstName" => optional_nullable,
-    last_name: "lastName" => optional_nullable,
-    language_code: "languageCode" => optional_nullable,
-    is_translated: "isTranslated" => optional,
-    conversation_id: "conversationId" => optional,
+    create_date: Option<chrono::DateTime<chrono::FixedOffset>> = "createDate" => optional,
+    code: Option<Option<String>> = "code" => optional_nullable,
+    is_read: Option<bool> = "isRead" => optional,
+    service_center_name: Option<Option<String>> = "serviceCenterName" => optional_nullable,
+    message_type: Option<Option<String>> = "messageType" => optional_nullable,
+    content: Option<Option<String>> = "content" => optional_nullable,
+    first_name: Option<Option<String>> = "firstName" => optional_nullable,
+    last_name: Option<Option<String>> = "lastName" => optional_nullable,
+    language_code: Option<Option<String>> = "languageCode" => optional_nullable,
+    is_translated: Option<bool> = "isTranslated" => optional,
+    conversation_id: Option<i64> = "conversationId" => optional,
 });
 
 /// The content of the `createConversationResponse` message.
@@ -416,7 +416,7 @@ impl CreateConversationContent {
 }
 
 codegen_runtime::json_object!(CreateConversationContent {
-    conversation: "conversation" => optional,
+    conversation: Option<Conversation> = "conversation" => optional,
 });
 
 /// The request model (`CreateConversationRequest`).
@@ -489,11 +489,11 @@ impl CreateConversationRequest {
 }
 
 codegen_runtime::json_object!(CreateConversationRequest {
-    message: "message" => optional,
-    conversation_type: "conversationType" => optional,
-    outlet_code: "outletCode" => optional,
-    order_code: "orderCode" => optional,
-    session_token: "sessionToken" => required,
+    message: Option<String> = "message" => optional,
+    conversation_type: Option<String> = "conversationType" => optional,
+    outlet_code: Option<String> = "outletCode" => optional,
+    order_code: Option<String> = "orderCode" => optional,
+    session_token: String = "sessionToken" => required,
 });
 
 /// The `createConversationResponse` message.
@@ -528,8 +528,8 @@ impl CreateConversationResponse {
 }
 
 codegen_runtime::json_object!(CreateConversationResponse {
-    content: "content" => optional,
-    succeeded: "succeeded" => optional,
+    content: Option<CreateConversationContent> = "content" => optional,
+    succeeded: Option<bool> = "succeeded" => optional,
 });
 
 /// The composite response message (`ResponseContainerModel`) that wraps every iRiS API
@@ -593,10 +593,10 @@ impl ResponseContainerModel {
 }
 
 codegen_runtime::json_object!(ResponseContainerModel {
-    session_token: "sessionToken" => optional,
-    responses_included: "responsesIncluded" => optional,
-    responses: "responses" => optional,
-    status: "status" => optional,
+    session_token: Option<String> = "sessionToken" => optional,
+    responses_included: Option<String> = "responsesIncluded" => optional,
+    responses: Option<Vec<ResponseItem>> = "responses" => optional,
+    status: Option<CompositeStatus> = "status" => optional,
 });
 
 /// One response message of a composite message: an object with a single key naming the
@@ -629,6 +629,6 @@ impl ResponseItem {
 }
 
 codegen_runtime::json_object!(ResponseItem {
-    create_conversation_response: "createConversationResponse" => optional,
+    create_conversation_response: Option<CreateConversationResponse> = "createConversationResponse" => optional,
     ..additional_properties
 });

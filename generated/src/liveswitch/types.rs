@@ -86,10 +86,10 @@ impl ConversationAttribute {
 }
 
 codegen_runtime::json_object!(ConversationAttribute {
-    attribute_id: "attributeId" => optional_nullable,
-    attribute_group_name: "attributeGroupName" => optional_nullable,
-    attribute_name: "attributeName" => optional_nullable,
-    value: "value" => optional_nullable,
+    attribute_id: Option<Option<String>> = "attributeId" => optional_nullable,
+    attribute_group_name: Option<Option<String>> = "attributeGroupName" => optional_nullable,
+    attribute_name: Option<Option<String>> = "attributeName" => optional_nullable,
+    value: Option<Option<String>> = "value" => optional_nullable,
 });
 
 /// DTO for a conversation create request (`ConversationCreateRequestDto`).
@@ -405,22 +405,22 @@ impl ConversationCreateRequestDto {
 }
 
 codegen_runtime::json_object!(ConversationCreateRequestDto {
-    contact_id: "contactId" => optional_nullable,
-    phone: "phone" => optional_nullable,
-    email: "email" => optional_nullable,
-    first_name: "firstName" => optional_nullable,
-    last_name: "lastName" => optional_nullable,
-    message: "message" => optional_nullable,
-    name: "name" => optional_nullable,
-    type_: "type" => required,
-    tags: "tags" => optional_nullable,
-    live_conversation_option: "liveConversationOption" => optional,
-    send_invite: "sendInvite" => optional,
-    project_id: "projectId" => optional_nullable,
-    project_external_id: "projectExternalId" => optional_nullable,
-    project_auto_create: "projectAutoCreate" => defaulted(false),
-    project_name: "projectName" => optional_nullable,
-    attributes: "attributes" => optional_nullable,
+    contact_id: Option<Option<uuid::Uuid>> = "contactId" => optional_nullable,
+    phone: Option<Option<String>> = "phone" => optional_nullable,
+    email: Option<Option<String>> = "email" => optional_nullable,
+    first_name: Option<Option<String>> = "firstName" => optional_nullable,
+    last_name: Option<Option<String>> = "lastName" => optional_nullable,
+    message: Option<Option<String>> = "message" => optional_nullable,
+    name: Option<Option<String>> = "name" => optional_nullable,
+    type_: ConversationType = "type" => required,
+    tags: Option<Option<Vec<String>>> = "tags" => optional_nullable,
+    live_conversation_option: Option<bool> = "liveConversationOption" => optional,
+    send_invite: Option<bool> = "sendInvite" => optional,
+    project_id: Option<Option<String>> = "projectId" => optional_nullable,
+    project_external_id: Option<Option<String>> = "projectExternalId" => optional_nullable,
+    project_auto_create: codegen_runtime::Defaulted<bool> = "projectAutoCreate" => defaulted(false),
+    project_name: Option<Option<String>> = "projectName" => optional_nullable,
+    attributes: Option<Option<Vec<ConversationAttribute>>> = "attributes" => optional_nullable,
 });
 
 /// The created conversation with the links to join it.
@@ -513,11 +513,11 @@ impl ConversationCreateResponse {
 }
 
 codegen_runtime::json_object!(ConversationCreateResponse {
-    id: "id" => optional,
-    host_join_url: "hostJoinUrl" => optional_nullable,
-    participant_join_url: "participantJoinUrl" => optional_nullable,
-    conversation_url: "conversationUrl" => optional_nullable,
-    embedded_conversation_url: "embeddedConversationUrl" => optional_nullable,
+    id: Option<String> = "id" => optional,
+    host_join_url: Option<Option<String>> = "hostJoinUrl" => optional_nullable,
+    participant_join_url: Option<Option<String>> = "participantJoinUrl" => optional_nullable,
+    conversation_url: Option<Option<String>> = "conversationUrl" => optional_nullable,
+    embedded_conversation_url: Option<Option<String>> = "embeddedConversationUrl" => optional_nullable,
 });
 
 codegen_runtime::string_enum! {

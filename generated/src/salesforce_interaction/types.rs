@@ -50,9 +50,9 @@ impl ConversationParticipant {
 }
 
 codegen_runtime::json_object!(ConversationParticipant {
-    subject: "subject" => required,
-    role: "role" => required,
-    app_type: "appType" => required,
+    subject: String = "subject" => required,
+    role: ParticipantRole = "role" => required,
+    app_type: AppType = "appType" => required,
 });
 
 /// An Interaction Service error.
@@ -76,8 +76,8 @@ impl ErrorResponse {
 }
 
 codegen_runtime::json_object!(ErrorResponse {
-    code: "code" => required,
-    message: "message" => required,
+    code: i32 = "code" => required,
+    message: String = "message" => required,
 });
 
 /// The request to establish a conversation.
@@ -121,9 +121,9 @@ impl EstablishConversationRequest {
 }
 
 codegen_runtime::json_object!(EstablishConversationRequest {
-    channel_address_identifier: "channelAddressIdentifier" => required,
-    participants: "participants" => required,
-    routing_attributes: "routingAttributes" => optional,
+    channel_address_identifier: String = "channelAddressIdentifier" => required,
+    participants: Vec<ConversationParticipant> = "participants" => required,
+    routing_attributes: Option<std::collections::BTreeMap<String, String>> = "routingAttributes" => optional,
 });
 
 /// The established conversation.
@@ -172,9 +172,9 @@ impl EstablishConversationResponse {
 }
 
 codegen_runtime::json_object!(EstablishConversationResponse {
-    conversation_identifier: "conversationIdentifier" => optional,
-    messaging_session_id: "messagingSessionId" => optional,
-    success: "success" => optional,
+    conversation_identifier: Option<String> = "conversationIdentifier" => optional,
+    messaging_session_id: Option<String> = "messagingSessionId" => optional,
+    success: Option<bool> = "success" => optional,
 });
 
 codegen_runtime::string_enum! {

@@ -171,22 +171,22 @@ impl Conversation {
 }
 
 codegen_runtime::json_object!(Conversation {
-    contact: "contact" => optional,
-    contact_id: "contactId" => optional,
-    created_at: "createdAt" => optional,
-    created_by: "createdBy" => optional,
-    deleted_at: "deletedAt" => optional,
-    deleted_by: "deletedBy" => optional,
-    filter_args: "filter_args" => optional,
-    id: "id" => optional,
-    messages: "messages" => optional,
-    socket_id: "socket_id" => optional,
-    state: "state" => optional,
-    ticket_id: "ticket_id" => optional,
-    token: "token" => optional,
-    updated_at: "updatedAt" => optional,
-    updated_by: "updatedBy" => optional,
-    users: "users" => optional,
+    contact: Option<CustomerContact> = "contact" => optional,
+    contact_id: Option<i64> = "contactId" => optional,
+    created_at: Option<chrono::DateTime<chrono::FixedOffset>> = "createdAt" => optional,
+    created_by: Option<EntityRef> = "createdBy" => optional,
+    deleted_at: Option<chrono::DateTime<chrono::FixedOffset>> = "deletedAt" => optional,
+    deleted_by: Option<EntityRef> = "deletedBy" => optional,
+    filter_args: Option<RequestCommons> = "filter_args" => optional,
+    id: Option<i64> = "id" => optional,
+    messages: Option<Vec<ConversationMessage>> = "messages" => optional,
+    socket_id: Option<String> = "socket_id" => optional,
+    state: Option<String> = "state" => optional,
+    ticket_id: Option<i64> = "ticket_id" => optional,
+    token: Option<String> = "token" => optional,
+    updated_at: Option<chrono::DateTime<chrono::FixedOffset>> = "updatedAt" => optional,
+    updated_by: Option<EntityRef> = "updatedBy" => optional,
+    users: Option<Vec<ConversationUser>> = "users" => optional,
 });
 
 /// ConversationAPIBody handles the get/create/update request/response for conversation.
@@ -223,8 +223,8 @@ impl ConversationApiBody {
 }
 
 codegen_runtime::json_object!(ConversationApiBody {
-    conversation: "conversation" => required,
-    included: "included" => optional,
+    conversation: Conversation = "conversation" => required,
+    included: Option<std::collections::BTreeMap<String, serde_json::Value>> = "included" => optional,
 });
 
 /// A message of the conversation.
@@ -354,16 +354,16 @@ impl CustomerContact {
 }
 
 codegen_runtime::json_object!(CustomerContact {
-    created_at: "createdAt" => optional,
-    created_by: "createdBy" => optional,
-    deleted_at: "deletedAt" => optional,
-    deleted_by: "deletedBy" => optional,
-    id: "id" => optional,
-    is_main: "isMain" => optional,
-    state: "state" => optional,
-    updated_at: "updatedAt" => optional,
-    updated_by: "updatedBy" => optional,
-    value: "value" => optional,
+    created_at: Option<chrono::DateTime<chrono::FixedOffset>> = "createdAt" => optional,
+    created_by: Option<EntityRef> = "createdBy" => optional,
+    deleted_at: Option<chrono::DateTime<chrono::FixedOffset>> = "deletedAt" => optional,
+    deleted_by: Option<EntityRef> = "deletedBy" => optional,
+    id: Option<i64> = "id" => optional,
+    is_main: Option<bool> = "isMain" => optional,
+    state: Option<String> = "state" => optional,
+    updated_at: Option<chrono::DateTime<chrono::FixedOffset>> = "updatedAt" => optional,
+    updated_by: Option<EntityRef> = "updatedBy" => optional,
+    value: Option<String> = "value" => optional,
 });
 
 /// A reference to a related entity (used for `createdBy`, `deletedBy` and `updatedBy`).
@@ -425,10 +425,10 @@ impl EntityRef {
 }
 
 codegen_runtime::json_object!(EntityRef {
-    delete: "delete" => optional,
-    id: "id" => optional,
-    meta: "meta" => optional,
-    type_: "type" => optional,
+    delete: Option<bool> = "delete" => optional,
+    id: Option<i64> = "id" => optional,
+    meta: Option<std::collections::BTreeMap<String, serde_json::Value>> = "meta" => optional,
+    type_: Option<i64> = "type" => optional,
 });
 
 /// RequestCommons allows specifying paging and sorting options. All API endpoints should
@@ -465,5 +465,5 @@ impl Validator {
 }
 
 codegen_runtime::json_object!(Validator {
-    errors: "errors" => optional,
+    errors: Option<std::collections::BTreeMap<String, Vec<String>>> = "errors" => optional,
 });
