@@ -361,6 +361,9 @@ fn registry(space: &TypeSpace, header: &str) -> String {
     for pointer in space.by_pointer.keys() {
         out.push_str(&format!("    {pointer:?},\n"));
     }
+    // A lookup in the sorted table instead of a `match` on the pointer: a `match` of
+    // thousands of string arms is one huge function body, which cost GitHub's crate
+    // seconds of rustc's time (MIR building and borrow checking) on every check.
     out.push_str(
         "];\n\n\
          /// Decodes `json` as the type generated for the schema at `pointer` and encodes it\n\
@@ -369,21 +372,23 @@ fn registry(space: &TypeSpace, header: &str) -> String {
          \x20   pointer: &str,\n\
          \x20   json: &str,\n\
          ) -> Option<Result<serde_json::Value, serde_json::Error>> {\n\
-         \x20   fn via<T: serde::de::DeserializeOwned + serde::Serialize>(\n\
-         \x20       json: &str,\n\
-         \x20   ) -> Result<serde_json::Value, serde_json::Error> {\n\
-         \x20       let value: T = serde_json::from_str(json)?;\n\
-         \x20       serde_json::to_value(&value)\n\
-         \x20   }\n\n\
-         \x20   Some(match pointer {\n",
+         \x20   // `POINTERS` is sorted (byte order), and `ROUNDTRIPS` follows it.\n\
+         \x20   let index = POINTERS.binary_search(&pointer).ok()?;\n\
+         \x20   Some(ROUNDTRIPS[index](json))\n\
+         }\n\n\
+         fn via<T: serde::de::DeserializeOwned + serde::Serialize>(\n\
+         \x20   json: &str,\n\
+         ) -> Result<serde_json::Value, serde_json::Error> {\n\
+         \x20   let value: T = serde_json::from_str(json)?;\n\
+         \x20   serde_json::to_value(&value)\n\
+         }\n\n\
+         /// The round trip of each entry of [`POINTERS`], in the same order.\n\
+         const ROUNDTRIPS: &[fn(&str) -> Result<serde_json::Value, serde_json::Error>] = &[\n",
     );
-    for (pointer, ty) in &space.by_pointer {
-        out.push_str(&format!(
-            "        {pointer:?} => via::<{}>(json),\n",
-            type_text(ty)
-        ));
+    for ty in space.by_pointer.values() {
+        out.push_str(&format!("    via::<{}>,\n", type_text(ty)));
     }
-    out.push_str("        _ => return None,\n    })\n}\n");
+    out.push_str("];\n");
     out
 }
 

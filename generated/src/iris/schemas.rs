@@ -27,26 +27,30 @@ pub fn roundtrip(
     pointer: &str,
     json: &str,
 ) -> Option<Result<serde_json::Value, serde_json::Error>> {
-    fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
-        json: &str,
-    ) -> Result<serde_json::Value, serde_json::Error> {
-        let value: T = serde_json::from_str(json)?;
-        serde_json::to_value(&value)
-    }
-
-    Some(match pointer {
-        "/components/schemas/CompositeStatus" => via::<super::types::CompositeStatus>(json),
-        "/components/schemas/Conversation" => via::<super::types::Conversation>(json),
-        "/components/schemas/ConversationMessage" => via::<super::types::ConversationMessage>(json),
-        "/components/schemas/CreateConversationContent" => via::<super::types::CreateConversationContent>(json),
-        "/components/schemas/CreateConversationRequest" => via::<super::types::CreateConversationRequest>(json),
-        "/components/schemas/CreateConversationResponse" => via::<super::types::CreateConversationResponse>(json),
-        "/components/schemas/ResponseContainerModel" => via::<super::types::ResponseContainerModel>(json),
-        "/components/schemas/ResponseItem" => via::<super::types::ResponseItem>(json),
-        "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/requestBody/content/application~1json/schema" => via::<super::types::CreateConversationRequest>(json),
-        "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/requestBody/content/application~1x-www-form-urlencoded/schema" => via::<super::types::CreateConversationRequest>(json),
-        "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/requestBody/content/text~1json/schema" => via::<super::types::CreateConversationRequest>(json),
-        "/paths/~1API~1V40~1Interactive~1Messages~1Conversations/post/responses/200/content/application~1json/schema" => via::<super::types::ResponseContainerModel>(json),
-        _ => return None,
-    })
+    // `POINTERS` is sorted (byte order), and `ROUNDTRIPS` follows it.
+    let index = POINTERS.binary_search(&pointer).ok()?;
+    Some(ROUNDTRIPS[index](json))
 }
+
+fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
+    json: &str,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let value: T = serde_json::from_str(json)?;
+    serde_json::to_value(&value)
+}
+
+/// The round trip of each entry of [`POINTERS`], in the same order.
+const ROUNDTRIPS: &[fn(&str) -> Result<serde_json::Value, serde_json::Error>] = &[
+    via::<super::types::CompositeStatus>,
+    via::<super::types::Conversation>,
+    via::<super::types::ConversationMessage>,
+    via::<super::types::CreateConversationContent>,
+    via::<super::types::CreateConversationRequest>,
+    via::<super::types::CreateConversationResponse>,
+    via::<super::types::ResponseContainerModel>,
+    via::<super::types::ResponseItem>,
+    via::<super::types::CreateConversationRequest>,
+    via::<super::types::CreateConversationRequest>,
+    via::<super::types::CreateConversationRequest>,
+    via::<super::types::ResponseContainerModel>,
+];

@@ -21,20 +21,24 @@ pub fn roundtrip(
     pointer: &str,
     json: &str,
 ) -> Option<Result<serde_json::Value, serde_json::Error>> {
-    fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
-        json: &str,
-    ) -> Result<serde_json::Value, serde_json::Error> {
-        let value: T = serde_json::from_str(json)?;
-        serde_json::to_value(&value)
-    }
-
-    Some(match pointer {
-        "/components/schemas/ConversationAttribute" => via::<super::types::ConversationAttribute>(json),
-        "/components/schemas/ConversationCreateRequestDto" => via::<super::types::ConversationCreateRequestDto>(json),
-        "/components/schemas/ConversationCreateResponse" => via::<super::types::ConversationCreateResponse>(json),
-        "/components/schemas/ConversationType" => via::<super::types::ConversationType>(json),
-        "/paths/~1v1~1conversations/post/requestBody/content/application~1json/schema" => via::<super::types::ConversationCreateRequestDto>(json),
-        "/paths/~1v1~1conversations/post/responses/200/content/application~1json/schema" => via::<super::types::ConversationCreateResponse>(json),
-        _ => return None,
-    })
+    // `POINTERS` is sorted (byte order), and `ROUNDTRIPS` follows it.
+    let index = POINTERS.binary_search(&pointer).ok()?;
+    Some(ROUNDTRIPS[index](json))
 }
+
+fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
+    json: &str,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let value: T = serde_json::from_str(json)?;
+    serde_json::to_value(&value)
+}
+
+/// The round trip of each entry of [`POINTERS`], in the same order.
+const ROUNDTRIPS: &[fn(&str) -> Result<serde_json::Value, serde_json::Error>] = &[
+    via::<super::types::ConversationAttribute>,
+    via::<super::types::ConversationCreateRequestDto>,
+    via::<super::types::ConversationCreateResponse>,
+    via::<super::types::ConversationType>,
+    via::<super::types::ConversationCreateRequestDto>,
+    via::<super::types::ConversationCreateResponse>,
+];

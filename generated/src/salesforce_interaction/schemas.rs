@@ -28,27 +28,31 @@ pub fn roundtrip(
     pointer: &str,
     json: &str,
 ) -> Option<Result<serde_json::Value, serde_json::Error>> {
-    fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
-        json: &str,
-    ) -> Result<serde_json::Value, serde_json::Error> {
-        let value: T = serde_json::from_str(json)?;
-        serde_json::to_value(&value)
-    }
-
-    Some(match pointer {
-        "/components/schemas/AppType" => via::<super::types::AppType>(json),
-        "/components/schemas/ConversationParticipant" => via::<super::types::ConversationParticipant>(json),
-        "/components/schemas/ErrorResponse" => via::<super::types::ErrorResponse>(json),
-        "/components/schemas/EstablishConversationRequest" => via::<super::types::EstablishConversationRequest>(json),
-        "/components/schemas/EstablishConversationResponse" => via::<super::types::EstablishConversationResponse>(json),
-        "/components/schemas/ParticipantRole" => via::<super::types::ParticipantRole>(json),
-        "/paths/~1api~1v1~1conversation/post/parameters/0/schema" => via::<String>(json),
-        "/paths/~1api~1v1~1conversation/post/parameters/1/schema" => via::<String>(json),
-        "/paths/~1api~1v1~1conversation/post/parameters/2/schema" => via::<uuid::Uuid>(json),
-        "/paths/~1api~1v1~1conversation/post/requestBody/content/application~1json/schema" => via::<super::types::EstablishConversationRequest>(json),
-        "/paths/~1api~1v1~1conversation/post/requestBody/content/multipart~1form-data/schema" => via::<super::types::EstablishConversationRequest>(json),
-        "/paths/~1api~1v1~1conversation/post/responses/202/content/application~1json/schema" => via::<super::types::EstablishConversationResponse>(json),
-        "/paths/~1api~1v1~1conversation/post/responses/default/content/application~1json/schema" => via::<super::types::ErrorResponse>(json),
-        _ => return None,
-    })
+    // `POINTERS` is sorted (byte order), and `ROUNDTRIPS` follows it.
+    let index = POINTERS.binary_search(&pointer).ok()?;
+    Some(ROUNDTRIPS[index](json))
 }
+
+fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
+    json: &str,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let value: T = serde_json::from_str(json)?;
+    serde_json::to_value(&value)
+}
+
+/// The round trip of each entry of [`POINTERS`], in the same order.
+const ROUNDTRIPS: &[fn(&str) -> Result<serde_json::Value, serde_json::Error>] = &[
+    via::<super::types::AppType>,
+    via::<super::types::ConversationParticipant>,
+    via::<super::types::ErrorResponse>,
+    via::<super::types::EstablishConversationRequest>,
+    via::<super::types::EstablishConversationResponse>,
+    via::<super::types::ParticipantRole>,
+    via::<String>,
+    via::<String>,
+    via::<uuid::Uuid>,
+    via::<super::types::EstablishConversationRequest>,
+    via::<super::types::EstablishConversationRequest>,
+    via::<super::types::EstablishConversationResponse>,
+    via::<super::types::ErrorResponse>,
+];

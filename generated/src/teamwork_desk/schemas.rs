@@ -26,25 +26,29 @@ pub fn roundtrip(
     pointer: &str,
     json: &str,
 ) -> Option<Result<serde_json::Value, serde_json::Error>> {
-    fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
-        json: &str,
-    ) -> Result<serde_json::Value, serde_json::Error> {
-        let value: T = serde_json::from_str(json)?;
-        serde_json::to_value(&value)
-    }
-
-    Some(match pointer {
-        "/components/schemas/Conversation" => via::<super::types::Conversation>(json),
-        "/components/schemas/ConversationAPIBody" => via::<super::types::ConversationApiBody>(json),
-        "/components/schemas/ConversationMessage" => via::<super::types::ConversationMessage>(json),
-        "/components/schemas/ConversationUser" => via::<super::types::ConversationUser>(json),
-        "/components/schemas/CustomerContact" => via::<super::types::CustomerContact>(json),
-        "/components/schemas/EntityRef" => via::<super::types::EntityRef>(json),
-        "/components/schemas/RequestCommons" => via::<super::types::RequestCommons>(json),
-        "/components/schemas/Validator" => via::<super::types::Validator>(json),
-        "/paths/~1desk~1api~1v2~1conversations.json/post/requestBody/content/application~1json/schema" => via::<super::types::ConversationApiBody>(json),
-        "/paths/~1desk~1api~1v2~1conversations.json/post/responses/201/content/application~1json/schema" => via::<super::types::ConversationApiBody>(json),
-        "/paths/~1desk~1api~1v2~1conversations.json/post/responses/400/content/application~1json/schema" => via::<super::types::Validator>(json),
-        _ => return None,
-    })
+    // `POINTERS` is sorted (byte order), and `ROUNDTRIPS` follows it.
+    let index = POINTERS.binary_search(&pointer).ok()?;
+    Some(ROUNDTRIPS[index](json))
 }
+
+fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
+    json: &str,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let value: T = serde_json::from_str(json)?;
+    serde_json::to_value(&value)
+}
+
+/// The round trip of each entry of [`POINTERS`], in the same order.
+const ROUNDTRIPS: &[fn(&str) -> Result<serde_json::Value, serde_json::Error>] = &[
+    via::<super::types::Conversation>,
+    via::<super::types::ConversationApiBody>,
+    via::<super::types::ConversationMessage>,
+    via::<super::types::ConversationUser>,
+    via::<super::types::CustomerContact>,
+    via::<super::types::EntityRef>,
+    via::<super::types::RequestCommons>,
+    via::<super::types::Validator>,
+    via::<super::types::ConversationApiBody>,
+    via::<super::types::ConversationApiBody>,
+    via::<super::types::Validator>,
+];

@@ -27,26 +27,30 @@ pub fn roundtrip(
     pointer: &str,
     json: &str,
 ) -> Option<Result<serde_json::Value, serde_json::Error>> {
-    fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
-        json: &str,
-    ) -> Result<serde_json::Value, serde_json::Error> {
-        let value: T = serde_json::from_str(json)?;
-        serde_json::to_value(&value)
-    }
-
-    Some(match pointer {
-        "/components/schemas/AgentType" => via::<super::types::AgentType>(json),
-        "/components/schemas/Conversation" => via::<super::types::Conversation>(json),
-        "/components/schemas/ConversationEvaluationStatus" => via::<super::types::ConversationEvaluationStatus>(json),
-        "/components/schemas/ConversationIntegrationType" => via::<super::types::ConversationIntegrationType>(json),
-        "/components/schemas/ConversationMessage" => via::<super::types::ConversationMessage>(json),
-        "/components/schemas/ConversationType" => via::<super::types::ConversationType>(json),
-        "/components/schemas/DataCollectionItem" => via::<super::types::DataCollectionItem>(json),
-        "/components/schemas/DynamicVariable" => via::<super::types::DynamicVariable>(json),
-        "/components/schemas/ProactiveConversationRequest" => via::<super::types::ProactiveConversationRequest>(json),
-        "/components/schemas/Tag" => via::<super::types::Tag>(json),
-        "/paths/~1api~1Conversation~1proactive-conversation/post/requestBody/content/application~1json/schema" => via::<super::types::ProactiveConversationRequest>(json),
-        "/paths/~1api~1Conversation~1proactive-conversation/post/responses/200/content/application~1json/schema" => via::<Vec<super::types::Conversation>>(json),
-        _ => return None,
-    })
+    // `POINTERS` is sorted (byte order), and `ROUNDTRIPS` follows it.
+    let index = POINTERS.binary_search(&pointer).ok()?;
+    Some(ROUNDTRIPS[index](json))
 }
+
+fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
+    json: &str,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let value: T = serde_json::from_str(json)?;
+    serde_json::to_value(&value)
+}
+
+/// The round trip of each entry of [`POINTERS`], in the same order.
+const ROUNDTRIPS: &[fn(&str) -> Result<serde_json::Value, serde_json::Error>] = &[
+    via::<super::types::AgentType>,
+    via::<super::types::Conversation>,
+    via::<super::types::ConversationEvaluationStatus>,
+    via::<super::types::ConversationIntegrationType>,
+    via::<super::types::ConversationMessage>,
+    via::<super::types::ConversationType>,
+    via::<super::types::DataCollectionItem>,
+    via::<super::types::DynamicVariable>,
+    via::<super::types::ProactiveConversationRequest>,
+    via::<super::types::Tag>,
+    via::<super::types::ProactiveConversationRequest>,
+    via::<Vec<super::types::Conversation>>,
+];
