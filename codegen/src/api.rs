@@ -102,7 +102,8 @@ pub fn generate(
     let selected = crate::select::apply(selection, &api.spec.path, &mut space, &mut ops)?;
     let types_only = selection.types_only;
     let gates = if split_by_tag && !types_only {
-        crate::select::tag_gates(&api.module, &space, &ops)
+        let webhooks = crate::select::webhooks(&api.spec.openapi, &space);
+        crate::select::tag_gates(&api.module, &space, &ops, &webhooks)
     } else {
         None
     };
@@ -214,7 +215,8 @@ pub fn generate(
                     by_feature.entry(feature).or_default().push(op);
                 }
             }
-            for feature in &gates.features {
+            // A webhook's feature gates types only.
+            for feature in gates.features.iter().filter(|f| !f.webhook) {
                 let selected = by_feature.remove(feature.name.as_str()).unwrap_or_default();
                 let m = &feature.module;
                 client.push(text_unit(feature_module(&feature.name, m)));

@@ -44,7 +44,7 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
         match &api.gates {
             Some(gates) => {
                 defaults.extend(gates.features.iter().map(|f| quoted(&f.name)));
-                if gates.unreferenced {
+                if gates.has_unreferenced_feature() {
                     defaults.push(quoted(UNREFERENCED_TYPES));
                 }
             }
@@ -64,24 +64,34 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
         );
         let _ = writeln!(out, "{} = []", api.module);
         for f in &gates.features {
-            let _ = writeln!(
-                out,
-                "# `{}`: {} operation{}, {} type{}",
-                f.source.replace(['\n', '\r', '`'], " "),
-                f.operations,
-                if f.operations == 1 { "" } else { "s" },
-                f.types,
-                if f.types == 1 { "" } else { "s" }
-            );
+            let source = f.source.replace(['\n', '\r', '`'], " ");
+            let types = format!("{} type{}", f.types, if f.types == 1 { "" } else { "s" });
+            if f.webhook {
+                let _ = writeln!(out, "# webhook `{source}`: {types}");
+            } else {
+                let _ = writeln!(
+                    out,
+                    "# `{source}`: {} operation{}, {types}",
+                    f.operations,
+                    if f.operations == 1 { "" } else { "s" },
+                );
+            }
             let enables: Vec<String> = std::iter::once(&api.module)
                 .chain(&f.groups)
                 .map(|n| quoted(n))
                 .collect();
             let _ = writeln!(out, "{} = [{}]", f.name, enables.join(", "));
         }
-        if gates.unreferenced {
-            let _ = writeln!(out, "# Schemas no operation uses.");
-            let _ = writeln!(out, "{UNREFERENCED_TYPES} = [{}]", quoted(&api.module));
+        if gates.has_unreferenced_feature() {
+            let _ = writeln!(
+                out,
+                "# Schemas no operation uses: those no webhook uses either, and every webhook's."
+            );
+            let enables: Vec<String> = std::iter::once(&api.module)
+                .chain(gates.features.iter().filter(|f| f.webhook).map(|f| &f.name))
+                .map(|n| quoted(n))
+                .collect();
+            let _ = writeln!(out, "{UNREFERENCED_TYPES} = [{}]", enables.join(", "));
         }
         if !gates.groups.is_empty() {
             let _ = writeln!(
@@ -107,7 +117,10 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
                 .as_ref()
                 .map(|g| g.features.as_slice())
                 .unwrap_or(&[]);
-            let unreferenced = a.gates.as_ref().is_some_and(|g| g.unreferenced);
+            let unreferenced = a
+                .gates
+                .as_ref()
+                .is_some_and(|g| g.has_unreferenced_feature());
             gates
                 .iter()
                 .map(|f| quoted(&f.name))
@@ -263,24 +276,35 @@ pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {
             "| feature | tag | operations | types |\n|---|---|---|---|"
         );
         for f in &gates.features {
+            let source = readme_title(&f.source).replace('|', "/");
+            let source = if f.webhook {
+                format!("webhook {source}")
+            } else {
+                source
+            };
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                f.name,
-                readme_title(&f.source).replace('|', "/"),
-                f.operations,
-                f.types
+                "| `{}` | {source} | {} | {} |",
+                f.name, f.operations, f.types
             );
         }
-        if gates.unreferenced {
+        if gates.has_unreferenced_feature() {
             let count = gates
                 .types
                 .values()
                 .filter(|g| g.as_str() == UNREFERENCED_TYPES)
                 .count();
+            let what = if gates.features.iter().any(|f| f.webhook) {
+                "schemas no operation uses: every webhook's, and those nothing uses"
+            } else {
+                "schemas no operation uses"
+            };
+            let _ = writeln!(out, "| `{UNREFERENCED_TYPES}` | {what} | 0 | {count} |");
+        }
+        if gates.features.iter().any(|f| f.webhook) {
             let _ = writeln!(
                 out,
-                "| `{UNREFERENCED_TYPES}` | schemas no operation uses | 0 | {count} |"
+                "\nEach webhook (the API calls you) is a feature `webhook-<name>` that compiles the types of its payloads, so that a receiver compiles only the events it handles."
             );
         }
         let _ = writeln!(

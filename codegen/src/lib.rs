@@ -100,8 +100,10 @@ pub struct Stats {
     pub operations_left_out: usize,
     /// Types the selection left out.
     pub types_left_out: usize,
-    /// Cargo features of the per-tag split (0 without one).
+    /// Cargo features of the per-tag split (0 without one), webhooks' included.
     pub tag_features: usize,
+    /// Of those, the features of webhooks.
+    pub webhook_features: usize,
 }
 
 /// Time spent per stage, summed over all APIs.
@@ -204,6 +206,10 @@ pub fn generate_crate(apis: &[ApiInput], config: &CrateConfig) -> Result<Generat
         stats.operations_left_out += out.selected.operations_left_out;
         stats.types_left_out += out.selected.types_left_out;
         stats.tag_features += out.gates.as_ref().map_or(0, |g| g.features.len());
+        stats.webhook_features += out
+            .gates
+            .as_ref()
+            .map_or(0, |g| g.features.iter().filter(|f| f.webhook).count());
         files.extend(out.files);
     }
     stats.lines = files.values().map(|f| f.lines().count()).sum();

@@ -206,6 +206,14 @@ impl Pass<'_, '_> {
                 );
             }
         }
+        // 3.0's typed model drops `webhooks`; as the `x-webhooks` extension (which 3.0
+        // documents such as GitHub's use for the same thing) it reaches the per-tag
+        // split, which gives each webhook's types a cargo feature.
+        if !obj.contains_key(crate::select::WEBHOOKS_EXTENSION) {
+            if let Some(hooks) = obj.remove("webhooks") {
+                obj.insert(crate::select::WEBHOOKS_EXTENSION.into(), hooks);
+            }
+        }
     }
 
     fn document(&mut self, doc: &mut Value) -> Result<(), NormalizeError> {
@@ -1211,5 +1219,24 @@ mod tests {
         );
         let pointers: Vec<&str> = notes.iter().map(|n| n.pointer.as_str()).collect();
         assert_eq!(pointers, ["/webhooks/ping", "/components/schemas/T"]);
+    }
+
+    #[test]
+    fn webhooks_become_the_extension_the_typed_model_keeps() {
+        let hook = json!({"post": {"requestBody": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/T"}}}}}});
+        let (doc, _) = run(
+            json!({"openapi": "3.1.0", "webhooks": {"ping": hook.clone()},
+                "components": {"schemas": {"T": {"type": "string"}}}}),
+            &[],
+        );
+        assert_eq!(doc.get("webhooks"), None);
+        assert_eq!(doc["x-webhooks"]["ping"], hook);
+        // A document that has both keeps its own `x-webhooks`.
+        let (doc, _) = run(
+            json!({"openapi": "3.1.0", "webhooks": {"ping": {}}, "x-webhooks": {"pong": {}}}),
+            &[],
+        );
+        assert_eq!(doc["x-webhooks"], json!({"pong": {}}));
     }
 }

@@ -315,8 +315,10 @@ pub struct TagFeature {
     pub types: usize,
     /// The internal features it enables (types shared with other features).
     pub groups: Vec<String>,
-    /// The module (and file) that holds its operations.
+    /// The module (and file) that holds its operations; empty for a webhook's feature.
     pub module: String,
+    /// Whether it stands for a webhook (no operations: the types of its payloads).
+    pub webhook: bool,
 }
 
 /// The cargo features of a per-tag split and what each gates.
@@ -330,8 +332,93 @@ pub struct Gates {
     pub operations: BTreeMap<String, String>,
     /// Type → the feature that gates it; types every feature needs are not gated.
     pub types: BTreeMap<String, String>,
-    /// Whether some type is reached by no operation (gated by [`UNREFERENCED_TYPES`]).
+    /// Whether some type is reached by no operation and no webhook (gated by
+    /// [`UNREFERENCED_TYPES`]).
     pub unreferenced: bool,
+}
+
+impl Gates {
+    /// Whether the crate has the [`UNREFERENCED_TYPES`] feature: for the types nothing
+    /// reaches, and, so that it keeps meaning "every schema no operation uses", to
+    /// enable every webhook's feature.
+    pub fn has_unreferenced_feature(&self) -> bool {
+        self.unreferenced || self.features.iter().any(|f| f.webhook)
+    }
+}
+
+/// A webhook of the document: OpenAPI 3.1's `webhooks`, or the `x-webhooks` extension
+/// that 3.0 documents (GitHub's, Redocly's) use for the same. The API calls it, so it
+/// gets no client method; its payloads' types get a cargo feature of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    /// Its name (the key under `webhooks`).
+    pub name: String,
+    /// The generated types of the component schemas it names (`$ref`s anywhere in it).
+    pub roots: Vec<String>,
+}
+
+/// The webhooks of `openapi` (under `x-webhooks`, where loading puts 3.1's `webhooks`)
+/// whose payloads name component schemas that have a type in `space`, in the
+/// document's order. A webhook whose payloads are all inline has no type to gate.
+pub fn webhooks(openapi: &openapiv3::OpenAPI, space: &TypeSpace) -> Vec<Webhook> {
+    let Some(hooks) = openapi
+        .extensions
+        .get(WEBHOOKS_EXTENSION)
+        .and_then(serde_json::Value::as_object)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, item) in hooks {
+        let mut refs = Vec::new();
+        schema_refs(item, &mut refs);
+        let mut roots: Vec<String> = Vec::new();
+        for r in refs {
+            if let Some(ty) = space.by_pointer.get(r) {
+                let mut names = Vec::new();
+                named(ty, &mut names);
+                roots.extend(names.into_iter().map(str::to_string));
+            }
+        }
+        roots.sort();
+        roots.dedup();
+        if !roots.is_empty() {
+            out.push(Webhook {
+                name: name.clone(),
+                roots,
+            });
+        }
+    }
+    out
+}
+
+/// Where webhooks are read from (3.1's `webhooks` are moved here when loading).
+pub const WEBHOOKS_EXTENSION: &str = "x-webhooks";
+
+/// The JSON pointers (`/components/schemas/..`) of every local schema `$ref` in `value`.
+fn schema_refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                match v {
+                    serde_json::Value::String(r) if key == "$ref" => {
+                        if let Some(pointer) = r.strip_prefix('#') {
+                            if pointer.starts_with("/components/schemas/") {
+                                out.push(pointer);
+                            }
+                        }
+                    }
+                    _ => schema_refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                schema_refs(v, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A feature name from a tag or path segment: kebab case, never empty.
@@ -345,12 +432,18 @@ fn feature_name(source: &str) -> String {
 }
 
 /// The per-tag split of `ops` and `space`: each operation belongs to the feature of its
-/// first tag (or, without tags, of its path's first segment). A type needed by exactly
+/// first tag (or, without tags, of its path's first segment), and each of `webhooks` is
+/// a feature `webhook-<name>` for its payloads' types. A type needed by exactly
 /// one feature is gated by it; one needed by several (not all) by an internal feature
 /// `_types-N` that each of them enables, one per distinct set of features, so a `cfg`
 /// stays one predicate however many features share the type; one needed by every
 /// feature is not gated. `None` when there would be fewer than two features.
-pub fn tag_gates(module: &str, space: &TypeSpace, ops: &Operations) -> Option<Gates> {
+pub fn tag_gates(
+    module: &str,
+    space: &TypeSpace,
+    ops: &Operations,
+    webhooks: &[Webhook],
+) -> Option<Gates> {
     let reserved = [
         "default",
         "registry",
@@ -386,6 +479,7 @@ pub fn tag_gates(module: &str, space: &TypeSpace, ops: &Operations) -> Option<Ga
                 operations: 0,
                 types: 0,
                 groups: Vec::new(),
+                webhook: false,
             });
             features.len() - 1
         });
@@ -395,6 +489,18 @@ pub fn tag_gates(module: &str, space: &TypeSpace, ops: &Operations) -> Option<Ga
             .operations
             .insert(op.method_name.clone(), features[index].name.clone());
     }
+    let first_webhook = features.len();
+    for hook in webhooks {
+        features.push(TagFeature {
+            name: names.claim(&format!("webhook-{}", feature_name(&hook.name))),
+            source: hook.name.clone(),
+            operations: 0,
+            types: 0,
+            groups: Vec::new(),
+            module: String::new(),
+            webhook: true,
+        });
+    }
     if features.len() < 2 {
         return None;
     }
@@ -402,6 +508,9 @@ pub fn tag_gates(module: &str, space: &TypeSpace, ops: &Operations) -> Option<Ga
     let mut roots: Vec<Vec<&str>> = vec![Vec::new(); features.len()];
     for (op, &f) in ops.methods.iter().zip(&op_feature) {
         roots[f].extend(operation_roots(op));
+    }
+    for (hook, f) in webhooks.iter().zip(first_webhook..) {
+        roots[f].extend(hook.roots.iter().map(String::as_str));
     }
     let mut needed_by: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (f, roots) in roots.into_iter().enumerate() {

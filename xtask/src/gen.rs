@@ -297,11 +297,17 @@ pub fn summary_line(krate: &GeneratedCrate, seconds: f64) -> String {
             s.operations_left_out, s.types_left_out
         ));
     }
-    if s.tag_features > 0 {
+    if s.tag_features > s.webhook_features {
         line.push_str(&format!(
-            " ({} cargo features, one per tag)",
-            s.tag_features
+            " ({} cargo features, one per tag",
+            s.tag_features - s.webhook_features
         ));
+        if s.webhook_features > 0 {
+            line.push_str(&format!(", and {} of webhooks", s.webhook_features));
+        }
+        line.push(')');
+    } else if s.tag_features > 0 {
+        line.push_str(&format!(" ({} cargo features of webhooks)", s.tag_features));
     }
     if !s.warnings.is_empty() {
         line.push_str(&format!(

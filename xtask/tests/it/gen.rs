@@ -484,8 +484,10 @@ fn selecting_a_tag_keeps_its_operations_and_the_types_they_reach() {
         ..Default::default()
     };
     let (out, files) = tagged_crate(&ws.path().join("tagged"), &selection);
+    // Left out: the two other tags' operations; `GetMetaResponse200`, `Unused` and the
+    // webhook's `IssueEvent` and `Hook`, which no kept operation reaches.
     assert!(
-        out.contains("3 operations") && out.contains("2 operations and 2 types left out"),
+        out.contains("3 operations") && out.contains("2 operations and 4 types left out"),
         "{out}"
     );
     let client = client_items(&files);
@@ -619,7 +621,10 @@ fn a_selection_that_matches_nothing_is_an_error_and_writes_nothing() {
 fn a_crate_of_several_tags_has_one_feature_per_tag() {
     let ws = workspace(&[]);
     let (out, files) = tagged_crate(&ws.path().join("tagged"), &codegen::Selection::default());
-    assert!(out.contains("(4 cargo features, one per tag)"), "{out}");
+    assert!(
+        out.contains("(4 cargo features, one per tag, and 1 of webhooks)"),
+        "{out}"
+    );
     let manifest = &files["Cargo.toml"];
     let features: Vec<&str> = manifest
         .lines()
@@ -631,28 +636,40 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
     assert_eq!(
         features,
         [
-            r#"default = ["issues", "pull-requests", "users-user", "meta", "unreferenced-types"]"#,
+            r#"default = ["issues", "pull-requests", "users-user", "meta", "webhook-issue-opened", "unreferenced-types"]"#,
             r#"tagged = []"#,
-            r#"issues = ["tagged", "_types-1"]"#,
-            r#"pull-requests = ["tagged", "_types-1"]"#,
-            r#"users-user = ["tagged", "_types-1"]"#,
+            r#"issues = ["tagged", "_types-1", "_types-2", "_types-3"]"#,
+            r#"pull-requests = ["tagged", "_types-1", "_types-3"]"#,
+            r#"users-user = ["tagged", "_types-1", "_types-3"]"#,
             r#"meta = ["tagged"]"#,
-            r#"unreferenced-types = ["tagged"]"#,
+            r#"webhook-issue-opened = ["tagged", "_types-2", "_types-3"]"#,
+            r#"unreferenced-types = ["tagged", "webhook-issue-opened"]"#,
             r#"_types-1 = []"#,
-            r#"registry = ["issues", "pull-requests", "users-user", "meta", "unreferenced-types"]"#,
+            r#"_types-2 = []"#,
+            r#"_types-3 = []"#,
+            r#"registry = ["issues", "pull-requests", "users-user", "meta", "webhook-issue-opened", "unreferenced-types"]"#,
             r#"tracing = ["codegen-runtime/tracing"]"#,
             "",
         ]
     );
-    // `User` is shared by three of the four features, `Label` is the issues' own; each
-    // gate's types are a module of `types` that rustc reads only with the feature.
+    assert!(
+        manifest.contains("# webhook `issue-opened`: 7 types\n"),
+        "{manifest}"
+    );
+    // `ApiError` is shared by three of the four tags, `User` by those and the webhook,
+    // `Issue` and `Label` by the issues and the webhook; `CreateIssueRequest` is the
+    // issues' own, `IssueEvent` and `Hook` the webhook's. Each gate's types are a module
+    // of `types` that rustc reads only with the feature.
     let types = &files["src/tagged/types.rs"];
     for (feature, module) in [
         ("issues", "issues"),
         ("pull-requests", "pull_requests"),
         ("meta", "meta"),
+        ("webhook-issue-opened", "webhook_issue_opened"),
         ("unreferenced-types", "unreferenced_types"),
         ("_types-1", "types_1"),
+        ("_types-2", "types_2"),
+        ("_types-3", "types_3"),
     ] {
         let declaration = format!(
             "#[cfg(feature = \"{feature}\")]\nmod {module};\n\n#[cfg(feature = \"{feature}\")]\npub use {module}::*;\n"
@@ -661,12 +678,18 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
     }
     assert!(!types.contains("pub struct"), "{types}");
     let in_module = |module: &str| declared(&files[&format!("src/tagged/types/{module}.rs")]);
-    assert_eq!(
-        in_module("types_1"),
-        ["ApiError", "new", "User", "new", "kind", "UserKind"]
-    );
-    assert!(in_module("issues").contains(&"Issue".to_string()));
-    assert!(in_module("issues").contains(&"Label".to_string()));
+    let structs = |module: &str| -> Vec<String> {
+        files[&format!("src/tagged/types/{module}.rs")]
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub struct "))
+            .map(|l| l.trim_end_matches(" {").to_string())
+            .collect()
+    };
+    assert_eq!(structs("types_1"), ["ApiError"]);
+    assert_eq!(structs("types_2"), ["Issue", "Label"]);
+    assert_eq!(structs("types_3"), ["User"]);
+    assert_eq!(structs("issues"), ["CreateIssueRequest"]);
+    assert_eq!(structs("webhook_issue_opened"), ["Hook", "IssueEvent"]);
     assert_eq!(in_module("unreferenced_types"), ["Unused", "new", "note"]);
     // Each feature's operations are a module that rustc reads only with the feature.
     let module = &files["src/tagged/mod.rs"];
@@ -688,7 +711,11 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
         "{readme}"
     );
     assert!(
-        readme.contains("| `unreferenced-types` | schemas no operation uses | 0 | 1 |"),
+        readme.contains("| `webhook-issue-opened` | webhook issue-opened | 0 | 7 |"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `unreferenced-types` | schemas no operation uses: every webhook's, and those nothing uses | 0 | 1 |"),
         "{readme}"
     );
     assert!(
@@ -748,6 +775,7 @@ fn each_tag_feature_compiles_alone_and_all_of_them_together() {
         "pull-requests",
         "users-user",
         "meta",
+        "webhook-issue-opened",
         "unreferenced-types",
     ] {
         cargo_in(
