@@ -89,6 +89,7 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
             );
             let enables: Vec<String> = std::iter::once(&api.module)
                 .chain(gates.features.iter().filter(|f| f.webhook).map(|f| &f.name))
+                .chain(&gates.unreferenced_groups)
                 .map(|n| quoted(n))
                 .collect();
             let _ = writeln!(out, "{UNREFERENCED_TYPES} = [{}]", enables.join(", "));

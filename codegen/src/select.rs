@@ -335,6 +335,9 @@ pub struct Gates {
     /// Whether some type is reached by no operation and no webhook (gated by
     /// [`UNREFERENCED_TYPES`]).
     pub unreferenced: bool,
+    /// The internal features [`UNREFERENCED_TYPES`] enables: types its own ones share
+    /// with other features.
+    pub unreferenced_groups: Vec<String>,
 }
 
 impl Gates {
@@ -342,7 +345,9 @@ impl Gates {
     /// reaches, and, so that it keeps meaning "every schema no operation uses", to
     /// enable every webhook's feature.
     pub fn has_unreferenced_feature(&self) -> bool {
-        self.unreferenced || self.features.iter().any(|f| f.webhook)
+        self.unreferenced
+            || !self.unreferenced_groups.is_empty()
+            || self.features.iter().any(|f| f.webhook)
     }
 }
 
@@ -520,22 +525,43 @@ pub fn tag_gates(
             needed_by.entry(t).or_default().push(f);
         }
     }
+    // The types nothing reaches are `unreferenced-types`' own; what they reach in turn
+    // (often types of operations) is shared with it like with any feature, so that it
+    // compiles alone. It takes the index after the last feature.
+    let unreferenced = features.len();
+    let unreached: Vec<&str> = space
+        .entries
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !needed_by.contains_key(name))
+        .collect();
+    for t in reachable(space, unreached) {
+        needed_by.entry(t).or_default().push(unreferenced);
+    }
     let mut groups: BTreeMap<&[usize], String> = BTreeMap::new();
     for name in space.entries.keys() {
-        let gate = match needed_by.get(name.as_str()) {
-            None => {
+        let Some(set) = needed_by.get(name.as_str()) else {
+            continue;
+        };
+        let gate = match set.as_slice() {
+            [only] if *only == unreferenced => {
                 gates.unreferenced = true;
                 UNREFERENCED_TYPES.to_string()
             }
-            Some(set) if set.len() == features.len() => continue,
-            Some(set) if set.len() == 1 => features[set[0]].name.clone(),
-            Some(set) => {
+            // Every feature needs it (`unreferenced-types` enables the API's feature,
+            // which compiles the ungated types).
+            _ if set.iter().filter(|&&f| f != unreferenced).count() == features.len() => continue,
+            [only] => features[*only].name.clone(),
+            _ => {
                 if let Some(group) = groups.get(set.as_slice()) {
                     group.clone()
                 } else {
                     let group = format!("_types-{}", groups.len() + 1);
                     for &f in set {
-                        features[f].groups.push(group.clone());
+                        match features.get_mut(f) {
+                            Some(feature) => feature.groups.push(group.clone()),
+                            None => gates.unreferenced_groups.push(group.clone()),
+                        }
                     }
                     gates.groups.push(group.clone());
                     groups.insert(set.as_slice(), group.clone());

@@ -638,15 +638,16 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
         [
             r#"default = ["issues", "pull-requests", "users-user", "meta", "webhook-issue-opened", "unreferenced-types"]"#,
             r#"tagged = []"#,
-            r#"issues = ["tagged", "_types-1", "_types-2", "_types-3"]"#,
-            r#"pull-requests = ["tagged", "_types-1", "_types-3"]"#,
-            r#"users-user = ["tagged", "_types-1", "_types-3"]"#,
+            r#"issues = ["tagged", "_types-1", "_types-2", "_types-4"]"#,
+            r#"pull-requests = ["tagged", "_types-1", "_types-3", "_types-4"]"#,
+            r#"users-user = ["tagged", "_types-1", "_types-4"]"#,
             r#"meta = ["tagged"]"#,
-            r#"webhook-issue-opened = ["tagged", "_types-2", "_types-3"]"#,
-            r#"unreferenced-types = ["tagged", "webhook-issue-opened"]"#,
+            r#"webhook-issue-opened = ["tagged", "_types-2", "_types-4"]"#,
+            r#"unreferenced-types = ["tagged", "webhook-issue-opened", "_types-3", "_types-4"]"#,
             r#"_types-1 = []"#,
             r#"_types-2 = []"#,
             r#"_types-3 = []"#,
+            r#"_types-4 = []"#,
             r#"registry = ["issues", "pull-requests", "users-user", "meta", "webhook-issue-opened", "unreferenced-types"]"#,
             r#"tracing = ["codegen-runtime/tracing"]"#,
             "",
@@ -656,20 +657,21 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
         manifest.contains("# webhook `issue-opened`: 7 types\n"),
         "{manifest}"
     );
-    // `ApiError` is shared by three of the four tags, `User` by those and the webhook,
-    // `Issue` and `Label` by the issues and the webhook; `CreateIssueRequest` is the
+    // `ApiError` is shared by three of the four tags, `User` by those, the webhook and
+    // `Unused` (which no operation uses), `Issue` and `Label` by the issues and the
+    // webhook, `Pull` by the pull requests and `Unused`; `CreateIssueRequest` is the
     // issues' own, `IssueEvent` and `Hook` the webhook's. Each gate's types are a module
     // of `types` that rustc reads only with the feature.
     let types = &files["src/tagged/types.rs"];
     for (feature, module) in [
         ("issues", "issues"),
-        ("pull-requests", "pull_requests"),
         ("meta", "meta"),
         ("webhook-issue-opened", "webhook_issue_opened"),
         ("unreferenced-types", "unreferenced_types"),
         ("_types-1", "types_1"),
         ("_types-2", "types_2"),
         ("_types-3", "types_3"),
+        ("_types-4", "types_4"),
     ] {
         let declaration = format!(
             "#[cfg(feature = \"{feature}\")]\nmod {module};\n\n#[cfg(feature = \"{feature}\")]\npub use {module}::*;\n"
@@ -687,10 +689,14 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
     };
     assert_eq!(structs("types_1"), ["ApiError"]);
     assert_eq!(structs("types_2"), ["Issue", "Label"]);
-    assert_eq!(structs("types_3"), ["User"]);
+    assert_eq!(structs("types_3"), ["Pull"]);
+    assert_eq!(structs("types_4"), ["User"]);
     assert_eq!(structs("issues"), ["CreateIssueRequest"]);
     assert_eq!(structs("webhook_issue_opened"), ["Hook", "IssueEvent"]);
-    assert_eq!(in_module("unreferenced_types"), ["Unused", "new", "note"]);
+    assert_eq!(
+        in_module("unreferenced_types"),
+        ["Unused", "new", "note", "pull"]
+    );
     // Each feature's operations are a module that rustc reads only with the feature.
     let module = &files["src/tagged/mod.rs"];
     assert!(module.contains("#[cfg(feature = \"users-user\")]\nmod users_user;\n\n#[cfg(feature = \"users-user\")]\npub use users_user::*;\n"), "{module}");
