@@ -133,25 +133,30 @@ pub fn reachable<'a>(space: &'a TypeSpace, roots: Vec<&'a str>) -> BTreeSet<&'a 
         if !seen.insert(key.as_str()) {
             continue;
         }
-        match &entry.kind {
-            TypeKind::Struct { fields, additional } => {
-                for f in fields {
-                    named(&f.ty, &mut stack);
-                }
-                if let Some(a) = additional {
-                    named(a, &mut stack);
-                }
-            }
-            TypeKind::Union { variants, .. } => {
-                for v in variants {
-                    named(&v.ty, &mut stack);
-                }
-            }
-            TypeKind::Alias(t) => named(t, &mut stack),
-            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
-        }
+        entry_refs(entry, &mut stack);
     }
     seen
+}
+
+/// The types `entry` names directly: its fields, union members or aliased type.
+pub fn entry_refs<'a>(entry: &'a crate::typespace::TypeEntry, out: &mut Vec<&'a str>) {
+    match &entry.kind {
+        TypeKind::Struct { fields, additional } => {
+            for f in fields {
+                named(&f.ty, out);
+            }
+            if let Some(a) = additional {
+                named(a, out);
+            }
+        }
+        TypeKind::Union { variants, .. } => {
+            for v in variants {
+                named(&v.ty, out);
+            }
+        }
+        TypeKind::Alias(t) => named(t, out),
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
+    }
 }
 
 /// The JSON pointer of an operation (`/paths/<path>/<method>`).

@@ -298,9 +298,10 @@ pub fn summary_line(krate: &GeneratedCrate, seconds: f64) -> String {
         ));
     }
     if s.tag_features > s.webhook_features {
+        let tags = s.tag_features - s.webhook_features;
         line.push_str(&format!(
-            " ({} cargo features, one per tag",
-            s.tag_features - s.webhook_features
+            " ({tags} cargo feature{}, one per tag",
+            if tags == 1 { "" } else { "s" }
         ));
         if s.webhook_features > 0 {
             line.push_str(&format!(", and {} of webhooks", s.webhook_features));

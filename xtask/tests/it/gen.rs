@@ -824,3 +824,49 @@ fn each_tag_feature_compiles_alone_and_all_of_them_together() {
     );
     cargo_in(&dir, &["check"]);
 }
+
+#[test]
+fn a_3_1_documents_webhooks_get_features_that_compile_alone() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("webhooks-31");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    let spec = xtask::workspace_root().join("codegen/tests/fixtures/openapi31.yaml");
+    let (result, out) = capture(|o| {
+        gen::run_standalone_selected(
+            &spec,
+            &dir,
+            &gen::Runtime::Path(xtask::runtime_dir()),
+            "cargo xtask gen --spec openapi31.yaml --out webhooks-31",
+            &codegen::Selection::default(),
+            o,
+        )
+    });
+    result.unwrap_or_else(|e| panic!("{e}\n{out}"));
+    assert!(
+        out.contains("(1 cargo feature, one per tag, and 1 of webhooks)"),
+        "{out}"
+    );
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    // `Thing` (and what it names) is the payload of `thingCreated` and the reply of
+    // `listThings`: both features need the same four types, so they are not gated.
+    assert!(
+        manifest.contains("# webhook `thingCreated`: 4 types\n"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("webhook-thing-created = [\"openapi31\"]\n"),
+        "{manifest}"
+    );
+    std::fs::copy(
+        xtask::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .unwrap();
+    for feature in ["webhook-thing-created", "things"] {
+        cargo_in(
+            &dir,
+            &["check", "--no-default-features", "--features", feature],
+        );
+    }
+}
