@@ -65,16 +65,12 @@ pub fn cargo_toml(config: &CrateConfig, apis: &[ApiOutput]) -> String {
         let _ = writeln!(out, "{} = []", api.module);
         for f in &gates.features {
             let source = f.source.replace(['\n', '\r', '`'], " ");
-            let types = format!("{} type{}", f.types, if f.types == 1 { "" } else { "s" });
+            let types = counted(f.types, "type");
             if f.webhook {
                 let _ = writeln!(out, "# webhook `{source}`: {types}");
             } else {
-                let _ = writeln!(
-                    out,
-                    "# `{source}`: {} operation{}, {types}",
-                    f.operations,
-                    if f.operations == 1 { "" } else { "s" },
-                );
+                let operations = counted(f.operations, "operation");
+                let _ = writeln!(out, "# `{source}`: {operations}, {types}");
             }
             let enables: Vec<String> = std::iter::once(&api.module)
                 .chain(&f.groups)
@@ -257,6 +253,11 @@ This crate was generated with `--types-only`: each module's `types` holds the mo
 One feature per API (all on by default) and `registry` (the JSON pointer → type table of
 each API, for conformance tools).
 "#;
+
+/// `n` and `noun`, plural unless `n` is 1: "1 type", "3 types".
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
 
 /// `README.md`: what the crate holds and, per API, an example that is also a doctest.
 pub fn readme_md(config: &CrateConfig, apis: &[ApiOutput]) -> String {

@@ -410,16 +410,27 @@ fn tagged_crate(
     dir: &Path,
     selection: &codegen::Selection,
 ) -> (String, std::collections::BTreeMap<String, String>) {
-    let spec = common::fixture("gen/tagged.yaml");
+    standalone_crate(&common::fixture("gen/tagged.yaml"), dir, selection)
+}
+
+/// Generates `spec` with `selection` into a fresh folder `dir` (as `gen --spec --out`
+/// does); returns the summary and the files as text.
+fn standalone_crate(
+    spec: &Path,
+    dir: &Path,
+    selection: &codegen::Selection,
+) -> (String, std::collections::BTreeMap<String, String>) {
     if dir.exists() {
         std::fs::remove_dir_all(dir).unwrap();
     }
+    let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
+    let command = format!("cargo xtask gen --spec {} --out {}", name(spec), name(dir));
     let (result, out) = capture(|o| {
         gen::run_standalone_selected(
-            &spec,
+            spec,
             dir,
             &gen::Runtime::Path(xtask::runtime_dir()),
-            "cargo xtask gen --spec tagged.yaml --out tagged",
+            &command,
             selection,
             o,
         )
@@ -430,6 +441,16 @@ fn tagged_crate(
         .map(|(k, v)| (k, String::from_utf8(v).unwrap()))
         .collect();
     (out, files)
+}
+
+/// Puts the workspace's lock file in the generated crate at `dir`, so that `cargo_in`
+/// resolves the dependencies already built.
+fn use_workspace_lock(dir: &Path) {
+    std::fs::copy(
+        xtask::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .unwrap();
 }
 
 /// The public item names of the client: `mod.rs` and, in a crate split by tag, each
@@ -771,11 +792,7 @@ fn each_tag_feature_compiles_alone_and_all_of_them_together() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tagged-features");
     let (_, files) = tagged_crate(&dir, &codegen::Selection::default());
     assert!(files["Cargo.toml"].contains("issues = "));
-    std::fs::copy(
-        xtask::workspace_root().join("Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .unwrap();
+    use_workspace_lock(&dir);
     for feature in [
         "issues",
         "pull-requests",
@@ -808,11 +825,7 @@ fn each_tag_feature_compiles_alone_and_all_of_them_together() {
         ..Default::default()
     };
     tagged_crate(&dir, &selection);
-    std::fs::copy(
-        xtask::workspace_root().join("Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .unwrap();
+    use_workspace_lock(&dir);
     cargo_in(
         &dir,
         &[
@@ -828,26 +841,13 @@ fn each_tag_feature_compiles_alone_and_all_of_them_together() {
 #[test]
 fn a_3_1_documents_webhooks_get_features_that_compile_alone() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("webhooks-31");
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
     let spec = xtask::workspace_root().join("codegen/tests/fixtures/openapi31.yaml");
-    let (result, out) = capture(|o| {
-        gen::run_standalone_selected(
-            &spec,
-            &dir,
-            &gen::Runtime::Path(xtask::runtime_dir()),
-            "cargo xtask gen --spec openapi31.yaml --out webhooks-31",
-            &codegen::Selection::default(),
-            o,
-        )
-    });
-    result.unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let (out, files) = standalone_crate(&spec, &dir, &codegen::Selection::default());
     assert!(
         out.contains("(1 cargo feature, one per tag, and 1 of webhooks)"),
         "{out}"
     );
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let manifest = &files["Cargo.toml"];
     // `Thing` (and what it names) is the payload of `thingCreated` and the reply of
     // `listThings`: both features need the same four types, so they are not gated.
     assert!(
@@ -858,11 +858,7 @@ fn a_3_1_documents_webhooks_get_features_that_compile_alone() {
         manifest.contains("webhook-thing-created = [\"openapi31\"]\n"),
         "{manifest}"
     );
-    std::fs::copy(
-        xtask::workspace_root().join("Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .unwrap();
+    use_workspace_lock(&dir);
     for feature in ["webhook-thing-created", "things"] {
         cargo_in(
             &dir,
