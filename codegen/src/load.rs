@@ -18,6 +18,7 @@
 mod index;
 mod json;
 mod refs;
+mod repair;
 
 pub(crate) use refs::KINDS as COMPONENT_KINDS;
 mod yaml;
@@ -408,7 +409,7 @@ impl Checked {
     /// The typed document.
     pub fn typed(self) -> Result<LoadedSpec, SpecError> {
         if self.needs_normalizing {
-            return self.typed_normalized();
+            return self.typed_normalized(None);
         }
         let path = self.path.as_path();
         let parsed: Result<OpenAPI, (String, Option<Position>, String)> = match self.format {
@@ -462,15 +463,24 @@ impl Checked {
                     (Some(a), Some(b)) => Some(a.max(b)),
                     (a, b) => a.or(b),
                 };
-                Err(spec_error(path, &pointer, position, message))
+                let error = spec_error(path, &pointer, position, message);
+                // Formal defects are repaired on the JSON tree (`repair`); a document
+                // that still fails is refused with this, the better-placed, error.
+                self.typed_normalized(Some(error))
             }
         }
     }
 
     /// The normalising route: the JSON tree, normalised, then typed. Other files named by
-    /// `$ref`s are read through the same checks as this one, each once.
-    fn typed_normalized(self) -> Result<LoadedSpec, SpecError> {
-        let mut value = self.value()?;
+    /// `$ref`s are read through the same checks as this one, each once. When the typed
+    /// parse fails, the formal defects `repair` knows are repaired and the parse runs
+    /// once more; `refused` is the direct route's error, returned when that fails too.
+    fn typed_normalized(self, refused: Option<SpecError>) -> Result<LoadedSpec, SpecError> {
+        let mut value = match (self.value(), &refused) {
+            (Ok(value), _) => value,
+            (Err(_), Some(refused)) => return Err(refused.clone()),
+            (Err(e), None) => return Err(e),
+        };
         let folder = self
             .path
             .parent()
@@ -485,21 +495,32 @@ impl Checked {
                 .map_err(|e| e.to_string())
         };
         let normalized = crate::normalize::normalize(&mut value, &mut load).map_err(|e| {
-            let position = self.locate(&e.pointer);
-            spec_error(&self.path, &e.pointer, position, e.message)
+            refused.clone().unwrap_or_else(|| {
+                let position = self.locate(&e.pointer);
+                spec_error(&self.path, &e.pointer, position, e.message)
+            })
         })?;
-        let parsed: Result<OpenAPI, _> = serde_path_to_error::deserialize(&value);
-        match parsed {
-            Ok(openapi) => Ok(LoadedSpec {
+        let mut notes = normalized.notes;
+        let mut parsed: Result<OpenAPI, _> = serde_path_to_error::deserialize(&value);
+        if parsed.is_err() {
+            let repairs = repair::repair(&mut value);
+            if !repairs.is_empty() {
+                notes.extend(repairs);
+                parsed = serde_path_to_error::deserialize(&value);
+            }
+        }
+        match (parsed, refused) {
+            (Ok(openapi), _) => Ok(LoadedSpec {
                 path: self.path,
                 source: self.source,
                 openapi,
                 positions: self.positions,
-                notes: normalized.notes,
+                notes,
                 unresolved: normalized.unresolved,
                 origins: normalized.origins,
             }),
-            Err(e) => {
+            (Err(_), Some(refused)) => Err(refused),
+            (Err(e), None) => {
                 let pointer = source_pointer(&normalized.origins, &path_to_pointer(e.path()));
                 let position = (!pointer.contains('#'))
                     .then(|| self.locate(&pointer))

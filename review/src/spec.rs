@@ -225,6 +225,35 @@ impl Doc {
         }
     }
 
+    /// Like [`Doc::parse`], but a document whose model cannot be built is read without
+    /// its Rust items, the model's error kept for [`Doc::warnings`]: what `diff` and
+    /// `review` compare, so that a reviewer gets a diff of any document the loader reads.
+    pub fn parse_lenient(file: &str, source: String) -> Result<Doc, Diagnostic> {
+        let mut doc = Doc::load(file, source)?;
+        doc.items = codegen::items::api_items(&doc.api_input()).ok();
+        Ok(doc)
+    }
+
+    /// How the document was read where it is not what `gen` takes as it is: each formal
+    /// defect the loader repaired and each loss of the normalising pass (see
+    /// [`codegen::LoadedSpec::notes`]), and the model's error when it has no items.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self
+            .spec
+            .notes
+            .iter()
+            .map(|n| self.diag(Severity::Warning, &n.pointer, n.message.clone()))
+            .collect();
+        if self.items.is_none() {
+            if let Some(mut e) = self.model_error() {
+                e.severity = Severity::Warning;
+                e.message = format!("{} (Rust items are not named)", e.message);
+                out.push(e);
+            }
+        }
+        out
+    }
+
     /// Like [`Doc::parse`], without the model check (for `lint`, which reports the
     /// model's error beside its own findings).
     pub fn load(file: &str, source: String) -> Result<Doc, Diagnostic> {

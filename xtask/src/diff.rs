@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use spec_review::diff::{diff_sets, Format, Level, Report};
+use spec_review::diff::{diff_sets, warnings_of, Format, Level, Report};
 use spec_review::spec::{self, Doc};
 
 use crate::Failure;
@@ -122,7 +122,7 @@ pub fn parse_all(
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
     for (file, text) in files {
-        match Doc::parse(&file, text) {
+        match Doc::parse_lenient(&file, text) {
             Ok(doc) => {
                 out.insert(file, doc);
             }
@@ -141,6 +141,9 @@ pub fn parse_all(
 pub struct DiffOptions {
     /// Revision to compare with; default the merge base of HEAD and main.
     pub base: Option<String>,
+    /// Two spec files to compare instead of `specs/` across revisions: the old one and
+    /// the new one.
+    pub files: Option<(PathBuf, PathBuf)>,
     /// Output format.
     pub format: Format,
     /// Exit non-zero when a change is at this level or worse.
@@ -151,12 +154,14 @@ pub struct DiffOptions {
 /// the repository at `root`.
 pub fn report_for_repo(root: &Path, base: Option<&str>) -> Result<Report, Failure> {
     let sides = read_sides(root, base)?;
-    Ok(Report::new(
+    let mut report = Report::new(
         Some(sides.label),
         diff_sets(&sides.old, &sides.new, CRATE_NAME),
         crate_version(&root.join("generated")),
         CRATE_NAME,
-    ))
+    );
+    report.warnings = warnings_of(sides.old.values().chain(sides.new.values()));
+    Ok(report)
 }
 
 /// The specs at the base revision and in the working tree, parsed.
@@ -202,7 +207,11 @@ pub fn read_sides(root: &Path, base: Option<&str>) -> Result<Sides, Failure> {
 
 /// `cargo xtask diff`.
 pub fn run_diff(root: &Path, options: &DiffOptions, out: &mut dyn Write) -> Result<(), Failure> {
-    let report = report_for_repo(root, options.base.as_deref())?;
+    let report = match &options.files {
+        Some((old, new)) => spec_review::diff::diff_files(old, new)
+            .map_err(|d| Failure::new(format!("cannot parse {}", d)).with_code(2))?,
+        None => report_for_repo(root, options.base.as_deref())?,
+    };
     write!(out, "{}", report.render(options.format)).ok();
     match options.fail_on {
         Some(level) if report.has_at_least(level) => Err(Failure::new(format!(

@@ -78,6 +78,8 @@ Usage of every command:
   cargo xtask lint [FILE...]             lint specs/*.yaml (or the given files)
   cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN] [--rules]
                                          classify spec changes since REV (default: merge-base with main)
+  cargo xtask diff OLD NEW [--format ..] [--fail-on ..]
+                                         classify the changes between two spec files
   cargo xtask review [--base REV] [--out FILE] [--changelog]
                                          the pull-request report (Markdown); --changelog writes generated/CHANGELOG.md
   cargo xtask test [--skip-tools]        the project's single test command
@@ -154,6 +156,11 @@ enum Verb {
     /// consumers' code stops compiling (yes/no/maybe). The report ends with the semver
     /// bump of the generated crate.
     Diff {
+        /// Compare these two spec files (the old one, then the new one) instead of
+        /// specs/ across revisions; Rust items are named as in the standalone crate
+        /// `gen --spec NEW` writes.
+        #[arg(value_name = "FILE", num_args = 2, conflicts_with = "base")]
+        files: Vec<PathBuf>,
         /// Revision to compare the working tree's specs with [default: git merge-base
         /// HEAD main].
         #[arg(long, value_name = "REV")]
@@ -348,12 +355,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Verb::Diff {
+            files,
             base,
             format,
             fail_on,
             ..
         } => {
+            let mut files = files.into_iter();
             let options = DiffOptions {
+                files: files.next().zip(files.next()),
                 base,
                 format: format.parse::<Format>().map_err(Failure::new)?,
                 fail_on: fail_on

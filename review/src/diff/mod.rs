@@ -138,6 +138,12 @@ pub struct Report {
     pub crate_version: Option<String>,
     /// The generated crate's package name (e.g. `conversation-apis`).
     pub crate_name: String,
+    /// What the new side is, when it is not the working tree (the new file of a
+    /// file-to-file diff).
+    pub target: Option<String>,
+    /// How the documents were read where they break a formal rule or the model cannot
+    /// be built (`file:line:col: /pointer: message`): the diff still runs, and says so.
+    pub warnings: Vec<String>,
 }
 
 impl Report {
@@ -172,6 +178,8 @@ impl Report {
             changes,
             crate_version,
             crate_name: crate_name.to_string(),
+            target: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -287,6 +295,53 @@ impl std::str::FromStr for Format {
             )),
         }
     }
+}
+
+/// Compares two spec files as two versions of one API, for the standalone crate that
+/// `gen --spec NEW` writes (its package name and module come from the new file's name).
+/// A file that cannot be read or parsed is the error, located in that file; what was
+/// read with a repair or without a model is in the report's warnings.
+pub fn diff_files(old: &Path, new: &Path) -> Result<Report, spec::Diagnostic> {
+    // Both documents are read under the new file's name, so that they are compared as
+    // one API; messages about either name its own file.
+    let key = new.display().to_string();
+    let mut warnings = Vec::new();
+    let mut read = |path: &Path| {
+        let shown = path.display().to_string();
+        let doc = spec::read_text(path, &shown)
+            .and_then(|text| Doc::parse_lenient(&key, text))
+            .map_err(|d| spec::Diagnostic {
+                file: shown.clone(),
+                ..d
+            })?;
+        warnings.extend(doc.warnings().into_iter().map(|d| {
+            spec::Diagnostic {
+                file: shown.clone(),
+                ..d
+            }
+            .to_string()
+        }));
+        Ok(doc)
+    };
+    let (old_doc, new_doc) = (read(old)?, read(new)?);
+    let crate_name = spec::package_name(new);
+    let changes = diff_sets(
+        &BTreeMap::from([(key.clone(), old_doc)]),
+        &BTreeMap::from([(key, new_doc)]),
+        &crate_name,
+    );
+    let mut report = Report::new(Some(old.display().to_string()), changes, None, &crate_name);
+    report.target = Some(new.display().to_string());
+    report.warnings = warnings;
+    Ok(report)
+}
+
+/// The warnings of every document of both sides (see [`Doc::warnings`]), as lines.
+pub fn warnings_of<'a>(docs: impl IntoIterator<Item = &'a Doc>) -> Vec<String> {
+    docs.into_iter()
+        .flat_map(Doc::warnings)
+        .map(|d| d.to_string())
+        .collect()
 }
 
 /// Compares two sets of specs (file → parsed document). Files only in `new` are

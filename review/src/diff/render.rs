@@ -19,15 +19,19 @@ impl Report {
     }
 
     fn base_text(&self) -> String {
-        match &self.base {
-            Some(b) => format!("specs at {b} → working tree"),
-            None => "old specs → new specs".to_string(),
+        match (&self.base, &self.target) {
+            (Some(b), Some(t)) => format!("{b} → {t}"),
+            (Some(b), None) => format!("specs at {b} → working tree"),
+            (None, _) => "old specs → new specs".to_string(),
         }
     }
 
     /// For terminals: two lines per change, then the summary and the bump.
     pub fn to_text(&self) -> String {
         let mut out = format!("API diff ({})\n", self.base_text());
+        for w in &self.warnings {
+            out.push_str(&format!("warning: {w}\n"));
+        }
         for c in &self.changes {
             let pos = match (c.line, c.column) {
                 (Some(l), Some(col)) => format!(":{l}:{col}"),
@@ -61,6 +65,13 @@ impl Report {
     pub fn to_markdown(&self) -> String {
         let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
         let mut out = format!("### API changes ({})\n\n", self.base_text());
+        if !self.warnings.is_empty() {
+            out.push_str("Read with warnings:\n\n");
+            for w in &self.warnings {
+                out.push_str(&format!("- {}\n", cell(w)));
+            }
+            out.push('\n');
+        }
         if self.changes.is_empty() {
             out.push_str("No API changes.\n\n");
         } else {
@@ -102,6 +113,7 @@ impl Report {
         let value = json!({
             "base": self.base,
             "changes": self.changes,
+            "warnings": self.warnings,
             "summary": {
                 "err": self.count(Level::Error),
                 "warn": self.count(Level::Warning),

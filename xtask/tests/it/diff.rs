@@ -346,6 +346,7 @@ fn compares_the_working_tree_with_a_git_revision() {
     assert_eq!(r.crate_version.as_deref(), Some("0.1.0"));
 
     let options = |fail_on| DiffOptions {
+        files: None,
         base: Some("HEAD".into()),
         format: Format::Text,
         fail_on,
@@ -371,6 +372,7 @@ fn compares_the_working_tree_with_a_git_revision() {
     assert!(out.contains("suggested version bump: none"), "{out}");
 
     let bad = DiffOptions {
+        files: None,
         base: Some("no-such-rev".into()),
         format: Format::Text,
         fail_on: None,
