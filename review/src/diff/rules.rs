@@ -143,6 +143,118 @@ rules! {
     ConstraintTightened = "constraint-tightened",
     /// A constraint was loosened (its level depends on the direction).
     ConstraintLoosened = "constraint-loosened",
+    /// An `allOf` member was added: requests must now satisfy one more schema. ERR in
+    /// requests, INFO in responses (as oasdiff's `request-body-all-of-added`). Rust: the
+    /// merged struct gains the member's properties; code may stop compiling when one is
+    /// required.
+    AllOfAdded = "all-of-added",
+    /// An `allOf` member was removed: responses may lack what it guaranteed. WARN in
+    /// responses, INFO in requests.
+    AllOfRemoved = "all-of-removed",
+    /// `const` was added, removed or changed (JSON Schema 2020-12, OpenAPI 3.1). Added or
+    /// changed: ERR in requests (a value callers sent is now rejected); changed or
+    /// removed: WARN in responses (a value callers relied on may differ). Rust: the type
+    /// stays, so code keeps compiling.
+    ConstChanged = "const-changed",
+    /// `contains` was added, removed or changed, or `minContains`/`maxContains` moved
+    /// (3.1). Requests: added, changed or tightened is ERR; responses: removed or
+    /// changed is ERR, loosened WARN (oasdiff's `*-contains-*` rules). Rust: arrays keep
+    /// their item type, so code keeps compiling.
+    ContainsChanged = "contains-changed",
+    /// `dependentRequired` (3.1) gained or lost a dependency: a property that now
+    /// requires others is ERR in requests; one that no longer does is ERR in responses
+    /// (callers relied on the others being present). Rust: no type changes.
+    DependentRequiredChanged = "dependent-required-changed",
+    /// `unevaluatedProperties`/`unevaluatedItems` (3.1) added, removed or changed: added
+    /// or made stricter is ERR in requests (properties callers sent are refused);
+    /// removed or looser is ERR in responses (unexpected members may come back). Rust: no
+    /// type changes.
+    UnevaluatedChanged = "unevaluated-changed",
+    /// `prefixItems` (3.1, tuple items) added, removed or changed: ERR in either
+    /// direction, the positions of an array change meaning. Rust: the item type may
+    /// change (maybe).
+    PrefixItemsChanged = "prefix-items-changed",
+    /// `if`/`then`/`else` (3.1) added, removed or changed: conditional validation the
+    /// diff does not evaluate. WARN in either direction, for a human to judge. Rust: no
+    /// type changes.
+    ConditionalChanged = "conditional-changed",
+    /// An `x-extensible-enum` value was removed: callers that send it are refused. ERR in
+    /// requests, INFO in responses (the enum is declared open, so callers already handle
+    /// unknown values). Rust: the value was a string, so code keeps compiling.
+    ExtensibleEnumValueRemoved = "extensible-enum-value-removed",
+    /// An `x-extensible-enum` value was added. INFO (the list is open by declaration).
+    ExtensibleEnumValueAdded = "extensible-enum-value-added",
+    /// The `discriminator` changed: its `propertyName`, or a `mapping` entry removed or
+    /// retargeted, is ERR in either direction (payloads are told apart differently); a
+    /// `mapping` entry added is WARN in responses. Rust: the union's variants may
+    /// change (maybe).
+    DiscriminatorChanged = "discriminator-changed",
+    /// A `default` value was added, removed or changed. Requests: changed is ERR (a
+    /// call that omits the value now means something else), added or removed WARN;
+    /// responses: INFO. Rust: codegen reads defaults when it decodes, so the type stays;
+    /// code keeps compiling.
+    DefaultChanged = "default-changed",
+    /// A property became `readOnly` or stopped being so. Became read-only: WARN in
+    /// requests (the server ignores what callers send); stopped being read-only while
+    /// required: ERR in requests (callers must now send it). Rust: a required property
+    /// enters or leaves `new(..)`, so code may stop compiling.
+    ReadOnlyChanged = "read-only-changed",
+    /// A property became `writeOnly` or stopped being so. Became write-only: ERR in
+    /// responses when required there (it no longer comes back), WARN otherwise. Rust:
+    /// as `read-only-changed`.
+    WriteOnlyChanged = "write-only-changed",
+    /// A parameter was marked `deprecated`. INFO.
+    ParameterDeprecated = "parameter-deprecated",
+    /// A property was marked `deprecated`. INFO.
+    PropertyDeprecated = "property-deprecated",
+    /// A sunset date (`x-sunset`, RFC 3339 date or date-time) of an operation or a
+    /// parameter is not a date. ERR, as oasdiff's `*-sunset-parse`: tools that plan
+    /// migrations cannot read it.
+    SunsetInvalid = "sunset-invalid",
+    /// The sunset date of a deprecated operation or parameter was removed. ERR, as
+    /// oasdiff's `*-sunset-deleted`: callers lose the date they planned for.
+    SunsetRemoved = "sunset-removed",
+    /// The sunset date of an operation or parameter moved earlier. ERR: callers have
+    /// less time than announced.
+    SunsetEarlier = "sunset-earlier",
+    /// An operation's `x-stability-level` is not one of `draft`, `alpha`, `beta`,
+    /// `stable`. ERR, as oasdiff's `api-invalid-stability-level`.
+    StabilityInvalid = "stability-invalid",
+    /// An operation's `x-stability-level` went down (e.g. `stable` → `beta`). ERR: the
+    /// promise callers relied on is withdrawn. Changes to an operation that was `draft`
+    /// or `alpha` are reported at INFO, whatever their rule: such operations may change
+    /// (oasdiff does not report them either); their Rust verdict stays.
+    StabilityDecreased = "stability-decreased",
+    /// A security requirement alternative was removed from an operation (or from the
+    /// document's default), or an operation open to anonymous callers now requires
+    /// credentials: callers that used it are refused. ERR. Rust: the client builder's
+    /// credential methods stay, so code keeps compiling.
+    SecurityRequirementRemoved = "security-requirement-removed",
+    /// A security requirement alternative was added: callers may authenticate another
+    /// way. INFO.
+    SecurityRequirementAdded = "security-requirement-added",
+    /// A requirement now asks for a scope (OAuth 2.0, OpenID Connect) it did not: tokens
+    /// callers hold lack it. ERR.
+    SecurityScopeAdded = "security-scope-added",
+    /// A requirement no longer asks for a scope. INFO.
+    SecurityScopeRemoved = "security-scope-removed",
+    /// A security scheme changed how credentials are sent (`type`, `scheme`, `in`,
+    /// `name`) or was removed while requirements use it: ERR. A changed token or
+    /// authorization URL: WARN. Rust: the builder's methods stay.
+    SecuritySchemeChanged = "security-scheme-changed",
+    /// A webhook was added. INFO.
+    WebhookAdded = "webhook-added",
+    /// A webhook was removed: receivers no longer get its events. ERR (oasdiff's
+    /// `webhook-removed`). Rust: its payload types and cargo feature may go (maybe).
+    WebhookRemoved = "webhook-removed",
+    /// A response header was added. INFO.
+    ResponseHeaderAdded = "response-header-added",
+    /// A response header was removed: ERR when it was required, WARN otherwise. Rust:
+    /// headers are read from the raw reply, so code keeps compiling.
+    ResponseHeaderRemoved = "response-header-removed",
+    /// A required response header became optional: callers that read it may not get
+    /// it. ERR.
+    ResponseHeaderBecameOptional = "response-header-became-optional",
 }
 
 impl Rule {

@@ -97,12 +97,47 @@ fn normalize_path(path: &str) -> String {
     out
 }
 
+/// The one type a schema allows besides `null`: `type: T`, or 3.1's `type: [T, "null"]`.
+/// `None` for no type or several.
 fn type_of(schema: &Value) -> Option<&str> {
-    schema.get("type").and_then(Value::as_str)
+    match schema.get("type")? {
+        Value::String(t) => Some(t),
+        Value::Array(types) => {
+            let mut others = types
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null");
+            let first = others.next()?;
+            others.next().is_none().then_some(first)
+        }
+        _ => None,
+    }
 }
 
+/// The types a schema allows besides `null`, sorted (empty when any type is).
+fn types_of(schema: &Value) -> Vec<&str> {
+    let mut out: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) if t != "null" => vec![t.as_str()],
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|t| *t != "null")
+            .collect(),
+        _ => Vec::new(),
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether a schema allows `null`: 3.0's `nullable: true`, or 3.1's `null` among its
+/// types.
 fn nullable(schema: &Value) -> bool {
     schema.get("nullable").and_then(Value::as_bool) == Some(true)
+        || match schema.get("type") {
+            Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
+            _ => false,
+        }
 }
 
 /// The Rust type `codegen` is expected to use for a scalar, or `None` when unsure.
@@ -147,7 +182,21 @@ impl Differ<'_> {
         });
     }
 
-    fn change(
+    /// A change outside any operation or schema context (a webhook, a security
+    /// scheme): no Rust items are named.
+    pub(super) fn push_change(
+        &mut self,
+        level: Level,
+        rule: Rule,
+        pointer: &str,
+        location: &str,
+        message: String,
+        breaks: Breaks,
+    ) {
+        self.push(level, rule, pointer, location, message, Vec::new(), breaks);
+    }
+
+    pub(super) fn change(
         &mut self,
         ctx: &Ctx,
         level: Level,
@@ -275,6 +324,7 @@ impl Differ<'_> {
                 Breaks::No,
             );
         }
+        let first = self.out.len();
         let base = Ctx {
             location: location.clone(),
             subject: String::new(),
@@ -287,11 +337,14 @@ impl Differ<'_> {
             op: Some((n.method.to_string(), n.path.to_string())),
             old_op: Some((o.method.to_string(), o.path.to_string())),
         };
+        self.operation_lifecycle(&base, o.op, n.op, &n.pointer);
+        self.operation_security(&base, o, n);
         self.parameters(o, n, &base);
         self.request_body(o, n, &base);
         let mut resp = base.clone();
         resp.usage = Usage::RESPONSE;
         self.responses(o, n, &resp);
+        self.allow_unstable(o.op, first);
     }
 
     fn parameters(&mut self, o: &spec::OperationRef<'_>, n: &spec::OperationRef<'_>, base: &Ctx) {
@@ -313,6 +366,8 @@ impl Differ<'_> {
                 continue;
             };
             let (ov, nv, np) = (old_param.value, new_param.value, &new_param.pointer);
+            self.deprecation(base, Rule::ParameterDeprecated, &label, ov, nv, np);
+            self.sunset(base, &label, ov, nv, np);
             if old_param.name != new_param.name {
                 // Path parameters are matched by position: a new name is not a new value.
                 let what = format!("{label} renamed to `{}`", new_param.name);
@@ -648,6 +703,7 @@ impl Differ<'_> {
                     let mut ctx = base.clone();
                     ctx.subject = format!("response {status}");
                     self.content(&ctx, ob, &obp, nb, &nbp, new_success);
+                    self.response_headers(&ctx, ob, &obp, nb, &nbp);
                 }
             }
         }
@@ -669,6 +725,70 @@ impl Differ<'_> {
                     rule,
                     &np,
                     format!("response `{status}` added"),
+                    Breaks::No,
+                );
+            }
+        }
+    }
+
+    /// The headers of one response on both sides (names compared without case).
+    fn response_headers(&mut self, ctx: &Ctx, o: &Value, op: &str, n: &Value, np: &str) {
+        let headers = |root: &'_ Value, response: &'_ Value, pointer: &str| {
+            response
+                .get("headers")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(name, h)| {
+                    let at = join(&format!("{pointer}/headers"), name);
+                    let (h, _) = deref(root, h, &at);
+                    let required = h.get("required").and_then(Value::as_bool) == Some(true);
+                    (name.to_ascii_lowercase(), (name.clone(), required, at))
+                })
+                .collect::<BTreeMap<_, _>>()
+        };
+        let (old, new) = (headers(self.old, o, op), headers(self.new, n, np));
+        for (key, (name, required, at)) in &old {
+            match new.get(key) {
+                None => {
+                    let level = if *required {
+                        Level::Error
+                    } else {
+                        Level::Warning
+                    };
+                    let what = format!("response header `{name}` removed");
+                    self.change(
+                        ctx,
+                        level,
+                        Rule::ResponseHeaderRemoved,
+                        at,
+                        what,
+                        Breaks::No,
+                    );
+                }
+                Some((_, now_required, at)) if *required && !now_required => {
+                    let what = format!("response header `{name}` became optional");
+                    self.change(
+                        ctx,
+                        Level::Error,
+                        Rule::ResponseHeaderBecameOptional,
+                        at,
+                        what,
+                        Breaks::No,
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        for (key, (name, _, at)) in &new {
+            if !old.contains_key(key) {
+                let what = format!("response header `{name}` added");
+                self.change(
+                    ctx,
+                    Level::Info,
+                    Rule::ResponseHeaderAdded,
+                    at,
+                    what,
                     Breaks::No,
                 );
             }
@@ -868,23 +988,30 @@ impl Differ<'_> {
         let o_null = nullable(old) || nullable(o);
         let n_null = nullable(new) || nullable(n);
 
-        // Type and format.
+        // Type and format. A type list (3.1) is compared as a set: a request that
+        // accepts more types, or a response that returns fewer, breaks no one.
         let (ot, nt) = (type_of(o), type_of(n));
+        let (ots, nts) = (types_of(o), types_of(n));
         let (of, nf) = (
             o.get("format").and_then(Value::as_str),
             n.get("format").and_then(Value::as_str),
         );
-        if ot != nt {
-            let show =
-                |t: Option<&str>| t.map(|t| format!("`{t}`")).unwrap_or_else(|| "any".into());
-            let widening_req = matches!(
-                (ot, nt),
-                (Some("integer"), Some("number")) | (Some(_), None)
-            );
-            let narrowing_resp = matches!(
-                (ot, nt),
-                (Some("number"), Some("integer")) | (None, Some(_))
-            );
+        if ots != nts {
+            let show = |t: &[&str]| match t {
+                [] => "any".to_string(),
+                [one] => format!("`{one}`"),
+                many => format!("`[{}]`", many.join(", ")),
+            };
+            // `number` admits every `integer`.
+            let admits = |wide: &[&str], narrow: &[&str]| {
+                wide.is_empty()
+                    || (!narrow.is_empty()
+                        && narrow.iter().all(|t| {
+                            wide.contains(t) || (*t == "integer" && wide.contains(&"number"))
+                        }))
+            };
+            let widening_req = admits(&nts, &ots);
+            let narrowing_resp = admits(&ots, &nts);
             let level = ctx.usage.level(
                 if widening_req {
                     Level::Info
@@ -902,7 +1029,7 @@ impl Differ<'_> {
                 level,
                 Rule::TypeChanged,
                 &format!("{np}/type"),
-                format!("type changed from {} to {}", show(ot), show(nt)),
+                format!("type changed from {} to {}", show(&ots), show(&nts)),
                 Breaks::Yes,
             );
         } else if of != nf {
@@ -958,6 +1085,8 @@ impl Differ<'_> {
 
         self.enums(&ctx, o, n, &np);
         self.constraints(&ctx, o, n, &np);
+        self.keywords(&ctx, o, n, &np);
+        self.all_of(&ctx, o, n, &np);
         self.variants(&ctx, o, &op, n, &np, depth);
         self.properties(&ctx, o, &op, n, &np, depth);
 
@@ -1124,17 +1253,18 @@ impl Differ<'_> {
                 o.get(*kw).and_then(Value::as_f64),
                 n.get(*kw).and_then(Value::as_f64),
             );
-            let tighter = match (ov, nv) {
+            let change = match (ov, nv) {
                 (None, None) => continue,
                 (Some(a), Some(b)) if a == b => continue,
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
-                (Some(a), Some(b)) => (b > a) == *larger_is_tighter,
+                (None, Some(_)) => Constraint::Set,
+                (Some(_), None) => Constraint::Looser,
+                (Some(a), Some(b)) if (b > a) == *larger_is_tighter => Constraint::Tighter,
+                (Some(_), Some(_)) => Constraint::Looser,
             };
             let show = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_else(|| "none".into());
             self.constraint(
                 ctx,
-                tighter,
+                change,
                 &format!("{np}/{kw}"),
                 format!("`{kw}` changed from {} to {}", show(ov), show(nv)),
             );
@@ -1143,32 +1273,105 @@ impl Differ<'_> {
             o.get("pattern").and_then(Value::as_str),
             n.get("pattern").and_then(Value::as_str),
         );
+        // A pattern that matches everything is no pattern; one regular expression is
+        // not compared with another, so a changed pattern may go either way.
+        let matches_all = |p: Option<&str>| {
+            p.is_none_or(|p| matches!(p, "" | ".*" | "^.*$" | "^.*" | ".*$" | "^(.*)$"))
+        };
         if op != npat {
+            let change = match (matches_all(op), matches_all(npat)) {
+                (true, true) => None,
+                (true, false) => Some(Constraint::Tighter),
+                (false, true) => Some(Constraint::Looser),
+                (false, false) => Some(Constraint::Changed),
+            };
             let show =
                 |v: Option<&str>| v.map(|v| format!("`{v}`")).unwrap_or_else(|| "none".into());
-            self.constraint(
-                ctx,
-                npat.is_some(),
-                &format!("{np}/pattern"),
-                format!("`pattern` changed from {} to {}", show(op), show(npat)),
-            );
+            if let Some(change) = change {
+                self.constraint(
+                    ctx,
+                    change,
+                    &format!("{np}/pattern"),
+                    format!("`pattern` changed from {} to {}", show(op), show(npat)),
+                );
+            }
         }
     }
 
-    fn constraint(&mut self, ctx: &Ctx, tighter: bool, pointer: &str, what: String) {
-        // Tighter rules may reject what callers send; looser ones may return what they
-        // do not expect.
-        let level = if tighter {
-            ctx.usage.level(Level::Warning, Level::Info)
-        } else {
-            ctx.usage.level(Level::Info, Level::Warning)
-        };
-        let rule = if tighter {
-            Rule::ConstraintTightened
-        } else {
-            Rule::ConstraintLoosened
+    fn constraint(&mut self, ctx: &Ctx, change: Constraint, pointer: &str, what: String) {
+        // Tighter rules reject what callers send (a bound that did not exist may only
+        // reach values nobody sends, so WARN); looser ones may return what they do not
+        // expect; a changed pattern may do either. As oasdiff's `*-max-length-set` (WARN),
+        // `*-max-length-decreased` and `*-pattern-added` (ERR), `*-pattern-changed` (WARN).
+        let (level, rule) = match change {
+            Constraint::Tighter => (
+                ctx.usage.level(Level::Error, Level::Info),
+                Rule::ConstraintTightened,
+            ),
+            Constraint::Set => (
+                ctx.usage.level(Level::Warning, Level::Info),
+                Rule::ConstraintTightened,
+            ),
+            Constraint::Looser => (
+                ctx.usage.level(Level::Info, Level::Warning),
+                Rule::ConstraintLoosened,
+            ),
+            Constraint::Changed => (Level::Warning, Rule::ConstraintTightened),
         };
         self.change(ctx, level, rule, pointer, what, Breaks::No);
+    }
+
+    /// `allOf` members added or removed (by the component they name; inline members
+    /// by count). Their properties are compared with the object's own (`flatten`).
+    fn all_of(&mut self, ctx: &Ctx, o: &Value, n: &Value, np: &str) {
+        let members = |v: &Value| -> (Vec<String>, usize) {
+            let list = v.get("allOf").and_then(Value::as_array);
+            let named = list
+                .into_iter()
+                .flatten()
+                .filter_map(|m| ref_target(m).as_deref().and_then(schema_name))
+                .collect();
+            let inline = list
+                .into_iter()
+                .flatten()
+                .filter(|m| ref_target(m).is_none())
+                .count();
+            (named, inline)
+        };
+        let ((on, oi), (nn, ni)) = (members(o), members(n));
+        let pointer = format!("{np}/allOf");
+        // A member more is one more schema every value must satisfy.
+        let added = ctx.usage.level(Level::Error, Level::Info);
+        let removed = ctx.usage.level(Level::Info, Level::Warning);
+        for name in nn.iter().filter(|m| !on.contains(m)) {
+            let what = format!("`allOf` member `{name}` added");
+            self.change(ctx, added, Rule::AllOfAdded, &pointer, what, Breaks::Maybe);
+        }
+        for name in on.iter().filter(|m| !nn.contains(m)) {
+            let what = format!("`allOf` member `{name}` removed");
+            self.change(
+                ctx,
+                removed,
+                Rule::AllOfRemoved,
+                &pointer,
+                what,
+                Breaks::Maybe,
+            );
+        }
+        if ni > oi {
+            let what = format!("{} inline `allOf` member(s) added", ni - oi);
+            self.change(ctx, added, Rule::AllOfAdded, &pointer, what, Breaks::Maybe);
+        } else if oi > ni {
+            let what = format!("{} inline `allOf` member(s) removed", oi - ni);
+            self.change(
+                ctx,
+                removed,
+                Rule::AllOfRemoved,
+                &pointer,
+                what,
+                Breaks::Maybe,
+            );
+        }
     }
 
     fn variants(&mut self, ctx: &Ctx, o: &Value, op: &str, n: &Value, np: &str, depth: usize) {
@@ -1278,12 +1481,22 @@ impl Differ<'_> {
     fn properties(&mut self, ctx: &Ctx, o: &Value, op: &str, n: &Value, np: &str, depth: usize) {
         let of = flatten(self.old, o, op, 0);
         let nf = flatten(self.new, n, np, 0);
+        let flag = |root: &Value, v: &Value, p: &str, k: &str| property_flag(root, v, p, &[k]);
         for (name, (ov, optr)) in &of.properties {
             let o_req = of.required.contains(name);
+            let (o_ro, o_wo) = (
+                flag(self.old, ov, optr, "readOnly"),
+                flag(self.old, ov, optr, "writeOnly"),
+            );
             match nf.properties.get(name) {
                 None => {
-                    let c = ctx.with_field(name, !o_req);
-                    let level = ctx.usage.level(Level::Error, Level::Error);
+                    let mut c = ctx.with_field(name, !o_req);
+                    c.usage = ctx.usage.of_property(o_ro, o_wo);
+                    // Requests: the server may ignore or refuse it (oasdiff's
+                    // `request-property-removed` is WARN); responses: callers that read
+                    // it get nothing, which breaks them when it was required.
+                    let response = if o_req { Level::Error } else { Level::Warning };
+                    let level = c.usage.level(Level::Warning, response);
                     self.change(
                         &c,
                         level,
@@ -1295,19 +1508,23 @@ impl Differ<'_> {
                 }
                 Some((nv, nptr)) => {
                     let n_req = nf.required.contains(name);
-                    let c = ctx.with_field(name, !n_req);
+                    let (n_ro, n_wo) = (
+                        flag(self.new, nv, nptr, "readOnly"),
+                        flag(self.new, nv, nptr, "writeOnly"),
+                    );
+                    let mut c = ctx.with_field(name, !n_req);
+                    // A property read-only (or write-only) on both sides travels one
+                    // way only; one that changes is judged by the rules below.
+                    c.usage = ctx.usage.of_property(o_ro && n_ro, o_wo && n_wo);
                     // `T` ↔ `Option<T>`, or (nullable) `Option<T>` ↔ `Option<Option<T>>`;
                     // a read-only or write-only property is optional in Rust either way.
-                    let one_way = ["readOnly", "writeOnly"];
-                    let breaks = if property_flag(self.old, ov, optr, &one_way)
-                        && property_flag(self.new, nv, nptr, &one_way)
-                    {
+                    let breaks = if (o_ro || o_wo) && (n_ro || n_wo) {
                         Breaks::No
                     } else {
                         Breaks::Yes
                     };
                     if !o_req && n_req {
-                        let level = ctx.usage.level(Level::Error, Level::Info);
+                        let level = c.usage.level(Level::Error, Level::Info);
                         self.change(
                             &c,
                             level,
@@ -1317,7 +1534,7 @@ impl Differ<'_> {
                             breaks,
                         );
                     } else if o_req && !n_req {
-                        let level = ctx.usage.level(Level::Info, Level::Error);
+                        let level = c.usage.level(Level::Info, Level::Error);
                         self.change(
                             &c,
                             level,
@@ -1327,6 +1544,8 @@ impl Differ<'_> {
                             breaks,
                         );
                     }
+                    self.read_write(&c, (o_ro, n_ro), (o_wo, n_wo), n_req, nptr);
+                    self.deprecation(&c, Rule::PropertyDeprecated, "property", ov, nv, nptr);
                     self.schema(&c, ov, optr, nv, nptr, depth + 1);
                 }
             }
@@ -1334,9 +1553,13 @@ impl Differ<'_> {
         for (name, (nv, nptr)) in &nf.properties {
             if !of.properties.contains_key(name) {
                 let required = nf.required.contains(name);
-                let c = ctx.with_field(name, !required);
+                let mut c = ctx.with_field(name, !required);
+                c.usage = ctx.usage.of_property(
+                    flag(self.new, nv, nptr, "readOnly"),
+                    flag(self.new, nv, nptr, "writeOnly"),
+                );
                 if required {
-                    let level = ctx.usage.level(Level::Error, Level::Info);
+                    let level = c.usage.level(Level::Error, Level::Info);
                     // `Type::new(required..)` takes one more argument (and a struct
                     // whose properties were all optional loses `Default`), in either
                     // direction. A required property that may be null, or is read-only
@@ -1370,6 +1593,77 @@ impl Differ<'_> {
             }
         }
     }
+
+    /// A property that became (or stopped being) read-only or write-only; `ro` and `wo`
+    /// are (old, new).
+    fn read_write(
+        &mut self,
+        ctx: &Ctx,
+        ro: (bool, bool),
+        wo: (bool, bool),
+        required: bool,
+        pointer: &str,
+    ) {
+        // A required property enters or leaves `new(..)` with the flag.
+        let breaks = if required { Breaks::Yes } else { Breaks::Maybe };
+        if ro.0 != ro.1 {
+            let (level, what) = if ro.1 {
+                (
+                    ctx.usage.level(Level::Warning, Level::Info),
+                    "became read-only: the server ignores it in requests",
+                )
+            } else if required {
+                (
+                    ctx.usage.level(Level::Error, Level::Info),
+                    "is no longer read-only and is required: requests must send it",
+                )
+            } else {
+                (Level::Info, "is no longer read-only")
+            };
+            self.change(
+                ctx,
+                level,
+                Rule::ReadOnlyChanged,
+                pointer,
+                what.into(),
+                breaks,
+            );
+        }
+        if wo.0 != wo.1 {
+            let (level, what) = if wo.1 {
+                (
+                    ctx.usage.level(Level::Info, Level::Warning),
+                    "became write-only: responses no longer return it",
+                )
+            } else {
+                (Level::Info, "is no longer write-only")
+            };
+            // Servers SHOULD NOT return a write-only property; whether this one stops
+            // coming back is theirs to say, so at most WARN (oasdiff reports nothing).
+            let level = level.min(Level::Warning);
+            self.change(
+                ctx,
+                level,
+                Rule::WriteOnlyChanged,
+                pointer,
+                what.into(),
+                breaks,
+            );
+        }
+    }
+}
+
+/// How a constraint keyword changed.
+#[derive(Clone, Copy)]
+enum Constraint {
+    /// An existing bound was tightened, or a pattern added.
+    Tighter,
+    /// A bound was set where there was none.
+    Set,
+    /// A bound was loosened or removed.
+    Looser,
+    /// A pattern was replaced by another: which accepts more is not computed.
+    Changed,
 }
 
 /// Whether code naming the Rust type of a value stops compiling when that type goes from
