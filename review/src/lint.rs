@@ -14,6 +14,10 @@
 //!   of `$ref`s, is an error here with `gen`'s message);
 //! - and, for reviewers, every `x-assumption` marker is listed as an info line.
 //!
+//! The loader's notes are warnings here too: formal defects it repaired (a response
+//! without `description`, an operation without `responses`) and what the normalising
+//! pass of OpenAPI 3.1 could not carry over.
+//!
 //! Documents are read by the loader `gen` uses ([`Doc::load`]): what `gen` cannot read
 //! is the one error reported, with `gen`'s message.
 
@@ -48,6 +52,8 @@ pub fn lint_doc(doc: &Doc) -> Vec<Diagnostic> {
         // nowhere; the model would only repeat the first.
         linter.unresolved_refs();
     }
+    // What the loader repaired or could not carry over, as `gen` warns of it.
+    linter.out.extend(doc.notes());
     linter.operation_ids();
     linter.success_responses();
     linter.path_parameters();

@@ -238,12 +238,7 @@ impl Doc {
     /// defect the loader repaired and each loss of the normalising pass (see
     /// [`codegen::LoadedSpec::notes`]), and the model's error when it has no items.
     pub fn warnings(&self) -> Vec<Diagnostic> {
-        let mut out: Vec<Diagnostic> = self
-            .spec
-            .notes
-            .iter()
-            .map(|n| self.diag(Severity::Warning, &n.pointer, n.message.clone()))
-            .collect();
+        let mut out = self.notes();
         if self.items.is_none() {
             if let Some(mut e) = self.model_error() {
                 e.severity = Severity::Warning;
@@ -252,6 +247,16 @@ impl Doc {
             }
         }
         out
+    }
+
+    /// The loader's notes as warnings: each formal defect it repaired and each loss of
+    /// the normalising pass, as `gen` prints them.
+    pub fn notes(&self) -> Vec<Diagnostic> {
+        self.spec
+            .notes
+            .iter()
+            .map(|n| self.diag(Severity::Warning, &n.pointer, n.message.clone()))
+            .collect()
     }
 
     /// Like [`Doc::parse`], without the model check (for `lint`, which reports the

@@ -30,7 +30,6 @@ use crate::operations::METHODS;
 /// note per repair, in document order.
 pub(crate) fn repair(doc: &mut Value) -> Vec<Note> {
     let mut notes = Vec::new();
-    drop_nulls(doc, "", &mut notes);
     let Some(root) = doc.as_object_mut() else {
         return notes;
     };
@@ -62,6 +61,8 @@ pub(crate) fn repair(doc: &mut Value) -> Vec<Note> {
             }
         }
     }
+    // After the operations, so that `responses: null` is one note, not two.
+    drop_nulls(doc, "", &mut notes);
     notes
 }
 
@@ -129,10 +130,13 @@ fn path_items(items: &mut Map<String, Value>, base: &str, notes: &mut Vec<Note>)
 
 fn operation(op: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
     match op.get_mut("responses") {
-        None => {
-            op.insert("responses".into(), Value::Object(Map::new()));
+        None | Some(Value::Null) => {
+            let at = match op.insert("responses".into(), Value::Object(Map::new())) {
+                Some(_) => format!("{pointer}/responses"),
+                None => pointer.to_string(),
+            };
             notes.push(Note {
-                pointer: pointer.to_string(),
+                pointer: at,
                 message: "the operation has no `responses`, which OpenAPI requires; read as \
                           documenting no response"
                     .into(),
@@ -198,9 +202,9 @@ mod tests {
         assert_eq!(
             pointers,
             [
-                "/paths/~1a/get/responses/200/content",
                 "/paths/~1a/get/responses/200",
                 "/paths/~1a/post",
+                "/paths/~1a/get/responses/200/content",
             ]
         );
         assert_eq!(
@@ -216,5 +220,30 @@ mod tests {
         assert!(schema["default"].is_null() && schema["example"].is_null());
         assert!(schema["x-extra"].is_null());
         assert_eq!(schema["enum"], serde_json::json!([null]));
+    }
+
+    #[test]
+    fn the_loader_reads_a_formally_invalid_document_with_located_notes() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          content: null\n    post:\n      responses: null\n";
+        let spec = crate::load::parse_spec(std::path::Path::new("vendor.yaml"), text.into())
+            .expect("repaired");
+        let notes: Vec<(&str, Option<(usize, usize)>)> = spec
+            .notes
+            .iter()
+            .map(|n| (n.pointer.as_str(), spec.locate(&n.pointer)))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                ("/paths/~1a/get/responses/200", Some((7, 9))),
+                ("/paths/~1a/post/responses", Some((10, 7))),
+                ("/paths/~1a/get/responses/200/content", Some((8, 11))),
+            ]
+        );
+        // A document that fails for another reason is refused with its first error.
+        let broken = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: 3\n";
+        let e = crate::load::parse_spec(std::path::Path::new("vendor.yaml"), broken.into())
+            .expect_err("refused");
+        assert!(e.pointer.starts_with("/paths/~1a/get"), "{e}");
     }
 }

@@ -1524,7 +1524,7 @@ impl Differ<'_> {
                         Breaks::Yes
                     };
                     if !o_req && n_req {
-                        let level = c.usage.level(Level::Error, Level::Info);
+                        let level = c.usage.required_level(Level::Error, Level::Info);
                         self.change(
                             &c,
                             level,
@@ -1534,7 +1534,7 @@ impl Differ<'_> {
                             breaks,
                         );
                     } else if o_req && !n_req {
-                        let level = c.usage.level(Level::Info, Level::Error);
+                        let level = c.usage.required_level(Level::Info, Level::Error);
                         self.change(
                             &c,
                             level,
@@ -1559,7 +1559,7 @@ impl Differ<'_> {
                     flag(self.new, nv, nptr, "writeOnly"),
                 );
                 if required {
-                    let level = c.usage.level(Level::Error, Level::Info);
+                    let level = c.usage.required_level(Level::Error, Level::Info);
                     // `Type::new(required..)` takes one more argument (and a struct
                     // whose properties were all optional loses `Default`), in either
                     // direction. A required property that may be null, or is read-only
