@@ -104,8 +104,13 @@ pub fn review(diff: Report, old: &Side, new: &Side) -> Review {
         .collect();
     // The gate is stricter than the suggested bump: a change that breaks HTTP callers
     // (ERR) wants a breaking version even when Rust code keeps compiling, so that teams
-    // that use the crate notice.
-    let breaking = diff.has_at_least(Level::Error) || diff.bump() == Bump::Major;
+    // that use the crate notice. Changes a waiver accepted do not count here (the
+    // suggested bump still counts them): the waiver is the reviewer's decision.
+    let breaking = diff.has_at_least(Level::Error)
+        || diff
+            .changes
+            .iter()
+            .any(|c| c.breaks_compilation == crate::diff::Breaks::Yes);
     let needed = old
         .version
         .as_deref()
@@ -216,7 +221,8 @@ fn diagnostic_line(d: &Diagnostic) -> String {
 }
 
 impl Review {
-    /// Whether the review passes: no breaking change without a breaking version.
+    /// Whether the review passes: no breaking change without a breaking version. Waived
+    /// changes ([`Report::waived`]) do not count.
     pub fn passes(&self) -> bool {
         self.version == VersionCheck::Ok
     }
@@ -224,7 +230,14 @@ impl Review {
     /// One line on the version: what the changes need and what the crate has.
     pub fn version_line(&self) -> String {
         let krate = &self.diff.crate_name;
-        match &self.version {
+        let waived = match self.diff.waived.len() {
+            0 => String::new(),
+            n => format!(
+                "; {n} waived change(s) not counted, the suggested bump ({}) counts them",
+                self.diff.bump()
+            ),
+        };
+        let line = match &self.version {
             VersionCheck::Ok => format!(
                 "{krate} version: {} → {} (enough for these changes)",
                 self.diff.crate_version.as_deref().unwrap_or("?"),
@@ -236,7 +249,8 @@ impl Review {
                 to.as_deref().unwrap_or("?"),
                 needed.as_deref().unwrap_or("a major bump"),
             ),
-        }
+        };
+        line + &waived
     }
 
     /// The report, in Markdown, for a pull request.
@@ -292,14 +306,15 @@ impl Review {
         out
     }
 
-    /// The changelog entry for releasing `version`: the API changes and the bump.
+    /// The changelog entry for releasing `version`: the API changes and the bump. Waived
+    /// changes are listed too: consumers see them all the same.
     pub fn changelog_section(&self, version: &str) -> String {
         let mut out = format!("## {version}\n\n");
-        if self.diff.changes.is_empty() {
+        if self.diff.all_changes().next().is_none() {
             out.push_str("No API changes.\n");
             return out;
         }
-        for c in &self.diff.changes {
+        for c in self.diff.all_changes() {
             let items = if c.rust_items.is_empty() {
                 String::new()
             } else {
@@ -431,6 +446,39 @@ mod tests {
         assert_eq!(gate(Level::Info, Breaks::Yes, "0.3.0"), VersionCheck::Ok);
         // WARN, nothing breaks: any version passes.
         assert_eq!(gate(Level::Warning, Breaks::No, "0.1.0"), VersionCheck::Ok);
+    }
+
+    #[test]
+    fn waived_changes_do_not_need_a_breaking_version() {
+        use crate::diff::{policy, Breaks};
+        let policy = policy::parse(
+            "p.yaml",
+            "waivers:\n  - {rule: required-property-added, pointer: schema A, reason: ok}\n",
+        )
+        .unwrap();
+        let side = |v: &str| Side {
+            version: Some(v.into()),
+            ..Side::default()
+        };
+        let diff = Report::new(
+            None,
+            vec![change(Level::Error, Breaks::Yes)],
+            Some("0.1.0".into()),
+            "crate",
+        );
+        let r = review(policy::apply(&policy, diff), &side("0.1.0"), &side("0.1.1"));
+        assert!(r.passes(), "{}", r.version_line());
+        assert!(
+            r.version_line().ends_with(
+                "; 1 waived change(s) not counted, the suggested bump (major) counts them"
+            ),
+            "{}",
+            r.version_line()
+        );
+        // The changelog lists it: consumers see the change all the same.
+        assert!(r
+            .changelog_section("0.1.1")
+            .contains("required property `b` added"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use spec_review::diff::policy::{self, Policy};
 use spec_review::diff::{diff_sets, warnings_of, Format, Level, Report};
 use spec_review::spec::{self, Doc};
 
@@ -148,6 +149,44 @@ pub struct DiffOptions {
     pub format: Format,
     /// Exit non-zero when a change is at this level or worse.
     pub fail_on: Option<Level>,
+    /// The policy file (waivers, levels per rule); default `.spec-review.yaml` at the
+    /// workspace root when it exists, for the comparison of `specs/` only.
+    pub config: Option<PathBuf>,
+}
+
+/// The policy of a run: `config` when given (it must exist), else, when `default` is
+/// set, `.spec-review.yaml` at `root` if there is one; `None` means no policy. A file
+/// that cannot be read or is not a valid policy fails with every located error.
+pub fn load_policy(
+    root: &Path,
+    config: Option<&Path>,
+    default: bool,
+) -> Result<Option<Policy>, Failure> {
+    let (path, shown) = match config {
+        Some(path) => (path.to_path_buf(), path.display().to_string()),
+        None if default => (root.join(policy::DEFAULT_FILE), policy::DEFAULT_FILE.into()),
+        None => return Ok(None),
+    };
+    // Absence is "no policy" only for the default file: a file named on the command
+    // line that is not there is a mistake the user wants to hear about.
+    if config.is_none() && !path.exists() {
+        return Ok(None);
+    }
+    let text = spec::read_text(&path, &shown).map_err(|d| {
+        Failure::new(format!(
+            "cannot read the policy file {shown}: {}",
+            d.message
+        ))
+        .with_code(2)
+    })?;
+    policy::parse(&shown, &text).map(Some).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        Failure::new(format!(
+            "invalid policy file (see docs/breaking-changes.md, \"Recording decisions\"):\n{}",
+            lines.join("\n")
+        ))
+        .with_code(2)
+    })
 }
 
 /// Builds the report comparing `specs/` at the base revision with the working tree of
@@ -207,13 +246,22 @@ pub fn read_sides(root: &Path, base: Option<&str>) -> Result<Sides, Failure> {
 
 /// `cargo xtask diff`.
 pub fn run_diff(root: &Path, options: &DiffOptions, out: &mut dyn Write) -> Result<(), Failure> {
+    // The default policy file is the workspace's, about `specs/`: two files given on the
+    // command line are compared under `--config` only. The policy is read first, so that
+    // a bad one fails before the specs are read.
+    let policy = load_policy(root, options.config.as_deref(), options.files.is_none())?;
     let report = match &options.files {
         Some((old, new)) => spec_review::diff::diff_files(old, new)
             .map_err(|d| Failure::new(format!("cannot parse {}", d)).with_code(2))?,
         None => report_for_repo(root, options.base.as_deref())?,
     };
+    let report = match &policy {
+        Some(p) => policy::apply(p, report),
+        None => report,
+    };
     write!(out, "{}", report.render(options.format)).ok();
     match options.fail_on {
+        // Waived changes are not in `report.changes`: they never fail the run.
         Some(level) if report.has_at_least(level) => Err(Failure::new(format!(
             // `code` is ERR or WARN.
             "{} change(s) at {code} or worse (--fail-on {code})",

@@ -155,6 +155,14 @@ enum Verb {
     /// break) or INFO, names the Rust items of conversation-apis it touches and whether
     /// consumers' code stops compiling (yes/no/maybe). The report ends with the semver
     /// bump of the generated crate.
+    ///
+    /// Recorded decisions: .spec-review.yaml at the workspace root (or --config FILE)
+    /// lists waivers, each a rule at a place with a reason ({rule, file, pointer,
+    /// reason}; pointer is the change's JSON pointer or its location, e.g. "POST
+    /// /conversations", matched exactly), and levels: {RULE: ERR|WARN|INFO}. Waived
+    /// changes are shown apart with their reason and never fail --fail-on; the bump still
+    /// counts them. A waiver that matches no change is a warning. See
+    /// docs/breaking-changes.md, "Recording decisions".
     Diff {
         /// Compare these two spec files (the old one, then the new one) instead of
         /// specs/ across revisions; Rust items are named as in the standalone crate
@@ -172,8 +180,13 @@ enum Verb {
         /// exit code is 0 whatever changed.
         #[arg(long, value_name = "LEVEL", value_parser = ["ERR", "WARN"], ignore_case = true)]
         fail_on: Option<String>,
+        /// The policy file: waivers and levels per rule [default: .spec-review.yaml at the
+        /// workspace root, when it exists; with two FILEs, none]. A FILE given here must
+        /// exist.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         /// Print every rule the diff knows, with its documentation, and exit.
-        #[arg(long, conflicts_with_all = ["base", "fail_on"])]
+        #[arg(long, conflicts_with_all = ["base", "fail_on", "config"])]
         rules: bool,
     },
     /// Write the report a pull request gets, in Markdown.
@@ -184,6 +197,10 @@ enum Verb {
     /// the lint findings. Exits 1 when a change is ERR or breaks Rust code and the
     /// crate's version (generated/Cargo.toml, set in xtask/src/gen.rs) was not raised to
     /// a breaking version (major; minor below 1.0).
+    ///
+    /// Changes waived in .spec-review.yaml (or --config FILE) are listed apart with
+    /// their reason and do not count for the exit code; the suggested bump still counts
+    /// them. See docs/breaking-changes.md, "Recording decisions".
     Review {
         /// Revision to compare the working tree with [default: git merge-base HEAD main].
         #[arg(long, value_name = "REV")]
@@ -195,6 +212,10 @@ enum Verb {
         /// (replacing an entry for the same version) instead of printing the report.
         #[arg(long, conflicts_with = "out")]
         changelog: bool,
+        /// The policy file: waivers and levels per rule [default: .spec-review.yaml at the
+        /// workspace root, when it exists]. A FILE given here must exist.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Run every test: the project's single test command.
     ///
@@ -359,6 +380,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             base,
             format,
             fail_on,
+            config,
             ..
         } => {
             let mut files = files.into_iter();
@@ -370,6 +392,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .map(|l| l.parse::<Level>())
                     .transpose()
                     .map_err(Failure::new)?,
+                config,
             };
             xtask::diff::run_diff(&root, &options, &mut stdout)
         }
@@ -377,11 +400,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             base,
             out,
             changelog,
+            config,
         } => {
             let options = xtask::review::ReviewOptions {
                 base,
                 out,
                 changelog,
+                config,
             };
             xtask::review::run_review(&root, &options, &mut stdout)
         }

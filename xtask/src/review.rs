@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use spec_review::diff::policy::{self, Policy};
 use spec_review::diff::{diff_sets, Report};
 use spec_review::report::{review, update_changelog, Review, Side};
 use spec_review::spec::Doc;
 
-use crate::diff::{crate_version, git, read_sides, version_in, CRATE_NAME};
+use crate::diff::{crate_version, git, load_policy, read_sides, version_in, CRATE_NAME};
 use crate::gen::workspace_config;
 use crate::Failure;
 
@@ -25,6 +26,9 @@ pub struct ReviewOptions {
     pub out: Option<PathBuf>,
     /// Write the current version's entry into `generated/CHANGELOG.md`.
     pub changelog: bool,
+    /// The policy file (waivers, levels per rule); default `.spec-review.yaml` at the
+    /// workspace root when it exists.
+    pub config: Option<PathBuf>,
 }
 
 /// The generated crate, its items and lint findings for one side's specs.
@@ -56,8 +60,13 @@ fn side(
     })
 }
 
-/// Builds the review of the working tree against `base`.
-pub fn build_review(root: &Path, base: Option<&str>) -> Result<Review, Failure> {
+/// Builds the review of the working tree against `base`, its API changes under `policy`
+/// when there is one.
+pub fn build_review(
+    root: &Path,
+    base: Option<&str>,
+    policy: Option<&Policy>,
+) -> Result<Review, Failure> {
     let sides = read_sides(root, base)?;
     let old_version = git(
         root,
@@ -78,6 +87,10 @@ pub fn build_review(root: &Path, base: Option<&str>) -> Result<Review, Failure> 
         old_version,
         CRATE_NAME,
     );
+    let diff = match policy {
+        Some(p) => policy::apply(p, diff),
+        None => diff,
+    };
     Ok(review(diff, &old, &new))
 }
 
@@ -87,7 +100,8 @@ pub fn run_review(
     options: &ReviewOptions,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let review = build_review(root, options.base.as_deref())?;
+    let policy = load_policy(root, options.config.as_deref(), true)?;
+    let review = build_review(root, options.base.as_deref(), policy.as_ref())?;
     if options.changelog {
         let version = review
             .new_version
@@ -100,7 +114,7 @@ pub fn run_review(
         writeln!(
             out,
             "generated/CHANGELOG.md: {version}: {} change(s)",
-            review.diff.changes.len()
+            review.diff.all_changes().count()
         )
         .ok();
     } else {

@@ -10,13 +10,14 @@
 //! renderers `render.rs`.
 
 mod impact;
+pub mod policy;
 mod render;
 mod rules;
 mod walk;
 
 pub use rules::Rule;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
@@ -75,7 +76,7 @@ impl fmt::Display for Breaks {
 }
 
 /// One classified change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Change {
     /// How bad it is for HTTP callers.
     #[serde(serialize_with = "level_code")]
@@ -100,6 +101,17 @@ pub struct Change {
     pub rust_items: Vec<String>,
     /// Whether consumers' code stops compiling.
     pub breaks_compilation: Breaks,
+}
+
+/// A change that a waiver of the repository's policy accepted ([`policy`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waived {
+    /// The change (at its configured level, when `levels:` sets its rule's).
+    pub change: Change,
+    /// Why it was accepted: the waiver's `reason`.
+    pub reason: String,
+    /// Where the waiver is: `.spec-review.yaml:4:5`.
+    pub waiver: String,
 }
 
 /// The version bump a set of changes calls for.
@@ -143,7 +155,45 @@ pub struct Report {
     pub target: Option<String>,
     /// How the documents were read where they break a formal rule or the model cannot
     /// be built (`file:line:col: /pointer: message`): the diff still runs, and says so.
+    /// Also the policy's waivers that match no change ([`policy::apply`]).
     pub warnings: Vec<String>,
+    /// Changes a waiver accepted, kept apart from `changes` (same order): `--fail-on`,
+    /// [`Report::has_at_least`], [`Report::count`] and the review's verdict do not count
+    /// them; [`Report::bump`] does, since the crate's API changes all the same.
+    #[serde(skip)]
+    pub waived: Vec<Waived>,
+    /// The level the diff gave each change (in `changes` or `waived`, as it is now)
+    /// whose level the policy's `levels:` changed.
+    #[serde(skip)]
+    pub default_levels: HashMap<Change, Level>,
+    /// The policy file applied, as shown (`.spec-review.yaml`), if any.
+    pub policy: Option<String>,
+}
+
+/// The report's order of changes: by file, level (worst first) and place.
+fn change_order(a: &Change, b: &Change) -> std::cmp::Ordering {
+    (
+        &a.file,
+        std::cmp::Reverse(a.level),
+        &a.location,
+        &a.pointer,
+        &a.message,
+        &a.rule,
+    )
+        .cmp(&(
+            &b.file,
+            std::cmp::Reverse(b.level),
+            &b.location,
+            &b.pointer,
+            &b.message,
+            &b.rule,
+        ))
+}
+
+/// Sorts `changes` in the report's order and drops repeats.
+fn sort_changes(changes: &mut Vec<Change>) {
+    changes.sort_by(change_order);
+    changes.dedup();
 }
 
 impl Report {
@@ -154,25 +204,7 @@ impl Report {
         crate_version: Option<String>,
         crate_name: &str,
     ) -> Report {
-        changes.sort_by(|a, b| {
-            (
-                &a.file,
-                std::cmp::Reverse(a.level),
-                &a.location,
-                &a.pointer,
-                &a.message,
-                &a.rule,
-            )
-                .cmp(&(
-                    &b.file,
-                    std::cmp::Reverse(b.level),
-                    &b.location,
-                    &b.pointer,
-                    &b.message,
-                    &b.rule,
-                ))
-        });
-        changes.dedup();
+        sort_changes(&mut changes);
         Report {
             base,
             changes,
@@ -180,10 +212,26 @@ impl Report {
             crate_name: crate_name.to_string(),
             target: None,
             warnings: Vec::new(),
+            waived: Vec::new(),
+            default_levels: HashMap::new(),
+            policy: None,
         }
     }
 
-    /// Number of changes at `level`.
+    /// Every change, waived or not: `changes`, then the waived ones.
+    pub fn all_changes(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .chain(self.waived.iter().map(|w| &w.change))
+    }
+
+    /// The level the diff gave `change` when the policy configured another, which
+    /// `change.level` now is.
+    pub fn default_level(&self, change: &Change) -> Option<Level> {
+        self.default_levels.get(change).copied()
+    }
+
+    /// Number of changes at `level` (waived ones not counted).
     pub fn count(&self, level: Level) -> usize {
         self.changes.iter().filter(|c| c.level == level).count()
     }
@@ -200,17 +248,17 @@ impl Report {
     /// major when a change stops their code compiling; minor when something was added,
     /// callers of the HTTP API may notice (WARN, or ERR that leaves the Rust API
     /// compatible) or compilation may stop; patch otherwise (deprecations, looser
-    /// constraints).
+    /// constraints). Waived changes count: a waiver accepts a change, the crate's API
+    /// changes all the same.
     pub fn bump(&self) -> Bump {
-        if self.changes.is_empty() {
+        if self.all_changes().next().is_none() {
             Bump::None
         } else if self
-            .changes
-            .iter()
+            .all_changes()
             .any(|c| c.breaks_compilation == Breaks::Yes)
         {
             Bump::Major
-        } else if self.changes.iter().any(|c| {
+        } else if self.all_changes().any(|c| {
             c.rule.is_addition()
                 || c.level >= Level::Warning
                 || c.breaks_compilation == Breaks::Maybe
@@ -234,14 +282,14 @@ impl Report {
             .crate_version
             .as_deref()
             .is_none_or(|v| v.starts_with("0."));
+        // The sentence explains the bump, so it reads waived changes as the bump does.
         let may_break = self
-            .changes
-            .iter()
+            .all_changes()
             .any(|c| c.level == Level::Warning || c.breaks_compilation == Breaks::Maybe);
         let why = match bump {
             Bump::None => "no API change",
             Bump::Major => "breaking: consumers' code stops compiling",
-            Bump::Minor if self.has_at_least(Level::Error) => {
+            Bump::Minor if self.all_changes().any(|c| c.level >= Level::Error) => {
                 "HTTP callers break (ERR), but consumers' Rust code keeps compiling"
             }
             Bump::Minor if may_break => "nothing surely breaks, but something may",
@@ -266,7 +314,7 @@ impl Report {
         format!("suggested version bump: {bump} ({meaning}{versions})")
     }
 
-    /// Whether the report has a change at `level` or worse.
+    /// Whether the report has a change at `level` or worse (waived ones not counted).
     pub fn has_at_least(&self, level: Level) -> bool {
         self.changes.iter().any(|c| c.level >= level)
     }

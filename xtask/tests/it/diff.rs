@@ -350,6 +350,7 @@ fn compares_the_working_tree_with_a_git_revision() {
         base: Some("HEAD".into()),
         format: Format::Text,
         fail_on,
+        config: None,
     };
     let (result, out) = common::capture(|o| run_diff(root, &options(None), o));
     result.unwrap();
@@ -376,6 +377,7 @@ fn compares_the_working_tree_with_a_git_revision() {
         base: Some("no-such-rev".into()),
         format: Format::Text,
         fail_on: None,
+        config: None,
     };
     let (result, _) = common::capture(|o| run_diff(root, &bad, o));
     assert_eq!(result.unwrap_err().code, 2);
@@ -466,6 +468,7 @@ fn review_reports_a_pull_request_and_wants_the_version_bumped() {
         base: Some("main".into()),
         out,
         changelog: false,
+        config: None,
     };
     let (result, out) = common::capture(|o| xtask::review::run_review(root, &options(None), o));
     // A change that breaks Rust code, and the version still 0.1.0: refused.
@@ -540,6 +543,7 @@ fn review_reports_a_pull_request_and_wants_the_version_bumped() {
         base: Some("main".into()),
         out: None,
         changelog: true,
+        config: None,
     };
     for _ in 0..2 {
         let (result, _) = common::capture(|o| xtask::review::run_review(root, &release, o));
@@ -617,6 +621,288 @@ fn the_rule_list_documents_itself() {
                 "{}: {name}",
                 snap.display()
             );
+        }
+    }
+}
+
+/// Two versions of a spec in a temporary folder (`old.yaml`, `new.yaml`: an operation
+/// removed, ERR) and the options of `diff OLD NEW` with the policy file `config`.
+fn removed_operation_files(dir: &Path) -> impl Fn(Option<Level>, Option<PathBuf>) -> DiffOptions {
+    let rule = rules_dir().join("operation-removed");
+    for side in ["old.yaml", "new.yaml"] {
+        std::fs::copy(rule.join(side), dir.join(side)).unwrap();
+    }
+    let (old, new) = (dir.join("old.yaml"), dir.join("new.yaml"));
+    move |fail_on, config| DiffOptions {
+        files: Some((old.clone(), new.clone())),
+        base: None,
+        format: Format::Text,
+        fail_on,
+        config,
+    }
+}
+
+#[test]
+fn a_waived_change_passes_fail_on_and_is_shown_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = removed_operation_files(dir.path());
+    let config = dir.path().join("policy.yaml");
+    std::fs::write(
+        &config,
+        "waivers:\n  - rule: operation-removed\n    pointer: GET /conversations/{id}\n    reason: never released; no client calls it\n",
+    )
+    .unwrap();
+    let root = dir.path();
+    // Without the policy the removal fails --fail-on ERR.
+    let (result, _) = common::capture(|o| run_diff(root, &options(Some(Level::Error), None), o));
+    assert_eq!(result.unwrap_err().code, 1);
+
+    let (result, out) =
+        common::capture(|o| run_diff(root, &options(Some(Level::Error), Some(config.clone())), o));
+    result.unwrap();
+    let shown = config.display().to_string();
+    for part in [
+        format!("waived (accepted in {shown}; --fail-on and review do not count them, the bump does):\nERR  "),
+        ": GET /conversations/{id}: operation removed\n".to_string(),
+        format!("     reason: never released; no client calls it ({shown}:2:5)\n"),
+        "0 changes: 0 ERR, 0 WARN, 0 INFO; consumers' code stops compiling: 0 yes, 0 maybe; 1 waived\n".to_string(),
+        // The bump counts the waived change: the crate's API loses a method all the same.
+        "suggested version bump: major".to_string(),
+    ] {
+        assert!(out.contains(&part), "missing {part:?} in:\n{out}");
+    }
+    assert!(!out.contains("warning:"), "{out}");
+
+    let json_options = DiffOptions {
+        format: Format::Json,
+        ..options(Some(Level::Error), Some(config.clone()))
+    };
+    let (result, out) = common::capture(|o| run_diff(root, &json_options, o));
+    result.unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let change = &json["changes"][0];
+    assert_eq!(change["rule"], "operation-removed");
+    assert_eq!(change["level"], "ERR");
+    assert_eq!(
+        change["waived"]["reason"],
+        "never released; no client calls it"
+    );
+    assert_eq!(json["summary"]["err"], 0);
+    assert_eq!(json["summary"]["waived"], 1);
+    assert_eq!(json["semver"]["bump"], "major");
+
+    let md_options = DiffOptions {
+        format: Format::Markdown,
+        ..options(None, Some(config.clone()))
+    };
+    let (result, out) = common::capture(|o| run_diff(root, &md_options, o));
+    result.unwrap();
+    assert!(
+        out.contains("No API changes besides the waived ones.\n\n#### Waived\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| yes | never released; no client calls it |\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_waiver_that_matches_no_change_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = removed_operation_files(dir.path());
+    let config = dir.path().join("policy.yaml");
+    // The right rule at another place (a JSON pointer, matched exactly): not waived.
+    std::fs::write(
+        &config,
+        "# decisions\nwaivers:\n  - rule: operation-removed\n    pointer: /paths/~1conversations\n    reason: a prefix is no match\n",
+    )
+    .unwrap();
+    let (result, out) = common::capture(|o| {
+        run_diff(
+            dir.path(),
+            &options(Some(Level::Error), Some(config.clone())),
+            o,
+        )
+    });
+    assert_eq!(result.unwrap_err().code, 1, "{out}");
+    let warning = format!(
+        "warning: {}:3:5: waiver of `operation-removed` at `/paths/~1conversations` matches no change; remove it\n",
+        config.display()
+    );
+    assert!(out.contains(&warning), "missing {warning:?} in:\n{out}");
+    assert!(!out.contains("waived"), "{out}");
+}
+
+#[test]
+fn a_configured_level_replaces_the_rules_level_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = removed_operation_files(dir.path());
+    let config = dir.path().join("policy.yaml");
+    std::fs::write(&config, "levels:\n  operation-removed: WARN\n").unwrap();
+    let root = dir.path();
+    let (result, out) =
+        common::capture(|o| run_diff(root, &options(Some(Level::Error), Some(config.clone())), o));
+    result.unwrap();
+    assert!(out.contains("\nWARN "), "{out}");
+    assert!(
+        out.contains(&format!(
+            "rule: operation-removed; level configured in {} (the diff's: ERR)\n",
+            config.display()
+        )),
+        "{out}"
+    );
+    let (result, _) = common::capture(|o| {
+        run_diff(
+            root,
+            &options(Some(Level::Warning), Some(config.clone())),
+            o,
+        )
+    });
+    assert_eq!(result.unwrap_err().code, 1);
+    let json_options = DiffOptions {
+        format: Format::Json,
+        ..options(None, Some(config.clone()))
+    };
+    let (result, out) = common::capture(|o| run_diff(root, &json_options, o));
+    result.unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["changes"][0]["level"], "WARN");
+    assert_eq!(json["changes"][0]["default_level"], "ERR");
+    assert_eq!(json["summary"]["warn"], 1);
+}
+
+#[test]
+fn bad_policy_files_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = removed_operation_files(dir.path());
+    let root = dir.path();
+    // An explicit --config that does not exist.
+    let missing = dir.path().join("nope.yaml");
+    let (result, out) =
+        common::capture(|o| run_diff(root, &options(None, Some(missing.clone())), o));
+    let failure = result.unwrap_err();
+    assert_eq!(failure.code, 2);
+    assert!(failure.message.contains("nope.yaml"), "{failure}");
+    assert!(out.is_empty(), "{out}");
+
+    let config = dir.path().join("policy.yaml");
+    for (text, expected) in [
+        (
+            "waivers:\n  - rule: operation-removed\n    pointer: GET /x\n",
+            ":2:5: waivers[0]: no `reason`: a waiver needs a reason",
+        ),
+        (
+            "levels:\n  operation-removd: WARN\n",
+            ":2:3: levels.operation-removd: unknown rule `operation-removd`",
+        ),
+        ("waivers:\n  - rule: [\n", ":3:1: "),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let (result, _) =
+            common::capture(|o| run_diff(root, &options(None, Some(config.clone())), o));
+        let failure = result.unwrap_err();
+        assert_eq!(failure.code, 2, "{failure}");
+        let located = format!("{}{expected}", config.display());
+        assert!(
+            failure.message.contains(&located),
+            "{located:?} not in {failure}"
+        );
+        assert!(
+            failure.message.starts_with("invalid policy file"),
+            "{failure}"
+        );
+    }
+}
+
+#[test]
+fn review_and_diff_read_the_workspace_policy_file() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    let rule = rules_dir().join("operation-removed");
+    std::fs::create_dir_all(root.join("specs")).unwrap();
+    std::fs::create_dir_all(root.join("generated")).unwrap();
+    std::fs::write(
+        root.join("generated/Cargo.toml"),
+        "[package]\nname = \"conversation-apis\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    std::fs::copy(rule.join("old.yaml"), root.join("specs/api.yaml")).unwrap();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "specs"]);
+    std::fs::copy(rule.join("new.yaml"), root.join("specs/api.yaml")).unwrap();
+
+    let review = |config: Option<PathBuf>| {
+        let options = xtask::review::ReviewOptions {
+            base: Some("main".into()),
+            config,
+            ..Default::default()
+        };
+        common::capture(|o| xtask::review::run_review(root, &options, o))
+    };
+    // No policy file: an ERR that stops Rust code compiling, without a breaking version.
+    let (result, _) = review(None);
+    assert_eq!(result.unwrap_err().code, 1);
+
+    std::fs::write(
+        root.join(".spec-review.yaml"),
+        "waivers:\n  - rule: operation-removed\n    file: specs/api.yaml\n    pointer: /paths/~1conversations~1{id}/get\n    reason: the endpoint never left staging\n",
+    )
+    .unwrap();
+    let (result, out) = review(None);
+    result.unwrap();
+    for part in [
+        "✅ conversation-apis version: 0.1.0 → 0.1.0 (enough for these changes); 1 waived change(s) not counted, the suggested bump (major) counts them\n",
+        "#### Waived\n\nAccepted in `.spec-review.yaml`",
+        "| ERR | `specs/api.yaml:5` GET /conversations/{id} | operation removed | `conversation_apis::api::Client::get_conversation` | yes | the endpoint never left staging |\n",
+    ] {
+        assert!(out.contains(part), "missing {part:?} in:\n{out}");
+    }
+    let diff_options = |files: Option<(PathBuf, PathBuf)>| DiffOptions {
+        files,
+        base: Some("main".into()),
+        format: Format::Text,
+        fail_on: Some(Level::Error),
+        config: None,
+    };
+    let (result, out) = common::capture(|o| run_diff(root, &diff_options(None), o));
+    result.unwrap();
+    assert!(
+        out.contains("waived (accepted in .spec-review.yaml"),
+        "{out}"
+    );
+    // Two files on the command line: the workspace's policy is not theirs.
+    let files = Some((rule.join("old.yaml"), rule.join("new.yaml")));
+    let (result, out) = common::capture(|o| run_diff(root, &diff_options(files), o));
+    assert_eq!(result.unwrap_err().code, 1, "{out}");
+    assert!(
+        !out.contains("waived") && !out.contains("warning:"),
+        "{out}"
+    );
+
+    // An explicit --config wins over the workspace's file.
+    let other = root.join("other.yaml");
+    std::fs::write(&other, "levels:\n  spec-added: INFO\n").unwrap();
+    let (result, _) = review(Some(other));
+    assert_eq!(result.unwrap_err().code, 1);
+}
+
+#[test]
+fn the_help_of_diff_and_review_documents_the_policy_file() {
+    for verb in ["diff", "review"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args([verb, "--help"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let help = String::from_utf8(output.stdout).unwrap();
+        for part in [
+            "--config <FILE>",
+            ".spec-review.yaml",
+            "Recording decisions",
+        ] {
+            assert!(help.contains(part), "{verb}: {part:?} not in:\n{help}");
         }
     }
 }
