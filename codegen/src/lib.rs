@@ -1,12 +1,15 @@
-//! `codegen` turns OpenAPI 3.0 documents into a Rust crate of typed models and async
-//! clients.
+//! `codegen` turns OpenAPI 3.0 and 3.1 documents into a Rust crate of typed models and
+//! async clients.
 //!
-//! The pipeline has three stages, each in its own module:
-//! 1. [`load`]: text → `openapiv3::OpenAPI`, with errors that point into the file;
-//! 2. `typespace` and `operations`: the document → a typed intermediate model (every
+//! The pipeline runs one way, each stage in its own module:
+//! 1. [`load`]: text → checked text → `openapiv3::OpenAPI`, with errors that point into
+//!    the file (formal defects that do not change the API are repaired with a note);
+//! 2. [`normalize`], only when needed: OpenAPI 3.1 and `$ref`s `openapiv3` cannot follow
+//!    rewritten to the 3.0 shape on the JSON tree, each loss a located note;
+//! 3. `typespace` and `operations`: the document → a typed intermediate model (every
 //!    schema resolved to one named [`TypeEntry`](typespace::TypeEntry), every operation to
 //!    an [`OperationMethod`](operations::OperationMethod));
-//! 3. `emit`: the model → tokens (`quote`) → source text (`prettyplease`).
+//! 4. `emit`: the model → tokens (`quote`) → source text (`prettyplease`).
 //!
 //! No stage panics on a valid document: what cannot be represented is either an
 //! [`Error`] naming the file and JSON pointer, or a documented fallback

@@ -21,6 +21,7 @@
 //! differences that matter for types are few and local, so rewriting them keeps one
 //! typed model and one code path, and each loss is reported where it happens.
 
+use crate::operations::METHODS;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
@@ -171,10 +172,6 @@ struct Pass<'l, 'f> {
     load: &'l mut FileLoader<'f>,
 }
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 impl Pass<'_, '_> {
     fn unresolved(&mut self, e: NormalizeError) {
         self.unresolved.push(Note {
@@ -282,7 +279,7 @@ impl Pass<'_, '_> {
             }
         }
         for method in METHODS {
-            if let Some(op) = obj.get_mut(*method) {
+            if let Some(op) = obj.get_mut(method) {
                 self.operation(op, &format!("{pointer}/{method}"), file, depth)?;
             }
         }

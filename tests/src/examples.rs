@@ -83,9 +83,7 @@ pub fn discover(doc: &Value) -> (Vec<Example>, Vec<Unreadable>) {
     (finder.examples, finder.unreadable)
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use codegen::operations::METHODS;
 
 struct Finder<'a> {
     doc: &'a Value,

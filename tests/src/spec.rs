@@ -61,26 +61,9 @@ pub fn read_json(path: &Path) -> Result<Value, codegen::SpecError> {
     codegen::load::check(path, text, false)?.value()
 }
 
-/// The generated module of a spec file stem: snake case
-/// (`salesforce-interaction` → `salesforce_interaction`, `TeamworkDesk` → `teamwork_desk`).
-pub fn module_name(stem: &str) -> String {
-    let mut out = String::new();
-    let mut prev: Option<char> = None;
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() {
-            let boundary = c.is_ascii_uppercase()
-                && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
-            if boundary && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-        prev = Some(c);
-    }
-    out.trim_end_matches('_').to_string()
-}
+/// The generated module of a spec file stem, as codegen names it
+/// (`salesforce-interaction` → `salesforce_interaction`, `lib` → `lib_api`).
+pub use codegen::naming::module_name;
 
 /// JSON-pointer tokens (RFC 6901), escaped and decoded as the loader does.
 pub use codegen::load::{escape_pointer_token as escape, unescape_token as unescape};

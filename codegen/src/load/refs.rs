@@ -12,6 +12,8 @@
 //! Only `$ref` members count: a path such as OData's `/users/{id}/manager/$ref`, or a
 //! `$ref` inside example data, is not a reference.
 
+use crate::operations::METHODS;
+
 /// The component kinds of OpenAPI 3.0, which `openapiv3` resolves by name.
 pub(crate) const KINDS: &[&str] = &[
     "schemas",
@@ -66,10 +68,6 @@ enum Object {
     Schema,
     SecurityScheme,
 }
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 impl Place {
     fn step(self, step: Step<'_>) -> Place {
