@@ -10,9 +10,12 @@
 //! renderers `render.rs`.
 
 mod impact;
+mod keywords;
+mod lifecycle;
 pub mod policy;
 mod render;
 mod rules;
+mod security;
 mod walk;
 
 pub use rules::Rule;
@@ -482,6 +485,8 @@ pub fn diff_docs(file: &str, old: &Doc, new: &Doc, crate_name: &str) -> Vec<Chan
     };
     d.operations();
     d.component_schemas(&usage);
+    d.webhooks();
+    d.security_schemes();
     d.out
 }
 
@@ -492,20 +497,69 @@ pub struct Usage {
     pub request: bool,
     /// In responses.
     pub response: bool,
+    /// A read-only property: requests SHOULD NOT carry it, but clients may (the
+    /// generated crate's setters do), so a change that breaks requests is at most WARN.
+    pub read_only: bool,
+    /// A write-only property: responses SHOULD NOT carry it, so a change that breaks
+    /// responses is at most WARN.
+    pub write_only: bool,
 }
 
 impl Usage {
     pub(crate) const REQUEST: Usage = Usage {
         request: true,
         response: false,
+        read_only: false,
+        write_only: false,
     };
     pub(crate) const RESPONSE: Usage = Usage {
         request: false,
         response: true,
+        read_only: false,
+        write_only: false,
     };
 
-    /// The worse of the levels that apply; both when the schema is not used at all.
+    /// The usage of a property of a schema used as `self`, marked read-only or
+    /// write-only as the property is (see [`Usage::read_only`], [`Usage::write_only`]).
+    pub(crate) fn of_property(self, read_only: bool, write_only: bool) -> Usage {
+        Usage {
+            read_only: self.read_only || read_only,
+            write_only: self.write_only || write_only,
+            ..self
+        }
+    }
+
+    /// Like [`Usage::level`], for whether a property is `required`: OpenAPI says that
+    /// `required` takes effect on responses only for a read-only property, on requests
+    /// only for a write-only one; a change that reaches neither is INFO.
+    pub(crate) fn required_level(self, request: Level, response: Level) -> Level {
+        let usage = Usage {
+            request: self.request && !self.read_only,
+            response: self.response && !self.write_only,
+            read_only: false,
+            write_only: false,
+        };
+        if (self.request || self.response) && !usage.request && !usage.response {
+            Level::Info
+        } else {
+            usage.level(request, response)
+        }
+    }
+
+    /// The worse of the levels that apply; both when the schema is not used at all. A
+    /// direction the property SHOULD NOT travel (read-only in requests, write-only in
+    /// responses) is at most WARN.
     pub(crate) fn level(self, request: Level, response: Level) -> Level {
+        let request = if self.read_only {
+            request.min(Level::Warning)
+        } else {
+            request
+        };
+        let response = if self.write_only {
+            response.min(Level::Warning)
+        } else {
+            response
+        };
         match (self.request, self.response) {
             (true, false) => request,
             (false, true) => response,
