@@ -9,17 +9,32 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use spec_review::diff::policy::{self, Policy};
-use spec_review::diff::{diff_sets, Report};
+use spec_review::diff::{diff_sets, FilePair, Report};
 use spec_review::report::{review, update_changelog, Review, Side};
 use spec_review::spec::Doc;
 
 use crate::diff::{crate_version, git, load_policy, read_sides, version_in, CRATE_NAME};
-use crate::gen::workspace_config;
+use crate::gen::{standalone_config_titled, workspace_config, Runtime};
 use crate::Failure;
+
+/// A standalone crate's spec, reviewed as two files.
+#[derive(Debug, Clone)]
+pub struct Standalone {
+    /// The spec before the change.
+    pub old: PathBuf,
+    /// The spec after it.
+    pub new: PathBuf,
+    /// The crate's folder: its `Cargo.toml` gives the new version.
+    pub crate_dir: Option<PathBuf>,
+    /// The version the crate had before the change.
+    pub base_version: Option<String>,
+}
 
 /// Options of `cargo xtask review`.
 #[derive(Debug, Clone, Default)]
 pub struct ReviewOptions {
+    /// Two files of a standalone crate's spec instead of `specs/` across revisions.
+    pub standalone: Option<Standalone>,
     /// Revision to compare with; default the merge base of HEAD and main.
     pub base: Option<String>,
     /// Write the report here instead of standard output.
@@ -34,11 +49,12 @@ pub struct ReviewOptions {
 /// The generated crate, its items and lint findings for one side's specs.
 fn side(
     docs: &BTreeMap<String, Doc>,
+    config: &codegen::CrateConfig,
     version: Option<String>,
     what: &str,
 ) -> Result<Side, Failure> {
     let apis: Vec<codegen::ApiInput> = docs.values().map(Doc::api_input).collect();
-    let krate = codegen::generate_crate(&apis, &workspace_config())
+    let krate = codegen::generate_crate(&apis, config)
         .map_err(|e| Failure::new(format!("cannot generate {what}: {e}")).with_code(2))?;
     let mut items = Vec::new();
     let mut lint = Vec::new();
@@ -75,12 +91,19 @@ pub fn build_review(
     .ok()
     .and_then(|b| version_in(&String::from_utf8_lossy(&b)));
     let new_version = crate_version(&root.join("generated"));
+    let config = workspace_config();
     let old = side(
         &sides.old,
+        &config,
         old_version.clone(),
         &format!("the crate at {}", sides.rev),
     )?;
-    let new = side(&sides.new, new_version, "the crate of the working tree")?;
+    let new = side(
+        &sides.new,
+        &config,
+        new_version,
+        "the crate of the working tree",
+    )?;
     let diff = Report::new(
         Some(sides.label),
         diff_sets(&sides.old, &sides.new, CRATE_NAME),
@@ -94,14 +117,68 @@ pub fn build_review(
     Ok(review(diff, &old, &new))
 }
 
+/// Builds the review of a standalone crate's spec from two files: both crates generated
+/// as `gen --spec NEW` writes them (the runtime vendored), under `policy` when given.
+pub fn build_standalone_review(
+    files: &Standalone,
+    policy: Option<&Policy>,
+) -> Result<Review, Failure> {
+    let pair = FilePair::read(&files.old, &files.new)
+        .map_err(|d| Failure::new(format!("cannot parse {d}")).with_code(2))?;
+    let new_version = match &files.crate_dir {
+        Some(dir) => Some(crate_version(dir).ok_or_else(|| {
+            Failure::new(format!("{}: no version in Cargo.toml", dir.display())).with_code(2)
+        })?),
+        None => None,
+    };
+    let title = pair
+        .new
+        .values()
+        .next()
+        .map(|doc| doc.spec.openapi.info.title.clone());
+    let config = standalone_config_titled(
+        &files.new,
+        title.as_deref(),
+        &Runtime::Vendored,
+        &format!("cargo xtask gen --spec {}", files.new.display()),
+    );
+    let old = side(
+        &pair.old,
+        &config,
+        files.base_version.clone(),
+        &format!("the crate of {}", files.old.display()),
+    )?;
+    let new = side(
+        &pair.new,
+        &config,
+        new_version,
+        &format!("the crate of {}", files.new.display()),
+    )?;
+    let diff = pair.report(files.base_version.clone());
+    let diff = match policy {
+        Some(p) => policy::apply(p, diff),
+        None => diff,
+    };
+    Ok(review(diff, &old, &new))
+}
+
 /// `cargo xtask review`.
 pub fn run_review(
     root: &Path,
     options: &ReviewOptions,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let policy = load_policy(root, options.config.as_deref(), true)?;
-    let review = build_review(root, options.base.as_deref(), policy.as_ref())?;
+    let review = match &options.standalone {
+        Some(files) => {
+            // The workspace's policy file is about `specs/`: only `--config` applies.
+            let policy = load_policy(root, options.config.as_deref(), false)?;
+            build_standalone_review(files, policy.as_ref())?
+        }
+        None => {
+            let policy = load_policy(root, options.config.as_deref(), true)?;
+            build_review(root, options.base.as_deref(), policy.as_ref())?
+        }
+    };
     if options.changelog {
         let version = review
             .new_version

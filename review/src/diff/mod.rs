@@ -348,43 +348,75 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// Compares two spec files as two versions of one API, for the standalone crate that
-/// `gen --spec NEW` writes (its package name and module come from the new file's name).
-/// A file that cannot be read or parsed is the error, located in that file; what was
-/// read with a repair or without a model is in the report's warnings.
+/// Two versions of one API read from two files (see [`FilePair::read`]).
+pub struct FilePair {
+    /// The old document, keyed by the new file's name.
+    pub old: BTreeMap<String, Doc>,
+    /// The new document.
+    pub new: BTreeMap<String, Doc>,
+    /// The package name of the standalone crate `gen --spec NEW` writes.
+    pub crate_name: String,
+    /// How each document was read (repairs, a model that cannot be built), each line
+    /// naming its own file.
+    pub warnings: Vec<String>,
+    /// The files as given, for reports.
+    pub files: (String, String),
+}
+
+impl FilePair {
+    /// Reads `old` and `new` as two versions of one API, for the standalone crate that
+    /// `gen --spec NEW` writes (its package name and module come from the new file's
+    /// name). A file that cannot be read or parsed is the error, located in that file.
+    pub fn read(old: &Path, new: &Path) -> Result<FilePair, spec::Diagnostic> {
+        // Both documents are read under the new file's name, so that they are compared
+        // as one API; messages about either name its own file.
+        let key = new.display().to_string();
+        let mut warnings = Vec::new();
+        let mut read = |path: &Path| {
+            let shown = path.display().to_string();
+            let doc = spec::read_text(path, &shown)
+                .and_then(|text| Doc::parse_lenient(&key, text))
+                .map_err(|d| spec::Diagnostic {
+                    file: shown.clone(),
+                    ..d
+                })?;
+            warnings.extend(doc.warnings().into_iter().map(|d| {
+                spec::Diagnostic {
+                    file: shown.clone(),
+                    ..d
+                }
+                .to_string()
+            }));
+            Ok(doc)
+        };
+        let (old_doc, new_doc) = (read(old)?, read(new)?);
+        Ok(FilePair {
+            old: BTreeMap::from([(key.clone(), old_doc)]),
+            new: BTreeMap::from([(key, new_doc)]),
+            crate_name: spec::package_name(new),
+            warnings,
+            files: (old.display().to_string(), new.display().to_string()),
+        })
+    }
+
+    /// The diff of the two documents, with the crate's version when known.
+    pub fn report(&self, crate_version: Option<String>) -> Report {
+        let changes = diff_sets(&self.old, &self.new, &self.crate_name);
+        let mut report = Report::new(
+            Some(self.files.0.clone()),
+            changes,
+            crate_version,
+            &self.crate_name,
+        );
+        report.target = Some(self.files.1.clone());
+        report.warnings = self.warnings.clone();
+        report
+    }
+}
+
+/// Compares two spec files as two versions of one API (see [`FilePair::read`]).
 pub fn diff_files(old: &Path, new: &Path) -> Result<Report, spec::Diagnostic> {
-    // Both documents are read under the new file's name, so that they are compared as
-    // one API; messages about either name its own file.
-    let key = new.display().to_string();
-    let mut warnings = Vec::new();
-    let mut read = |path: &Path| {
-        let shown = path.display().to_string();
-        let doc = spec::read_text(path, &shown)
-            .and_then(|text| Doc::parse_lenient(&key, text))
-            .map_err(|d| spec::Diagnostic {
-                file: shown.clone(),
-                ..d
-            })?;
-        warnings.extend(doc.warnings().into_iter().map(|d| {
-            spec::Diagnostic {
-                file: shown.clone(),
-                ..d
-            }
-            .to_string()
-        }));
-        Ok(doc)
-    };
-    let (old_doc, new_doc) = (read(old)?, read(new)?);
-    let crate_name = spec::package_name(new);
-    let changes = diff_sets(
-        &BTreeMap::from([(key.clone(), old_doc)]),
-        &BTreeMap::from([(key, new_doc)]),
-        &crate_name,
-    );
-    let mut report = Report::new(Some(old.display().to_string()), changes, None, &crate_name);
-    report.target = Some(new.display().to_string());
-    report.warnings = warnings;
-    Ok(report)
+    Ok(FilePair::read(old, new)?.report(None))
 }
 
 /// The warnings of every document of both sides (see [`Doc::warnings`]), as lines.

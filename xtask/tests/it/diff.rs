@@ -465,6 +465,7 @@ fn review_reports_a_pull_request_and_wants_the_version_bumped() {
     std::fs::write(root.join("specs/api.yaml"), new).unwrap();
 
     let options = |out: Option<PathBuf>| xtask::review::ReviewOptions {
+        standalone: None,
         base: Some("main".into()),
         out,
         changelog: false,
@@ -540,6 +541,7 @@ fn review_reports_a_pull_request_and_wants_the_version_bumped() {
 
     // The release step writes the changelog entry of 0.2.0, once however often it runs.
     let release = xtask::review::ReviewOptions {
+        standalone: None,
         base: Some("main".into()),
         out: None,
         changelog: true,
@@ -905,4 +907,48 @@ fn the_help_of_diff_and_review_documents_the_policy_file() {
             assert!(help.contains(part), "{verb}: {part:?} not in:\n{help}");
         }
     }
+}
+
+#[test]
+fn review_of_a_standalone_crates_spec_compares_two_files_and_checks_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = rules_dir().join("property-removed");
+    let (old, new) = (dir.path().join("old.yaml"), dir.path().join("tickets.yaml"));
+    std::fs::copy(fixture.join("old.yaml"), &old).unwrap();
+    std::fs::copy(fixture.join("new.yaml"), &new).unwrap();
+    let krate = dir.path().join("crate");
+    std::fs::create_dir(&krate).unwrap();
+    let review = |version: &str| {
+        std::fs::write(
+            krate.join("Cargo.toml"),
+            format!("[package]\nname = \"tickets\"\nversion = \"{version}\"\n"),
+        )
+        .unwrap();
+        let options = xtask::review::ReviewOptions {
+            standalone: Some(xtask::review::Standalone {
+                old: old.clone(),
+                new: new.clone(),
+                crate_dir: Some(krate.clone()),
+                base_version: Some("0.1.0".into()),
+            }),
+            ..Default::default()
+        };
+        common::capture(|o| xtask::review::run_review(dir.path(), &options, o))
+    };
+    // A removed property stops Rust code compiling: 0.1.0 → 0.1.0 is refused, with the
+    // items of the standalone crate `tickets` (module `tickets`).
+    let (result, out) = review("0.1.0");
+    assert_eq!(result.unwrap_err().code, 1, "{out}");
+    assert!(
+        out.contains("`tickets::tickets::types::Conversation::"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tickets version: 0.1.0 → 0.1.0, but a change here is breaking"),
+        "{out}"
+    );
+    // The generated code of both sides is compared too.
+    assert!(out.contains("### Generated code (tickets)"), "{out}");
+    let (result, out) = review("0.2.0");
+    result.unwrap_or_else(|e| panic!("{e}\n{out}"));
 }
