@@ -115,7 +115,10 @@ rules! {
     /// A required property was added: an argument of `new(..)` (its level depends on the
     /// direction).
     RequiredPropertyAdded = "required-property-added",
-    /// A property was removed (its level depends on the direction).
+    /// A property was removed. Requests: WARN (the server may ignore or refuse it, as
+    /// oasdiff's `request-property-removed`); responses: ERR when it was required, WARN
+    /// when optional (oasdiff's `response-optional-property-removed`). Rust: its field
+    /// and setter are gone.
     PropertyRemoved = "property-removed",
     /// An optional property became required (its level depends on the direction).
     PropertyBecameRequired = "property-became-required",
@@ -138,10 +141,15 @@ rules! {
     VariantAdded = "variant-added",
     /// A `oneOf`/`anyOf` member was removed.
     VariantRemoved = "variant-removed",
-    /// A constraint (`maxLength`, `minimum`, `pattern`, ...) was tightened (its level
-    /// depends on the direction).
+    /// A constraint (`maxLength`, `minimum`, `maxItems`, `pattern`, ...) was tightened.
+    /// Requests: ERR when an existing bound tightens or a pattern is added (values
+    /// callers sent are refused; oasdiff's `*-max-length-decreased`, `*-pattern-added`),
+    /// WARN when a bound is set where there was none or a pattern is replaced by another
+    /// (`*-max-length-set`, `*-pattern-changed`); responses: INFO. Rust: no type changes.
     ConstraintTightened = "constraint-tightened",
-    /// A constraint was loosened (its level depends on the direction).
+    /// A constraint was loosened or removed (a pattern that matches everything, such as
+    /// `.*`, counts as none). WARN in responses (values callers did not expect), INFO in
+    /// requests.
     ConstraintLoosened = "constraint-loosened",
     /// An `allOf` member was added: requests must now satisfy one more schema. ERR in
     /// requests, INFO in responses (as oasdiff's `request-body-all-of-added`). Rust: the
