@@ -17,6 +17,7 @@
 
 mod index;
 mod json;
+pub mod overlay;
 mod refs;
 mod repair;
 

@@ -10,7 +10,9 @@ use std::time::Instant;
 use codegen::{ApiInput, CrateConfig, GeneratedCrate};
 
 use crate::fsutil;
-use crate::spec::{collect_specs, display_path, module_name, package_name, Diagnostic, Severity};
+use crate::spec::{
+    self, collect_specs, display_path, module_name, package_name, Diagnostic, Severity,
+};
 use crate::Failure;
 
 /// The package name of the checked-in crate.
@@ -159,10 +161,109 @@ impl SpecFile {
     }
 }
 
-/// Every spec in `dir`, named relative to `base`.
+/// Every spec in `dir`, named relative to `base` (overlays, `NAME.overlay.yaml`, are not
+/// specs: see [`workspace_specs`]).
 pub fn spec_files(base: &Path, dir: &Path) -> Result<Vec<SpecFile>, Failure> {
     let paths = collect_specs(dir).map_err(|e| Failure::io(dir, e))?;
-    Ok(paths.iter().map(|p| SpecFile::new(base, p)).collect())
+    Ok(paths
+        .iter()
+        .filter(|p| !is_overlay(p))
+        .map(|p| SpecFile::new(base, p))
+        .collect())
+}
+
+/// A spec and the OpenAPI Overlay documents applied to it first, in order (see
+/// [`codegen::load::overlay`]).
+#[derive(Debug, Clone)]
+pub struct OverlaidSpec {
+    /// The spec.
+    pub spec: SpecFile,
+    /// Its overlays, applied in this order.
+    pub overlays: Vec<SpecFile>,
+}
+
+/// Whether `path` names an overlay (`NAME.overlay.yaml`, `.yml` or `.json`) rather than
+/// a spec.
+pub fn is_overlay(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    spec::SPEC_EXTENSIONS
+        .iter()
+        .any(|ext| name.ends_with(&format!(".overlay.{ext}")))
+}
+
+/// Every spec in `dir` with the overlays beside it, named relative to `base`: the
+/// overlays of `NAME.yaml` are `NAME.overlay.yaml` (or `.yml`, `.json`), in name order.
+/// An overlay with no spec of its name is an error, not a file quietly ignored.
+pub fn workspace_specs(base: &Path, dir: &Path) -> Result<Vec<OverlaidSpec>, Failure> {
+    let mut out: Vec<OverlaidSpec> = spec_files(base, dir)?
+        .into_iter()
+        .map(|spec| OverlaidSpec {
+            spec,
+            overlays: Vec::new(),
+        })
+        .collect();
+    for overlay in overlay_files(dir).map_err(|e| Failure::io(dir, e))? {
+        let name = overlay
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = name.split(".overlay.").next().unwrap_or_default();
+        match out.iter_mut().find(|s| spec::stem(&s.spec.path) == stem) {
+            Some(s) => s.overlays.push(SpecFile::new(base, &overlay)),
+            None => {
+                let (overlay, dir) = (display_path(base, &overlay), display_path(base, dir));
+                return Err(Failure::new(format!(
+                    "{overlay}: an overlay of no spec: {dir} has no {stem}.yaml \
+                     (or .yml, .json) to apply it to"
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every overlay directly in `dir`, sorted by name. Listed here rather than taken from
+/// [`collect_specs`], so that what that lists (specs) may leave overlays out.
+fn overlay_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if is_overlay(&path) && path.is_file() {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The text of each overlay, named as shown in messages (what
+/// [`codegen::load::overlay::apply_to_text`] takes), read as specs are read.
+pub fn read_overlays(overlays: &[SpecFile]) -> Result<Vec<(PathBuf, String)>, codegen::SpecError> {
+    overlays
+        .iter()
+        .map(|o| {
+            let shown = PathBuf::from(&o.display);
+            let bytes = codegen::load::read_file(&o.path).map_err(|mut e| {
+                e.file = shown.clone();
+                e
+            })?;
+            let text = codegen::load::text_from_bytes(&shown, bytes)?;
+            Ok((shown, text))
+        })
+        .collect()
+}
+
+/// The error of codegen's loader as a diagnostic of the file it names (a spec or one of
+/// its overlays).
+fn spec_diagnostic(e: codegen::SpecError) -> Diagnostic {
+    let file = e.file.to_string_lossy().replace('\\', "/");
+    Diagnostic::from_spec_error(&file, e)
 }
 
 fn error_at(
@@ -183,10 +284,33 @@ fn error_at(
 /// Loads `specs` through codegen's loader (the one `lint` and `diff` use). Every
 /// problem found is reported.
 pub fn load(specs: &[SpecFile]) -> Result<Vec<ApiInput>, GenError> {
+    let specs: Vec<OverlaidSpec> = specs
+        .iter()
+        .map(|s| OverlaidSpec {
+            spec: s.clone(),
+            overlays: Vec::new(),
+        })
+        .collect();
+    load_overlaid(&specs)
+}
+
+/// [`load`] for specs with overlays, each applied to its spec before anything reads it.
+pub fn load_overlaid(specs: &[OverlaidSpec]) -> Result<Vec<ApiInput>, GenError> {
+    load_all(specs).map(|(inputs, _)| inputs)
+}
+
+/// Where the nodes of each overlay are, by the name it is shown with: the notes about
+/// an overlay (an action that selects nothing) are placed in it.
+#[derive(Default)]
+struct OverlayPlaces(BTreeMap<String, codegen::load::Positions>);
+
+/// [`load_overlaid`], keeping where the overlays' nodes are.
+fn load_all(specs: &[OverlaidSpec]) -> Result<(Vec<ApiInput>, OverlayPlaces), GenError> {
     let mut inputs: Vec<ApiInput> = Vec::new();
+    let mut places = OverlayPlaces::default();
     let mut diagnostics = Vec::new();
     let mut modules: BTreeMap<String, &str> = BTreeMap::new();
-    for spec in specs {
+    for OverlaidSpec { spec, overlays } in specs {
         let module = module_name(&spec.path);
         if let Some(other) = modules.insert(module.clone(), &spec.display) {
             diagnostics.push(error_at(
@@ -198,18 +322,43 @@ pub fn load(specs: &[SpecFile]) -> Result<Vec<ApiInput>, GenError> {
                 ),
             ));
         }
-        let loaded = codegen::load::read_file(&spec.path)
-            .and_then(|bytes| codegen::parse_spec_bytes(Path::new(&spec.display), bytes));
+        if overlays.is_empty() {
+            let loaded = codegen::load::read_file(&spec.path)
+                .and_then(|bytes| codegen::parse_spec_bytes(Path::new(&spec.display), bytes));
+            match loaded {
+                Ok(loaded) => inputs.push(ApiInput {
+                    module,
+                    spec: loaded,
+                }),
+                Err(e) => diagnostics.push(Diagnostic::from_spec_error(&spec.display, e)),
+            }
+            continue;
+        }
+        let shown = Path::new(&spec.display);
+        let loaded = read_overlays(overlays).and_then(|texts| {
+            for (file, text) in &texts {
+                places.0.insert(
+                    file.to_string_lossy().into_owned(),
+                    codegen::load::index_of(text),
+                );
+            }
+            let text =
+                codegen::load::text_from_bytes(shown, codegen::load::read_file(&spec.path)?)?;
+            codegen::load::overlay::load_with_overlays(shown, text, &texts)
+        });
         match loaded {
             Ok(loaded) => inputs.push(ApiInput {
                 module,
                 spec: loaded,
             }),
-            Err(e) => diagnostics.push(Diagnostic::from_spec_error(&spec.display, e)),
+            Err(e) if e.file == Path::new(&spec.path) => {
+                diagnostics.push(Diagnostic::from_spec_error(&spec.display, e))
+            }
+            Err(e) => diagnostics.push(spec_diagnostic(e)),
         }
     }
     if diagnostics.is_empty() {
-        Ok(inputs)
+        Ok((inputs, places))
     } else {
         Err(GenError { diagnostics })
     }
@@ -244,8 +393,14 @@ pub fn generate(specs: &[SpecFile], config: &CrateConfig) -> Result<GeneratedCra
     generate_loaded(&load(specs)?, config)
 }
 
-/// One located warning line per fallback, then per request warning.
-fn fallback_lines(specs: &[SpecFile], inputs: &[ApiInput], krate: &GeneratedCrate) -> Vec<String> {
+/// One located warning line per fallback, then per request warning. A note about an
+/// overlay (`OVERLAY#/actions/N`) is placed in that overlay.
+fn fallback_lines(
+    specs: &[SpecFile],
+    inputs: &[ApiInput],
+    places: &OverlayPlaces,
+    krate: &GeneratedCrate,
+) -> Vec<String> {
     let mut fallbacks = krate.stats.fallbacks.clone();
     fallbacks.sort();
     let mut warnings = krate.stats.warnings.clone();
@@ -256,6 +411,20 @@ fn fallback_lines(specs: &[SpecFile], inputs: &[ApiInput], krate: &GeneratedCrat
         .map(|f| {
             let message = f.reason.clone();
             let input = inputs.iter().find(|i| i.module == f.module);
+            let in_overlay = f
+                .pointer
+                .split_once('#')
+                .and_then(|(file, pointer)| Some((file, pointer, places.0.get(file)?)));
+            if let Some((file, pointer, positions)) = in_overlay {
+                return Diagnostic {
+                    severity: Severity::Warning,
+                    file: file.to_string(),
+                    position: positions.locate(pointer),
+                    pointer: pointer.to_string(),
+                    message,
+                }
+                .to_string();
+            }
             let file = specs
                 .iter()
                 .find(|s| module_name(&s.path) == f.module)
@@ -334,7 +503,8 @@ fn ensure_is_crate(krate: &GeneratedCrate) -> Result<(), Failure> {
 /// `cargo xtask gen`: regenerates `layout.generated` from every spec in `layout.specs`.
 pub fn run_gen(layout: &Layout, out: &mut dyn Write) -> Result<(), Failure> {
     let start = Instant::now();
-    let specs = spec_files(&layout.root, &layout.specs)?;
+    let overlaid = workspace_specs(&layout.root, &layout.specs)?;
+    let specs: Vec<SpecFile> = overlaid.iter().map(|s| s.spec.clone()).collect();
     let failed = |e: GenError, out: &mut dyn Write| {
         write!(out, "{e}").ok();
         Failure::new(format!(
@@ -342,12 +512,12 @@ pub fn run_gen(layout: &Layout, out: &mut dyn Write) -> Result<(), Failure> {
             display_path(&layout.root, &layout.generated)
         ))
     };
-    let inputs = load(&specs).map_err(|e| failed(e, out))?;
+    let (inputs, places) = load_all(&overlaid).map_err(|e| failed(e, out))?;
     let krate = generate_loaded(&inputs, &workspace_config()).map_err(|e| failed(e, out))?;
     ensure_is_crate(&krate)?;
     fsutil::write_tree(&layout.generated, &krate.files, GENERATED_KEEP)
         .map_err(|e| Failure::new(format!("cannot write {}: {e}", layout.generated.display())))?;
-    for line in fallback_lines(&specs, &inputs, &krate) {
+    for line in fallback_lines(&specs, &inputs, &places, &krate) {
         writeln!(out, "{line}").ok();
     }
     writeln!(
@@ -390,8 +560,9 @@ impl fmt::Display for Stale {
 
 /// Whether `layout.generated` is what `cargo xtask gen` would write. Changes nothing.
 pub fn check(layout: &Layout) -> Result<Result<GeneratedCrate, Stale>, Failure> {
-    let specs = spec_files(&layout.root, &layout.specs)?;
-    let krate = generate(&specs, &workspace_config())
+    let specs = workspace_specs(&layout.root, &layout.specs)?;
+    let krate = load_overlaid(&specs)
+        .and_then(|inputs| generate_loaded(&inputs, &workspace_config()))
         .map_err(|e| Failure::new(format!("{e}generation failed")))?;
     let mut files = fsutil::compare_tree(&layout.generated, &krate.files)
         .map_err(|e| Failure::new(format!("cannot read {}: {e}", layout.generated.display())))?;
@@ -469,9 +640,28 @@ pub fn run_standalone_selected(
     selection: &codegen::Selection,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    run_standalone_overlaid(spec, &[], out_dir, runtime, command, selection, out)
+}
+
+/// [`run_standalone_selected`] for `spec` with the OpenAPI Overlay documents `overlays`
+/// applied to it first, in order (`gen --spec FILE --overlay OVERLAY`). An action that
+/// selects nothing is a warning placed in its overlay, listed above the summary.
+pub fn run_standalone_overlaid(
+    spec: &Path,
+    overlays: &[PathBuf],
+    out_dir: &Path,
+    runtime: &Runtime,
+    command: &str,
+    selection: &codegen::Selection,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let start = Instant::now();
     let cwd = std::env::current_dir().unwrap_or_default();
-    let specs = [SpecFile::new(&cwd, spec)];
+    let overlaid = [OverlaidSpec {
+        spec: SpecFile::new(&cwd, spec),
+        overlays: overlays.iter().map(|o| SpecFile::new(&cwd, o)).collect(),
+    }];
+    let specs = [overlaid[0].spec.clone()];
     let failed = |e: GenError, out: &mut dyn Write| {
         write!(out, "{e}").ok();
         Failure::new(format!(
@@ -479,7 +669,7 @@ pub fn run_standalone_selected(
             out_dir.display()
         ))
     };
-    let inputs = load(&specs).map_err(|e| failed(e, out))?;
+    let (inputs, places) = load_all(&overlaid).map_err(|e| failed(e, out))?;
     let title = inputs.first().map(|i| i.spec.openapi.info.title.clone());
     let mut config = standalone_config_titled(spec, title.as_deref(), runtime, command);
     config.selection = selection.clone();
@@ -495,7 +685,7 @@ pub fn run_standalone_selected(
     krate.files.insert(fsutil::MANIFEST.to_string(), manifest);
     fsutil::write_tree(out_dir, &krate.files, fsutil::STANDALONE_KEEP)
         .map_err(|e| Failure::new(format!("cannot write {}: {e}", out_dir.display())))?;
-    for line in fallback_lines(&specs, &inputs, &krate) {
+    for line in fallback_lines(&specs, &inputs, &places, &krate) {
         writeln!(out, "{line}").ok();
     }
     writeln!(

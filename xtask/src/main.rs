@@ -74,8 +74,11 @@ const AFTER_LONG_HELP: &str = "\
 Usage of every command:
   cargo xtask gen                        regenerate generated/ from specs/*.yaml
   cargo xtask gen --check                change nothing; fail with a diff if generated/ is stale
-  cargo xtask gen --spec FILE --out DIR  write a standalone crate for one OpenAPI 3.0 document
-  cargo xtask lint [FILE...]             lint specs/*.yaml (or the given files)
+  cargo xtask gen --spec FILE --out DIR [--overlay OVERLAY]...
+                                         write a standalone crate for one OpenAPI 3.0 document,
+                                         patched by OpenAPI Overlay 1.0 documents first
+  cargo xtask lint [FILE...] [--overlay OVERLAY]...
+                                         lint specs/*.yaml (or the given files, patched by the overlays)
   cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN] [--rules]
                                          classify spec changes since REV (default: merge-base with main)
   cargo xtask diff OLD NEW [--format ..] [--fail-on ..]
@@ -101,6 +104,10 @@ enum Verb {
     /// With --check, changes nothing and fails with a unified diff when generated/ is
     /// stale. With --spec FILE --out DIR, writes a standalone crate for one OpenAPI 3.0
     /// document instead.
+    ///
+    /// OpenAPI Overlay 1.0 documents patch a spec before it is read: specs/NAME.overlay.yaml
+    /// (or .yml, .json) is applied to specs/NAME.yaml, and --overlay to --spec. An
+    /// action whose target selects nothing is a warning.
     Gen {
         /// Change nothing; exit 1 with a diff if generated/ differs from what gen writes.
         #[arg(long, conflicts_with_all = ["spec", "out"])]
@@ -133,6 +140,12 @@ enum Verb {
         /// with no operation filter every type of the document's components.
         #[arg(long, requires = "spec")]
         types_only: bool,
+        /// Apply this OpenAPI Overlay 1.0 document to --spec before reading it
+        /// (repeatable, applied in order): each action's JSONPath `target` selects nodes
+        /// that `update` is merged into or `remove: true` removes. An action that selects
+        /// nothing is a warning; a malformed overlay is an error.
+        #[arg(long, value_name = "OVERLAY", requires = "spec")]
+        overlay: Vec<PathBuf>,
     },
     /// Check specs beyond what a validator checks.
     ///
@@ -143,10 +156,18 @@ enum Verb {
     ///
     /// Lines read `file:line:col: /json/pointer: severity: message`. Exits 1 on any
     /// error (assumptions are not errors).
+    ///
+    /// Specs are linted as gen reads them: patched by their OpenAPI Overlay documents
+    /// (specs/NAME.overlay.yaml for specs/NAME.yaml; --overlay for the files named), and
+    /// an overlay action that selects nothing is a warning.
     Lint {
         /// Spec files to lint (default: every spec in specs/).
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Apply this OpenAPI Overlay 1.0 document to each FILE before linting it
+        /// (repeatable, applied in order).
+        #[arg(long, value_name = "OVERLAY", requires = "files")]
+        overlay: Vec<PathBuf>,
     },
     /// Classify spec changes since a git revision, and suggest a version bump.
     ///
@@ -330,6 +351,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             operation,
             path,
             types_only,
+            overlay,
             ..
         } => {
             let mut command = format!(
@@ -337,7 +359,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 spec.display(),
                 out.display()
             );
+            let overlays: Vec<String> = overlay.iter().map(|o| o.display().to_string()).collect();
             let flags = [
+                ("--overlay", &overlays),
                 ("--tag", &tag),
                 ("--exclude-tag", &exclude_tag),
                 ("--operation", &operation),
@@ -358,8 +382,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 paths: path,
                 types_only,
             };
-            xtask::gen::run_standalone_selected(
+            xtask::gen::run_standalone_overlaid(
                 &spec,
+                &overlay,
                 &out,
                 &xtask::gen::Runtime::Vendored,
                 &command,
@@ -368,9 +393,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             )
         }
         Verb::Gen { .. } => xtask::gen::run_gen(&Layout::new(&root), &mut stdout),
-        Verb::Lint { files } => {
-            xtask::lint::run_lint(&root, &root.join("specs"), &files, &mut stdout)
-        }
+        Verb::Lint { files, overlay } => xtask::lint::run_lint_overlaid(
+            &root,
+            &root.join("specs"),
+            &files,
+            &overlay,
+            &mut stdout,
+        ),
         Verb::Diff { rules: true, .. } => {
             xtask::diff::run_rules(&mut stdout);
             Ok(())

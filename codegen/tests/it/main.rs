@@ -8,6 +8,7 @@ mod compile;
 mod corpus_shapes;
 mod errors;
 mod fuzz;
+mod overlay;
 mod parameters;
 mod ref_places;
 mod snapshots;

@@ -42,9 +42,10 @@ fn help_documents_every_flag() {
                 "--operation <ID>",
                 "--path <PATTERN>",
                 "--types-only",
+                "--overlay <OVERLAY>",
             ][..],
         ),
-        ("lint", &["[FILE]..."][..]),
+        ("lint", &["[FILE]...", "--overlay <OVERLAY>"][..]),
         (
             "diff",
             &["--base <REV>", "--format <FORMAT>", "--fail-on <LEVEL>"][..],

@@ -420,14 +420,28 @@ fn standalone_crate(
     dir: &Path,
     selection: &codegen::Selection,
 ) -> (String, std::collections::BTreeMap<String, String>) {
+    standalone_crate_overlaid(spec, &[], dir, selection)
+}
+
+/// [`standalone_crate`] for `spec` patched by `overlays` (as `gen --spec --overlay`).
+pub(crate) fn standalone_crate_overlaid(
+    spec: &Path,
+    overlays: &[std::path::PathBuf],
+    dir: &Path,
+    selection: &codegen::Selection,
+) -> (String, std::collections::BTreeMap<String, String>) {
     if dir.exists() {
         std::fs::remove_dir_all(dir).unwrap();
     }
     let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
-    let command = format!("cargo xtask gen --spec {} --out {}", name(spec), name(dir));
+    let mut command = format!("cargo xtask gen --spec {} --out {}", name(spec), name(dir));
+    for overlay in overlays {
+        command.push_str(&format!(" --overlay {}", name(overlay)));
+    }
     let (result, out) = capture(|o| {
-        gen::run_standalone_selected(
+        gen::run_standalone_overlaid(
             spec,
+            overlays,
             dir,
             &gen::Runtime::Path(xtask::runtime_dir()),
             &command,
@@ -445,7 +459,7 @@ fn standalone_crate(
 
 /// Puts the workspace's lock file in the generated crate at `dir`, so that `cargo_in`
 /// resolves the dependencies already built.
-fn use_workspace_lock(dir: &Path) {
+pub(crate) fn use_workspace_lock(dir: &Path) {
     std::fs::copy(
         xtask::workspace_root().join("Cargo.lock"),
         dir.join("Cargo.lock"),
@@ -753,7 +767,7 @@ fn a_crate_of_several_tags_has_one_feature_per_tag() {
 
 /// Runs cargo in the generated crate with the workspace's lock file and target
 /// directory (so dependencies are built once); fails on errors and on warnings.
-fn cargo_in(dir: &Path, args: &[&str]) {
+pub(crate) fn cargo_in(dir: &Path, args: &[&str]) {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .expect("CARGO_TARGET_TMPDIR is inside the target directory")

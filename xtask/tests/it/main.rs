@@ -11,6 +11,7 @@ mod gen;
 mod generated_is_fresh;
 mod hostile;
 mod lint;
+mod overlay;
 mod real_specs;
 mod semver_agreement;
 mod standalone;
