@@ -9,7 +9,7 @@
 //! 2. one pass over the document's events ([`check`]): syntax, nesting depth (at most
 //!    [`MAX_DEPTH`]), YAML aliases (at most [`MAX_ALIAS_NODES`] nodes added), duplicate
 //!    keys (at the second one), integers wider than 64 bits, one document per file, a
-//!    mapping at the root, and the version: `openapi: 3.0.N` exactly. The same pass
+//!    mapping at the root, and the version: `openapi: 3.0.N` or `3.1.N` exactly. The same pass
 //!    builds the position index ([`Positions`]) when asked; otherwise it is built the
 //!    first time a position is needed;
 //! 3. the typed parse (serde_json or serde_yaml into `openapiv3`), whose errors are
@@ -147,7 +147,7 @@ pub fn positions_of(source: &str) -> Result<Positions, (Option<Position>, String
     }
 }
 
-/// Why a document could not be read as OpenAPI 3.0.
+/// Why a document could not be read as OpenAPI 3.0 or 3.1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
     /// The file the error is in.
@@ -280,7 +280,7 @@ pub fn parse_spec_bytes(path: &Path, bytes: Vec<u8>) -> Result<LoadedSpec, SpecE
     parse_spec(path, text_from_bytes(path, bytes)?)
 }
 
-/// Parses `source` as an OpenAPI 3.0 document; `path` is only used in errors.
+/// Parses `source` as an OpenAPI 3.0 or 3.1 document; `path` is only used in errors.
 pub fn parse_spec(path: &Path, source: String) -> Result<LoadedSpec, SpecError> {
     check(path, source, false)?.typed()
 }
@@ -316,7 +316,7 @@ pub fn check(path: &Path, source: String, positions: bool) -> Result<Checked, Sp
             path,
             "",
             Some((1, 1)),
-            "empty document; expected an OpenAPI 3.0 document".into(),
+            "empty document; expected an OpenAPI 3.0 or 3.1 document".into(),
         ));
     }
     let format = format_of(&source);
@@ -329,7 +329,7 @@ pub fn check(path: &Path, source: String, positions: bool) -> Result<Checked, Sp
             path,
             "",
             Some((1, 1)),
-            "empty document (only comments or an empty value); expected an OpenAPI 3.0 document"
+            "empty document (only comments or an empty value); expected an OpenAPI 3.0 or 3.1 document"
                 .into(),
         )),
         Some(RootKind::Map) => {}
@@ -338,7 +338,7 @@ pub fn check(path: &Path, source: String, positions: bool) -> Result<Checked, Sp
                 path,
                 "",
                 Some((1, 1)),
-                "the document is not a mapping; expected an OpenAPI 3.0 document".into(),
+                "the document is not a mapping; expected an OpenAPI 3.0 or 3.1 document".into(),
             ))
         }
     }
@@ -607,7 +607,7 @@ fn check_version(head: &Head) -> Result<(), (&'static str, Position, String)> {
             "/swagger",
             field.position,
             format!(
-                "this is a Swagger {version} document; only OpenAPI 3.0.x is supported (convert it to 3.0 first)"
+                "this is a Swagger {version} document; only OpenAPI 3.0.x and 3.1.x are read (convert it to 3.0 first)"
             ),
         ));
     }
@@ -615,7 +615,7 @@ fn check_version(head: &Head) -> Result<(), (&'static str, Position, String)> {
         return Err((
             "/openapi",
             (1, 1),
-            "missing `openapi` version field; expected an OpenAPI 3.0.x document".into(),
+            "missing `openapi` version field; expected an OpenAPI 3.0.x or 3.1.x document".into(),
         ));
     };
     let Some(version) = field.text.as_deref() else {

@@ -84,6 +84,8 @@ Usage of every command:
   cargo xtask diff OLD NEW [--format ..] [--fail-on ..]
                                          classify the changes between two spec files
   cargo xtask review [--base REV] [--out FILE] [--changelog]
+  cargo xtask review OLD NEW [--crate DIR] [--base-version V] [--out FILE]
+                                         the report for a standalone crate's spec
                                          the pull-request report (Markdown); --changelog writes generated/CHANGELOG.md
   cargo xtask test [--skip-tools]        the project's single test command
   cargo xtask corpus [DIR] [--sample N] [--check N] [--seed S] [--jobs N] [--timeout SECS] [--strict]
@@ -223,6 +225,17 @@ enum Verb {
     /// their reason and do not count for the exit code; the suggested bump still counts
     /// them. See docs/breaking-changes.md, "Recording decisions".
     Review {
+        /// Review a standalone crate's spec instead: the old file, then the new one
+        /// (items named as in the crate `gen --spec NEW` writes).
+        #[arg(value_name = "FILE", num_args = 2, conflicts_with_all = ["base", "changelog"])]
+        files: Vec<PathBuf>,
+        /// With two files: the standalone crate's folder, whose Cargo.toml gives the new
+        /// version.
+        #[arg(long = "crate", value_name = "DIR", requires = "files")]
+        crate_dir: Option<PathBuf>,
+        /// With two files: the version the crate had before this change.
+        #[arg(long, value_name = "VERSION", requires = "files")]
+        base_version: Option<String>,
         /// Revision to compare the working tree with [default: git merge-base HEAD main].
         #[arg(long, value_name = "REV")]
         base: Option<String>,
@@ -426,12 +439,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
             xtask::diff::run_diff(&root, &options, &mut stdout)
         }
         Verb::Review {
+            files,
+            crate_dir,
+            base_version,
             base,
             out,
             changelog,
             config,
         } => {
+            let mut files = files.into_iter();
             let options = xtask::review::ReviewOptions {
+                standalone: files.next().zip(files.next()).map(|(old, new)| {
+                    xtask::review::Standalone {
+                        old,
+                        new,
+                        crate_dir,
+                        base_version,
+                    }
+                }),
                 base,
                 out,
                 changelog,

@@ -312,7 +312,7 @@ fn versions_must_be_3_0_n() {
         "api.yaml",
         swagger.as_bytes(),
         "1:1: /swagger",
-        "this is a Swagger 2.0 document; only OpenAPI 3.0.x is supported",
+        "this is a Swagger 2.0 document; only OpenAPI 3.0.x and 3.1.x are read",
     );
     let paths = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: 5\n";
     refused_everywhere(
