@@ -13,7 +13,7 @@ use crate::{ApiInput, Error, Fallback, Selection, Timings};
 use std::time::Instant;
 
 /// Everything generated for one API.
-pub struct ApiOutput {
+pub(crate) struct ApiOutput {
     /// Module name.
     pub module: String,
     /// The first server's variables: name and default (for the README example).
@@ -43,7 +43,7 @@ pub struct ApiOutput {
 }
 
 /// The intermediate model of one document.
-pub fn build_model(api: &ApiInput) -> Result<(TypeSpace, Operations), Error> {
+pub(crate) fn build_model(api: &ApiInput) -> Result<(TypeSpace, Operations), Error> {
     if let Some(first) = api.spec.unresolved.first() {
         return Err(Error {
             file: api.spec.path.clone(),
@@ -90,7 +90,7 @@ fn server(api: &ApiInput) -> Server {
 
 /// Generates the module files of one API: what `selection` selects, with one cargo
 /// feature per tag when `split_by_tag` (and the API has two or more).
-pub fn generate(
+pub(crate) fn generate(
     api: &ApiInput,
     selection: &Selection,
     split_by_tag: bool,

@@ -13,7 +13,7 @@ use crate::typespace::{Prim, TypeKind, TypeRef, TypeSpace};
 
 /// Rust source of the example for `api`: the first operation that
 /// [`operation_example`] can write.
-pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
+pub(crate) fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
     let site = Site {
         crate_ident,
         module: &api.module,
@@ -28,7 +28,7 @@ pub fn example(crate_ident: &str, api: &ApiOutput) -> Option<String> {
 }
 
 /// What an example needs to know about the API around the operation.
-pub struct Site<'a> {
+pub(crate) struct Site<'a> {
     /// The generated crate's name as a Rust identifier.
     pub crate_ident: &'a str,
     /// The API's module.
@@ -45,7 +45,7 @@ pub struct Site<'a> {
 /// values the spec provides: set-up with `Client::builder()`, the body built with
 /// `new(..)` and setters, the call, and a `match` on every kind of outcome of the crate's
 /// error model. Compiled as a doctest (README and operation docs).
-pub fn operation_example(site: &Site, op: &OperationMethod) -> Option<String> {
+pub(crate) fn operation_example(site: &Site, op: &OperationMethod) -> Option<String> {
     let crate_ident = site.crate_ident;
     let args = call_args(crate_ident, site.space, op)?;
     let module = site.module;

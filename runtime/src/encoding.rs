@@ -875,7 +875,7 @@ mod tests {
     mod erased {
         use super::*;
 
-        pub trait Value {
+        pub(super) trait Value {
             fn shape(&self, style: Style) -> Shape;
         }
 

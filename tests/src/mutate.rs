@@ -13,7 +13,10 @@ pub enum Shape {
     /// A string enum (open: unknown strings decode).
     StrEnum,
     /// An integer; `int32` when the format says so.
-    Int { int32: bool },
+    Int {
+        /// Whether the format is `int32`.
+        int32: bool,
+    },
     /// An integer enum (open: unknown integers decode).
     IntEnum,
     /// A number.

@@ -22,8 +22,11 @@ const QUERIES: [&str; 2] = ["typeck_root", "mir_borrowck"];
 /// borrow checking them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KindRow {
+    /// The item kind (`fn`, `impl Deserialize`, ...).
     pub kind: &'static str,
+    /// How many bodies of that kind.
     pub bodies: usize,
+    /// Seconds of type checking and of borrow checking them.
     pub seconds: [f64; 2],
 }
 

@@ -281,6 +281,8 @@ fn run_and_tally(
     }
 }
 
+/// Runs `steps` in order in `root`, printing each one's name and time, and stops at the
+/// first that fails, naming it.
 pub fn run_steps(root: &Path, steps: &[Step], out: &mut dyn Write) -> Result<(), Failure> {
     let path = child_path(root);
     let total = steps.len();

@@ -15,7 +15,7 @@ use crate::typespace::{Presence, Prim, TypeKind, TypeRef, TypeSpace};
 
 /// The server a client talks to by default.
 #[derive(Debug, Clone)]
-pub struct Server {
+pub(crate) struct Server {
     /// URL template with `{variable}` placeholders.
     pub template: String,
     /// The template with every variable at its default.
@@ -26,7 +26,7 @@ pub struct Server {
 
 /// A variable of the server URL.
 #[derive(Debug, Clone)]
-pub struct ServerVar {
+pub(crate) struct ServerVar {
     /// Name, as in the `{name}` placeholder.
     pub name: String,
     /// Default value.
@@ -68,7 +68,7 @@ fn value_form(space: &TypeSpace, ty: &TypeRef) -> ValueForm {
 
 /// The tokens of a document's `Client`, its server and its security schemes; the
 /// operations come from [`operation_units`].
-pub fn client_module(ops: &Operations, server: &Server) -> TokenStream {
+pub(crate) fn client_module(ops: &Operations, server: &Server) -> TokenStream {
     let base_url = &server.default_url;
     let schemes = ops.schemes.values().map(|s| {
         let name = format_ident!("{}", s.const_name);
@@ -148,7 +148,7 @@ pub fn client_module(ops: &Operations, server: &Server) -> TokenStream {
 /// errors. In a crate split by tag they are a module of their own (one cargo feature's),
 /// which sees its parent's items through `super::*` and which the parent re-exports, so
 /// paths are the same as unsplit. `example` gives a method's doc example.
-pub fn operation_units<'a>(
+pub(crate) fn operation_units<'a>(
     space: &'a TypeSpace,
     ops: &'a Operations,
     selected: &[&'a OperationMethod],

@@ -6,7 +6,7 @@ use crate::emit::types::{json_literal, setter_names};
 use crate::typespace::{Prim, TypeKind, TypeRef, TypeSpace};
 
 /// Where the expression is written.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// Path before generated type names, e.g. `types::`.
     pub types: &'a str,
     /// Path of the crate that re-exports `chrono`, `uuid` and `serde_json`, with `::`
@@ -21,7 +21,7 @@ const MAX_DEPTH: usize = 12;
 /// built exactly with constructors and setters (a union, undeclared properties, a value
 /// of the wrong type). `into` says the expression is passed where `impl Into<T>` is
 /// taken, so a string literal may stand for a `String`.
-pub fn value_expr(
+pub(crate) fn value_expr(
     space: &TypeSpace,
     ty: &TypeRef,
     value: &serde_json::Value,

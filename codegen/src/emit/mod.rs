@@ -1,14 +1,14 @@
 //! The intermediate model → tokens (`quote`) → formatted source (`prettyplease`).
 
-pub mod client;
-pub mod example;
-pub mod types;
+pub(crate) mod client;
+pub(crate) mod example;
+pub(crate) mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 
 /// An identifier for a name the `naming` module made (always valid); anything else is
 /// replaced rather than allowed to panic inside `proc_macro2`.
-pub fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     let valid = !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -21,7 +21,7 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// One item of a generated file: tokens to format, or text already formatted.
-pub enum Piece {
+pub(crate) enum Piece {
     /// Tokens, formatted by prettyplease.
     Tokens(TokenStream),
     /// Finished source text (macro invocations, which prettyplease leaves unformatted).
@@ -32,10 +32,10 @@ pub enum Piece {
 /// made, formatted and dropped on the thread that formats them, so building tokens runs
 /// in parallel too, no token tree crosses threads (proc_macro2's are not `Send`), and
 /// only a chunk's trees are alive at a time (they dominate peak memory).
-pub type Unit<'a> = Box<dyn Fn() -> Vec<Piece> + Send + Sync + 'a>;
+pub(crate) type Unit<'a> = Box<dyn Fn() -> Vec<Piece> + Send + Sync + 'a>;
 
 /// A file to write: formatted from units, or finished text.
-pub struct FilePlan<'a> {
+pub(crate) struct FilePlan<'a> {
     /// Path in the crate.
     pub path: String,
     /// The header and the formatted prelude (inner attributes, `use`s), or the whole
@@ -47,7 +47,7 @@ pub struct FilePlan<'a> {
 
 impl<'a> FilePlan<'a> {
     /// A file made of `prelude` (inner attributes, `use`s) and the items of `units`.
-    pub fn items(
+    pub(crate) fn items(
         path: String,
         header: &str,
         prelude: TokenStream,
@@ -63,7 +63,7 @@ impl<'a> FilePlan<'a> {
     }
 
     /// A file whose text is already written.
-    pub fn text(path: String, text: String) -> Self {
+    pub(crate) fn text(path: String, text: String) -> Self {
         Self {
             path,
             head: text,
@@ -75,7 +75,7 @@ impl<'a> FilePlan<'a> {
 /// Formats every planned file: the units of all files are cut into chunks that one
 /// thread per core takes in turn, so small files do not leave a core idle; chunks join
 /// into the same text as one pass, since prettyplease formats items independently.
-pub fn render(plans: Vec<FilePlan<'_>>) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn render(plans: Vec<FilePlan<'_>>) -> Result<Vec<(String, String)>, String> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -177,7 +177,7 @@ fn format_units(units: &[Unit<'_>]) -> Result<String, String> {
 
 /// Formats tokens of a whole file. Tokens that do not parse are a generator bug; the
 /// error says so instead of writing broken code.
-pub fn format_file(tokens: TokenStream, header: &str) -> Result<String, String> {
+pub(crate) fn format_file(tokens: TokenStream, header: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated tokens do not parse: {e}"))?;
     Ok(format!(

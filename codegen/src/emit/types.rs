@@ -10,13 +10,13 @@ use crate::typespace::{
 };
 
 /// The Rust type a reference stands for, inside the `types` module.
-pub fn type_ref(ty: &TypeRef) -> TokenStream {
+pub(crate) fn type_ref(ty: &TypeRef) -> TokenStream {
     type_ref_in(ty, &quote!())
 }
 
 /// The Rust type a reference stands for, with `prefix` (e.g. `types::`) before the
 /// names of generated types.
-pub fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+pub(crate) fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
             let name = ident(name);
@@ -59,7 +59,7 @@ fn prim(p: Prim) -> TokenStream {
 }
 
 /// The given types of the space, in the given order, one unit each.
-pub fn type_units<'a>(
+pub(crate) fn type_units<'a>(
     space: &'a TypeSpace,
     entries: impl Iterator<Item = &'a TypeEntry>,
 ) -> Vec<super::Unit<'a>> {
@@ -115,13 +115,13 @@ fn type_entry(space: &TypeSpace, entry: &TypeEntry) -> Vec<Piece> {
 
 /// A struct field as emitted: its presence rule on the wire, and the schema default that
 /// stands in for it when absent, if that default can be written as a Rust expression.
-pub struct StructField<'a> {
+pub(crate) struct StructField<'a> {
     pub field: &'a Field,
     pub default: Option<String>,
 }
 
 impl<'a> StructField<'a> {
-    pub fn new(space: &TypeSpace, field: &'a Field) -> Self {
+    pub(crate) fn new(space: &TypeSpace, field: &'a Field) -> Self {
         let optional = matches!(
             field.presence,
             Presence::Optional | Presence::OptionalNullable
@@ -307,7 +307,7 @@ const SHADOWING_SETTER_NAMES: &[&str] = &[
 
 /// The setters of one struct field: the one that takes a value, and for a nullable
 /// field the one that sends `null`.
-pub struct SetterNames {
+pub(crate) struct SetterNames {
     /// Takes the value.
     pub set: String,
     /// Sends `null` (nullable fields only).
@@ -317,7 +317,7 @@ pub struct SetterNames {
 /// The setter names of each field, in order (`None` for required fields, which `new`
 /// takes): the field's name, or `with_<name>` where that would shadow a method callers
 /// rely on; unique within the struct and never `new`.
-pub fn setter_names<'a>(fields: impl Iterator<Item = &'a Field>) -> Vec<Option<SetterNames>> {
+pub(crate) fn setter_names<'a>(fields: impl Iterator<Item = &'a Field>) -> Vec<Option<SetterNames>> {
     let mut names = crate::naming::UniqueNames::with_taken(["new"]);
     fields
         .map(|f| {

@@ -104,7 +104,7 @@ pub fn escape_pointer_token(token: &str) -> String {
 
 /// Why the pass stopped: where, the pointer of the node, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
+pub(super) struct Refusal {
     /// One-based line and column.
     pub position: Position,
     /// JSON pointer of the offending node.
@@ -114,7 +114,7 @@ pub struct Refusal {
 }
 
 /// A scalar as the front end saw it.
-pub struct Scalar<'a> {
+pub(super) struct Scalar<'a> {
     /// The text (for JSON strings, still escaped when `escaped` is set).
     pub text: &'a str,
     /// JSON string with backslash escapes: `text` is the raw inside of the quotes.
@@ -215,7 +215,7 @@ struct Anchor {
 
 /// The pass itself: front ends call [`Builder::start`], [`Builder::scalar`],
 /// [`Builder::alias`] and [`Builder::end`] in document order.
-pub struct Builder {
+pub(super) struct Builder {
     record: bool,
     yaml: bool,
     stack: Vec<Frame>,
@@ -233,7 +233,7 @@ pub struct Builder {
 impl Builder {
     /// A pass that builds the index when `record` is set (otherwise it only checks).
     /// `yaml` enables what only YAML has: merge keys and typed plain scalars.
-    pub fn new(record: bool, yaml: bool) -> Builder {
+    pub(super) fn new(record: bool, yaml: bool) -> Builder {
         Builder {
             record,
             yaml,
@@ -250,7 +250,7 @@ impl Builder {
     }
 
     /// The result: what was learnt, and the index (empty unless recording).
-    pub fn finish(self) -> (Head, Positions) {
+    pub(super) fn finish(self) -> (Head, Positions) {
         (self.head, self.out)
     }
 
@@ -297,7 +297,7 @@ impl Builder {
     }
 
     /// A mapping or sequence starts at `pos`.
-    pub fn start(&mut self, map: bool, pos: Position, anchor: usize) -> Result<(), Refusal> {
+    pub(super) fn start(&mut self, map: bool, pos: Position, anchor: usize) -> Result<(), Refusal> {
         self.events += 1;
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.refuse(
@@ -344,7 +344,7 @@ impl Builder {
     }
 
     /// A scalar at `pos`.
-    pub fn scalar(&mut self, pos: Position, s: Scalar<'_>, anchor: usize) -> Result<(), Refusal> {
+    pub(super) fn scalar(&mut self, pos: Position, s: Scalar<'_>, anchor: usize) -> Result<(), Refusal> {
         self.events += 1;
         if self.stack.is_empty() {
             let empty = s.plain && matches!(s.text, "" | "~" | "null" | "Null" | "NULL");
@@ -387,7 +387,7 @@ impl Builder {
     }
 
     /// An alias (`*name`, shown as `name` in messages) at `pos` to anchor `id`.
-    pub fn alias(&mut self, pos: Position, id: usize, name: &str) -> Result<(), Refusal> {
+    pub(super) fn alias(&mut self, pos: Position, id: usize, name: &str) -> Result<(), Refusal> {
         self.events += 1;
         let anchor = self.anchors.get(&id).cloned().unwrap_or(Anchor {
             node: NONE,
@@ -440,7 +440,7 @@ impl Builder {
     }
 
     /// The innermost open collection ends.
-    pub fn end(&mut self) -> Result<(), Refusal> {
+    pub(super) fn end(&mut self) -> Result<(), Refusal> {
         self.events += 1;
         let Some(frame) = self.stack.pop() else {
             return Ok(());

@@ -8,7 +8,7 @@ use super::index::{Builder, Refusal, Scalar};
 use super::Position;
 
 /// Why the scan stopped.
-pub enum Stop {
+pub(super) enum Stop {
     /// A limit or a strictness rule (located).
     Refused(Refusal),
     /// Not valid JSON: serde_json gives the message.
@@ -124,7 +124,7 @@ enum Open {
 }
 
 /// Scans `text` (a JSON document) into `builder`.
-pub fn scan(text: &str, builder: &mut Builder) -> Result<(), Stop> {
+pub(super) fn scan(text: &str, builder: &mut Builder) -> Result<(), Stop> {
     let mut c = Cursor {
         b: text.as_bytes(),
         i: 0,

@@ -29,7 +29,7 @@ pub(crate) const KINDS: &[&str] = &[
 
 /// One step from a node to a member: a key of a mapping or an item of a sequence.
 #[derive(Debug, Clone, Copy)]
-pub enum Step<'a> {
+pub(super) enum Step<'a> {
     /// A mapping member.
     Key(&'a str),
     /// A sequence item, or a key that is not text.
@@ -188,13 +188,13 @@ impl Place {
 /// and what 3.0 authors who write it intend); the typed parse would drop the siblings,
 /// so without this a document's types would depend on whether something else in it
 /// needed the pass.
-pub fn is_schema<'a>(path: impl IntoIterator<Item = Step<'a>>) -> bool {
+pub(super) fn is_schema<'a>(path: impl IntoIterator<Item = Step<'a>>) -> bool {
     path.into_iter().fold(Place::Root, Place::step) == Place::Node(Object::Schema)
 }
 
 /// Whether the `$ref` member with value `target`, in the mapping that `path` leads to
 /// from the document's root, needs the normalising pass.
-pub fn needs_normalizing<'a>(path: impl IntoIterator<Item = Step<'a>>, target: &str) -> bool {
+pub(super) fn needs_normalizing<'a>(path: impl IntoIterator<Item = Step<'a>>, target: &str) -> bool {
     let place = path.into_iter().fold(Place::Root, Place::step);
     let kind = match place {
         Place::Data => return false,

@@ -14,7 +14,7 @@ use super::index::{Builder, Refusal, Scalar};
 use super::{Position, MAX_DEPTH};
 
 /// Why the pass stopped.
-pub enum Stop {
+pub(super) enum Stop {
     /// A limit or a strictness rule.
     Refused(Refusal),
     /// Not valid YAML.
@@ -33,7 +33,7 @@ fn position(m: &Marker) -> Position {
 }
 
 /// Scans `text` (a YAML document) into `builder`.
-pub fn scan(text: &str, builder: &mut Builder) -> Result<(), Stop> {
+pub(super) fn scan(text: &str, builder: &mut Builder) -> Result<(), Stop> {
     flow_depth(text, MAX_DEPTH).map_err(|(pos, depth)| {
         Stop::Refused(Refusal {
             position: pos,
@@ -105,7 +105,7 @@ enum Quote {
 /// scalars, block scalars (`|`, `>` and their indented lines) and the flow context,
 /// where plain scalars cannot hold brackets. Where it is unsure it counts a bracket,
 /// which can only refuse a document that nests brackets deeper than `max`.
-pub fn flow_depth(text: &str, max: usize) -> Result<(), (Position, usize)> {
+pub(super) fn flow_depth(text: &str, max: usize) -> Result<(), (Position, usize)> {
     let mut depth = 0usize;
     let mut quote: Option<Quote> = None;
     // Lines more indented than this belong to a block scalar.

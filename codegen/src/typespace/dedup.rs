@@ -28,14 +28,14 @@ fn enum_key(_: &TypeSpace, entry: &TypeEntry) -> Option<String> {
 }
 
 /// Turns every enum that repeats an earlier one into an alias of it; returns how many.
-pub fn merge_identical_enums(space: &mut TypeSpace) -> usize {
+pub(super) fn merge_identical_enums(space: &mut TypeSpace) -> usize {
     merge(space, enum_key, "values")
 }
 
 /// Turns every struct whose fields (names, wire names, types, presence, defaults and docs)
 /// repeat an earlier struct's into an alias of it, until no more do (merging inner types
 /// can make their parents equal); returns how many.
-pub fn merge_identical_structs(space: &mut TypeSpace) -> usize {
+pub(super) fn merge_identical_structs(space: &mut TypeSpace) -> usize {
     let mut total = 0;
     loop {
         let merged = merge(space, struct_key, "fields");

@@ -79,7 +79,7 @@ fn inline_edges(space: &TypeSpace) -> BTreeMap<&str, Vec<&str>> {
 
 /// Pointer of the first type alias (in name order) whose chain of aliases (`A = B`,
 /// `B = C`, ...) runs into a cycle.
-pub fn alias_cycle(space: &TypeSpace) -> Option<String> {
+pub(super) fn alias_cycle(space: &TypeSpace) -> Option<String> {
     // Each alias has at most one next alias, so one walk settles every alias it passes:
     // those before a cycle or a known bad alias are bad, those before an end are good.
     let next = |name: &str| match space.entries.get(name).map(|e| &e.kind) {
@@ -172,7 +172,7 @@ fn replace_named(ty: &mut TypeRef, doomed: &dyn Fn(&str) -> bool) {
 /// Type aliases cannot be recursive, even through `Vec` or a map (`SelfMap =
 /// BTreeMap<String, SelfMap>`). Such a self-reference becomes `serde_json::Value`;
 /// returns the pointers of the aliases changed.
-pub fn break_alias_recursion(space: &mut TypeSpace) -> Vec<String> {
+pub(super) fn break_alias_recursion(space: &mut TypeSpace) -> Vec<String> {
     let (components, sizes) = {
         let edges: BTreeMap<&str, Vec<&str>> = space
             .entries
@@ -233,7 +233,7 @@ fn boxed(ty: &mut TypeRef) {
 }
 
 /// Wraps in `Box` every inline reference that lies on a cycle.
-pub fn box_cycles(space: &mut TypeSpace) {
+pub(super) fn box_cycles(space: &mut TypeSpace) {
     let on_cycle: BTreeSet<(String, usize)> = {
         let components = components(&inline_edges(space));
         let mut found = BTreeSet::new();

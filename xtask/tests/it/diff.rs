@@ -35,7 +35,7 @@ fn report(rule: &str) -> Report {
 
 /// Checks `text` against the insta snapshot `name.snap` in the fixture folder `dir`
 /// (`INSTA_UPDATE=always` or `cargo insta review` updates it).
-pub fn assert_fixture_snapshot(dir: &Path, name: &str, text: &str) {
+pub(crate) fn assert_fixture_snapshot(dir: &Path, name: &str, text: &str) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(dir);
     settings.set_prepend_module_to_snapshot(false);

@@ -2,19 +2,19 @@
 
 #![allow(dead_code)]
 
-pub mod random;
+pub(crate) mod random;
 
 use std::path::{Path, PathBuf};
 
 use codegen::{generate_crate, parse_spec, ApiInput, CrateConfig, GeneratedCrate, LoadedSpec};
 
 /// `codegen/` (the package root).
-pub fn package_dir() -> PathBuf {
+pub(crate) fn package_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The workspace root (parent of `codegen/`).
-pub fn workspace_dir() -> PathBuf {
+pub(crate) fn workspace_dir() -> PathBuf {
     package_dir()
         .parent()
         .expect("codegen has a parent directory")
@@ -22,13 +22,13 @@ pub fn workspace_dir() -> PathBuf {
 }
 
 /// `codegen/tests/fixtures`.
-pub fn fixtures_dir() -> PathBuf {
+pub(crate) fn fixtures_dir() -> PathBuf {
     package_dir().join("tests/fixtures")
 }
 
 /// Stems of every top-level fixture (`fixtures/<stem>.yaml`), sorted. Fixtures that must
 /// fail live in `fixtures/errors/` and are not listed.
-pub fn fixture_names() -> Vec<String> {
+pub(crate) fn fixture_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(fixtures_dir())
         .expect("fixtures directory is readable")
         .map(|e| e.expect("directory entry").path())
@@ -41,20 +41,20 @@ pub fn fixture_names() -> Vec<String> {
 
 /// Parses a fixture by path relative to `fixtures/`; the spec path recorded in the
 /// output is package-relative so that snapshots do not depend on the checkout.
-pub fn parse_fixture(relative: &str) -> Result<LoadedSpec, codegen::SpecError> {
+pub(crate) fn parse_fixture(relative: &str) -> Result<LoadedSpec, codegen::SpecError> {
     let text = std::fs::read_to_string(fixtures_dir().join(relative))
         .unwrap_or_else(|e| panic!("cannot read fixture {relative}: {e}"));
     parse_spec(Path::new(&format!("tests/fixtures/{relative}")), text)
 }
 
 /// Parses `fixtures/<name>.yaml`, which must be a valid document.
-pub fn load_fixture(name: &str) -> LoadedSpec {
+pub(crate) fn load_fixture(name: &str) -> LoadedSpec {
     parse_fixture(&format!("{name}.yaml"))
         .unwrap_or_else(|e| panic!("fixture {name} does not parse: {e}"))
 }
 
 /// The crate settings the tests use.
-pub fn config(standalone: bool, runtime_dependency: String) -> CrateConfig {
+pub(crate) fn config(standalone: bool, runtime_dependency: String) -> CrateConfig {
     CrateConfig {
         package_name: "snapshot-crate".into(),
         version: "0.0.0".into(),
@@ -68,12 +68,12 @@ pub fn config(standalone: bool, runtime_dependency: String) -> CrateConfig {
 }
 
 /// Module name of a fixture.
-pub fn module_of(name: &str) -> String {
+pub(crate) fn module_of(name: &str) -> String {
     codegen::naming::module_name(name)
 }
 
 /// Generates a crate with the given fixtures, one module each.
-pub fn generate(names: &[String], config: &CrateConfig) -> Result<GeneratedCrate, codegen::Error> {
+pub(crate) fn generate(names: &[String], config: &CrateConfig) -> Result<GeneratedCrate, codegen::Error> {
     let apis: Vec<ApiInput> = names
         .iter()
         .map(|n| ApiInput {
@@ -85,7 +85,7 @@ pub fn generate(names: &[String], config: &CrateConfig) -> Result<GeneratedCrate
 }
 
 /// Generates a crate with one fixture, with the placeholder runtime dependency.
-pub fn generate_one(name: &str) -> GeneratedCrate {
+pub(crate) fn generate_one(name: &str) -> GeneratedCrate {
     generate(
         &[name.to_string()],
         &config(true, "{ path = \"../runtime\" }".into()),
@@ -94,7 +94,7 @@ pub fn generate_one(name: &str) -> GeneratedCrate {
 }
 
 /// Generates a crate with one API, module `api`, from a loaded document.
-pub fn generate_api(spec: LoadedSpec) -> Result<GeneratedCrate, codegen::Error> {
+pub(crate) fn generate_api(spec: LoadedSpec) -> Result<GeneratedCrate, codegen::Error> {
     generate_crate(
         &[ApiInput {
             module: "api".into(),
@@ -105,7 +105,7 @@ pub fn generate_api(spec: LoadedSpec) -> Result<GeneratedCrate, codegen::Error> 
 }
 
 /// Generates a crate from a document given as text (`inline.yaml`, module `api`).
-pub fn generate_text(yaml: &str) -> Result<GeneratedCrate, codegen::Error> {
+pub(crate) fn generate_text(yaml: &str) -> Result<GeneratedCrate, codegen::Error> {
     let spec = parse_spec(Path::new("inline.yaml"), yaml.to_string())
         .unwrap_or_else(|e| panic!("parses: {e}"));
     generate_api(spec)

@@ -369,7 +369,7 @@ const PATHS: &[&str] = &[
 ];
 
 /// The document for `seed`: the same seed always gives the same document.
-pub fn random_document(seed: u64) -> Value {
+pub(crate) fn random_document(seed: u64) -> Value {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let count = 1 + rng.below(6);
     let components: Vec<String> = (0..count)

@@ -7,7 +7,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A mock server on loopback that answers every request with `status`.
-pub async fn server_replying(status: u16) -> MockServer {
+pub(crate) async fn server_replying(status: u16) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(status))
@@ -17,17 +17,17 @@ pub async fn server_replying(status: u16) -> MockServer {
 }
 
 /// A transport for `server` with no extra configuration.
-pub fn transport(server: &MockServer) -> Transport {
+pub(crate) fn transport(server: &MockServer) -> Transport {
     builder(server).build().expect("valid transport")
 }
 
 /// A builder for `server`.
-pub fn builder(server: &MockServer) -> ClientBuilder {
+pub(crate) fn builder(server: &MockServer) -> ClientBuilder {
     ClientBuilder::new(server.uri())
 }
 
 /// Every request the server received.
-pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
+pub(crate) async fn received(server: &MockServer) -> Vec<wiremock::Request> {
     server
         .received_requests()
         .await
@@ -35,14 +35,14 @@ pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
 }
 
 /// The one request the server received.
-pub async fn only_request(server: &MockServer) -> wiremock::Request {
+pub(crate) async fn only_request(server: &MockServer) -> wiremock::Request {
     let mut requests = received(server).await;
     assert_eq!(requests.len(), 1, "expected exactly one request");
     requests.remove(0)
 }
 
 /// A header of a received request as text, if present.
-pub fn header(request: &wiremock::Request, name: &str) -> Option<String> {
+pub(crate) fn header(request: &wiremock::Request, name: &str) -> Option<String> {
     request
         .headers
         .get(name)
@@ -50,7 +50,7 @@ pub fn header(request: &wiremock::Request, name: &str) -> Option<String> {
 }
 
 /// An address on loopback where nothing listens.
-pub fn refused_address() -> String {
+pub(crate) fn refused_address() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let port = listener.local_addr().expect("local address").port();
     drop(listener);
@@ -59,13 +59,13 @@ pub fn refused_address() -> String {
 
 /// One part of a multipart body: its header lines and its content.
 #[derive(Debug)]
-pub struct Part {
+pub(crate) struct Part {
     pub headers: Vec<String>,
     pub body: Vec<u8>,
 }
 
 /// Splits a received `multipart/form-data` body into its parts.
-pub fn multipart_parts(request: &wiremock::Request) -> Vec<Part> {
+pub(crate) fn multipart_parts(request: &wiremock::Request) -> Vec<Part> {
     let content_type = header(request, "content-type").expect("content type");
     let boundary = content_type
         .strip_prefix("multipart/form-data; boundary=")

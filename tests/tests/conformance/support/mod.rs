@@ -11,14 +11,14 @@ use serde_json::Value;
 use wiremock::{MockServer, Request};
 
 /// A bearer token that must never show up in `Debug` output or error messages.
-pub const TOKEN: &str = "tok-7Qx2-NEVER-PRINT-bearer";
+pub(crate) const TOKEN: &str = "tok-7Qx2-NEVER-PRINT-bearer";
 /// A basic-auth user name (not secret).
-pub const USERNAME: &str = "desk-api-key";
+pub(crate) const USERNAME: &str = "desk-api-key";
 /// A basic-auth password that must never show up in `Debug` output or error messages.
-pub const PASSWORD: &str = "pw-3Jk9-NEVER-PRINT-basic";
+pub(crate) const PASSWORD: &str = "pw-3Jk9-NEVER-PRINT-basic";
 
 /// The workspace root (the parent of the `tests` crate).
-pub fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the tests crate lives inside the workspace")
@@ -26,18 +26,18 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The path of `specs/<file>`.
-pub fn spec_path(file: &str) -> PathBuf {
+pub(crate) fn spec_path(file: &str) -> PathBuf {
     workspace_root().join("specs").join(file)
 }
 
 /// An OpenAPI document, read at test time so the tests follow the spec's own examples.
-pub struct Spec {
+pub(crate) struct Spec {
     pub file: String,
     pub doc: Value,
 }
 
 /// One operation of a spec.
-pub struct Operation<'a> {
+pub(crate) struct Operation<'a> {
     spec: &'a Spec,
     /// The path key, e.g. `/v1/conversations`.
     pub path: String,
@@ -48,7 +48,7 @@ pub struct Operation<'a> {
 
 impl Spec {
     /// Reads `specs/<file>`.
-    pub fn load(file: &str) -> Spec {
+    pub(crate) fn load(file: &str) -> Spec {
         let path = spec_path(file);
         let doc =
             conformance_tests::spec::read_json(&path).unwrap_or_else(|error| panic!("{error}"));
@@ -59,7 +59,7 @@ impl Spec {
     }
 
     /// The operation with this `operationId`.
-    pub fn operation(&self, operation_id: &str) -> Operation<'_> {
+    pub(crate) fn operation(&self, operation_id: &str) -> Operation<'_> {
         let paths = self.doc["paths"].as_object().expect("paths");
         for (path, item) in paths {
             for (method, op) in item.as_object().expect("path item") {
@@ -77,7 +77,7 @@ impl Spec {
     }
 
     /// Follows a local `$ref` (repeatedly); other values are returned as they are.
-    pub fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
+    pub(crate) fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
         while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
             let pointer = reference
                 .strip_prefix('#')
@@ -93,7 +93,7 @@ impl Spec {
 
 impl Operation<'_> {
     /// The request body example for `media_type`.
-    pub fn request_example(&self, media_type: &str) -> Value {
+    pub(crate) fn request_example(&self, media_type: &str) -> Value {
         let body = self.spec.resolve(&self.op["requestBody"]);
         let media = &body["content"][media_type];
         example_of(media).unwrap_or_else(|| {
@@ -105,7 +105,7 @@ impl Operation<'_> {
     }
 
     /// The media types of the request body, in spec order.
-    pub fn request_media_types(&self) -> Vec<String> {
+    pub(crate) fn request_media_types(&self) -> Vec<String> {
         let body = self.spec.resolve(&self.op["requestBody"]);
         body["content"]
             .as_object()
@@ -114,7 +114,7 @@ impl Operation<'_> {
     }
 
     /// The response example for `status` (`"200"`, `"default"`, ...) and `media_type`.
-    pub fn response_example(&self, status: &str, media_type: &str) -> Value {
+    pub(crate) fn response_example(&self, status: &str, media_type: &str) -> Value {
         let response = self.spec.resolve(&self.op["responses"][status]);
         example_of(&response["content"][media_type]).unwrap_or_else(|| {
             panic!(
@@ -125,7 +125,7 @@ impl Operation<'_> {
     }
 
     /// The documented response statuses (`"200"`, `"default"`, ...).
-    pub fn response_statuses(&self) -> Vec<String> {
+    pub(crate) fn response_statuses(&self) -> Vec<String> {
         self.op["responses"]
             .as_object()
             .map(|responses| responses.keys().cloned().collect())
@@ -133,7 +133,7 @@ impl Operation<'_> {
     }
 
     /// The example of the parameter `name` (operation or path-item level, `$ref`s followed).
-    pub fn parameter_example(&self, name: &str) -> Value {
+    pub(crate) fn parameter_example(&self, name: &str) -> Value {
         let parameters = self.op["parameters"]
             .as_array()
             .cloned()
@@ -154,7 +154,7 @@ impl Operation<'_> {
     }
 
     /// The example of a string parameter.
-    pub fn parameter_example_str(&self, name: &str) -> String {
+    pub(crate) fn parameter_example_str(&self, name: &str) -> String {
         match self.parameter_example(name) {
             Value::String(text) => text,
             other => panic!("parameter {name}: expected a string example, got {other}"),
@@ -162,7 +162,7 @@ impl Operation<'_> {
     }
 
     /// `(name, in, required)` of every parameter.
-    pub fn parameters(&self) -> Vec<(String, String, bool)> {
+    pub(crate) fn parameters(&self) -> Vec<(String, String, bool)> {
         let parameters = self.op["parameters"]
             .as_array()
             .cloned()
@@ -196,7 +196,7 @@ fn example_of(holder: &Value) -> Option<Value> {
 }
 
 /// Converts a JSON value (a spec example) into a generated type.
-pub fn typed<T: DeserializeOwned>(value: Value) -> T {
+pub(crate) fn typed<T: DeserializeOwned>(value: Value) -> T {
     let text = value.to_string();
     serde_json::from_value(value).unwrap_or_else(|error| {
         panic!(
@@ -208,12 +208,12 @@ pub fn typed<T: DeserializeOwned>(value: Value) -> T {
 
 /// A builder for a client of `server`: any API's `Client` (`build()` returns it) or a bare
 /// `Transport`. The same as `Client::builder().base_url(server.uri())`.
-pub fn builder<C>(server: &MockServer) -> ClientBuilder<C> {
+pub(crate) fn builder<C>(server: &MockServer) -> ClientBuilder<C> {
     builder_for(&server.uri())
 }
 
 /// A builder for a client of the server at `base_url` (see [`builder`]).
-pub fn builder_for<C>(base_url: &str) -> ClientBuilder<C> {
+pub(crate) fn builder_for<C>(base_url: &str) -> ClientBuilder<C> {
     const UNUSED: Server = Server {
         url: "http://unused.invalid",
         variables: &[],
@@ -222,7 +222,7 @@ pub fn builder_for<C>(base_url: &str) -> ClientBuilder<C> {
 }
 
 /// Every request `server` received.
-pub async fn received(server: &MockServer) -> Vec<Request> {
+pub(crate) async fn received(server: &MockServer) -> Vec<Request> {
     server
         .received_requests()
         .await
@@ -230,7 +230,7 @@ pub async fn received(server: &MockServer) -> Vec<Request> {
 }
 
 /// The single request `server` received.
-pub async fn only_request(server: &MockServer) -> Request {
+pub(crate) async fn only_request(server: &MockServer) -> Request {
     let mut requests = received(server).await;
     assert_eq!(
         requests.len(),
@@ -242,7 +242,7 @@ pub async fn only_request(server: &MockServer) -> Request {
 }
 
 /// The value of header `name`; panics when it is sent more than once.
-pub fn header(request: &Request, name: &str) -> Option<String> {
+pub(crate) fn header(request: &Request, name: &str) -> Option<String> {
     let values: Vec<_> = request.headers.get_all(name).iter().collect();
     assert!(
         values.len() <= 1,
@@ -255,7 +255,7 @@ pub fn header(request: &Request, name: &str) -> Option<String> {
 }
 
 /// The body as JSON; panics with the body text when it is not JSON.
-pub fn json_body(request: &Request) -> Value {
+pub(crate) fn json_body(request: &Request) -> Value {
     serde_json::from_slice(&request.body).unwrap_or_else(|error| {
         panic!(
             "the request body is not JSON ({error}): {}",
@@ -265,7 +265,7 @@ pub fn json_body(request: &Request) -> Value {
 }
 
 /// Checks method, path and (empty) query of a request against the spec's operation.
-pub fn assert_route(request: &Request, operation: &Operation<'_>) {
+pub(crate) fn assert_route(request: &Request, operation: &Operation<'_>) {
     assert_eq!(request.method.as_str(), operation.method, "method");
     assert_eq!(request.url.path(), operation.path, "path");
     assert_eq!(
@@ -276,7 +276,7 @@ pub fn assert_route(request: &Request, operation: &Operation<'_>) {
 }
 
 /// The media type of the request body, without parameters.
-pub fn content_type(request: &Request) -> String {
+pub(crate) fn content_type(request: &Request) -> String {
     header(request, "content-type")
         .expect("a request with a body has a Content-Type")
         .split(';')
@@ -287,7 +287,7 @@ pub fn content_type(request: &Request) -> String {
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body into its fields, in order.
-pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+pub(crate) fn form_fields(body: &[u8]) -> Vec<(String, String)> {
     let text = std::str::from_utf8(body).expect("a form body is ASCII");
     let url = conversation_apis::runtime::reqwest::Url::parse(&format!("http://form.test/?{text}"))
         .expect("form body parses as a query");
@@ -298,7 +298,7 @@ pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
 
 /// One part of a `multipart/form-data` body.
 #[derive(Debug, Clone)]
-pub struct Part {
+pub(crate) struct Part {
     pub name: String,
     pub file_name: Option<String>,
     pub content_type: Option<String>,
@@ -306,11 +306,11 @@ pub struct Part {
 }
 
 impl Part {
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8(self.body.clone()).expect("a text part is UTF-8")
     }
 
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|error| {
             panic!("part {} is not JSON ({error}): {}", self.name, self.text())
         })
@@ -318,7 +318,7 @@ impl Part {
 }
 
 /// Splits a `multipart/form-data` request body into its parts (RFC 7578).
-pub fn multipart_parts(request: &Request) -> Vec<Part> {
+pub(crate) fn multipart_parts(request: &Request) -> Vec<Part> {
     let content_type = header(request, "content-type").expect("multipart Content-Type");
     let boundary = content_type
         .split(';')
@@ -386,7 +386,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Standard base64 with padding, for expected `Authorization: Basic` values.
-pub fn base64(input: &[u8]) -> String {
+pub(crate) fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in input.chunks(3) {
@@ -408,7 +408,7 @@ pub fn base64(input: &[u8]) -> String {
 }
 
 /// Panics when `text` shows a secret of this module (plain, or as a basic-auth value).
-pub fn assert_no_secret(what: &str, text: &str) {
+pub(crate) fn assert_no_secret(what: &str, text: &str) {
     let basic = base64(format!("{USERNAME}:{PASSWORD}").as_bytes());
     for secret in [TOKEN, PASSWORD, basic.as_str()] {
         assert!(
@@ -419,12 +419,12 @@ pub fn assert_no_secret(what: &str, text: &str) {
 }
 
 /// The text of a raw body kept by an error.
-pub fn raw_text(body: &RawBody) -> String {
+pub(crate) fn raw_text(body: &RawBody) -> String {
     body.to_text_lossy()
 }
 
 /// A port on 127.0.0.1 that nothing listens on (bound, then released).
-pub fn closed_port() -> u16 {
+pub(crate) fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     listener.local_addr().expect("local address").port()
 }
@@ -432,7 +432,7 @@ pub fn closed_port() -> u16 {
 /// Asserts that `error` is the documented error reply `expected`, with `status` and the
 /// reply's `x-request-id` header kept.
 #[allow(dead_code)]
-pub fn assert_api_error<E: PartialEq + std::fmt::Debug>(
+pub(crate) fn assert_api_error<E: PartialEq + std::fmt::Debug>(
     error: &Error<E>,
     status: u16,
     request_id: &str,

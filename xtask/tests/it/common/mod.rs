@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 use xtask::Failure;
 
 /// A file under `xtask/tests/fixtures/`.
-pub fn fixture(rel: &str) -> PathBuf {
+pub(crate) fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(rel)
 }
 
 /// A temporary workspace whose `specs/` holds copies of the given fixtures.
-pub fn workspace(fixtures: &[&str]) -> tempfile::TempDir {
+pub(crate) fn workspace(fixtures: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("specs")).unwrap();
     for f in fixtures {
@@ -24,14 +24,14 @@ pub fn workspace(fixtures: &[&str]) -> tempfile::TempDir {
 }
 
 /// Copies a fixture into `root/specs/`.
-pub fn add_spec(root: &Path, fixture_rel: &str) {
+pub(crate) fn add_spec(root: &Path, fixture_rel: &str) {
     let src = fixture(fixture_rel);
     let name = src.file_name().unwrap().to_owned();
     std::fs::copy(&src, root.join("specs").join(name)).unwrap();
 }
 
 /// Runs a verb, capturing what it prints.
-pub fn capture(
+pub(crate) fn capture(
     f: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Failure>,
 ) -> (Result<(), Failure>, String) {
     let mut out = Vec::new();
@@ -40,12 +40,12 @@ pub fn capture(
 }
 
 /// Every file under `dir` (relative path → bytes).
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     xtask::fsutil::read_tree(dir).unwrap()
 }
 
 /// Names in `dir` (not recursive), sorted.
-pub fn entries(dir: &Path) -> Vec<String> {
+pub(crate) fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -56,7 +56,7 @@ pub fn entries(dir: &Path) -> Vec<String> {
 
 /// Runs `git` in `dir` with a fixed identity and no signing; panics with its stderr on
 /// failure.
-pub fn git(dir: &Path, args: &[&str]) {
+pub(crate) fn git(dir: &Path, args: &[&str]) {
     let output = std::process::Command::new("git")
         .args([
             "-c",
