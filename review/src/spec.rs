@@ -15,7 +15,35 @@ use crate::locate::{Locator, Position};
 /// File extensions of spec files, in the order they are looked for.
 pub const SPEC_EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
-/// Every spec file directly in `dir` (`*.yaml`, `*.yml`, `*.json`), sorted by name.
+/// Whether `path` names an OpenAPI Overlay of a spec beside it: `NAME.overlay.yaml`
+/// (or `.yml`, `.json`) patches `NAME.yaml` (see [`codegen::load::overlay`]).
+pub fn is_overlay(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    SPEC_EXTENSIONS
+        .iter()
+        .any(|ext| name.ends_with(&format!(".overlay.{ext}")))
+}
+
+/// The stem of the spec an overlay file patches (`specs/zild.overlay.yaml` → `zild`).
+pub fn overlaid_stem(overlay: &Path) -> String {
+    let name = overlay
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.split(".overlay.")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Overlays to apply to a spec: each `(file as shown, text)`, in order.
+pub type Overlays = [(PathBuf, String)];
+
+/// Every spec file directly in `dir` (`*.yaml`, `*.yml`, `*.json`), sorted by name;
+/// overlays ([`is_overlay`]) are not specs.
 pub fn collect_specs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     if !dir.exists() {
@@ -27,7 +55,7 @@ pub fn collect_specs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| SPEC_EXTENSIONS.contains(&e));
-        if is_spec && path.is_file() {
+        if is_spec && !is_overlay(&path) && path.is_file() {
             out.push(path);
         }
     }
@@ -228,8 +256,13 @@ impl Doc {
     /// Like [`Doc::parse`], but a document whose model cannot be built is read without
     /// its Rust items, the model's error kept for [`Doc::warnings`]: what `diff` and
     /// `review` compare, so that a reviewer gets a diff of any document the loader reads.
-    pub fn parse_lenient(file: &str, source: String) -> Result<Doc, Diagnostic> {
-        let mut doc = Doc::load(file, source)?;
+    /// `overlays` are applied first (see [`Doc::load_overlaid`]).
+    pub fn parse_lenient(
+        file: &str,
+        source: String,
+        overlays: &Overlays,
+    ) -> Result<Doc, Diagnostic> {
+        let mut doc = Doc::load_overlaid(file, source, overlays)?;
         doc.items = codegen::items::api_items(&doc.api_input()).ok();
         Ok(doc)
     }
@@ -255,7 +288,15 @@ impl Doc {
         self.spec
             .notes
             .iter()
-            .map(|n| self.diag(Severity::Warning, &n.pointer, n.message.clone()))
+            .map(|n| {
+                let mut d = self.diag(Severity::Warning, &n.pointer, n.message.clone());
+                // A place in another file (an overlay, a file a `$ref` names) has no
+                // position in this one.
+                if n.pointer.contains('#') {
+                    d.position = None;
+                }
+                d
+            })
             .collect()
     }
 
@@ -269,6 +310,42 @@ impl Doc {
         let locator = Locator::from_positions(checked.positions.get(&checked.source));
         let source = checked.source.clone();
         let spec = checked.typed().map_err(diag)?;
+        Ok(Doc {
+            file: file.to_string(),
+            source,
+            value,
+            locator,
+            spec,
+            items: None,
+        })
+    }
+
+    /// Like [`Doc::load`], with `overlays` applied to the text first, as `gen` applies
+    /// them: the tree and the typed document are the patched ones, positions those of
+    /// the file as written, and each overlay action that selects nothing is a note
+    /// ("the overlay no longer applies").
+    pub fn load_overlaid(
+        file: &str,
+        source: String,
+        overlays: &Overlays,
+    ) -> Result<Doc, Diagnostic> {
+        if overlays.is_empty() {
+            return Doc::load(file, source);
+        }
+        let path = Path::new(file);
+        let diag = |e| Diagnostic::from_spec_error(file, e);
+        let patched =
+            codegen::load::overlay::apply_to_text(path, source.clone(), overlays).map_err(diag)?;
+        let value = serde_json::from_str(&patched.text).map_err(|e| Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            position: None,
+            pointer: String::new(),
+            message: format!("the patched document is not JSON: {e}"),
+        })?;
+        let spec =
+            codegen::load::overlay::load_patched(path, source.clone(), patched).map_err(diag)?;
+        let locator = Locator::from_positions(spec.positions.get(&spec.source));
         Ok(Doc {
             file: file.to_string(),
             source,

@@ -10,6 +10,7 @@ use spec_review::diff::policy::{self, Policy};
 use spec_review::diff::{diff_sets, warnings_of, Format, Level, Report};
 use spec_review::spec::{self, Doc};
 
+use crate::gen::{workspace_specs, SpecFile};
 use crate::Failure;
 
 /// The generated crate's package name in this workspace.
@@ -60,11 +61,21 @@ pub fn resolve_base(root: &Path, base: Option<&str>) -> Result<String, Failure> 
     Ok(String::from_utf8_lossy(&mb).trim().to_string())
 }
 
-/// The spec files of `specs/` at `rev`: display path → text.
-pub fn specs_at(root: &Path, rev: &str) -> Result<BTreeMap<String, String>, Failure> {
+/// One spec's text and the overlays applied to it, as `gen` reads them.
+#[derive(Debug, Clone, Default)]
+pub struct SpecText {
+    /// The spec as written.
+    pub text: String,
+    /// `specs/NAME.overlay.yaml` (or `.yml`, `.json`), each `(file, text)`.
+    pub overlays: Vec<(PathBuf, String)>,
+}
+
+/// The spec files of `specs/` at `rev` with their overlays: display path → text.
+pub fn specs_at(root: &Path, rev: &str) -> Result<BTreeMap<String, SpecText>, Failure> {
     let listing = git(root, &["ls-tree", "--name-only", "-z", rev, "--", "specs/"])
         .map_err(|e| Failure::new(e).with_code(2))?;
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, SpecText> = BTreeMap::new();
+    let mut overlays = Vec::new();
     for name in listing.split(|b| *b == 0).filter(|n| !n.is_empty()) {
         let name = String::from_utf8_lossy(name).into_owned();
         let is_spec = Path::new(&name)
@@ -79,9 +90,45 @@ pub fn specs_at(root: &Path, rev: &str) -> Result<BTreeMap<String, String>, Fail
             .map_err(|e| Failure::new(e).with_code(2))?;
         let text = spec::text_of(&name, text)
             .map_err(|d| Failure::new(format!("cannot parse specs at {rev}:\n{d}")).with_code(2))?;
-        out.insert(name, text);
+        if spec::is_overlay(Path::new(&name)) {
+            overlays.push((name, text));
+        } else {
+            out.insert(
+                name,
+                SpecText {
+                    text,
+                    overlays: Vec::new(),
+                },
+            );
+        }
     }
+    attach_overlays(&mut out, overlays, &format!("specs at {rev}"))?;
     Ok(out)
+}
+
+/// Gives each overlay `(file, text)` to the spec of its stem; an overlay of no spec is
+/// an error, as in `gen`.
+fn attach_overlays(
+    specs: &mut BTreeMap<String, SpecText>,
+    overlays: Vec<(String, String)>,
+    what: &str,
+) -> Result<(), Failure> {
+    for (file, text) in overlays {
+        let stem = spec::overlaid_stem(Path::new(&file));
+        let target = specs
+            .iter_mut()
+            .find(|(name, _)| spec::stem(Path::new(name)) == stem);
+        match target {
+            Some((_, spec)) => spec.overlays.push((PathBuf::from(file), text)),
+            None => {
+                return Err(Failure::new(format!(
+                    "{what}: {file} is an overlay of no spec (no {stem}.yaml beside it)"
+                ))
+                .with_code(2))
+            }
+        }
+    }
+    Ok(())
 }
 
 fn short_rev(root: &Path, rev: &str) -> String {
@@ -115,15 +162,16 @@ pub fn version_in(text: &str) -> Option<String> {
     None
 }
 
-/// Parses every file (name → text), or fails with every file's located error.
+/// Parses every file (name → text and overlays), or fails with every file's located
+/// error.
 pub fn parse_all(
-    files: BTreeMap<String, String>,
+    files: BTreeMap<String, SpecText>,
     what: &str,
 ) -> Result<BTreeMap<String, Doc>, Failure> {
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
-    for (file, text) in files {
-        match Doc::parse_lenient(&file, text) {
+    for (file, spec) in files {
+        match Doc::parse_lenient(&file, spec.text, &spec.overlays) {
             Ok(doc) => {
                 out.insert(file, doc);
             }
@@ -222,14 +270,19 @@ pub fn read_sides(root: &Path, base: Option<&str>) -> Result<Sides, Failure> {
     let old = parse_all(specs_at(root, &rev)?, &format!("specs at {rev}"))?;
     let mut new_files = BTreeMap::new();
     let specs_dir = root.join("specs");
-    for path in
-        spec::collect_specs(&specs_dir).map_err(|e| Failure::io(&specs_dir, e).with_code(2))?
-    {
-        let file = spec::display_path(root, &path);
-        let text = spec::read_text(&path, &file).map_err(|d| {
+    let read = |file: &SpecFile| {
+        spec::read_text(&file.path, &file.display).map_err(|d| {
             Failure::new(format!("cannot parse specs in the working tree:\n{d}")).with_code(2)
-        })?;
-        new_files.insert(file, text);
+        })
+    };
+    for overlaid in workspace_specs(root, &specs_dir).map_err(|f| f.with_code(2))? {
+        let overlays = overlaid
+            .overlays
+            .iter()
+            .map(|o| Ok((PathBuf::from(&o.display), read(o)?)))
+            .collect::<Result<Vec<_>, Failure>>()?;
+        let text = read(&overlaid.spec)?;
+        new_files.insert(overlaid.spec.display.clone(), SpecText { text, overlays });
     }
     let new = parse_all(new_files, "specs in the working tree")?;
     let label = match base {

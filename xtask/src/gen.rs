@@ -165,11 +165,7 @@ impl SpecFile {
 /// specs: see [`workspace_specs`]).
 pub fn spec_files(base: &Path, dir: &Path) -> Result<Vec<SpecFile>, Failure> {
     let paths = collect_specs(dir).map_err(|e| Failure::io(dir, e))?;
-    Ok(paths
-        .iter()
-        .filter(|p| !is_overlay(p))
-        .map(|p| SpecFile::new(base, p))
-        .collect())
+    Ok(paths.iter().map(|p| SpecFile::new(base, p)).collect())
 }
 
 /// A spec and the OpenAPI Overlay documents applied to it first, in order (see
@@ -180,18 +176,6 @@ pub struct OverlaidSpec {
     pub spec: SpecFile,
     /// Its overlays, applied in this order.
     pub overlays: Vec<SpecFile>,
-}
-
-/// Whether `path` names an overlay (`NAME.overlay.yaml`, `.yml` or `.json`) rather than
-/// a spec.
-pub fn is_overlay(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    spec::SPEC_EXTENSIONS
-        .iter()
-        .any(|ext| name.ends_with(&format!(".overlay.{ext}")))
 }
 
 /// Every spec in `dir` with the overlays beside it, named relative to `base`: the
@@ -206,11 +190,7 @@ pub fn workspace_specs(base: &Path, dir: &Path) -> Result<Vec<OverlaidSpec>, Fai
         })
         .collect();
     for overlay in overlay_files(dir).map_err(|e| Failure::io(dir, e))? {
-        let name = overlay
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let stem = name.split(".overlay.").next().unwrap_or_default();
+        let stem = spec::overlaid_stem(&overlay);
         match out.iter_mut().find(|s| spec::stem(&s.spec.path) == stem) {
             Some(s) => s.overlays.push(SpecFile::new(base, &overlay)),
             None => {
@@ -234,7 +214,7 @@ fn overlay_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if is_overlay(&path) && path.is_file() {
+        if spec::is_overlay(&path) && path.is_file() {
             out.push(path);
         }
     }

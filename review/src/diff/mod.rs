@@ -375,7 +375,7 @@ impl FilePair {
         let mut read = |path: &Path| {
             let shown = path.display().to_string();
             let doc = spec::read_text(path, &shown)
-                .and_then(|text| Doc::parse_lenient(&key, text))
+                .and_then(|text| Doc::parse_lenient(&key, text, &[]))
                 .map_err(|d| spec::Diagnostic {
                     file: shown.clone(),
                     ..d

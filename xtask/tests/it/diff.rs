@@ -952,3 +952,66 @@ fn review_of_a_standalone_crates_spec_compares_two_files_and_checks_its_version(
     let (result, out) = review("0.2.0");
     result.unwrap_or_else(|e| panic!("{e}\n{out}"));
 }
+
+#[test]
+fn diff_and_review_read_specs_through_their_overlays_and_report_stale_actions() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    let fixture = rules_dir().join("constraint-tightened");
+    std::fs::create_dir_all(root.join("specs")).unwrap();
+    std::fs::create_dir_all(root.join("generated")).unwrap();
+    std::fs::write(
+        root.join("generated/Cargo.toml"),
+        "[package]\nname = \"conversation-apis\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    // The vendor's spec and the team's patch of it: `assignee` gets a length limit.
+    let overlay = |target: &str| {
+        format!(
+            "overlay: 1.0.0\ninfo: {{title: patch, version: '1'}}\nactions:\n  - target: \"{target}\"\n    update: {{maxLength: 40}}\n"
+        )
+    };
+    std::fs::copy(fixture.join("old.yaml"), root.join("specs/api.yaml")).unwrap();
+    std::fs::write(
+        root.join("specs/api.overlay.yaml"),
+        overlay("$.components.schemas.Conversation.properties.assignee"),
+    )
+    .unwrap();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "specs"]);
+
+    // The overlay file is not a spec, and the patched spec is what is compared: the
+    // limit it added goes away when the overlay stops applying.
+    std::fs::write(
+        root.join("specs/api.overlay.yaml"),
+        overlay("$.components.schemas.Conversation.properties.owner"),
+    )
+    .unwrap();
+    let report = report_for_repo(root, Some("main")).unwrap();
+    let text = report.to_text();
+    assert!(
+        report.changes.iter().all(|c| c.file == "specs/api.yaml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("property `assignee`: `maxLength` changed from 40 to none"),
+        "{text}"
+    );
+    assert!(
+        report.warnings.iter().any(|w| w.contains(
+            "specs/api.overlay.yaml#/actions/0: overlay action /actions/0 (target \
+             `$.components.schemas.Conversation.properties.owner`) matches nothing: the \
+             overlay no longer applies"
+        )),
+        "{:?}",
+        report.warnings
+    );
+    // The pull-request report shows it among the findings.
+    let options = xtask::review::ReviewOptions {
+        base: Some("main".into()),
+        ..Default::default()
+    };
+    let (_, out) = common::capture(|o| xtask::review::run_review(root, &options, o));
+    assert!(out.contains("the overlay no longer applies"), "{out}");
+}
