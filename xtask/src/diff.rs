@@ -193,6 +193,8 @@ pub struct DiffOptions {
     /// Two spec files to compare instead of `specs/` across revisions: the old one and
     /// the new one.
     pub files: Option<(PathBuf, PathBuf)>,
+    /// OpenAPI Overlays applied to both files first (file mode only).
+    pub overlays: Vec<PathBuf>,
     /// Output format.
     pub format: Format,
     /// Exit non-zero when a change is at this level or worse.
@@ -304,8 +306,12 @@ pub fn run_diff(root: &Path, options: &DiffOptions, out: &mut dyn Write) -> Resu
     // a bad one fails before the specs are read.
     let policy = load_policy(root, options.config.as_deref(), options.files.is_none())?;
     let report = match &options.files {
-        Some((old, new)) => spec_review::diff::diff_files(old, new)
-            .map_err(|d| Failure::new(format!("cannot parse {}", d)).with_code(2))?,
+        Some((old, new)) => {
+            let overlays = read_overlay_files(&options.overlays)?;
+            spec_review::diff::FilePair::read(old, new, &overlays)
+                .map_err(|d| Failure::new(format!("cannot parse {d}")).with_code(2))?
+                .report(None)
+        }
         None => report_for_repo(root, options.base.as_deref())?,
     };
     let report = match &policy {
@@ -323,6 +329,13 @@ pub fn run_diff(root: &Path, options: &DiffOptions, out: &mut dyn Write) -> Resu
         ))),
         _ => Ok(()),
     }
+}
+
+/// The overlays named on the command line, `(file as given, text)`.
+pub fn read_overlay_files(files: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, Failure> {
+    let here = Path::new("");
+    let files: Vec<SpecFile> = files.iter().map(|f| SpecFile::new(here, f)).collect();
+    crate::gen::read_overlays(&files).map_err(|e| Failure::new(e.to_string()).with_code(2))
 }
 
 /// `cargo xtask diff --rules`: every rule with its documentation.

@@ -81,10 +81,10 @@ Usage of every command:
                                          lint specs/*.yaml (or the given files, patched by the overlays)
   cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on ERR|WARN] [--rules]
                                          classify spec changes since REV (default: merge-base with main)
-  cargo xtask diff OLD NEW [--format ..] [--fail-on ..]
+  cargo xtask diff OLD NEW [--overlay OVERLAY].. [--format ..] [--fail-on ..]
                                          classify the changes between two spec files
   cargo xtask review [--base REV] [--out FILE] [--changelog]
-  cargo xtask review OLD NEW [--crate DIR] [--base-version V] [--out FILE]
+  cargo xtask review OLD NEW [--crate DIR] [--base-version V] [--overlay OVERLAY].. [--out FILE]
                                          the report for a standalone crate's spec
                                          the pull-request report (Markdown); --changelog writes generated/CHANGELOG.md
   cargo xtask test [--skip-tools]        the project's single test command
@@ -192,6 +192,10 @@ enum Verb {
         /// `gen --spec NEW` writes.
         #[arg(value_name = "FILE", num_args = 2, conflicts_with = "base")]
         files: Vec<PathBuf>,
+        /// With two files: apply this OpenAPI Overlay 1.0 document to both first
+        /// (repeatable, in order); an action that selects nothing is a warning.
+        #[arg(long, value_name = "OVERLAY", requires = "files")]
+        overlay: Vec<PathBuf>,
         /// Revision to compare the working tree's specs with [default: git merge-base
         /// HEAD main].
         #[arg(long, value_name = "REV")]
@@ -236,6 +240,10 @@ enum Verb {
         /// With two files: the version the crate had before this change.
         #[arg(long, value_name = "VERSION", requires = "files")]
         base_version: Option<String>,
+        /// With two files: apply this OpenAPI Overlay 1.0 document to both first
+        /// (repeatable, in order); an action that selects nothing is a finding.
+        #[arg(long, value_name = "OVERLAY", requires = "files")]
+        overlay: Vec<PathBuf>,
         /// Revision to compare the working tree with [default: git merge-base HEAD main].
         #[arg(long, value_name = "REV")]
         base: Option<String>,
@@ -419,6 +427,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Verb::Diff {
             files,
+            overlay,
             base,
             format,
             fail_on,
@@ -428,6 +437,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut files = files.into_iter();
             let options = DiffOptions {
                 files: files.next().zip(files.next()),
+                overlays: overlay,
                 base,
                 format: format.parse::<Format>().map_err(Failure::new)?,
                 fail_on: fail_on
@@ -442,6 +452,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             files,
             crate_dir,
             base_version,
+            overlay,
             base,
             out,
             changelog,
@@ -455,6 +466,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         new,
                         crate_dir,
                         base_version,
+                        overlays: overlay,
                     }
                 }),
                 base,

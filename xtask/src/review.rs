@@ -28,6 +28,8 @@ pub struct Standalone {
     pub crate_dir: Option<PathBuf>,
     /// The version the crate had before the change.
     pub base_version: Option<String>,
+    /// OpenAPI Overlays applied to both specs first.
+    pub overlays: Vec<PathBuf>,
 }
 
 /// Options of `cargo xtask review`.
@@ -123,7 +125,8 @@ pub fn build_standalone_review(
     files: &Standalone,
     policy: Option<&Policy>,
 ) -> Result<Review, Failure> {
-    let pair = FilePair::read(&files.old, &files.new)
+    let overlays = crate::diff::read_overlay_files(&files.overlays)?;
+    let pair = FilePair::read(&files.old, &files.new, &overlays)
         .map_err(|d| Failure::new(format!("cannot parse {d}")).with_code(2))?;
     let new_version = match &files.crate_dir {
         Some(dir) => Some(crate_version(dir).ok_or_else(|| {

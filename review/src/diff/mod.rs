@@ -366,8 +366,15 @@ pub struct FilePair {
 impl FilePair {
     /// Reads `old` and `new` as two versions of one API, for the standalone crate that
     /// `gen --spec NEW` writes (its package name and module come from the new file's
-    /// name). A file that cannot be read or parsed is the error, located in that file.
-    pub fn read(old: &Path, new: &Path) -> Result<FilePair, spec::Diagnostic> {
+    /// name), each patched by `overlays` first (a team's patch of a vendor's spec, kept
+    /// across the vendor's versions: an action that no longer applies to the new one is
+    /// a warning). A file that cannot be read or parsed is the error, located in that
+    /// file.
+    pub fn read(
+        old: &Path,
+        new: &Path,
+        overlays: &spec::Overlays,
+    ) -> Result<FilePair, spec::Diagnostic> {
         // Both documents are read under the new file's name, so that they are compared
         // as one API; messages about either name its own file.
         let key = new.display().to_string();
@@ -375,7 +382,7 @@ impl FilePair {
         let mut read = |path: &Path| {
             let shown = path.display().to_string();
             let doc = spec::read_text(path, &shown)
-                .and_then(|text| Doc::parse_lenient(&key, text, &[]))
+                .and_then(|text| Doc::parse_lenient(&key, text, overlays))
                 .map_err(|d| spec::Diagnostic {
                     file: shown.clone(),
                     ..d
@@ -416,7 +423,7 @@ impl FilePair {
 
 /// Compares two spec files as two versions of one API (see [`FilePair::read`]).
 pub fn diff_files(old: &Path, new: &Path) -> Result<Report, spec::Diagnostic> {
-    Ok(FilePair::read(old, new)?.report(None))
+    Ok(FilePair::read(old, new, &[])?.report(None))
 }
 
 /// The warnings of every document of both sides (see [`Doc::warnings`]), as lines.

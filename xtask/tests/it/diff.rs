@@ -346,6 +346,7 @@ fn compares_the_working_tree_with_a_git_revision() {
     assert_eq!(r.crate_version.as_deref(), Some("0.1.0"));
 
     let options = |fail_on| DiffOptions {
+        overlays: Vec::new(),
         files: None,
         base: Some("HEAD".into()),
         format: Format::Text,
@@ -373,6 +374,7 @@ fn compares_the_working_tree_with_a_git_revision() {
     assert!(out.contains("suggested version bump: none"), "{out}");
 
     let bad = DiffOptions {
+        overlays: Vec::new(),
         files: None,
         base: Some("no-such-rev".into()),
         format: Format::Text,
@@ -636,6 +638,7 @@ fn removed_operation_files(dir: &Path) -> impl Fn(Option<Level>, Option<PathBuf>
     }
     let (old, new) = (dir.join("old.yaml"), dir.join("new.yaml"));
     move |fail_on, config| DiffOptions {
+        overlays: Vec::new(),
         files: Some((old.clone(), new.clone())),
         base: None,
         format: Format::Text,
@@ -676,6 +679,7 @@ fn a_waived_change_passes_fail_on_and_is_shown_apart() {
     assert!(!out.contains("warning:"), "{out}");
 
     let json_options = DiffOptions {
+        overlays: Vec::new(),
         format: Format::Json,
         ..options(Some(Level::Error), Some(config.clone()))
     };
@@ -694,6 +698,7 @@ fn a_waived_change_passes_fail_on_and_is_shown_apart() {
     assert_eq!(json["semver"]["bump"], "major");
 
     let md_options = DiffOptions {
+        overlays: Vec::new(),
         format: Format::Markdown,
         ..options(None, Some(config.clone()))
     };
@@ -763,6 +768,7 @@ fn a_configured_level_replaces_the_rules_level_and_says_so() {
     });
     assert_eq!(result.unwrap_err().code, 1);
     let json_options = DiffOptions {
+        overlays: Vec::new(),
         format: Format::Json,
         ..options(None, Some(config.clone()))
     };
@@ -862,6 +868,7 @@ fn review_and_diff_read_the_workspace_policy_file() {
         assert!(out.contains(part), "missing {part:?} in:\n{out}");
     }
     let diff_options = |files: Option<(PathBuf, PathBuf)>| DiffOptions {
+        overlays: Vec::new(),
         files,
         base: Some("main".into()),
         format: Format::Text,
@@ -930,6 +937,7 @@ fn review_of_a_standalone_crates_spec_compares_two_files_and_checks_its_version(
                 new: new.clone(),
                 crate_dir: Some(krate.clone()),
                 base_version: Some("0.1.0".into()),
+                overlays: Vec::new(),
             }),
             ..Default::default()
         };
@@ -1014,4 +1022,52 @@ fn diff_and_review_read_specs_through_their_overlays_and_report_stale_actions() 
     };
     let (_, out) = common::capture(|o| xtask::review::run_review(root, &options, o));
     assert!(out.contains("the overlay no longer applies"), "{out}");
+}
+
+#[test]
+fn two_files_are_compared_through_the_same_overlays() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = rules_dir().join("property-removed");
+    let (old, new) = (dir.path().join("v1.yaml"), dir.path().join("v2.yaml"));
+    std::fs::copy(fixture.join("old.yaml"), &old).unwrap();
+    std::fs::copy(fixture.join("new.yaml"), &new).unwrap();
+    // The team's patch targets the property the vendor's new version removed.
+    let overlay = dir.path().join("patch.overlay.yaml");
+    std::fs::write(
+        &overlay,
+        "overlay: 1.0.0\ninfo: {title: patch, version: '1'}\nactions:\n  - target: $.components.schemas.Conversation.properties.assignee\n    update: {description: patched}\n",
+    )
+    .unwrap();
+    let options = DiffOptions {
+        overlays: vec![overlay.clone()],
+        files: Some((old.clone(), new.clone())),
+        base: None,
+        format: Format::Json,
+        fail_on: None,
+        config: None,
+    };
+    let (result, out) = common::capture(|o| run_diff(dir.path(), &options, o));
+    result.unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let warnings = json["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{out}");
+    assert!(
+        warnings[0]
+            .as_str()
+            .unwrap()
+            .contains("matches nothing: the overlay no longer applies"),
+        "{out}"
+    );
+    assert!(
+        warnings[0]
+            .as_str()
+            .unwrap()
+            .starts_with(&new.display().to_string()),
+        "{out}"
+    );
+    let changes = json["changes"].as_array().unwrap();
+    assert!(
+        changes.iter().any(|c| c["rule"] == "property-removed"),
+        "{out}"
+    );
 }
