@@ -3,7 +3,7 @@
 use quote::quote;
 
 use crate::docs::Docs;
-use crate::emit::client::{client_module, operation_units, Server, ServerVar};
+use crate::emit::client::{client_module, operation_units};
 use crate::emit::types::{type_ref_in, type_units};
 use crate::emit::{render, FilePlan, Piece, Unit};
 use crate::operations::{self, OperationMethod, Operations};
@@ -58,34 +58,6 @@ pub(crate) fn build_model(api: &ApiInput) -> Result<(TypeSpace, Operations), Err
     let space = builder.finish()?;
     operations::avoid_type_names(&mut ops, &space);
     Ok((space, ops))
-}
-
-fn server(api: &ApiInput) -> Server {
-    let Some(first) = api.spec.openapi.servers.first() else {
-        return Server {
-            template: "/".into(),
-            default_url: "/".into(),
-            variables: Vec::new(),
-        };
-    };
-    let mut default_url = first.url.clone();
-    let mut variables = Vec::new();
-    for (name, var) in first.variables.iter().flatten() {
-        default_url = default_url.replace(&format!("{{{name}}}"), &var.default);
-        let mut docs = Docs::new();
-        docs.text(var.description.as_deref());
-        variables.push(ServerVar {
-            name: name.clone(),
-            default: var.default.clone(),
-            allowed: var.enumeration.clone(),
-            docs,
-        });
-    }
-    Server {
-        template: first.url.clone(),
-        default_url,
-        variables,
-    }
 }
 
 /// Generates the module files of one API: what `selection` selects, with one cargo
@@ -149,7 +121,7 @@ pub(crate) fn generate(
     );
     let types_prelude = quote!(#![doc = #types_doc]);
 
-    let server = server(api);
+    let server = operations::server(&api.spec.openapi);
     let server_variables: Vec<(String, String)> = server
         .variables
         .iter()

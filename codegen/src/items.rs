@@ -7,10 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::emit::client::{error_cases, success_cases};
-use crate::emit::types::setter_names;
 use crate::operations::{OperationMethod, ParamLocation, ResponseBody, StatusMatch};
-use crate::typespace::{Presence, TypeKind, TypeRef, TypeSpace};
+use crate::typespace::{setter_names, Presence, TypeKind, TypeRef, TypeSpace};
 use crate::{ApiInput, Error};
 
 /// The items of one API module (`<crate>::<module>`).
@@ -288,8 +286,8 @@ fn operation_items(op: &OperationMethod) -> OperationItems {
         ParamLocation::Cookie => "cookie",
     };
     let method = op.http_method.to_ascii_lowercase();
-    let successes = success_cases(op);
-    let errors = error_cases(op);
+    let successes = op.success_cases();
+    let errors = op.error_cases();
     let statuses = op
         .responses
         .iter()

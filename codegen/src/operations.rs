@@ -151,6 +151,41 @@ pub enum StatusMatch {
     Default,
 }
 
+impl StatusMatch {
+    /// A status as a document writes it: `200`, `4XX` (any case), `default`.
+    pub fn parse(status: &str) -> Option<StatusMatch> {
+        let upper = status.trim().to_ascii_uppercase();
+        match upper.as_bytes() {
+            b"DEFAULT" => Some(StatusMatch::Default),
+            [d @ b'1'..=b'5', b'X', b'X'] => Some(StatusMatch::Range(u16::from(d - b'0'))),
+            _ => upper.parse().ok().map(StatusMatch::Code),
+        }
+    }
+
+    /// 1xx–3xx are successes (`Ok`), the rest errors; `default` is decided by
+    /// [`StatusMatch::sorts_as_success`].
+    pub fn is_success(&self) -> bool {
+        match self {
+            StatusMatch::Code(c) => *c < 400,
+            StatusMatch::Range(r) => *r < 4,
+            StatusMatch::Default => false,
+        }
+    }
+
+    /// Whether this status is a variant of the reply enum (`<Op>Reply`) among the
+    /// statuses `all` an operation documents: a success, or `default` when no other
+    /// status is a success (then `default` describes the success too; otherwise errors
+    /// only). The one rule the client, `codegen::items` and the spec diff follow.
+    pub fn sorts_as_success<'s>(&self, all: impl IntoIterator<Item = &'s StatusMatch>) -> bool {
+        match self {
+            StatusMatch::Default => !all
+                .into_iter()
+                .any(|s| *s != StatusMatch::Default && s.is_success()),
+            other => other.is_success(),
+        }
+    }
+}
+
 /// What a response carries.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResponseBody {
@@ -180,11 +215,7 @@ pub struct ResponseCase {
 impl ResponseCase {
     /// 1xx–3xx are successes (`Ok`), the rest errors; `default` goes both ways.
     pub fn is_success(&self) -> bool {
-        match self.status {
-            StatusMatch::Code(c) => c < 400,
-            StatusMatch::Range(r) => r < 4,
-            StatusMatch::Default => false,
-        }
+        self.status.is_success()
     }
 }
 
@@ -245,6 +276,87 @@ pub struct OperationMethod {
     pub idempotent: bool,
     /// The operation's tags, in document order (selection and cargo features).
     pub tags: Vec<String>,
+}
+
+impl OperationMethod {
+    /// Whether `default` is also the operation's success response: when it lists no
+    /// success status (1xx–3xx) of its own. Otherwise `default` describes errors only.
+    pub fn default_is_success(&self) -> bool {
+        StatusMatch::Default.sorts_as_success(self.responses.iter().map(|r| &r.status))
+    }
+
+    /// The cases of the reply enum (`<Op>Reply`): documented successes, with `default`
+    /// when it is the success response too.
+    pub fn success_cases(&self) -> Vec<&ResponseCase> {
+        let default_ok = self.default_is_success();
+        self.responses
+            .iter()
+            .filter(|r| r.is_success() || (default_ok && r.status == StatusMatch::Default))
+            .collect()
+    }
+
+    /// The cases of the error enum (`<Op>Error`): documented errors (and `default`) with
+    /// a body. An error status documented without one is the runtime's `Error::Status`.
+    pub fn error_cases(&self) -> Vec<&ResponseCase> {
+        self.responses
+            .iter()
+            .filter(|r| !r.is_success() && r.body != ResponseBody::Empty)
+            .collect()
+    }
+}
+
+/// The server a client talks to by default.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// URL template with `{variable}` placeholders.
+    pub template: String,
+    /// The template with every variable at its default.
+    pub default_url: String,
+    /// Variables, in document order.
+    pub variables: Vec<ServerVar>,
+}
+
+/// A variable of the server URL.
+#[derive(Debug, Clone)]
+pub struct ServerVar {
+    /// Name, as in the `{name}` placeholder.
+    pub name: String,
+    /// Default value.
+    pub default: String,
+    /// The values the spec allows (`enum`); empty when any value is.
+    pub allowed: Vec<String>,
+    /// Docs from the variable's description.
+    pub docs: Docs,
+}
+
+/// The server model of a document: its first server, with the variables at their
+/// defaults; `/` (relative to nothing) when it lists none.
+pub fn server(openapi: &openapiv3::OpenAPI) -> Server {
+    let Some(first) = openapi.servers.first() else {
+        return Server {
+            template: "/".into(),
+            default_url: "/".into(),
+            variables: Vec::new(),
+        };
+    };
+    let mut default_url = first.url.clone();
+    let mut variables = Vec::new();
+    for (name, var) in first.variables.iter().flatten() {
+        default_url = default_url.replace(&format!("{{{name}}}"), &var.default);
+        let mut docs = Docs::new();
+        docs.text(var.description.as_deref());
+        variables.push(ServerVar {
+            name: name.clone(),
+            default: var.default.clone(),
+            allowed: var.enumeration.clone(),
+            docs,
+        });
+    }
+    Server {
+        template: first.url.clone(),
+        default_url,
+        variables,
+    }
 }
 
 /// All operations and schemes of one document.
@@ -936,7 +1048,8 @@ fn content_param(
     Ok((ty, ParamStyle::Json))
 }
 
-fn body_kind(media_type: &str) -> BodyKind {
+/// How a body of `media_type` is carried (parameters are ignored, case too).
+pub fn body_kind(media_type: &str) -> BodyKind {
     let mt = media_type
         .split(';')
         .next()
@@ -954,6 +1067,24 @@ fn body_kind(media_type: &str) -> BodyKind {
     } else {
         BodyKind::Bytes
     }
+}
+
+/// The media type whose body a response variant carries, of those a response documents
+/// (in document order): the first JSON one, else the first, as text or bytes. `None`
+/// without content. The one rule the client and the spec diff follow.
+pub fn payload_media<'m>(media_types: &[&'m str]) -> Option<(&'m str, BodyKind)> {
+    if let Some(json) = media_types
+        .iter()
+        .find(|mt| body_kind(mt) == BodyKind::Json)
+    {
+        return Some((json, BodyKind::Json));
+    }
+    let first = *media_types.first()?;
+    let kind = match body_kind(first) {
+        BodyKind::Text => BodyKind::Text,
+        _ => BodyKind::Bytes,
+    };
+    Some((first, kind))
 }
 
 fn build_body(
@@ -1107,12 +1238,10 @@ fn build_responses(
                 message,
             })?;
         let variant = status_variant(&status);
-        let json = response
-            .content
-            .iter()
-            .find(|(mt, _)| body_kind(mt) == BodyKind::Json);
-        let body = match json {
-            Some((mt, content)) => match &content.schema {
+        let media_types: Vec<&str> = response.content.keys().map(String::as_str).collect();
+        let body = match payload_media(&media_types) {
+            None => ResponseBody::Empty,
+            Some((mt, BodyKind::Json)) => match &response.content[mt].schema {
                 Some(s) => {
                     let p = format!("{rp}/content/{}/schema", escape_pointer_token(mt));
                     ResponseBody::Json(types.type_for(
@@ -1123,11 +1252,8 @@ fn build_responses(
                 }
                 None => ResponseBody::Json(TypeRef::JSON),
             },
-            None => match response.content.keys().next() {
-                None => ResponseBody::Empty,
-                Some(mt) if body_kind(mt) == BodyKind::Text => ResponseBody::Text,
-                Some(_) => ResponseBody::Bytes,
-            },
+            Some((_, BodyKind::Text)) => ResponseBody::Text,
+            Some(_) => ResponseBody::Bytes,
         };
         let mut docs = Docs::new();
         docs.text(Some(&response.description));

@@ -6,36 +6,11 @@ use quote::{format_ident, quote};
 
 use super::ident;
 use super::types::type_ref_in;
-use crate::docs::Docs;
 use crate::operations::{
     Body, BodyKind, OperationMethod, Operations, Param, ParamLocation, ParamStyle, ResponseBody,
-    ResponseCase, SchemeKind, StatusMatch,
+    ResponseCase, SchemeKind, Server, ServerVar, StatusMatch,
 };
 use crate::typespace::{Presence, Prim, TypeKind, TypeRef, TypeSpace};
-
-/// The server a client talks to by default.
-#[derive(Debug, Clone)]
-pub(crate) struct Server {
-    /// URL template with `{variable}` placeholders.
-    pub template: String,
-    /// The template with every variable at its default.
-    pub default_url: String,
-    /// Variables, in document order.
-    pub variables: Vec<ServerVar>,
-}
-
-/// A variable of the server URL.
-#[derive(Debug, Clone)]
-pub(crate) struct ServerVar {
-    /// Name, as in the `{name}` placeholder.
-    pub name: String,
-    /// Default value.
-    pub default: String,
-    /// The values the spec allows (`enum`); empty when any value is.
-    pub allowed: Vec<String>,
-    /// Docs from the variable's description.
-    pub docs: Docs,
-}
 
 fn qualified(ty: &TypeRef) -> TokenStream {
     type_ref_in(ty, &quote!(types::))
@@ -577,33 +552,6 @@ fn body_enum(space: &TypeSpace, op: &OperationMethod, body: &Body) -> TokenStrea
     }
 }
 
-/// Whether `default` is also the operation's success response: when it lists no success
-/// status (1xx–3xx) of its own. Otherwise `default` describes errors only.
-fn default_is_success(op: &OperationMethod) -> bool {
-    !op.responses
-        .iter()
-        .any(|r| r.status != StatusMatch::Default && r.is_success())
-}
-
-/// The cases of the reply enum: documented successes (with `default` when it is the
-/// success response too).
-pub(crate) fn success_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
-    let default_ok = default_is_success(op);
-    op.responses
-        .iter()
-        .filter(|r| r.is_success() || (default_ok && r.status == StatusMatch::Default))
-        .collect()
-}
-
-/// The cases of the error enum: documented errors (and `default`) with a body. An error
-/// status documented without one is `rt::Error::Status`.
-pub(crate) fn error_cases(op: &OperationMethod) -> Vec<&ResponseCase> {
-    op.responses
-        .iter()
-        .filter(|r| !r.is_success() && r.body != ResponseBody::Empty)
-        .collect()
-}
-
 fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
     let mk = |name: Ident, doc: String, cases: Vec<&ResponseCase>, success: bool| {
         let variants = cases.iter().map(|c| {
@@ -640,7 +588,7 @@ fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
             }
         }
     };
-    let errors = error_cases(op);
+    let errors = op.error_cases();
     let error_doc = if errors.is_empty() {
         format!(
             " Documented error bodies of [`Client::{}`]: none, so every error status is `rt::Error::Status` (status, headers and body).",
@@ -659,7 +607,7 @@ fn response_enums(op: &OperationMethod) -> (TokenStream, TokenStream) {
                 " Documented successful replies of [`Client::{}`], one variant per status. Non-exhaustive: a status the spec adds later is not a breaking change.",
                 op.method_name
             ),
-            success_cases(op),
+            op.success_cases(),
             true,
         ),
         mk(
@@ -917,7 +865,7 @@ fn decode_body(op: &OperationMethod) -> TokenStream {
         .find(|c| c.status == StatusMatch::Default)
     {
         Some(c) => {
-            if default_is_success(op) {
+            if op.default_is_success() {
                 let ok = default_arm(c, true);
                 arms.push(quote!(0..=399 => #ok));
             }

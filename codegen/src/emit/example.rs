@@ -2,7 +2,8 @@
 //! the same `new(..)` and setters a caller writes: the generated README shows typed
 //! construction, never JSON decoding.
 
-use crate::emit::types::{json_literal, setter_names};
+use crate::emit::types::json_literal;
+use crate::typespace::setter_names;
 use crate::typespace::{Prim, TypeKind, TypeRef, TypeSpace};
 
 /// Where the expression is written.

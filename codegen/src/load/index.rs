@@ -344,7 +344,12 @@ impl Builder {
     }
 
     /// A scalar at `pos`.
-    pub(super) fn scalar(&mut self, pos: Position, s: Scalar<'_>, anchor: usize) -> Result<(), Refusal> {
+    pub(super) fn scalar(
+        &mut self,
+        pos: Position,
+        s: Scalar<'_>,
+        anchor: usize,
+    ) -> Result<(), Refusal> {
         self.events += 1;
         if self.stack.is_empty() {
             let empty = s.plain && matches!(s.text, "" | "~" | "null" | "Null" | "NULL");

@@ -194,7 +194,10 @@ pub(super) fn is_schema<'a>(path: impl IntoIterator<Item = Step<'a>>) -> bool {
 
 /// Whether the `$ref` member with value `target`, in the mapping that `path` leads to
 /// from the document's root, needs the normalising pass.
-pub(super) fn needs_normalizing<'a>(path: impl IntoIterator<Item = Step<'a>>, target: &str) -> bool {
+pub(super) fn needs_normalizing<'a>(
+    path: impl IntoIterator<Item = Step<'a>>,
+    target: &str,
+) -> bool {
     let place = path.into_iter().fold(Place::Root, Place::step);
     let kind = match place {
         Place::Data => return false,

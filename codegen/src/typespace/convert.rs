@@ -307,7 +307,7 @@ impl<'a> TypeSpaceBuilder<'a> {
             ),
             Some("number") if values.iter().all(|v| v.is_number()) => {
                 self.inexact(pointer, "an enum of numbers is a plain number type: the listed values are documented, not enforced");
-                TypeRef::Prim(if any.format.as_deref() == Some("float") { Prim::F32 } else { Prim::F64 })
+                TypeRef::Prim(Prim::of_scalar("number", any.format.as_deref()).unwrap_or(Prim::F64))
             }
             Some("boolean") if values.iter().all(|v| v.is_boolean()) => {
                 self.inexact(pointer, "an enum of booleans is a plain `bool`: the listed values are documented, not enforced");
@@ -332,7 +332,7 @@ impl<'a> TypeSpaceBuilder<'a> {
                 if values.iter().all(|v| v.is_number() || v.as_str().is_some_and(|s| s.trim().parse::<f64>().is_ok_and(f64::is_finite))) =>
             {
                 self.inexact(pointer, "an enum of numbers (some written as strings) is a plain number type: the listed values are documented, not enforced");
-                TypeRef::Prim(if any.format.as_deref() == Some("float") { Prim::F32 } else { Prim::F64 })
+                TypeRef::Prim(Prim::of_scalar("number", any.format.as_deref()).unwrap_or(Prim::F64))
             }
             Some("boolean") if values.iter().all(|v| v.is_boolean() || matches!(v.as_str(), Some("true" | "false"))) => {
                 self.inexact(pointer, "an enum of booleans (some written as strings) is a plain `bool`: the listed values are documented, not enforced");
@@ -1011,23 +1011,15 @@ impl<'a> TypeSpaceBuilder<'a> {
                 let format = a.format.as_deref().unwrap_or("");
                 let enumerated = !a.enumeration.is_empty();
                 match a.typ.as_deref()? {
-                    "string" => shape("string", string_format_name(format), enumerated),
+                    "string" => shape("string", Prim::of_string_format(format), enumerated),
                     "integer" => shape(
                         "integer",
-                        if format == "int32" {
-                            Prim::I32
-                        } else {
-                            Prim::I64
-                        },
+                        Prim::of_scalar("integer", Some(format))?,
                         enumerated,
                     ),
                     "number" => shape(
                         "number",
-                        if format == "float" {
-                            Prim::F32
-                        } else {
-                            Prim::F64
-                        },
+                        Prim::of_scalar("number", Some(format))?,
                         enumerated,
                     ),
                     "boolean" => shape("boolean", Prim::Bool, enumerated),
@@ -1194,22 +1186,14 @@ impl<'a> TypeSpaceBuilder<'a> {
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect();
                 if values.is_empty() {
-                    TypeRef::Prim(string_format_name(format))
+                    TypeRef::Prim(Prim::of_string_format(format))
                 } else {
                     self.string_enum(values, data, pointer, target)
                 }
             }
-            Some("integer") => TypeRef::Prim(if format == "int32" {
-                Prim::I32
-            } else {
-                Prim::I64
-            }),
-            Some("number") => TypeRef::Prim(if format == "float" {
-                Prim::F32
-            } else {
-                Prim::F64
-            }),
-            Some("boolean") => TypeRef::Prim(Prim::Bool),
+            Some(kind @ ("integer" | "number" | "boolean")) => {
+                TypeRef::Prim(Prim::of_scalar(kind, Some(format)).unwrap_or(Prim::Json))
+            }
             None => TypeRef::JSON,
             Some(other) => self.fallback(pointer, &format!("unknown type `{other}`")),
         })
@@ -1421,18 +1405,8 @@ fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Prim {
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Prim::Date,
         VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Prim::Bytes,
         VariantOrUnknownOrEmpty::Item(_) => Prim::String,
-        VariantOrUnknownOrEmpty::Unknown(f) => string_format_name(f),
+        VariantOrUnknownOrEmpty::Unknown(f) => Prim::of_string_format(f),
         VariantOrUnknownOrEmpty::Empty => Prim::String,
-    }
-}
-
-fn string_format_name(format: &str) -> Prim {
-    match format {
-        "date-time" => Prim::DateTime,
-        "date" => Prim::Date,
-        "uuid" => Prim::Uuid,
-        "binary" => Prim::Bytes,
-        _ => Prim::String,
     }
 }
 

@@ -6,8 +6,10 @@
 mod convert;
 mod dedup;
 mod recursion;
+mod setters;
 
 pub use convert::{schema_docs, SchemaRef, TypeSpaceBuilder};
+pub(crate) use setters::setter_names;
 
 use std::collections::BTreeMap;
 
@@ -38,6 +40,34 @@ pub enum Prim {
     Bytes,
     /// `serde_json::Value`: any JSON (schemas with no type, and documented fallbacks).
     Json,
+}
+
+impl Prim {
+    /// The primitive a scalar schema becomes: its JSON `type` and `format` (`None` for
+    /// a type that is no scalar). The one mapping the model and the diff read.
+    pub fn of_scalar(ty: &str, format: Option<&str>) -> Option<Prim> {
+        let format = format.unwrap_or("");
+        Some(match ty {
+            "string" => Prim::of_string_format(format),
+            "integer" if format == "int32" => Prim::I32,
+            "integer" => Prim::I64,
+            "number" if format == "float" => Prim::F32,
+            "number" => Prim::F64,
+            "boolean" => Prim::Bool,
+            _ => return None,
+        })
+    }
+
+    /// The primitive of a string with `format` (unknown formats are strings).
+    pub fn of_string_format(format: &str) -> Prim {
+        match format {
+            "date-time" => Prim::DateTime,
+            "date" => Prim::Date,
+            "uuid" => Prim::Uuid,
+            "binary" => Prim::Bytes,
+            _ => Prim::String,
+        }
+    }
 }
 
 /// A reference to a Rust type, as used by fields, aliases and operation signatures.

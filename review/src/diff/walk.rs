@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use codegen::operations::{payload_media, BodyKind, StatusMatch};
+use codegen::typespace::Prim;
 use serde_json::Value;
 
 use super::impact::{Ctx, Impact, Side, TypeAt};
@@ -35,49 +37,29 @@ fn ref_target(v: &Value) -> Option<String> {
         .and_then(spec::local_ref_pointer)
 }
 
-/// Whether a documented status is a success (a variant of `<Stem>Reply`), as codegen
-/// sorts them: codes below 400 and the ranges `1XX`–`3XX`; `default` only when the
-/// operation documents no other success.
+/// Whether a documented status is a success (a variant of `<Stem>Reply`): codegen's
+/// rule ([`StatusMatch::sorts_as_success`]) over the statuses the operation documents.
 fn is_success(status: &str, responses: &serde_json::Map<String, Value>) -> bool {
-    let s = status.to_ascii_uppercase();
-    if s == "DEFAULT" {
-        return !responses
-            .keys()
-            .any(|k| !k.eq_ignore_ascii_case("default") && is_success(k, responses));
-    }
-    match s.as_bytes() {
-        [d, b'X', b'X'] => matches!(d, b'1'..=b'3'),
-        _ => s.parse::<u16>().is_ok_and(|c| c < 400),
-    }
+    let all: Vec<StatusMatch> = responses
+        .keys()
+        .filter_map(|k| StatusMatch::parse(k))
+        .collect();
+    StatusMatch::parse(status).is_some_and(|s| s.sorts_as_success(&all))
 }
 
-/// What a response variant carries, as codegen decides: the first JSON media type's
-/// schema (`json`, the media type, its schema), else the first media type's kind
-/// (`text` or `bytes`); `None` without content.
+/// What a response variant carries, as codegen decides ([`payload_media`]): the kind
+/// (`json`, `text` or `bytes`), the media type and, for JSON, its schema; `None` without
+/// content.
 fn response_payload(
     content: &serde_json::Map<String, Value>,
 ) -> Option<(&'static str, &str, Option<&Value>)> {
-    let essence = |mt: &str| {
-        mt.split(';')
-            .next()
-            .unwrap_or(mt)
-            .trim()
-            .to_ascii_lowercase()
-    };
-    let is_json = |mt: &str| {
-        let mt = essence(mt);
-        mt.ends_with("/json") || mt.ends_with("+json") || mt == "*/*"
-    };
-    if let Some((mt, m)) = content.iter().find(|(mt, _)| is_json(mt)) {
-        return Some(("json", mt.as_str(), m.get("schema")));
-    }
-    let mt = content.keys().next()?;
-    let kind = if essence(mt).starts_with("text/") {
-        "text"
-    } else {
-        "bytes"
-    };
-    Some((kind, mt.as_str(), None))
+    let media_types: Vec<&str> = content.keys().map(String::as_str).collect();
+    let (mt, kind) = payload_media(&media_types)?;
+    Some(match kind {
+        BodyKind::Json => ("json", mt, content.get(mt).and_then(|m| m.get("schema"))),
+        BodyKind::Text => ("text", mt, None),
+        _ => ("bytes", mt, None),
+    })
 }
 
 fn normalize_path(path: &str) -> String {
@@ -138,21 +120,6 @@ fn nullable(schema: &Value) -> bool {
             Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
             _ => false,
         }
-}
-
-/// The Rust type `codegen` is expected to use for a scalar, or `None` when unsure.
-fn rust_scalar(ty: Option<&str>, format: Option<&str>) -> Option<&'static str> {
-    Some(match (ty?, format) {
-        ("integer", Some("int32")) => "i32",
-        ("integer", _) => "i64",
-        ("number", Some("float")) => "f32",
-        ("number", _) => "f64",
-        ("boolean", _) => "bool",
-        ("string", Some("date-time")) => "DateTime",
-        ("string", Some("date" | "uuid" | "binary" | "byte")) => return None,
-        ("string", _) => "String",
-        _ => return None,
-    })
 }
 
 impl Differ<'_> {
@@ -1035,7 +1002,9 @@ impl Differ<'_> {
         } else if of != nf {
             let show =
                 |f: Option<&str>| f.map(|f| format!("`{f}`")).unwrap_or_else(|| "none".into());
-            let breaks = match (rust_scalar(ot, of), rust_scalar(nt, nf)) {
+            // The Rust type codegen gives each scalar.
+            let prim = |t: Option<&str>, f| t.and_then(|t| Prim::of_scalar(t, f));
+            let breaks = match (prim(ot, of), prim(nt, nf)) {
                 (Some(a), Some(b)) if a == b => Breaks::No,
                 (Some(_), Some(_)) => Breaks::Yes,
                 _ => Breaks::Maybe,

@@ -73,7 +73,10 @@ pub(crate) fn module_of(name: &str) -> String {
 }
 
 /// Generates a crate with the given fixtures, one module each.
-pub(crate) fn generate(names: &[String], config: &CrateConfig) -> Result<GeneratedCrate, codegen::Error> {
+pub(crate) fn generate(
+    names: &[String],
+    config: &CrateConfig,
+) -> Result<GeneratedCrate, codegen::Error> {
     let apis: Vec<ApiInput> = names
         .iter()
         .map(|n| ApiInput {
