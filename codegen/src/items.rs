@@ -391,7 +391,7 @@ components:
         let spec = crate::parse_spec(std::path::Path::new("api.yaml"), SPEC.into()).unwrap();
         api_items(&ApiInput {
             module: "api".into(),
-            spec,
+            spec: spec.into(),
         })
         .unwrap()
     }

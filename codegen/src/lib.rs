@@ -40,8 +40,9 @@ use std::collections::BTreeMap;
 pub struct ApiInput {
     /// Rust module (and cargo feature) name, e.g. `teamwork_desk`.
     pub module: String,
-    /// The parsed document.
-    pub spec: LoadedSpec,
+    /// The parsed document, shared: tools that hold a document (the review's `Doc`)
+    /// hand it to the generator without copying it.
+    pub spec: std::sync::Arc<LoadedSpec>,
 }
 
 /// Settings for the crate as a whole.

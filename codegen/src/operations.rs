@@ -1314,7 +1314,7 @@ components:
 "##;
         let api = ApiInput {
             module: "api".into(),
-            spec: parse_spec(Path::new("names.yaml"), yaml.to_string()).unwrap(),
+            spec: (parse_spec(Path::new("names.yaml"), yaml.to_string()).unwrap()).into(),
         };
         let (space, ops) = build_model(&api).unwrap();
         let stems: Vec<(&str, &str)> = ops

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -225,14 +226,16 @@ impl Diagnostic {
 pub struct Doc {
     /// The file, as shown to the user.
     pub file: String,
-    /// The document's text.
-    pub source: String,
     /// The document as JSON.
     pub value: Value,
     /// Positions of its nodes.
     pub locator: Locator,
-    /// The typed document, as the generator reads it.
-    pub spec: codegen::LoadedSpec,
+    /// The typed document, as the generator reads it, with the text as written
+    /// (`spec.source`); shared with the generator's input ([`Doc::api_input`]).
+    pub spec: Arc<codegen::LoadedSpec>,
+    /// The overlays applied to the text first, each `(file as shown, text)` (see
+    /// [`Doc::load_overlaid`]); their notes are placed in them.
+    pub overlays: Vec<(PathBuf, String)>,
     /// The Rust items generated for it (its module named by the file stem), when its
     /// model was built ([`Doc::parse`] builds it).
     pub items: Option<codegen::items::ApiItems>,
@@ -288,14 +291,29 @@ impl Doc {
         self.spec
             .notes
             .iter()
-            .map(|n| {
-                let mut d = self.diag(Severity::Warning, &n.pointer, n.message.clone());
-                // A place in another file (an overlay, a file a `$ref` names) has no
-                // position in this one.
-                if n.pointer.contains('#') {
-                    d.position = None;
+            .map(|n| match n.pointer.split_once('#') {
+                // A place in another file: an overlay's is located in it; a file a `$ref`
+                // names has no position here.
+                Some((file, pointer)) => {
+                    let overlay = self
+                        .overlays
+                        .iter()
+                        .find(|(shown, _)| shown.to_string_lossy() == file);
+                    match overlay {
+                        Some((_, text)) => Diagnostic {
+                            severity: Severity::Warning,
+                            file: file.to_string(),
+                            position: codegen::load::index_of(text).locate(pointer),
+                            pointer: pointer.to_string(),
+                            message: n.message.clone(),
+                        },
+                        None => Diagnostic {
+                            position: None,
+                            ..self.diag(Severity::Warning, &n.pointer, n.message.clone())
+                        },
+                    }
                 }
-                d
+                None => self.diag(Severity::Warning, &n.pointer, n.message.clone()),
             })
             .collect()
     }
@@ -308,14 +326,13 @@ impl Doc {
         let checked = codegen::load::check(path, source, true).map_err(diag)?;
         let value = checked.value().map_err(diag)?;
         let locator = Locator::from_positions(checked.positions.get(&checked.source));
-        let source = checked.source.clone();
-        let spec = checked.typed().map_err(diag)?;
+        let spec = checked.typed().map_err(diag)?.into();
         Ok(Doc {
             file: file.to_string(),
-            source,
             value,
             locator,
             spec,
+            overlays: Vec::new(),
             items: None,
         })
     }
@@ -333,7 +350,11 @@ impl Doc {
             return Doc::load(file, source);
         }
         let path = Path::new(file);
-        let diag = |e| Diagnostic::from_spec_error(file, e);
+        // An error may be in an overlay: it names its own file.
+        let diag = |e: codegen::SpecError| {
+            let shown = e.file.to_string_lossy().replace('\\', "/");
+            Diagnostic::from_spec_error(&shown, e)
+        };
         let patched =
             codegen::load::overlay::apply_to_text(path, source.clone(), overlays).map_err(diag)?;
         let value = serde_json::from_str(&patched.text).map_err(|e| Diagnostic {
@@ -343,15 +364,17 @@ impl Doc {
             pointer: String::new(),
             message: format!("the patched document is not JSON: {e}"),
         })?;
-        let spec =
-            codegen::load::overlay::load_patched(path, source.clone(), patched).map_err(diag)?;
+        let spec: Arc<codegen::LoadedSpec> =
+            codegen::load::overlay::load_patched(path, source, patched)
+                .map_err(diag)?
+                .into();
         let locator = Locator::from_positions(spec.positions.get(&spec.source));
         Ok(Doc {
             file: file.to_string(),
-            source,
             value,
             locator,
             spec,
+            overlays: overlays.to_vec(),
             items: None,
         })
     }
@@ -371,7 +394,7 @@ impl Doc {
     pub fn api_input(&self) -> codegen::ApiInput {
         codegen::ApiInput {
             module: module_name(Path::new(&self.file)),
-            spec: self.spec.clone(),
+            spec: Arc::clone(&self.spec),
         }
     }
 

@@ -439,7 +439,7 @@ pub fn measure_one(
     let krate = codegen::generate_crate(
         &[codegen::ApiInput {
             module,
-            spec: loaded,
+            spec: loaded.into(),
         }],
         &config,
     )

@@ -196,7 +196,10 @@ fn generate(file: &Path) -> Result<codegen::GeneratedCrate, codegen::SpecError> 
         "cargo xtask corpus",
     );
     let module = codegen::naming::module_name(&stem(file));
-    let api = codegen::ApiInput { module, spec };
+    let api = codegen::ApiInput {
+        module,
+        spec: spec.into(),
+    };
     codegen::generate_crate(std::slice::from_ref(&api), &config).map_err(|e| codegen::SpecError {
         position: api.spec.locate(&e.pointer),
         file: e.file,

@@ -308,7 +308,7 @@ fn load_all(specs: &[OverlaidSpec]) -> Result<(Vec<ApiInput>, OverlayPlaces), Ge
             match loaded {
                 Ok(loaded) => inputs.push(ApiInput {
                     module,
-                    spec: loaded,
+                    spec: loaded.into(),
                 }),
                 Err(e) => diagnostics.push(Diagnostic::from_spec_error(&spec.display, e)),
             }
@@ -329,7 +329,7 @@ fn load_all(specs: &[OverlaidSpec]) -> Result<(Vec<ApiInput>, OverlayPlaces), Ge
         match loaded {
             Ok(loaded) => inputs.push(ApiInput {
                 module,
-                spec: loaded,
+                spec: loaded.into(),
             }),
             Err(e) if e.file == Path::new(&spec.path) => {
                 diagnostics.push(Diagnostic::from_spec_error(&spec.display, e))
@@ -349,7 +349,7 @@ pub fn generate_loaded(
     inputs: &[ApiInput],
     config: &CrateConfig,
 ) -> Result<GeneratedCrate, GenError> {
-    let mut krate = codegen::generate_crate(inputs, config).map_err(|e| {
+    codegen::generate_crate(inputs, config).map_err(|e| {
         let file = e.file.to_string_lossy().replace('\\', "/");
         let position = inputs
             .iter()
@@ -358,14 +358,7 @@ pub fn generate_loaded(
         GenError {
             diagnostics: vec![error_at(&file, position, &e.pointer, &e.message)],
         }
-    })?;
-    if krate.stats.lines == 0 {
-        krate.stats.lines = krate.files.values().map(|c| c.lines().count()).sum();
-    }
-    if krate.stats.specs == 0 {
-        krate.stats.specs = inputs.len();
-    }
-    Ok(krate)
+    })
 }
 
 /// Loads `specs`, then generates the crate. Every problem found is reported.

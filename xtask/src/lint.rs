@@ -3,10 +3,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use spec_review::lint::{format_diagnostic, lint_doc, lint_file};
-use spec_review::locate::Locator;
 use spec_review::spec::{self, Diagnostic, Doc, Severity};
 
 use crate::gen::{read_overlays, workspace_specs, OverlaidSpec, SpecFile};
@@ -85,83 +83,19 @@ fn lint_overlaid(spec: &OverlaidSpec) -> Vec<Diagnostic> {
     if spec.overlays.is_empty() {
         return lint_file(&spec.spec.path, file);
     }
-    let error = |e: codegen::SpecError| {
-        let shown = e.file.to_string_lossy().replace('\\', "/");
-        vec![Diagnostic::from_spec_error(&shown, e)]
-    };
     let texts = match read_overlays(&spec.overlays) {
         Ok(texts) => texts,
-        Err(e) => return error(e),
-    };
-    let text = match spec::read_text(&spec.spec.path, file) {
-        Ok(text) => text,
-        Err(d) => return vec![d],
-    };
-    let patched = match codegen::load::overlay::apply_to_text(Path::new(file), text.clone(), &texts)
-    {
-        Ok(patched) => patched,
-        Err(e) => return error(e),
-    };
-    // The patched text is JSON that the loader wrote; the tree lint reads is the one the
-    // typed parse reads.
-    let value = match serde_json::from_str(&patched.text) {
-        Ok(value) => value,
         Err(e) => {
-            return vec![Diagnostic {
-                severity: Severity::Error,
-                file: file.to_string(),
-                position: None,
-                pointer: String::new(),
-                message: format!("the patched document does not read back: {e}"),
-            }]
+            let shown = e.file.to_string_lossy().replace('\\', "/");
+            return vec![Diagnostic::from_spec_error(&shown, e)];
         }
     };
-    let mut out: Vec<Diagnostic> = patched
-        .notes
-        .iter()
-        .map(|note| overlay_note(note, &texts, file))
-        .collect();
-    let mut loaded =
-        match codegen::load::overlay::load_patched(Path::new(file), text.clone(), patched) {
-            Ok(loaded) => loaded,
-            Err(e) => {
-                out.extend(error(e));
-                return out;
-            }
-        };
-    // The overlays' notes come first in the loader's notes; they are listed above, placed
-    // in their overlays, so lint does not report them a second time as the spec's.
-    loaded.notes.drain(..out.len().min(loaded.notes.len()));
-    let doc = Doc {
-        file: file.to_string(),
-        locator: Locator::from_positions(Arc::new(codegen::load::index_of(&text))),
-        source: text,
-        value,
-        spec: loaded,
-        items: None,
-    };
-    out.extend(lint_doc(&doc));
-    out
-}
-
-/// A note of the overlay pass (`OVERLAY#/actions/N`) as a warning placed in the overlay.
-fn overlay_note(
-    note: &codegen::normalize::Note,
-    overlays: &[(PathBuf, String)],
-    spec_file: &str,
-) -> Diagnostic {
-    let found = note.pointer.split_once('#').and_then(|(file, pointer)| {
-        let (_, text) = overlays
-            .iter()
-            .find(|(shown, _)| shown.to_string_lossy() == file)?;
-        Some((file, pointer, codegen::load::index_of(text).locate(pointer)))
-    });
-    let (file, pointer, position) = found.unwrap_or((spec_file, note.pointer.as_str(), None));
-    Diagnostic {
-        severity: Severity::Warning,
-        file: file.to_string(),
-        position,
-        pointer: pointer.to_string(),
-        message: note.message.clone(),
+    // The overlays' notes (each placed in its overlay) are the loaded document's, and
+    // `lint_doc` lists them with the rest, placed in the spec as written.
+    match spec::read_text(&spec.spec.path, file)
+        .and_then(|text| Doc::load_overlaid(file, text, &texts))
+    {
+        Ok(doc) => lint_doc(&doc),
+        Err(d) => vec![d],
     }
 }

@@ -25,7 +25,7 @@ fn random_apis(config: &CrateConfig, count: usize) -> Vec<ApiInput> {
             .expect("random documents parse");
         let api = ApiInput {
             module: format!("random_{seed}"),
-            spec,
+            spec: spec.into(),
         };
         if generate_crate(std::slice::from_ref(&api), config).is_ok() {
             apis.push(api);
@@ -148,7 +148,7 @@ fn crate_files() -> Vec<(String, String)> {
         .iter()
         .map(|n| ApiInput {
             module: common::module_of(n),
-            spec: common::load_fixture(n),
+            spec: (common::load_fixture(n)).into(),
         })
         .collect();
     apis.extend(random_apis(&config, RANDOM_MODULES));

@@ -26,7 +26,7 @@ fn random_documents_generate_or_fail_cleanly() {
         match generate_crate(
             &[ApiInput {
                 module: "fuzz".into(),
-                spec,
+                spec: spec.into(),
             }],
             &config,
         ) {

@@ -387,12 +387,15 @@ impl FilePair {
                     file: shown.clone(),
                     ..d
                 })?;
+            // Messages about the document name its own file; an overlay's name the
+            // overlay.
             warnings.extend(doc.warnings().into_iter().map(|d| {
-                spec::Diagnostic {
-                    file: shown.clone(),
-                    ..d
-                }
-                .to_string()
+                let file = if d.file == key {
+                    shown.clone()
+                } else {
+                    d.file.clone()
+                };
+                spec::Diagnostic { file, ..d }.to_string()
             }));
             Ok(doc)
         };

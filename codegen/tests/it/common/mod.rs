@@ -81,7 +81,7 @@ pub(crate) fn generate(
         .iter()
         .map(|n| ApiInput {
             module: module_of(n),
-            spec: load_fixture(n),
+            spec: (load_fixture(n)).into(),
         })
         .collect();
     generate_crate(&apis, config)
@@ -101,7 +101,7 @@ pub(crate) fn generate_api(spec: LoadedSpec) -> Result<GeneratedCrate, codegen::
     generate_crate(
         &[ApiInput {
             module: "api".into(),
-            spec,
+            spec: spec.into(),
         }],
         &config(true, "{ path = \"../runtime\" }".into()),
     )
