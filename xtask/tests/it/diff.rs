@@ -424,7 +424,7 @@ fn renamed_collisions_and_merged_types_are_named_as_generated() {
         );
         let api = codegen::ApiInput {
             module: "api".into(),
-            spec: doc.spec.into(),
+            spec: doc.spec,
         };
         let krate = codegen::generate_crate(&[api], &config).unwrap();
         krate.files["src/api/mod.rs"].clone() + &krate.files["src/api/types.rs"]
