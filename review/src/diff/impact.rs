@@ -185,6 +185,30 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// The context of a change at `location` (an operation, a webhook, a security
+    /// scheme) that touches `items`, outside any payload.
+    pub(crate) fn at(location: &str, items: Vec<String>) -> Ctx {
+        Ctx {
+            location: location.to_string(),
+            subject: String::new(),
+            items,
+            type_path: None,
+            type_name: None,
+            field: Vec::new(),
+            usage: Usage::REQUEST,
+            optional: false,
+            op: None,
+            old_op: None,
+        }
+    }
+
+    /// This context, naming `item` too.
+    pub(crate) fn with_item(&self, item: Option<String>) -> Ctx {
+        let mut c = self.clone();
+        c.items.extend(item);
+        c
+    }
+
     pub(crate) fn with_field(&self, name: &str, optional: bool) -> Ctx {
         let mut c = self.clone();
         c.field.push(name.to_string());

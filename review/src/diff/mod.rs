@@ -12,9 +12,11 @@
 mod impact;
 mod keywords;
 mod lifecycle;
+mod operations;
 pub mod policy;
 mod render;
 mod rules;
+mod schemas;
 mod security;
 mod walk;
 
