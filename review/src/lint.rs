@@ -575,10 +575,8 @@ impl Linter<'_> {
     ) {
         if let Some(example) = holder.get("example") {
             self.check(
-                schema,
-                schema_ptr,
-                example,
-                &format!("{pointer}/example"),
+                (schema, schema_ptr),
+                (example, format!("{pointer}/example")),
                 dir,
                 None,
                 "example",
@@ -594,10 +592,8 @@ impl Linter<'_> {
             if let Some(value) = target.get("value") {
                 let value = value.clone();
                 self.check(
-                    schema,
-                    schema_ptr,
-                    &value,
-                    &format!("{target_ptr}/value"),
+                    (schema, schema_ptr),
+                    (&value, format!("{target_ptr}/value")),
                     dir,
                     used_by,
                     "example",
@@ -616,10 +612,8 @@ impl Linter<'_> {
         }
         if let Some(example) = obj.get("example") {
             self.check(
-                schema,
-                pointer,
-                example,
-                &format!("{pointer}/example"),
+                (schema, pointer),
+                (example, format!("{pointer}/example")),
                 Direction::Any,
                 None,
                 "example",
@@ -627,10 +621,8 @@ impl Linter<'_> {
         }
         if let Some(default) = obj.get("default") {
             self.check(
-                schema,
-                pointer,
-                default,
-                &format!("{pointer}/default"),
+                (schema, pointer),
+                (default, format!("{pointer}/default")),
                 Direction::Any,
                 None,
                 "default",
@@ -655,13 +647,12 @@ impl Linter<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Collects a check of the value `instance` (with its pointer) against `schema`
+    /// (with its pointer).
     fn check(
         &mut self,
-        schema: &Value,
-        schema_ptr: &str,
-        instance: &Value,
-        instance_ptr: &str,
+        (schema, schema_ptr): (&Value, &str),
+        (instance, instance_ptr): (&Value, String),
         dir: Direction,
         used_by: Option<String>,
         what: &'static str,
@@ -670,7 +661,7 @@ impl Linter<'_> {
             schema: schema.clone(),
             schema_ptr: schema_ptr.to_string(),
             instance: instance.clone(),
-            instance_ptr: instance_ptr.to_string(),
+            instance_ptr,
             dir,
             used_by,
             what,
