@@ -357,13 +357,7 @@ impl Doc {
         };
         let patched =
             codegen::load::overlay::apply_to_text(path, source.clone(), overlays).map_err(diag)?;
-        let value = serde_json::from_str(&patched.text).map_err(|e| Diagnostic {
-            severity: Severity::Error,
-            file: file.to_string(),
-            position: None,
-            pointer: String::new(),
-            message: format!("the patched document is not JSON: {e}"),
-        })?;
+        let value = patched.value.clone();
         let spec: Arc<codegen::LoadedSpec> =
             codegen::load::overlay::load_patched(path, source, patched)
                 .map_err(diag)?

@@ -50,6 +50,9 @@ pub const MAX_TARGET_NESTING: usize = 32;
 pub struct Patched {
     /// The patched document as pretty-printed JSON (one member per line).
     pub text: String,
+    /// The same document as a tree (what the text was written from), for tools that
+    /// read the tree, so that nothing parses the text a second time.
+    pub value: Value,
     /// What the overlays said about the spec: each action that selected nothing, with
     /// the pointer `OVERLAY#/actions/N`.
     pub notes: Vec<Note>,
@@ -162,7 +165,7 @@ pub fn apply_to_text(
             format!("cannot write the patched document: {e}"),
         )
     })?;
-    Ok(Patched { text, notes })
+    Ok(Patched { text, value, notes })
 }
 
 /// Reads the spec `spec_text` (from `spec_path`) with `overlays` applied (see
