@@ -1,5 +1,5 @@
 //! `cargo xtask diff` checked against an independent tool: for every rule fixture in
-//! `tests/diff/<rule>/`, the crate is generated from `old.yaml` and from `new.yaml` (as
+//! `review/tests/diff/<rule>/`, the crate is generated from `old.yaml` and from `new.yaml` (as
 //! `specs/api.yaml` of `conversation-apis`, so items are `conversation_apis::api::..`),
 //! rustdoc writes both APIs as JSON, and `cargo-semver-checks` 0.51.0 compares them.
 //!
@@ -50,8 +50,9 @@ const DIFFERS: &str = "semver-checks-differs.txt";
 /// Consumer code that compiles against the old crate and not against the new one.
 const WITNESS: &str = "witness.rs";
 
+/// The diff's rule fixtures, which spec-review's tests own.
 fn rules_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../review/tests/diff")
 }
 
 fn work_dir() -> PathBuf {
@@ -480,11 +481,11 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
         match (&found, &why) {
             (None, None) => agree += 1,
             (None, Some(_)) => failures.push(format!(
-                "tests/diff/{rule}: the diff and cargo-semver-checks agree, so {DIFFERS} \
+                "review/tests/diff/{rule}: the diff and cargo-semver-checks agree, so {DIFFERS} \
                  must go"
             )),
             (Some(d), None) => failures.push(format!(
-                "tests/diff/{rule}: {d}\n{}\n{}\nfix the diff, or say why they differ in \
+                "review/tests/diff/{rule}: {d}\n{}\n{}\nfix the diff, or say why they differ in \
                  {DIFFERS} (first line: the line above)",
                 report.to_text(),
                 outcome.record()
@@ -497,18 +498,18 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
                 let reason = lines.collect::<Vec<_>>().join(" ");
                 if first != d {
                     failures.push(format!(
-                        "tests/diff/{rule}/{DIFFERS} explains `{first}`, but now: {d}"
+                        "review/tests/diff/{rule}/{DIFFERS} explains `{first}`, but now: {d}"
                     ));
                 } else if reason.trim().len() < 40 {
                     failures.push(format!(
-                        "tests/diff/{rule}/{DIFFERS}: say why they differ below the first line"
+                        "review/tests/diff/{rule}/{DIFFERS}: say why they differ below the first line"
                     ));
                 }
                 // "Stops compiling" where cargo-semver-checks sees nothing wants proof.
                 let witness = dir.join(WITNESS);
                 if breaks == Breaks::Yes && outcome.bump() != "major" && !witness.is_file() {
                     failures.push(format!(
-                        "tests/diff/{rule}: the diff says code stops compiling and \
+                        "review/tests/diff/{rule}: the diff says code stops compiling and \
                          cargo-semver-checks does not: add {WITNESS}, code that compiles \
                          against the old crate and not against the new one"
                     ));
@@ -519,7 +520,7 @@ fn diff_verdicts_agree_with_cargo_semver_checks() {
         if witness.is_file() {
             witnesses += 1;
             if let Some(problem) = check_witness(&rule, &witness, &old, &new) {
-                failures.push(format!("tests/diff/{rule}/{WITNESS}: {problem}"));
+                failures.push(format!("review/tests/diff/{rule}/{WITNESS}: {problem}"));
             }
         }
     }

@@ -8,9 +8,12 @@ use xtask::Failure;
 
 /// A file under `xtask/tests/fixtures/`.
 pub(crate) fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match rel.strip_prefix("lint/") {
+        // Lint's fixtures are spec-review's (its tests own them); the commands use them too.
+        Some(name) => manifest.join("../review/tests/lint").join(name),
+        None => manifest.join("tests/fixtures").join(rel),
+    }
 }
 
 /// A temporary workspace whose `specs/` holds copies of the given fixtures.
