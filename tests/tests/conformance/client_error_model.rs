@@ -1,9 +1,12 @@
 //! One error model across the five APIs: every generated client, against loopback servers,
 //! for the same cases (documented success, documented error, 503 with an HTML page,
 //! truncated JSON, a reply slower than the timeout, a success status the spec does not
-//! document). The same failure gives the same `runtime::Error` variant whatever the API,
-//! the reply's bytes are reachable from whatever the caller gets, and `Display` carries
-//! what the server said (also through `?` into `Box<dyn Error>`).
+//! document, a refused connection). The same failure gives the same `runtime::Error`
+//! variant whatever the API, the reply's bytes are reachable from whatever the caller
+//! gets, `Display` carries what the server said (also through `?` into
+//! `Box<dyn Error>`), and no credential shows in the `Debug` of a client builder, a
+//! client, a request builder or an error. The `client_<api>.rs` files keep what is
+//! specific to each API.
 
 use crate::support;
 
@@ -112,35 +115,45 @@ impl Api {
 
     /// Calls the API's operation on `server` with the spec's request example.
     async fn call(&self, server: &MockServer) -> Outcome {
-        let url = server.uri();
+        self.call_at(server.uri()).await
+    }
+
+    /// Calls the API's operation at `url`. On the way, no credential may show in the
+    /// `Debug` of the client builder, the client or the request builder.
+    async fn call_at(&self, url: String) -> Outcome {
         match self.name {
             "iris" => {
-                let client = iris::Client::builder()
-                    .base_url(url)
-                    .timeout(TIMEOUT)
-                    .build()
-                    .unwrap();
+                let builder = iris::Client::builder().base_url(url).timeout(TIMEOUT);
+                assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
+                let client = builder.build().unwrap();
+                assert_no_secret("Client Debug", &format!("{client:?} {client:#?}"));
                 let body: iris::types::CreateConversationRequest = typed(self.request_example());
-                outcome(client.create_conversation(body).await)
+                let request = client.create_conversation(body);
+                assert_no_secret("request builder Debug", &format!("{request:?}"));
+                outcome(request.await)
             }
             "liveswitch" => {
-                let client = liveswitch::Client::builder()
+                let builder = liveswitch::Client::builder()
                     .base_url(url)
                     .bearer_token(TOKEN)
-                    .timeout(TIMEOUT)
-                    .build()
-                    .unwrap();
+                    .timeout(TIMEOUT);
+                assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
+                let client = builder.build().unwrap();
+                assert_no_secret("Client Debug", &format!("{client:?} {client:#?}"));
                 let body: liveswitch::types::ConversationCreateRequestDto =
                     typed(self.request_example());
-                outcome(client.create_conversation(body).await)
+                let request = client.create_conversation(body);
+                assert_no_secret("request builder Debug", &format!("{request:?}"));
+                outcome(request.await)
             }
             "salesforce_interaction" => {
-                let client = salesforce_interaction::Client::builder()
+                let builder = salesforce_interaction::Client::builder()
                     .base_url(url)
                     .bearer_token(TOKEN)
-                    .timeout(TIMEOUT)
-                    .build()
-                    .unwrap();
+                    .timeout(TIMEOUT);
+                assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
+                let client = builder.build().unwrap();
+                assert_no_secret("Client Debug", &format!("{client:?} {client:#?}"));
                 let params = salesforce_interaction::EstablishConversationParams {
                     org_id: "00DRM000000AbCd".into(),
                     authorization_context: "Partner1_ChannelDefinition1".into(),
@@ -148,27 +161,35 @@ impl Api {
                 };
                 let body: salesforce_interaction::types::EstablishConversationRequest =
                     typed(self.request_example());
-                outcome(client.establish_conversation(params, body).await)
+                let request = client.establish_conversation(params, body);
+                assert_no_secret("request builder Debug", &format!("{request:?}"));
+                outcome(request.await)
             }
             "teamwork_desk" => {
-                let client = teamwork_desk::Client::builder()
+                let builder = teamwork_desk::Client::builder()
                     .base_url(url)
                     .basic_auth("desk-user", "desk-password")
-                    .timeout(TIMEOUT)
-                    .build()
-                    .unwrap();
+                    .timeout(TIMEOUT);
+                assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
+                let client = builder.build().unwrap();
+                assert_no_secret("Client Debug", &format!("{client:?} {client:#?}"));
                 let body: teamwork_desk::types::ConversationApiBody = typed(self.request_example());
-                outcome(client.create_conversation(body).await)
+                let request = client.create_conversation(body);
+                assert_no_secret("request builder Debug", &format!("{request:?}"));
+                outcome(request.await)
             }
             "zild" => {
-                let client = zild::Client::builder()
+                let builder = zild::Client::builder()
                     .base_url(url)
                     .bearer_token(TOKEN)
-                    .timeout(TIMEOUT)
-                    .build()
-                    .unwrap();
+                    .timeout(TIMEOUT);
+                assert_no_secret("ClientBuilder Debug", &format!("{builder:?}"));
+                let client = builder.build().unwrap();
+                assert_no_secret("Client Debug", &format!("{client:?} {client:#?}"));
                 let body: zild::types::ProactiveConversationRequest = typed(self.request_example());
-                outcome(client.create_proactive_conversation(body).await)
+                let request = client.create_proactive_conversation(body);
+                assert_no_secret("request builder Debug", &format!("{request:?}"));
+                outcome(request.await)
             }
             other => unreachable!("{other}"),
         }
@@ -395,5 +416,24 @@ async fn an_undocumented_success_status_keeps_its_body_everywhere() {
         assert_eq!(outcome.status, Some(203), "{name}");
         let raw: Value = serde_json::from_slice(outcome.raw.as_deref().unwrap()).unwrap();
         assert_eq!(raw, api.success_body(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_the_same_transport_error_everywhere() {
+    // A transport error names the URL: no credential may be in it either (`outcome`
+    // checks every error's `Debug` and `Display`).
+    let mut outcomes = Vec::new();
+    for api in apis() {
+        let url = format!("http://127.0.0.1:{}", support::closed_port());
+        outcomes.push((api.name, api.call_at(url).await));
+    }
+    assert_same_kind("refused connection", &outcomes, Kind::Transport);
+    for (name, outcome) in &outcomes {
+        assert_eq!(
+            (outcome.status, &outcome.raw),
+            (None, &None),
+            "{name}: no reply"
+        );
     }
 }
