@@ -16,23 +16,39 @@ fn rules_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../review/tests/diff")
 }
 
-#[test]
-fn compares_the_working_tree_with_a_git_revision() {
-    let repo = tempfile::tempdir().unwrap();
-    let root = repo.path();
-    let rule = rules_dir().join("request-property-became-required");
-    std::fs::create_dir_all(root.join("specs")).unwrap();
-    std::fs::create_dir_all(root.join("generated")).unwrap();
+/// Writes `generated/Cargo.toml` of the workspace at `root` with `version`.
+fn set_crate_version(root: &Path, version: &str) {
     std::fs::write(
         root.join("generated/Cargo.toml"),
-        "[package]\nname = \"conversation-apis\"\nversion = \"0.1.0\"\n",
+        format!("[package]\nname = \"conversation-apis\"\nversion = \"{version}\"\n"),
     )
     .unwrap();
-    std::fs::copy(rule.join("old.yaml"), root.join("specs/api.yaml")).unwrap();
-    std::fs::copy(rule.join("old.yaml"), root.join("specs/removed.yaml")).unwrap();
+}
+
+/// A workspace in a new git repository on `main`: `specs/api.yaml` is the fixture's
+/// `old.yaml` (plus `extra` files, each `(path, text)`), the crate at 0.1.0, committed.
+fn fixture_repo(fixture: &Path, extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    std::fs::create_dir_all(root.join("specs")).unwrap();
+    std::fs::create_dir_all(root.join("generated")).unwrap();
+    set_crate_version(root, "0.1.0");
+    std::fs::copy(fixture.join("old.yaml"), root.join("specs/api.yaml")).unwrap();
+    for (path, text) in extra {
+        std::fs::write(root.join(path), text).unwrap();
+    }
     git(root, &["init", "-q", "-b", "main"]);
     git(root, &["add", "."]);
     git(root, &["commit", "-q", "-m", "specs"]);
+    repo
+}
+
+#[test]
+fn compares_the_working_tree_with_a_git_revision() {
+    let rule = rules_dir().join("request-property-became-required");
+    let old = std::fs::read_to_string(rule.join("old.yaml")).unwrap();
+    let repo = fixture_repo(&rule, &[("specs/removed.yaml", &old)]);
+    let root = repo.path();
     // Working tree: one spec changed, one removed, one added.
     std::fs::copy(rule.join("new.yaml"), root.join("specs/api.yaml")).unwrap();
     std::fs::remove_file(root.join("specs/removed.yaml")).unwrap();
@@ -98,23 +114,10 @@ fn compares_the_working_tree_with_a_git_revision() {
 
 #[test]
 fn review_reports_a_pull_request_and_wants_the_version_bumped() {
-    let repo = tempfile::tempdir().unwrap();
-    let root = repo.path();
     let rule = rules_dir().join("renamed-collision-merged-type");
-    std::fs::create_dir_all(root.join("specs")).unwrap();
-    std::fs::create_dir_all(root.join("generated")).unwrap();
-    let manifest = |version: &str| {
-        std::fs::write(
-            root.join("generated/Cargo.toml"),
-            format!("[package]\nname = \"conversation-apis\"\nversion = \"{version}\"\n"),
-        )
-        .unwrap();
-    };
-    manifest("0.1.0");
-    std::fs::copy(rule.join("old.yaml"), root.join("specs/api.yaml")).unwrap();
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["add", "."]);
-    git(root, &["commit", "-q", "-m", "specs"]);
+    let repo = fixture_repo(&rule, &[]);
+    let root = repo.path();
+    let manifest = |version: &str| set_crate_version(root, version);
     // The change: a renamed collision gets a parameter, merged enums split, and the spec
     // states an assumption.
     let new = std::fs::read_to_string(rule.join("new.yaml"))
@@ -488,20 +491,9 @@ fn bad_policy_files_are_located_errors() {
 
 #[test]
 fn review_and_diff_read_the_workspace_policy_file() {
-    let repo = tempfile::tempdir().unwrap();
-    let root = repo.path();
     let rule = rules_dir().join("operation-removed");
-    std::fs::create_dir_all(root.join("specs")).unwrap();
-    std::fs::create_dir_all(root.join("generated")).unwrap();
-    std::fs::write(
-        root.join("generated/Cargo.toml"),
-        "[package]\nname = \"conversation-apis\"\nversion = \"0.1.0\"\n",
-    )
-    .unwrap();
-    std::fs::copy(rule.join("old.yaml"), root.join("specs/api.yaml")).unwrap();
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["add", "."]);
-    git(root, &["commit", "-q", "-m", "specs"]);
+    let repo = fixture_repo(&rule, &[]);
+    let root = repo.path();
     std::fs::copy(rule.join("new.yaml"), root.join("specs/api.yaml")).unwrap();
 
     let review = |config: Option<PathBuf>| {
@@ -626,31 +618,18 @@ fn review_of_a_standalone_crates_spec_compares_two_files_and_checks_its_version(
 
 #[test]
 fn diff_and_review_read_specs_through_their_overlays_and_report_stale_actions() {
-    let repo = tempfile::tempdir().unwrap();
-    let root = repo.path();
-    let fixture = rules_dir().join("constraint-tightened");
-    std::fs::create_dir_all(root.join("specs")).unwrap();
-    std::fs::create_dir_all(root.join("generated")).unwrap();
-    std::fs::write(
-        root.join("generated/Cargo.toml"),
-        "[package]\nname = \"conversation-apis\"\nversion = \"0.1.0\"\n",
-    )
-    .unwrap();
     // The vendor's spec and the team's patch of it: `assignee` gets a length limit.
     let overlay = |target: &str| {
         format!(
             "overlay: 1.0.0\ninfo: {{title: patch, version: '1'}}\nactions:\n  - target: \"{target}\"\n    update: {{maxLength: 40}}\n"
         )
     };
-    std::fs::copy(fixture.join("old.yaml"), root.join("specs/api.yaml")).unwrap();
-    std::fs::write(
-        root.join("specs/api.overlay.yaml"),
-        overlay("$.components.schemas.Conversation.properties.assignee"),
-    )
-    .unwrap();
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["add", "."]);
-    git(root, &["commit", "-q", "-m", "specs"]);
+    let patch = overlay("$.components.schemas.Conversation.properties.assignee");
+    let repo = fixture_repo(
+        &rules_dir().join("constraint-tightened"),
+        &[("specs/api.overlay.yaml", &patch)],
+    );
+    let root = repo.path();
 
     // The overlay file is not a spec, and the patched spec is what is compared: the
     // limit it added goes away when the overlay stops applying.
