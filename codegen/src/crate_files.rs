@@ -239,6 +239,21 @@ One feature per API (all on by default), `registry` (the JSON pointer → type t
 API, for conformance tools) and `tracing`: every request runs in a `request` span of the
 [`tracing`](https://docs.rs/tracing) crate (operation, method, status, attempt) and every
 attempt in an `attempt` span, so retries are visible.
+
+## Dependencies
+
+Each is what the generated code or its runtime cannot do without, and what the Rust
+ecosystem uses for it:
+
+| crate | why |
+|---|---|
+| `codegen-runtime` | what every generated client shares (transport, auth, retries, parameter styles, the error model), so the generated code stays a list of names and types |
+| `reqwest` 0.13 (`json`, `multipart`, `rustls`) | HTTP; TLS through rustls with its default provider (aws-lc-rs) and the platform's certificates, as reqwest 0.13 ships it, so a binary that uses reqwest itself compiles one TLS stack, not two |
+| `serde`, `serde_json` | the models' encoding; `float_roundtrip` so numbers come back as they were sent |
+| `chrono` | `date-time` and `date` values, offsets kept |
+| `uuid` | `uuid` values; `v4` so callers can make request ids |
+| `tokio` (`time`), `bytes`, `percent-encoding`, `fastrand`, `thiserror`, `serde_path_to_error` | timeouts and retry delays, bodies resent without copying, strict RFC 3986 encoding, retry jitter, the error type, the path of a decode error: most already in reqwest's tree |
+| `tracing` (feature `tracing` only) | request and attempt spans |
 "#;
 
 /// The README's guide for a crate generated with `--types-only`.
