@@ -218,30 +218,18 @@ pub(crate) fn generate(
     let started = Instant::now();
     let files = render(plans).map_err(internal)?;
     timings.format += started.elapsed();
-    let fallbacks = space
-        .fallbacks
-        .iter()
-        .map(|(pointer, reason)| Fallback {
-            module: module.clone(),
-            pointer: pointer.clone(),
-            reason: reason.clone(),
-        })
-        .collect();
-    let notes = api
-        .spec
-        .notes
-        .iter()
-        .map(|n| (n.pointer.clone(), n.message.clone()));
+    let of_module = |n: &crate::Note| Fallback {
+        module: module.clone(),
+        pointer: n.pointer.clone(),
+        reason: n.message.clone(),
+    };
+    let fallbacks = space.fallbacks.iter().map(of_module).collect();
+    // The loader's notes (repairs, losses of the normalising pass) are warnings too.
     let warnings = ops
         .warnings
         .iter()
-        .cloned()
-        .chain(notes)
-        .map(|(pointer, reason)| Fallback {
-            module: module.clone(),
-            pointer: pointer.clone(),
-            reason: reason.clone(),
-        })
+        .chain(&api.spec.notes)
+        .map(of_module)
         .collect();
     Ok(ApiOutput {
         module: module.clone(),

@@ -25,12 +25,14 @@ pub mod items;
 pub mod load;
 pub mod naming;
 pub mod normalize;
+mod note;
 pub mod operations;
 mod readme;
 pub mod select;
 pub mod typespace;
 
 pub use load::{load_spec, parse_spec, parse_spec_bytes, LoadedSpec, SpecError};
+pub use note::Note;
 pub use select::Selection;
 
 use std::collections::BTreeMap;
@@ -152,10 +154,10 @@ pub fn check_api(api: &ApiInput) -> Result<Vec<Fallback>, Error> {
     Ok(space
         .fallbacks
         .into_iter()
-        .map(|(pointer, reason)| Fallback {
+        .map(|n| Fallback {
             module: api.module.clone(),
-            pointer,
-            reason,
+            pointer: n.pointer,
+            reason: n.message,
         })
         .collect())
 }

@@ -14,7 +14,7 @@
 //!   after percent-decoding (RFC 3986), and written back canonically.
 //!
 //! Everything that loses meaning on the way is a [`Note`] with the JSON pointer of the
-//! place in the source document; a reference to nothing is an [`Error`](NormalizeError).
+//! place in the source document; a reference to nothing is a [`Note`] too (the error of `normalize`).
 //!
 //! Why a pass on JSON rather than a 3.1 model crate: the user chose `openapiv3` for the
 //! generator, and a second typed model would mean a second generator front end; the
@@ -28,24 +28,7 @@ use serde_json::{Map, Value};
 
 use crate::load::{escape_pointer_token as escape, unescape_token as unescape, COMPONENT_KINDS};
 
-/// Something the pass could not carry over exactly.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    /// JSON pointer of the place in the source document (or `file#pointer` for a
-    /// place in another file).
-    pub pointer: String,
-    /// What was lost or changed.
-    pub message: String,
-}
-
-/// A reference the pass cannot resolve.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NormalizeError {
-    /// JSON pointer of the `$ref` in the source document.
-    pub pointer: String,
-    /// What is wrong.
-    pub message: String,
-}
+pub use crate::note::Note;
 
 /// Reads another file named by a `$ref`, relative to the spec's folder; returns the
 /// parsed document or why it cannot be read.
@@ -71,7 +54,7 @@ pub struct Normalized {
 
 /// Normalises `doc` in place (see the module docs). `load` reads other files; it is
 /// called once per file.
-pub fn normalize(doc: &mut Value, load: &mut FileLoader<'_>) -> Result<Normalized, NormalizeError> {
+pub fn normalize(doc: &mut Value, load: &mut FileLoader<'_>) -> Result<Normalized, Note> {
     let version = doc
         .get("openapi")
         .and_then(Value::as_str)
@@ -173,7 +156,7 @@ struct Pass<'l, 'f> {
 }
 
 impl Pass<'_, '_> {
-    fn unresolved(&mut self, e: NormalizeError) {
+    fn unresolved(&mut self, e: Note) {
         self.unresolved.push(Note {
             pointer: e.pointer,
             message: e.message,
@@ -213,7 +196,7 @@ impl Pass<'_, '_> {
         }
     }
 
-    fn document(&mut self, doc: &mut Value) -> Result<(), NormalizeError> {
+    fn document(&mut self, doc: &mut Value) -> Result<(), Note> {
         let file = None;
         if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
             for (path, item) in paths.iter_mut() {
@@ -259,7 +242,7 @@ impl Pass<'_, '_> {
         pointer: &str,
         file: &Option<String>,
         depth: usize,
-    ) -> Result<(), NormalizeError> {
+    ) -> Result<(), Note> {
         // A path item `$ref` (3.0: to another file; 3.1: also `#/components/pathItems`)
         // is replaced by the path item it names; sibling fields win.
         if let Some(reference) = item.get("$ref").and_then(Value::as_str) {
@@ -292,7 +275,7 @@ impl Pass<'_, '_> {
         pointer: &str,
         file: &Option<String>,
         depth: usize,
-    ) -> Result<(), NormalizeError> {
+    ) -> Result<(), Note> {
         let Some(obj) = op.as_object_mut() else {
             return Ok(());
         };
@@ -331,7 +314,7 @@ impl Pass<'_, '_> {
         pointer: &str,
         file: &Option<String>,
         depth: usize,
-    ) -> Result<(), NormalizeError> {
+    ) -> Result<(), Note> {
         if let Some(paths) = callback.as_object_mut() {
             for (expr, item) in paths.iter_mut() {
                 if expr.starts_with("x-") {
@@ -351,7 +334,7 @@ impl Pass<'_, '_> {
         pointer: &str,
         file: &Option<String>,
         depth: usize,
-    ) -> Result<(), NormalizeError> {
+    ) -> Result<(), Note> {
         if self.component_ref(
             p,
             pointer,
@@ -374,7 +357,7 @@ impl Pass<'_, '_> {
         pointer: &str,
         file: &Option<String>,
         depth: usize,
-    ) -> Result<(), NormalizeError> {
+    ) -> Result<(), Note> {
         if self.component_ref(
             body,
             pointer,
@@ -394,7 +377,7 @@ impl Pass<'_, '_> {
         pointer: &str,
         file: &Option<String>,
         depth: usize,
-    ) -> Result<(), NormalizeError> {
+    ) -> Result<(), Note> {
         if self.component_ref(response, pointer, file, &["responses"], depth, "response")? {
             return Ok(());
         }
@@ -413,7 +396,7 @@ impl Pass<'_, '_> {
         pointer: &str,
         file: &Option<String>,
         depth: usize,
-    ) -> Result<(), NormalizeError> {
+    ) -> Result<(), Note> {
         let Some(Value::Object(content)) = owner.get_mut("content") else {
             return Ok(());
         };
@@ -448,7 +431,7 @@ impl Pass<'_, '_> {
         kinds: &[&str],
         depth: usize,
         what: &str,
-    ) -> Result<bool, NormalizeError> {
+    ) -> Result<bool, Note> {
         let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
             return Ok(false);
         };
@@ -487,9 +470,9 @@ impl Pass<'_, '_> {
         file: &Option<String>,
         depth: usize,
         what: &str,
-    ) -> Result<(), NormalizeError> {
+    ) -> Result<(), Note> {
         if depth >= MAX_INLINE_DEPTH {
-            return Err(NormalizeError {
+            return Err(Note {
                 pointer: pointer.to_string(),
                 message: format!(
                     "`$ref`s of this {what} nest more than {MAX_INLINE_DEPTH} deep (a cycle?)"
@@ -505,7 +488,7 @@ impl Pass<'_, '_> {
         {
             guard += 1;
             if guard > MAX_INLINE_DEPTH {
-                return Err(NormalizeError {
+                return Err(Note {
                     pointer: pointer.to_string(),
                     message: format!("`$ref: {reference}`: a cycle of references to references"),
                 });
@@ -513,7 +496,7 @@ impl Pass<'_, '_> {
             let place = self.parse_ref(&reference, pointer, &current_file)?;
             let target = self.lookup(&place, pointer)?.clone();
             let Value::Object(mut target) = target else {
-                return Err(NormalizeError {
+                return Err(Note {
                     pointer: pointer.to_string(),
                     message: format!(
                         "`$ref: {reference}` points to something that is not a {what}"
@@ -571,12 +554,7 @@ impl Pass<'_, '_> {
         }
     }
 
-    fn schema(
-        &mut self,
-        s: &mut Value,
-        pointer: &str,
-        file: &Option<String>,
-    ) -> Result<(), NormalizeError> {
+    fn schema(&mut self, s: &mut Value, pointer: &str, file: &Option<String>) -> Result<(), Note> {
         let Value::Object(obj) = s else {
             if self.is31 && s.is_boolean() {
                 // `true` / `false` schemas (3.1): any value / no value.
@@ -761,7 +739,7 @@ impl Pass<'_, '_> {
         reference: &str,
         pointer: &str,
         file: &Option<String>,
-    ) -> Result<String, NormalizeError> {
+    ) -> Result<String, Note> {
         let place = self.parse_ref(reference, pointer, file)?;
         if place.file.is_none()
             && place.tokens.len() == 3
@@ -780,7 +758,7 @@ impl Pass<'_, '_> {
             // stands): its text is no schema, and reading it as one would guess.
             let kind = place.tokens[1].as_str();
             if kind != "schemas" && (COMPONENT_KINDS.contains(&kind) || kind == "pathItems") {
-                return Err(NormalizeError {
+                return Err(Note {
                     pointer: format!("{pointer}/$ref"),
                     message: format!(
                         "`$ref: {reference}` names a component of `{kind}` where a schema must be; a schema `$ref` must point to a schema (#/components/schemas/...)"
@@ -867,7 +845,7 @@ impl Pass<'_, '_> {
         reference: &str,
         pointer: &str,
         file: &Option<String>,
-    ) -> Result<Place, NormalizeError> {
+    ) -> Result<Place, Note> {
         let (path, fragment) = match reference.split_once('#') {
             Some((path, fragment)) => (path, fragment),
             None => (reference, ""),
@@ -879,14 +857,14 @@ impl Pass<'_, '_> {
         };
         let decoded = percent_encoding::percent_decode_str(fragment)
             .decode_utf8()
-            .map_err(|_| NormalizeError {
+            .map_err(|_| Note {
                 pointer: format!("{pointer}/$ref"),
                 message: format!(
                     "`$ref: {reference}`: the fragment is not valid percent-encoded UTF-8"
                 ),
             })?;
         if !decoded.is_empty() && !decoded.starts_with('/') {
-            return Err(NormalizeError {
+            return Err(Note {
                 pointer: format!("{pointer}/$ref"),
                 message: format!(
                     "`$ref: {reference}`: the fragment must be a JSON pointer (`#/...`)"
@@ -898,12 +876,12 @@ impl Pass<'_, '_> {
     }
 
     /// The value at `place`, reading its file on first use.
-    fn lookup(&mut self, place: &Place, pointer: &str) -> Result<&Value, NormalizeError> {
+    fn lookup(&mut self, place: &Place, pointer: &str) -> Result<&Value, Note> {
         let doc = match &place.file {
             None => &self.main,
             Some(file) => {
                 if !self.files.contains_key(file) {
-                    let value = (self.load)(file).map_err(|e| NormalizeError {
+                    let value = (self.load)(file).map_err(|e| Note {
                         pointer: format!("{pointer}/$ref"),
                         message: format!(
                             "`$ref: {}` cannot be followed: cannot read `{file}`: {e}",
@@ -922,7 +900,7 @@ impl Pass<'_, '_> {
                 Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
                 _ => None,
             };
-            current = next.ok_or_else(|| NormalizeError {
+            current = next.ok_or_else(|| Note {
                 pointer: format!("{pointer}/$ref"),
                 message: match &place.file {
                     None => format!(

@@ -296,8 +296,8 @@ pub fn apply(
         !pointer.starts_with("/paths/") && !pointer.starts_with("/components/schemas/")
             || kept_pointers.iter().any(|k| within(pointer, k))
     };
-    space.fallbacks.retain(|(p, _)| belongs(p));
-    ops.warnings.retain(|(p, _)| belongs(p));
+    space.fallbacks.retain(|n| belongs(&n.pointer));
+    ops.warnings.retain(|n| belongs(&n.pointer));
     Ok(Selected {
         operations_left_out: before_ops - ops.methods.len(),
         types_left_out: before_types - space.entries.len(),

@@ -18,7 +18,7 @@ use crate::docs::Docs;
 use crate::load::escape_pointer_token;
 use crate::naming::{field_name, method_name, type_name, variant_name, UniqueNames};
 use crate::typespace::{TypeRef, TypeSpace, TypeSpaceBuilder};
-use crate::Error;
+use crate::{Error, Note};
 
 /// The server model of a document: its first server, with the variables at their
 /// defaults; `/` (relative to nothing) when it lists none.
@@ -139,7 +139,7 @@ pub fn build(
                 // does not implement; operations that need only them send no auth, and
                 // the summary says so.
                 other => {
-                    ops.warnings.push((
+                    ops.warnings.push(Note::new(
                         pointer.clone(),
                         format!("HTTP `{other}` authentication is not supported: operations that accept only it are sent without credentials"),
                     ));
@@ -467,7 +467,7 @@ fn build_params(
                 .iter()
                 .any(|h| h.eq_ignore_ascii_case(&data.name))
         {
-            warnings.push((
+            warnings.push(Note::new(
                 ptr,
                 format!(
                     "header parameter `{}` is ignored, as OpenAPI 3.0 says: `Accept` comes from \
@@ -566,7 +566,7 @@ fn check_path_template(path: &str, pointer: &str, params: &[Param]) -> Result<()
     Ok(())
 }
 
-type Warnings = Vec<(String, String)>;
+type Warnings = Vec<Note>;
 
 /// What a parameter schema is, as far as the styles care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -641,7 +641,7 @@ fn style_warnings(
 ) {
     let shape = shape_of(doc, schema, 0);
     let style_name = style.spec_name();
-    let mut warn = |message: String| warnings.push((pointer.to_string(), message));
+    let mut warn = |message: String| warnings.push(Note::new(pointer, message));
     match (style, shape) {
         (ParamStyle::DeepObject, Shape::Primitive | Shape::Array { .. }) => warn(format!(
             "parameter `{name}`: style `deepObject` is defined for objects only; this value \
@@ -683,7 +683,7 @@ fn content_param(
     warnings: &mut Warnings,
 ) -> Result<(TypeRef, ParamStyle), Error> {
     if content.len() != 1 {
-        warnings.push((
+        warnings.push(Note::new(
             format!("{pointer}/content"),
             format!(
                 "parameter `{name}`: `content` must have exactly one media type, it has {}; {}",

@@ -331,9 +331,8 @@ pub struct Operations {
     pub methods: Vec<OperationMethod>,
     /// Security schemes by name.
     pub schemes: BTreeMap<String, Scheme>,
-    /// What the client leaves out or sends otherwise than the document says: JSON
-    /// pointer and reason.
-    pub warnings: Vec<(String, String)>,
+    /// What the client leaves out or sends otherwise than the document says.
+    pub warnings: Vec<crate::Note>,
 }
 
 /// The HTTP methods an OpenAPI 3.0 path item can hold, in document order.

@@ -19,6 +19,7 @@ use crate::docs::Docs;
 use crate::load::{escape_pointer_token, unescape_token as unescape_pointer_token};
 use crate::naming::{field_name, type_name, variant_name, UniqueNames};
 use crate::Error;
+use crate::Note;
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -255,7 +256,7 @@ impl<'a> TypeSpaceBuilder<'a> {
     }
 
     fn fallback(&mut self, pointer: &str, reason: &str) -> TypeRef {
-        self.space.fallbacks.push((
+        self.space.fallbacks.push(Note::new(
             pointer.to_string(),
             format!("fallback to serde_json::Value: {reason}"),
         ));
@@ -265,7 +266,7 @@ impl<'a> TypeSpaceBuilder<'a> {
     /// A schema that is represented, but less exactly than the spec says: reported
     /// beside the fallbacks so that nothing is narrowed or widened silently.
     fn inexact(&mut self, pointer: &str, reason: &str) {
-        self.space.fallbacks.push((
+        self.space.fallbacks.push(Note::new(
             pointer.to_string(),
             format!("represented inexactly: {reason}"),
         ));

@@ -200,8 +200,9 @@ pub struct TypeSpace {
     /// For every schema that has a Rust type: JSON pointer → type (component schemas,
     /// inline object/enum schemas, request and response bodies).
     pub by_pointer: BTreeMap<String, TypeRef>,
-    /// Schemas expressed as `serde_json::Value` for want of a better mapping.
-    pub fallbacks: Vec<(String, String)>,
+    /// Schemas expressed as `serde_json::Value` for want of a better mapping, or less
+    /// exactly than the document says.
+    pub fallbacks: Vec<crate::Note>,
 }
 
 impl TypeSpace {
