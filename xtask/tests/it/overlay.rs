@@ -22,6 +22,22 @@ actions:
     remove: true
 ";
 
+/// `gen --spec` of the conversations fixture patched by `overlay` into `out_dir`: the
+/// result and what it printed.
+fn gen_conversations(overlay: &Path, out_dir: &Path) -> (Result<(), xtask::Failure>, String) {
+    capture(|o| {
+        gen::run_standalone_overlaid(
+            &fixture("gen/conversations.yaml"),
+            &[overlay.to_path_buf()],
+            out_dir,
+            &gen::Runtime::Path(xtask::runtime_dir()),
+            "gen",
+            &codegen::Selection::default(),
+            o,
+        )
+    })
+}
+
 fn write(path: &Path, text: &str) -> PathBuf {
     std::fs::write(path, text).unwrap();
     path.to_path_buf()
@@ -82,17 +98,7 @@ fn an_action_that_selects_nothing_is_a_warning_placed_in_the_overlay() {
     let tmp = tempfile::tempdir().unwrap();
     let overlay = write(&tmp.path().join("stale.overlay.yaml"), STALE);
     let out_dir = tmp.path().join("crate");
-    let (result, out) = capture(|o| {
-        gen::run_standalone_overlaid(
-            &fixture("gen/conversations.yaml"),
-            std::slice::from_ref(&overlay),
-            &out_dir,
-            &gen::Runtime::Path(xtask::runtime_dir()),
-            "gen",
-            &codegen::Selection::default(),
-            o,
-        )
-    });
+    let (result, out) = gen_conversations(&overlay, &out_dir);
     result.unwrap_or_else(|e| panic!("{e}\n{out}"));
     let shown = xtask::spec::display_path(&std::env::current_dir().unwrap(), &overlay);
     assert!(
@@ -112,17 +118,7 @@ fn a_malformed_overlay_is_a_located_error_and_nothing_is_written() {
         "overlay: 1.0.0\ninfo: {title: bad, version: '1'}\nactions:\n  - target: $.paths[?@.x ==]\n    remove: true\n",
     );
     let out_dir = tmp.path().join("crate");
-    let (result, out) = capture(|o| {
-        gen::run_standalone_overlaid(
-            &fixture("gen/conversations.yaml"),
-            std::slice::from_ref(&overlay),
-            &out_dir,
-            &gen::Runtime::Path(xtask::runtime_dir()),
-            "gen",
-            &codegen::Selection::default(),
-            o,
-        )
-    });
+    let (result, out) = gen_conversations(&overlay, &out_dir);
     assert!(result.is_err(), "{out}");
     let shown = xtask::spec::display_path(&std::env::current_dir().unwrap(), &overlay);
     assert!(
@@ -135,17 +131,7 @@ fn a_malformed_overlay_is_a_located_error_and_nothing_is_written() {
 
     // A missing overlay is named.
     let missing = tmp.path().join("missing.overlay.yaml");
-    let (result, out) = capture(|o| {
-        gen::run_standalone_overlaid(
-            &fixture("gen/conversations.yaml"),
-            std::slice::from_ref(&missing),
-            &out_dir,
-            &gen::Runtime::Path(xtask::runtime_dir()),
-            "gen",
-            &codegen::Selection::default(),
-            o,
-        )
-    });
+    let (result, out) = gen_conversations(&missing, &out_dir);
     assert!(result.is_err(), "{out}");
     assert!(
         out.contains("missing.overlay.yaml: /: cannot read file"),
